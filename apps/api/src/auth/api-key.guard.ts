@@ -1,0 +1,39 @@
+import { CanActivate, ExecutionContext, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import { hashApiKey } from '@retell-ops/config';
+import { PrismaService } from '@retell-ops/db';
+import type { Principal } from './principal';
+
+const CACHE_TTL_MS = 15_000;
+
+/** Bearer API keys: only their SHA-256 is stored; revoked keys stop working within the cache TTL. */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  private readonly logger = new Logger('ApiAuth');
+  private readonly cache = new Map<string, { principal: Principal | null; expires: number }>();
+
+  constructor(private readonly prisma: PrismaService) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest();
+    const header: string | undefined = req.headers.authorization;
+    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match) throw new UnauthorizedException('send an API key as "Authorization: Bearer <key>"');
+    const principal = await this.lookup(hashApiKey(match[1]));
+    if (!principal) {
+      this.logger.warn(`rejected API key (unknown or revoked) ip=${req.ip} ${req.method} ${req.url}`);
+      throw new UnauthorizedException('API key is unknown or revoked');
+    }
+    req.principal = principal;
+    return true;
+  }
+
+  private async lookup(keyHash: string): Promise<Principal | null> {
+    const hit = this.cache.get(keyHash);
+    if (hit && hit.expires > Date.now()) return hit.principal;
+    const key = await this.prisma.apiKey.findUnique({ where: { keyHash }, select: { id: true, tenantId: true, role: true, revokedAt: true } });
+    const principal = key && !key.revokedAt ? { tenantId: key.tenantId, apiKeyId: key.id, role: key.role } : null;
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(keyHash, { principal, expires: Date.now() + CACHE_TTL_MS });
+    return principal;
+  }
+}

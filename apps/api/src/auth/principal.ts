@@ -1,0 +1,10 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+
+/** Who is calling: every query the API makes is scoped by `tenantId`. */
+export interface Principal {
+  tenantId: string;
+  apiKeyId: string;
+  role: 'admin' | 'viewer';
+}
+
+export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => ctx.switchToHttp().getRequest().principal);

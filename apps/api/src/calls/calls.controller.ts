@@ -1,0 +1,29 @@
+import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiKeyGuard } from '../auth/api-key.guard';
+import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { CallPage, CallResource } from './call.resource';
+import { CallsService } from './calls.service';
+import { ListCallsQuery } from './list-calls.query';
+
+@ApiTags('calls')
+@ApiBearerAuth()
+@UseGuards(ApiKeyGuard)
+@Controller('api/v1/calls')
+export class CallsController {
+  constructor(private readonly calls: CallsService) {}
+
+  @Get()
+  @ApiOperation({ summary: "List the tenant's calls, newest first" })
+  @ApiOkResponse({ type: CallPage })
+  list(@CurrentPrincipal() p: Principal, @Query() query: ListCallsQuery): Promise<CallPage> {
+    return this.calls.list(p.tenantId, query);
+  }
+
+  @Get(':callId')
+  @ApiOperation({ summary: "One call by Retell's call id" })
+  @ApiOkResponse({ type: CallResource })
+  get(@CurrentPrincipal() p: Principal, @Param('callId') callId: string): Promise<CallResource> {
+    return this.calls.get(p.tenantId, callId);
+  }
+}

@@ -1,0 +1,18 @@
+/** Keyset cursor over (occurredAt desc, id desc): stable under inserts, no OFFSET scans. */
+export interface CallCursor {
+  occurredAt: Date;
+  id: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function encodeCursor(c: CallCursor): string {
+  return Buffer.from(`${c.occurredAt.toISOString()}|${c.id}`, 'utf8').toString('base64url');
+}
+
+export function decodeCursor(raw: string): CallCursor | undefined {
+  const [at, id] = Buffer.from(raw, 'base64url').toString('utf8').split('|');
+  const occurredAt = new Date(at ?? '');
+  if (!id || !UUID.test(id) || Number.isNaN(occurredAt.getTime())) return undefined;
+  return { occurredAt, id };
+}

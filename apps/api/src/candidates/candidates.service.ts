@@ -1,0 +1,251 @@
+import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { RecordCallEvent } from '@retell-ops/call-records';
+import { Prisma, PrismaService, type CallbackTask, type Interview } from '@retell-ops/db';
+import { canMoveCandidate, type CandidateStatus } from '@retell-ops/domain';
+import { ApplyScreening, candidateRefOf, findCandidateId, InterviewBooking, ReminderScheduler } from '@retell-ops/recruiting';
+import { CallResource } from '../calls/call.resource';
+import { decodeCursor, encodeCursor } from '../calls/cursor';
+import { CallbackTaskResource, InterviewResource } from '../interviews/interview.resource';
+import { isUniqueViolation } from './admin-only';
+import type { CreateCandidateBody, ListCandidatesQuery, UpdateCandidateBody } from './candidate.dto';
+import { CandidateDetail, CandidatePage, CandidateResource, RetellCallDataResult, WITH_POSITION, type CandidateRow } from './candidate.resource';
+import type { RetellCallDataBody } from './retell-call-data.dto';
+
+const MAX_CALLS_IN_DETAIL = 100;
+const MAX_QUERY_WORDS = 8;
+
+/** Why a person may not make this move (the pipeline's rules for people, candidate-pipeline.ts). */
+export function moveRefusal(from: CandidateStatus, to: CandidateStatus): string {
+  const why =
+    from === 'hired'
+      ? 'nobody leaves hired'
+      : from === 'rejected' || from === 'withdrawn'
+        ? `a ${from} candidate can only be reopened to screening`
+        : to === 'new'
+          ? 'nobody returns to new (it means never contacted)'
+          : to === 'hired'
+            ? 'a candidate is hired only from offered'
+            : 'the pipeline does not allow it';
+  return `cannot move the candidate from ${from} to ${to}: ${why}`;
+}
+
+@Injectable()
+export class CandidatesService {
+  private readonly logger = new Logger('Candidates');
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly record: RecordCallEvent,
+    private readonly apply: ApplyScreening,
+    private readonly booking: InterviewBooking,
+    private readonly reminders: ReminderScheduler,
+  ) {}
+
+  // ───────────────────────────── reads ─────────────────────────────
+
+  async list(tenantId: string, q: ListCandidatesQuery): Promise<CandidatePage> {
+    const limit = q.limit ?? 50;
+    const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+    if (q.cursor !== undefined && !cursor) throw new BadRequestException('cursor is not one this API issued');
+    const contains = (text: string) => ({ contains: text, mode: 'insensitive' as const });
+
+    const and: Prisma.CandidateWhereInput[] = [];
+    const position = q.position?.trim();
+    if (position) and.push({ OR: [{ positionApplied: contains(position) }, { position: { title: contains(position) } }] });
+    const words = (q.q ?? '').trim().split(/\s+/).filter(Boolean);
+    if (words.length > MAX_QUERY_WORDS) throw new BadRequestException(`q may hold at most ${MAX_QUERY_WORDS} words`);
+    for (const w of words) {
+      and.push({ OR: [{ firstName: contains(w) }, { lastName: contains(w) }, { email: contains(w) }, { phone: contains(w) }, { externalId: contains(w) }] });
+    }
+    if (cursor) and.push({ OR: [{ createdAt: { lt: cursor.occurredAt } }, { createdAt: cursor.occurredAt, id: { lt: cursor.id } }] });
+
+    const rows = await this.prisma.candidate.findMany({
+      where: { tenantId, status: q.status, positionId: q.positionId, qualified: q.qualified, interestLevel: q.interest, AND: and },
+      include: WITH_POSITION,
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      data: page.map(CandidateResource.from),
+      nextCursor: rows.length > limit && last ? encodeCursor({ occurredAt: last.createdAt, id: last.id }) : null,
+    };
+  }
+
+  async get(tenantId: string, ref: string): Promise<CandidateDetail> {
+    const id = await this.resolve(tenantId, ref);
+    const [candidate, calls, interviews, callbackTasks] = await Promise.all([
+      this.load(tenantId, id),
+      this.prisma.call.findMany({ where: { tenantId, candidateId: id }, orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }], take: MAX_CALLS_IN_DETAIL }),
+      this.prisma.interview.findMany({ where: { tenantId, candidateId: id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+      this.prisma.callbackTask.findMany({ where: { tenantId, candidateId: id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+    ]);
+    return {
+      ...CandidateResource.from(candidate),
+      calls: calls.map(CallResource.from),
+      interviews: interviews.map(InterviewResource.from),
+      callbackTasks: callbackTasks.map(CallbackTaskResource.from),
+    };
+  }
+
+  // ───────────────────────────── writes ─────────────────────────────
+
+  async create(tenantId: string, body: CreateCandidateBody): Promise<CandidateResource> {
+    const link = await this.positionLink(tenantId, body.positionId, body.positionApplied);
+    try {
+      const c = await this.prisma.candidate.create({
+        data: {
+          tenantId,
+          firstName: body.firstName,
+          lastName: body.lastName,
+          email: body.email,
+          phone: body.phone,
+          timeZone: body.timeZone,
+          externalId: body.externalId,
+          ...link,
+        },
+        include: WITH_POSITION,
+      });
+      return CandidateResource.from(c);
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new ConflictException(`a candidate with externalId '${body.externalId}' already exists`);
+      throw e;
+    }
+  }
+
+  async update(tenantId: string, ref: string, body: UpdateCandidateBody): Promise<CandidateResource> {
+    const id = await this.resolve(tenantId, ref);
+    const current = await this.load(tenantId, id);
+    const data: Prisma.CandidateUncheckedUpdateManyInput = {
+      firstName: body.firstName,
+      lastName: body.lastName,
+      email: body.email,
+      phone: body.phone,
+      timeZone: body.timeZone,
+      externalId: body.externalId,
+    };
+    if (body.positionId !== undefined || body.positionApplied !== undefined) {
+      Object.assign(data, await this.positionLink(tenantId, body.positionId, body.positionApplied));
+    }
+    const from = current.status as CandidateStatus;
+    const moving = body.status !== undefined && body.status !== from;
+    if (moving) {
+      if (!canMoveCandidate(from, body.status!, 'person')) throw new ConflictException(moveRefusal(from, body.status!));
+      data.status = body.status;
+      data.statusChangedAt = new Date();
+    }
+    try {
+      // Conditional on the status read above, so a move racing another change cannot skip the rules.
+      const { count } = await this.prisma.candidate.updateMany({ where: { id, tenantId, status: current.status }, data });
+      if (count === 0) throw new ConflictException('the candidate changed meanwhile (its status moved); read it again and retry');
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new ConflictException(`a candidate with externalId '${body.externalId}' already exists`);
+      throw e;
+    }
+    return CandidateResource.from(await this.load(tenantId, id));
+  }
+
+  /** Deletes the candidate with its interviews, callbacks and screenings; its calls stay, unlinked. */
+  async remove(tenantId: string, ref: string): Promise<void> {
+    const id = await this.resolve(tenantId, ref);
+    const upcoming = await this.prisma.interview.findMany({ where: { tenantId, candidateId: id, status: 'scheduled' }, select: { id: true, scheduledAt: true } });
+    await this.prisma.candidate.deleteMany({ where: { id, tenantId } });
+    for (const i of upcoming) await this.reminders.unschedule(i).catch((e) => this.logger.warn(`reminders of interview ${i.id} not removed: ${String(e)}`));
+  }
+
+  /**
+   * The recruiting guide's manual save: the call object is kept exactly as a call_analyzed
+   * webhook delivery would be (RecordCallEvent), applied to this candidate (ApplyScreening), and
+   * its interview or callback booked (InterviewBooking) inline, as the workers do from their
+   * queues. Each step is idempotent, so saving the same call again changes nothing.
+   */
+  async saveRetellCallData(tenantId: string, ref: string, body: RetellCallDataBody): Promise<RetellCallDataResult> {
+    const candidateId = await this.resolve(tenantId, ref);
+    const retellCallId = body.call_id;
+    await this.refuseOtherCandidates(tenantId, candidateId, retellCallId, body.metadata);
+
+    const { access_token: _webCallToken, ...call } = body; // a web call's token is never stored
+    const clean = JSON.parse(JSON.stringify(call)) as Record<string, unknown>;
+    await this.record.execute({
+      tenantId,
+      event: 'call_analyzed',
+      callId: retellCallId,
+      receivedAt: Date.now(),
+      body: JSON.stringify({ event: 'call_analyzed', call: clean }),
+    });
+    const applied = await this.apply.execute({ tenantId, candidateId, retellCallId });
+    // Two saves of one call for two candidates at once: only the first screening counts.
+    const screening = await this.prisma.candidateScreening.findUnique({ where: { tenantId_retellCallId: { tenantId, retellCallId } }, select: { candidateId: true } });
+    if (screening && screening.candidateId !== candidateId) throw new ConflictException(`call '${retellCallId}' is already applied to another candidate`);
+
+    let interview: Interview | undefined;
+    let callbackTask: CallbackTask | undefined;
+    for (const followUp of applied.followUps) {
+      const booked = await this.booking.fromScreening(followUp);
+      if (followUp.kind === 'interview') interview = booked as Interview;
+      else callbackTask = booked as CallbackTask;
+    }
+    // A replay after the candidate moved on books nothing new; still show what this call booked.
+    const key = { tenantId_sourceCallId: { tenantId, sourceCallId: retellCallId } };
+    interview ??= (await this.prisma.interview.findUnique({ where: key })) ?? undefined;
+    callbackTask ??= (await this.prisma.callbackTask.findUnique({ where: key })) ?? undefined;
+
+    return {
+      success: true,
+      message: applied.applied ? 'Retell call data saved successfully' : 'Retell call data was already saved; nothing changed',
+      applied: applied.applied,
+      candidate: CandidateResource.from(await this.load(tenantId, candidateId)),
+      ...(interview && interview.candidateId === candidateId ? { interview: InterviewResource.from(interview) } : {}),
+      ...(callbackTask && callbackTask.candidateId === candidateId ? { callbackTask: CallbackTaskResource.from(callbackTask) } : {}),
+    };
+  }
+
+  // ───────────────────────────── helpers ─────────────────────────────
+
+  /** A call belongs to one candidate: one already linked or applied elsewhere, or naming another, is a conflict. */
+  private async refuseOtherCandidates(tenantId: string, candidateId: string, retellCallId: string, metadata: unknown): Promise<void> {
+    const key = { tenantId_retellCallId: { tenantId, retellCallId } };
+    const [call, screening] = await Promise.all([
+      this.prisma.call.findUnique({ where: key, select: { candidateId: true } }),
+      this.prisma.candidateScreening.findUnique({ where: key, select: { candidateId: true } }),
+    ]);
+    if ((call?.candidateId && call.candidateId !== candidateId) || (screening && screening.candidateId !== candidateId)) {
+      throw new ConflictException(`call '${retellCallId}' is already recorded for another candidate`);
+    }
+    const named = candidateRefOf(metadata);
+    const namedId = named === undefined ? undefined : await findCandidateId(this.prisma, tenantId, named);
+    if (namedId && namedId !== candidateId) {
+      throw new ConflictException(`call '${retellCallId}' names another candidate ('${named}') in metadata.candidate_id`);
+    }
+  }
+
+  /**
+   * positionId and positionApplied kept consistent: a position id (of this tenant) fills the text
+   * when none is given; a text alone links the position of that title, if the tenant has one.
+   */
+  private async positionLink(tenantId: string, positionId: string | null | undefined, positionApplied: string | null | undefined): Promise<{ positionId?: string | null; positionApplied?: string | null }> {
+    if (positionId) {
+      const p = await this.prisma.position.findFirst({ where: { id: positionId, tenantId }, select: { title: true } });
+      if (!p) throw new BadRequestException(`positionId '${positionId}' is not a position of this tenant`);
+      return { positionId, positionApplied: positionApplied === undefined ? p.title : positionApplied };
+    }
+    if (positionId === null) return { positionId: null, ...(positionApplied !== undefined ? { positionApplied } : {}) };
+    if (positionApplied === undefined) return {};
+    if (positionApplied === null || positionApplied === '') return { positionApplied: positionApplied || null, positionId: null };
+    const match = await this.prisma.position.findFirst({ where: { tenantId, title: { equals: positionApplied, mode: 'insensitive' } }, select: { id: true } });
+    return { positionApplied, positionId: match?.id ?? null };
+  }
+
+  private async resolve(tenantId: string, ref: string): Promise<string> {
+    const id = await findCandidateId(this.prisma, tenantId, ref);
+    if (!id) throw new NotFoundException(`no candidate '${ref}'`);
+    return id;
+  }
+
+  private async load(tenantId: string, id: string): Promise<CandidateRow> {
+    const c = await this.prisma.candidate.findFirst({ where: { id, tenantId }, include: WITH_POSITION });
+    if (!c) throw new NotFoundException(`no candidate '${id}'`);
+    return c;
+  }
+}

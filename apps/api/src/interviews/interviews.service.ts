@@ -1,0 +1,121 @@
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Prisma, PrismaService, type Interview } from '@retell-ops/db';
+import { renderIcs } from '@retell-ops/domain';
+import { findCandidateId, InterviewBooking } from '@retell-ops/recruiting';
+import { isUuid } from '../candidates/admin-only';
+import { decodeInterviewCursor, encodeInterviewCursor } from './interview-cursor';
+import type { ListInterviewsQuery, RescheduleInterviewBody } from './interview.dto';
+import { InterviewPage, InterviewResource } from './interview.resource';
+
+/** A text/calendar answer. */
+export interface IcsFile {
+  filename: string;
+  body: string;
+}
+
+@Injectable()
+export class InterviewsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly booking: InterviewBooking,
+  ) {}
+
+  async list(tenantId: string, q: ListInterviewsQuery): Promise<InterviewPage> {
+    const limit = q.limit ?? 50;
+    const cursor = q.cursor === undefined ? undefined : decodeInterviewCursor(q.cursor);
+    if (q.cursor !== undefined && !cursor) throw new BadRequestException('cursor is not one this API issued');
+    const from = q.from ? new Date(q.from) : undefined;
+    const to = q.to ? new Date(q.to) : undefined;
+    if (from && to && from >= to) throw new BadRequestException('from must be before to');
+    let candidateId: string | undefined;
+    if (q.candidateId !== undefined) {
+      candidateId = await findCandidateId(this.prisma, tenantId, q.candidateId);
+      if (!candidateId) return { data: [], nextCursor: null };
+    }
+
+    const and: Prisma.InterviewWhereInput[] = [];
+    if (from || to) and.push({ scheduledAt: { gte: from, lt: to } });
+    if (cursor) {
+      and.push(
+        cursor.scheduledAt
+          ? { OR: [{ scheduledAt: { gt: cursor.scheduledAt } }, { scheduledAt: cursor.scheduledAt, id: { gt: cursor.id } }, { scheduledAt: null }] }
+          : { scheduledAt: null, id: { gt: cursor.id } },
+      );
+    }
+    const rows = await this.prisma.interview.findMany({
+      where: {
+        tenantId,
+        status: q.status,
+        candidateId,
+        interviewer: q.interviewer === undefined ? undefined : { equals: q.interviewer, mode: 'insensitive' },
+        AND: and,
+      },
+      orderBy: [{ scheduledAt: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }],
+      take: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return { data: page.map(InterviewResource.from), nextCursor: rows.length > limit && last ? encodeInterviewCursor(last) : null };
+  }
+
+  async get(tenantId: string, id: string): Promise<InterviewResource> {
+    return InterviewResource.from(await this.find(tenantId, id));
+  }
+
+  async reschedule(tenantId: string, id: string, body: RescheduleInterviewBody): Promise<InterviewResource> {
+    const dateTime = body.date !== undefined || body.time !== undefined;
+    if (body.scheduledAt !== undefined && dateTime) throw new BadRequestException('give either scheduledAt, or date and time, not both');
+    if (body.scheduledAt === undefined && (body.date === undefined || body.time === undefined)) {
+      throw new BadRequestException('give the new time: scheduledAt (with an offset), or date and time (and timeZone)');
+    }
+    await this.find(tenantId, id); // 404 for another tenant's or a malformed id, before any work
+    const moved = await this.booking.reschedule(tenantId, id, {
+      scheduledAt: body.scheduledAt,
+      date: body.date,
+      time: body.time,
+      timeZone: body.timeZone,
+      durationMinutes: body.durationMinutes,
+      interviewer: body.interviewer,
+    });
+    return InterviewResource.from(moved);
+  }
+
+  async cancel(tenantId: string, id: string): Promise<InterviewResource> {
+    await this.find(tenantId, id);
+    return InterviewResource.from(await this.booking.cancel(tenantId, id));
+  }
+
+  async ics(tenantId: string, id: string): Promise<IcsFile> {
+    const interview = isUuid(id)
+      ? await this.prisma.interview.findFirst({
+          where: { id, tenantId },
+          include: { candidate: { select: { firstName: true, lastName: true, positionApplied: true, position: { select: { title: true } } } } },
+        })
+      : null;
+    if (!interview) throw new NotFoundException(`no interview '${id}'`);
+    if (!interview.scheduledAt) {
+      throw new ConflictException(`interview '${id}' has no time yet (${interview.status}${interview.reviewReason ? `: ${interview.reviewReason}` : ''}); reschedule it first`);
+    }
+    const c = interview.candidate;
+    const name = [c.firstName, c.lastName].filter(Boolean).join(' ');
+    const position = c.position?.title ?? c.positionApplied;
+    const body = renderIcs({
+      uid: `${interview.id}@retell-ops`,
+      start: interview.scheduledAt,
+      durationMinutes: interview.durationMinutes,
+      summary: `Interview: ${name}${position ? `, ${position}` : ''}`,
+      description: interview.interviewer ? `Interviewer: ${interview.interviewer}` : undefined,
+      status: interview.status === 'cancelled' ? 'CANCELLED' : interview.status === 'needs_review' ? 'TENTATIVE' : 'CONFIRMED',
+      sequence: interview.sequence,
+      stamp: new Date(),
+      timeZone: interview.timeZone ?? undefined,
+    });
+    return { filename: `interview-${interview.id}.ics`, body };
+  }
+
+  private async find(tenantId: string, id: string): Promise<Interview> {
+    const interview = isUuid(id) ? await this.prisma.interview.findFirst({ where: { id, tenantId } }) : null;
+    if (!interview) throw new NotFoundException(`no interview '${id}'`);
+    return interview;
+  }
+}

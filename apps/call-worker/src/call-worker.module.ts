@@ -1,0 +1,18 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { RecordCallEvent } from '@retell-ops/call-records';
+import { AppEnv, QueueProducers } from '@retell-ops/config';
+import { DbModule } from '@retell-ops/db';
+import { DialOutcome, DispatchTrigger } from '@retell-ops/dialer';
+import { ScreeningTrigger } from '@retell-ops/recruiting';
+import { LifecycleWorkers } from './lifecycle-workers';
+
+@Module({})
+export class CallWorkerModule {
+  static forRoot(env: AppEnv): DynamicModule {
+    return {
+      module: CallWorkerModule,
+      imports: [DbModule.forRoot({ databaseUrl: env.DATABASE_URL, poolSize: env.CALL_WORKER_CONCURRENCY + 2 })],
+      providers: [{ provide: AppEnv, useValue: env }, RecordCallEvent, ScreeningTrigger, QueueProducers, DialOutcome, DispatchTrigger, LifecycleWorkers],
+    };
+  }
+}

@@ -1,0 +1,43 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { RecordCallEvent } from '@retell-ops/call-records';
+import { AppEnv, QueueConsumers, QueueProducers } from '@retell-ops/config';
+import { CALL_EVENT_JOB, FOLLOW_UP_JOB_OPTIONS, LIFECYCLE_EVENTS, QUEUE_FOR_EVENT, QUEUES, SCREENING_JOB, screeningJobId, type CallEventJob } from '@retell-ops/queue-contracts';
+import { DialOutcome, DispatchTrigger } from '@retell-ops/dialer';
+import { ScreeningTrigger } from '@retell-ops/recruiting';
+
+/**
+ * One BullMQ worker per lifecycle queue; each job is one delivery to record. A placed call that
+ * ended frees its dialer slot; an analysed call linked to a candidate goes on to the candidate worker.
+ */
+@Injectable()
+export class LifecycleWorkers implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly consumers: QueueConsumers;
+
+  constructor(
+    env: AppEnv,
+    private readonly record: RecordCallEvent,
+    private readonly screening: ScreeningTrigger,
+    private readonly producers: QueueProducers,
+    private readonly dialOutcome: DialOutcome,
+    private readonly dispatch: DispatchTrigger,
+  ) {
+    this.consumers = new QueueConsumers(env, new Logger('CallWorker'));
+  }
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.consumers.start(LIFECYCLE_EVENTS.map((event) => ({ queue: QUEUE_FOR_EVENT[event], jobName: CALL_EVENT_JOB, handle: (data: CallEventJob) => this.handle(data) })));
+  }
+
+  private async handle(data: CallEventJob): Promise<void> {
+    const recorded = await this.record.execute(data);
+    // A call the platform placed has ended: its slot is free and its request decides what next.
+    if (recorded.dialRequestId && (await this.dialOutcome.afterCall(recorded))) await this.dispatch.poke(recorded.tenantId);
+    if (data.event !== 'call_analyzed') return;
+    const job = await this.screening.jobFor(recorded);
+    if (job) await this.producers.get(QUEUES.candidateScreening).add(SCREENING_JOB, job, { jobId: screeningJobId(job), ...FOLLOW_UP_JOB_OPTIONS });
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.consumers.close();
+  }
+}

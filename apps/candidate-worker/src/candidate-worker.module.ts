@@ -1,0 +1,16 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppEnv, QueueProducers } from '@retell-ops/config';
+import { DbModule } from '@retell-ops/db';
+import { ApplyScreening } from '@retell-ops/recruiting';
+import { ScreeningWorker } from './screening-worker';
+
+@Module({})
+export class CandidateWorkerModule {
+  static forRoot(env: AppEnv): DynamicModule {
+    return {
+      module: CandidateWorkerModule,
+      imports: [DbModule.forRoot({ databaseUrl: env.DATABASE_URL, poolSize: 6 })],
+      providers: [{ provide: AppEnv, useValue: env }, QueueProducers, ApplyScreening, ScreeningWorker],
+    };
+  }
+}

@@ -1,0 +1,4 @@
+import { runWorkerApp } from '@retell-ops/config';
+import { CandidateWorkerModule } from './candidate-worker.module';
+
+runWorkerApp((env) => CandidateWorkerModule.forRoot(env));

@@ -1,0 +1,16 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppEnv, QueueProducers } from '@retell-ops/config';
+import { DbModule } from '@retell-ops/db';
+import { DialDispatcher, DispatchTrigger, PlaceCall, RetellClients, TenantConcurrency } from '@retell-ops/dialer';
+import { DialerWorkers } from './dialer-workers';
+
+@Module({})
+export class DialerWorkerModule {
+  static forRoot(env: AppEnv): DynamicModule {
+    return {
+      module: DialerWorkerModule,
+      imports: [DbModule.forRoot({ databaseUrl: env.DATABASE_URL, poolSize: 8 })],
+      providers: [{ provide: AppEnv, useValue: env }, QueueProducers, RetellClients, TenantConcurrency, DispatchTrigger, DialDispatcher, PlaceCall, DialerWorkers],
+    };
+  }
+}

@@ -1,0 +1,19 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppEnv } from '@retell-ops/config';
+import { PgPool } from '@retell-ops/db/pg-pool';
+import { HealthController } from './health/health.controller';
+import { EventQueues } from './queues/event-queues';
+import { TenantDirectory } from './tenants/tenant-directory';
+import { WebhookIngestService } from './webhooks/webhook-ingest.service';
+import { WebhooksController } from './webhooks/webhooks.controller';
+
+@Module({})
+export class GatewayModule {
+  static forRoot(env: AppEnv): DynamicModule {
+    return {
+      module: GatewayModule,
+      controllers: [WebhooksController, HealthController],
+      providers: [{ provide: AppEnv, useValue: env }, { provide: PgPool, useFactory: () => new PgPool({ databaseUrl: env.DATABASE_URL, poolSize: 4 }) }, TenantDirectory, EventQueues, WebhookIngestService],
+    };
+  }
+}

@@ -1,0 +1,20 @@
+/** What the gateway answers Retell for one delivery. */
+export interface IngestResult {
+  status: 200 | 204 | 400 | 401 | 404 | 503;
+  body?: { error?: string; reason: string; ignored?: boolean };
+  /** Why, for the log line; absent for the happy path. */
+  log?: string;
+  callId?: string;
+  tenant?: string;
+}
+
+export const reply = {
+  accepted: (callId: string, tenant: string): IngestResult => ({ status: 204, callId, tenant }),
+  ignored: (reason: string, callId?: string, tenant?: string): IngestResult => ({ status: 200, body: { ignored: true, reason }, callId, tenant }),
+  reject: (status: 400 | 401 | 404 | 503, error: string, reason: string, extra: Partial<IngestResult> = {}): IngestResult => ({
+    status,
+    body: { error, reason },
+    log: reason,
+    ...extra,
+  }),
+};

@@ -1,0 +1,15 @@
+/**
+ * Events Retell documents (RETELL.md §1.1) that this platform acknowledges without keeping:
+ * answered 200 so Retell does not retry them. Anything else that is not a lifecycle event is
+ * not a Retell event at all (e.g. dot-style `call.ended`) and is refused.
+ */
+export const IGNORED_RETELL_EVENTS = new Set([
+  'transcript_updated',
+  'transfer_started',
+  'transfer_bridged',
+  'transfer_cancelled',
+  'transfer_ended',
+  'chat_started',
+  'chat_ended',
+  'chat_analyzed',
+]);

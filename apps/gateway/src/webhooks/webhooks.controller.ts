@@ -1,0 +1,38 @@
+import { Controller, Get, HttpCode, Logger, Param, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IngestResult } from './ingest-result';
+import { WebhookIngestService } from './webhook-ingest.service';
+
+@Controller('webhooks/retell')
+export class WebhooksController {
+  private readonly logger = new Logger('RetellWebhooks');
+
+  constructor(private readonly ingest: WebhookIngestService) {}
+
+  @Get()
+  @HttpCode(200)
+  alive() {
+    return { ok: true, endpoint: 'retell webhooks', accepts: 'POST, signed with x-retell-signature' };
+  }
+
+  @Post()
+  async byAgent(@Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
+    this.send(req, res, await this.ingest.ingest({ rawBody: req.body as Buffer | undefined, signature: req.headers['x-retell-signature'] }));
+  }
+
+  @Post(':tenantSlug')
+  async byTenant(@Param('tenantSlug') tenantSlug: string, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
+    this.send(req, res, await this.ingest.ingest({ rawBody: req.body as Buffer | undefined, signature: req.headers['x-retell-signature'], tenantSlug }));
+  }
+
+  private send(req: FastifyRequest, res: FastifyReply, result: IngestResult): void {
+    if (result.log) {
+      const where = `tenant=${result.tenant ?? '-'} call_id=${result.callId ?? '-'} ip=${req.ip} bytes=${(req.body as Buffer | undefined)?.length ?? 0}`;
+      const line = `${result.status} ${req.url}: ${result.log} (${where})`;
+      if (result.status >= 500) this.logger.error(line);
+      else this.logger.warn(line);
+    }
+    if (result.status === 503) res.header('retry-after', '5');
+    res.status(result.status).send(result.body);
+  }
+}

@@ -1,0 +1,40 @@
+import { loadEnv } from '@retell-ops/config';
+import { RETELL_API_DEFAULTS, retellApiConfig, simConfigFromEnv } from './sim-config';
+
+describe('simConfigFromEnv: the Retell API settings', () => {
+  const env = loadEnv({});
+
+  it('defaults: concurrency 20, ring/talk/analysis 300/1500/300 ms, the default agent only', () => {
+    expect(retellApiConfig(simConfigFromEnv(env, {}))).toEqual(RETELL_API_DEFAULTS);
+    expect(RETELL_API_DEFAULTS).toMatchObject({ concurrencyLimit: 20, ringMs: 300, talkMs: 1500, analysisMs: 300, agents: [], strictAgents: false });
+  });
+
+  it('reads RETELL_SIM_* variables', () => {
+    const config = simConfigFromEnv(env, {
+      RETELL_SIM_CONCURRENCY: '3',
+      RETELL_SIM_RING_MS: '0',
+      RETELL_SIM_TALK_MS: '50',
+      RETELL_SIM_ANALYSIS_MS: '10',
+      RETELL_SIM_CALL_STORE_LIMIT: '100',
+      RETELL_SIM_AGENTS: 'agent_a, agent_b,,',
+      RETELL_SIM_STRICT_AGENTS: 'true',
+    });
+    expect(retellApiConfig(config)).toEqual({
+      concurrencyLimit: 3,
+      ringMs: 0,
+      talkMs: 50,
+      analysisMs: 10,
+      callStoreLimit: 100,
+      agents: [{ agent_id: 'agent_a' }, { agent_id: 'agent_b' }],
+      strictAgents: true,
+    });
+  });
+
+  it.each([
+    ['RETELL_SIM_CONCURRENCY', '0'],
+    ['RETELL_SIM_CONCURRENCY', 'many'],
+    ['RETELL_SIM_TALK_MS', '-5'],
+  ])('refuses %s=%s', (name, value) => {
+    expect(() => simConfigFromEnv(env, { [name]: value })).toThrow(name);
+  });
+});

@@ -1,0 +1,93 @@
+import type { AppEnv } from '@retell-ops/config';
+import type { PlayTarget } from '../play';
+
+export const SIM_CONFIG = Symbol('SIM_CONFIG');
+
+/** An agent the simulated Retell account owns (get-agent answers for it). */
+export interface SimAgent {
+  agent_id: string;
+  agent_name?: string;
+  /** default 1 */
+  version?: number;
+}
+
+/** The simulated Retell REST API (RetellApiModule). Every field has a default. */
+export interface RetellApiConfig {
+  /** calls live at once; a call created at the limit ends with concurrency_limit_reached (default 20, Retell's pay-as-you-go default) */
+  concurrencyLimit: number;
+  /** registered → connected / not connected (default 300 ms) */
+  ringMs: number;
+  /** connected → ended (default 1500 ms) */
+  talkMs: number;
+  /** ended → analysed (default 300 ms) */
+  analysisMs: number;
+  /** calls kept in memory; the oldest finished ones are dropped past it (default 10000) */
+  callStoreLimit: number;
+  /** agents besides the default one that get-agent knows */
+  agents: SimAgent[];
+  /** true: create calls only for known agents (unknown override_agent_id → 422); default false, any agent id is dialled */
+  strictAgents: boolean;
+}
+
+export const RETELL_API_DEFAULTS: RetellApiConfig = {
+  concurrencyLimit: 20,
+  ringMs: 300,
+  talkMs: 1500,
+  analysisMs: 300,
+  callStoreLimit: 10_000,
+  agents: [],
+  strictAgents: false,
+};
+
+export interface SimConfig extends PlayTarget {
+  /** how many played calls GET /sim/calls keeps */
+  historyLimit: number;
+  /** the simulated Retell REST API; omitted fields take RETELL_API_DEFAULTS */
+  retellApi?: Partial<RetellApiConfig>;
+}
+
+export const DEFAULT_TO_NUMBER = '+14155550123';
+
+export function retellApiConfig(config: SimConfig): RetellApiConfig {
+  return { ...RETELL_API_DEFAULTS, ...stripUndefined(config.retellApi ?? {}) };
+}
+
+const stripUndefined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+function intVar(source: NodeJS.ProcessEnv, name: string, min: number): number | undefined {
+  const raw = source[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < min) throw new Error(`${name} must be an integer ≥ ${min}, got "${raw}"`);
+  return Number(raw);
+}
+
+/**
+ * The simulator's settings. Besides the shared environment it reads its own variables:
+ * RETELL_SIM_CONCURRENCY, RETELL_SIM_RING_MS, RETELL_SIM_TALK_MS, RETELL_SIM_ANALYSIS_MS,
+ * RETELL_SIM_CALL_STORE_LIMIT, RETELL_SIM_AGENTS (comma-separated agent ids) and
+ * RETELL_SIM_STRICT_AGENTS (1/true).
+ */
+export function simConfigFromEnv(env: AppEnv, source: NodeJS.ProcessEnv = process.env): SimConfig {
+  const agents = (source.RETELL_SIM_AGENTS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((agent_id) => ({ agent_id }));
+  return {
+    gatewayUrl: env.GATEWAY_URL,
+    apiKey: env.RETELL_API_KEY,
+    defaultAgentId: env.DEFAULT_AGENT_ID,
+    defaultFromNumber: env.DEFAULT_FROM_NUMBER,
+    defaultToNumber: DEFAULT_TO_NUMBER,
+    historyLimit: 500,
+    retellApi: {
+      concurrencyLimit: intVar(source, 'RETELL_SIM_CONCURRENCY', 1),
+      ringMs: intVar(source, 'RETELL_SIM_RING_MS', 0),
+      talkMs: intVar(source, 'RETELL_SIM_TALK_MS', 0),
+      analysisMs: intVar(source, 'RETELL_SIM_ANALYSIS_MS', 0),
+      callStoreLimit: intVar(source, 'RETELL_SIM_CALL_STORE_LIMIT', 1),
+      agents,
+      strictAgents: /^(1|true|yes)$/i.test(source.RETELL_SIM_STRICT_AGENTS ?? ''),
+    },
+  };
+}

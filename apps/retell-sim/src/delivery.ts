@@ -1,0 +1,104 @@
+import { sign, symmetric } from 'retell-sdk/lib/webhook_auth';
+import type { SimDelivery, SimEvent } from './payloads';
+import { seededRandom, shuffle } from './random';
+
+export interface PlanOptions {
+  /** how many times each event is delivered in total; default 1 */
+  duplicates?: number;
+  /** true: shuffled with a random seed; a number: shuffled with that seed; 'reverse': last event first */
+  reorder?: boolean | 'reverse' | number;
+}
+
+export interface PlannedDelivery extends SimDelivery {
+  /** 1-based copy number of this event (duplicates > 1) */
+  copy: number;
+}
+
+/**
+ * The order Retell's deliveries reach the receiver. Copies of an event sit next to each other
+ * (Retell's duplicates arrive within a second). A seeded shuffle is deterministic, and moves
+ * at least one event out of its natural place whenever that is possible.
+ */
+export function planDeliveries(deliveries: readonly SimDelivery[], opts: PlanOptions = {}): PlannedDelivery[] {
+  const copies = Math.max(1, Math.floor(opts.duplicates ?? 1));
+  const natural = deliveries.flatMap((d) => Array.from({ length: copies }, (_, i) => ({ ...d, copy: i + 1 })));
+  const { reorder } = opts;
+  if (reorder === undefined || reorder === false) return natural;
+  if (reorder === 'reverse') return [...natural].reverse();
+
+  const seed = reorder === true ? Math.floor(Math.random() * 2 ** 32) : reorder;
+  const shuffled = shuffle(natural, seededRandom(seed));
+  const sameOrder = shuffled.every((d, i) => d.event === natural[i].event);
+  return sameOrder ? shuffled.reverse() : shuffled;
+}
+
+/** POST target: `{gateway}/webhooks/retell/{slug}`, or `/webhooks/retell` without a tenant. */
+export function webhookUrl(gatewayUrl: string, tenantSlug?: string): string {
+  const base = `${gatewayUrl.replace(/\/+$/, '')}/webhooks/retell`;
+  return tenantSlug ? `${base}/${encodeURIComponent(tenantSlug)}` : base;
+}
+
+/** The `x-retell-signature` value for exactly these bytes: `v=<ms>,d=<hex>`. */
+export function signBody(body: string, apiKey: string, timestampMs?: number): Promise<string> {
+  return timestampMs === undefined ? sign(body, apiKey) : symmetric.sign(body, apiKey, timestampMs);
+}
+
+export interface SignedRequest {
+  body: string;
+  headers: { 'content-type': 'application/json'; 'x-retell-signature': string };
+}
+
+/** Serialises once and signs that exact string; the same string must go on the wire. */
+export async function signedRequest(delivery: SimDelivery, apiKey: string, timestampMs?: number): Promise<SignedRequest> {
+  const body = JSON.stringify(delivery.body);
+  return { body, headers: { 'content-type': 'application/json', 'x-retell-signature': await signBody(body, apiKey, timestampMs) } };
+}
+
+export interface DeliverOptions {
+  gatewayUrl: string;
+  tenantSlug?: string;
+  /** the key the signatures are made with */
+  apiKey: string;
+  /** pause between deliveries */
+  delayMs?: number;
+  /** per-request timeout; Retell's default webhook timeout is 10 s */
+  timeoutMs?: number;
+}
+
+export interface DeliveryResult {
+  event: SimEvent;
+  callId: string;
+  copy: number;
+  /** HTTP status, or 0 when no response came (network error, timeout) */
+  status: number;
+  /** response body as text */
+  body: string;
+  error?: string;
+  durationMs: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Sends the plan one request at a time, with no retries, and reports what the gateway answered. */
+export async function deliver(plan: readonly PlannedDelivery[], opts: DeliverOptions): Promise<DeliveryResult[]> {
+  const url = webhookUrl(opts.gatewayUrl, opts.tenantSlug);
+  const results: DeliveryResult[] = [];
+  for (const [index, delivery] of plan.entries()) {
+    if (index > 0 && opts.delayMs) await sleep(opts.delayMs);
+    const { body, headers } = await signedRequest(delivery, opts.apiKey);
+    const started = performance.now();
+    const base = { event: delivery.event, callId: delivery.body.call.call_id, copy: delivery.copy };
+    try {
+      const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000) });
+      results.push({ ...base, status: res.status, body: await res.text(), durationMs: Math.round(performance.now() - started) });
+    } catch (err) {
+      const error = err instanceof Error ? (err.name === 'TimeoutError' ? 'timeout' : `${err.message}${causeOf(err)}`) : String(err);
+      results.push({ ...base, status: 0, body: '', error, durationMs: Math.round(performance.now() - started) });
+    }
+  }
+  return results;
+}
+
+const causeOf = (err: Error) => (err.cause instanceof Error ? `: ${err.cause.message}` : '');
+
+export const isSuccess = (r: Pick<DeliveryResult, 'status'>) => r.status >= 200 && r.status < 300;

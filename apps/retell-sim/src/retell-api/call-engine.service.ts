@@ -1,0 +1,415 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type { RetellCall, RetellCallAnalysis } from '@retell-ops/retell';
+import { callCost } from '../call-metrics';
+import { retellApiConfig, SIM_CONFIG, type RetellApiConfig, type SimConfig } from '../config/sim-config';
+import { deliver, isSuccess, webhookUrl, type PlannedDelivery } from '../delivery';
+import { simulateCall, type CallScenario, type SimEvent, type SimulatedCall } from '../payloads';
+import { newCallId } from '../random';
+import { transcriptText } from '../transcript';
+import { AgentDirectory } from './agents';
+import { listCalls, type CallListPage, type ListQuery } from './list-calls';
+import type { BatchRequest, CallRequest, CallTimeWindow } from './request-validation';
+import { assetNotFound, badRequest } from './retell-errors';
+import { chooseScenario, customAnalysisFromMetadata, SCENARIO_ENDINGS, timingFromMetadata, type CallTiming } from './scenario';
+
+/** One call the simulated Retell placed, from create-phone-call or a batch task. */
+interface CallRecord {
+  seq: number;
+  callId: string;
+  createdAt: number;
+  scenario: CallScenario;
+  /** the configured timings, or the call's own from metadata */
+  timing: CallTiming;
+  /** the call at every stage, as the webhook builders make it (timestamps are set as it plays) */
+  sim: SimulatedCall;
+  /** fields the builders do not know: custom_sip_headers, agent_name, agent_tag, batch_call_id */
+  extra: Record<string, unknown>;
+  /** what get-call answers now */
+  call: RetellCall;
+  /** holds a concurrency slot (from creation until it ends) */
+  live: boolean;
+  connectedAt?: number;
+  timer?: NodeJS.Timeout;
+  /** webhooks of one call go out one after another, in order */
+  deliveries: Promise<void>;
+}
+
+interface BatchRecord {
+  batchCallId: string;
+  fromNumber: string;
+  reserved: number;
+  queue: Array<Omit<CallRequest, 'fromNumber'>>;
+  triggered: boolean;
+}
+
+export interface BatchCallResponse {
+  batch_call_id: string;
+  name: string;
+  from_number: string;
+  scheduled_timestamp: number;
+  total_task_count: number;
+  call_time_window?: CallTimeWindow;
+}
+
+export interface ConcurrencyResponse {
+  current_concurrency: number;
+  concurrency_limit: number;
+  base_concurrency: number;
+  purchased_concurrency: number;
+  concurrency_purchase_limit: number;
+  remaining_purchase_limit: number;
+  concurrency_burst_enabled: boolean;
+  concurrency_burst_limit: number;
+  reserved_inbound_concurrency: number;
+}
+
+export interface SimStats {
+  /** most calls live at once since start or the last reset */
+  maxConcurrentObserved: number;
+  live: number;
+  created: number;
+  ended: number;
+  byDisconnectionReason: Record<string, number>;
+  /** batch tasks waiting for their trigger time or a free slot */
+  queued: number;
+}
+
+export type StopResult = 'stopped' | 'unknown' | 'not_active';
+
+/** Fields a call only has once it has ended (or, telephony_identifier, once it is dialled). */
+const NOT_YET_REGISTERED = new Set(['start_timestamp', 'end_timestamp', 'duration_ms', 'disconnection_reason', 'transcript', 'transcript_object', 'recording_url', 'public_log_url', 'latency', 'llm_token_usage', 'call_cost', 'call_analysis', 'telephony_identifier']);
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const CONCURRENCY_PURCHASE_LIMIT = 100;
+
+/**
+ * The simulated Retell account: places calls, plays each on timers (registered → ringing →
+ * connected or not → ended → analysed), enforces the concurrency limit, paces batch calls and
+ * delivers each call's signed webhooks to the gateway.
+ */
+@Injectable()
+export class CallEngine implements OnApplicationShutdown {
+  private readonly logger = new Logger('RetellApi');
+  readonly settings: RetellApiConfig;
+  readonly agents: AgentDirectory;
+  private readonly calls = new Map<string, CallRecord>();
+  private batches: BatchRecord[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private seq = 0;
+  private epoch = 0;
+  private closed = false;
+  private liveCount = 0;
+  private counters = { maxConcurrentObserved: 0, created: 0, ended: 0, byDisconnectionReason: {} as Record<string, number> };
+
+  constructor(@Inject(SIM_CONFIG) private readonly config: SimConfig) {
+    this.settings = retellApiConfig(config);
+    this.agents = new AgentDirectory(config.defaultAgentId, this.settings.agents);
+  }
+
+  // ── API operations ────────────────────────────────────────────────────────────────────────
+
+  /** create-phone-call: the call as registered; it then plays on its own. */
+  createPhoneCall(req: CallRequest): RetellCall {
+    this.checkAgent(req.overrideAgentId);
+    return this.place(req);
+  }
+
+  getCall(callId: string): RetellCall | undefined {
+    return this.calls.get(callId)?.call;
+  }
+
+  list(query: ListQuery): CallListPage {
+    const entries = [...this.calls.values()].map((r) => ({ ts: (r.call.start_timestamp as number | undefined) ?? r.createdAt, seq: r.seq, call: r.call }));
+    return listCalls(entries, query);
+  }
+
+  /** stop-call: a registered (ringing) call ends not connected, an ongoing one ends; both with manual_stopped. */
+  stopCall(callId: string): StopResult {
+    const rec = this.calls.get(callId);
+    if (!rec) return 'unknown';
+    if (rec.call.call_status === 'registered') {
+      this.clearTimer(rec);
+      this.endNotConnected(rec, 'manual_stopped', 'The call was stopped before it connected.');
+      return 'stopped';
+    }
+    if (rec.call.call_status === 'ongoing') {
+      this.clearTimer(rec);
+      this.hangUp(rec, 'manual_stopped');
+      return 'stopped';
+    }
+    return 'not_active';
+  }
+
+  createBatch(req: BatchRequest): BatchCallResponse {
+    for (const task of req.tasks) this.checkAgent(task.overrideAgentId);
+    const queued = this.stats().queued;
+    if (queued + req.tasks.length > this.settings.callStoreLimit) {
+      throw badRequest(`Too many batch tasks waiting: ${queued} queued and ${req.tasks.length} more would pass the simulator's limit of ${this.settings.callStoreLimit}.`);
+    }
+    const now = Date.now();
+    const scheduled = req.triggerTimestamp !== undefined && req.triggerTimestamp > now ? req.triggerTimestamp : now;
+    const batch: BatchRecord = {
+      batchCallId: `batch_call_${randomBytes(12).toString('hex')}`,
+      fromNumber: req.fromNumber,
+      reserved: req.reservedConcurrency ?? 0,
+      queue: [...req.tasks],
+      triggered: false,
+    };
+    this.batches.push(batch);
+    const trigger = () => {
+      batch.triggered = true;
+      this.pump();
+    };
+    if (scheduled > now) this.scheduleAt(scheduled, trigger);
+    else trigger();
+    return {
+      batch_call_id: batch.batchCallId,
+      name: req.name ?? '',
+      from_number: req.fromNumber,
+      scheduled_timestamp: scheduled,
+      total_task_count: req.tasks.length,
+      ...(req.callTimeWindow && { call_time_window: req.callTimeWindow }),
+    };
+  }
+
+  concurrency(): ConcurrencyResponse {
+    const limit = this.settings.concurrencyLimit;
+    return {
+      current_concurrency: this.liveCount,
+      concurrency_limit: limit,
+      base_concurrency: limit,
+      purchased_concurrency: 0,
+      concurrency_purchase_limit: CONCURRENCY_PURCHASE_LIMIT,
+      remaining_purchase_limit: CONCURRENCY_PURCHASE_LIMIT,
+      concurrency_burst_enabled: false,
+      concurrency_burst_limit: 0,
+      reserved_inbound_concurrency: 0,
+    };
+  }
+
+  // ── per-run record for tests ─────────────────────────────────────────────────────────────
+
+  stats(): SimStats {
+    return {
+      maxConcurrentObserved: this.counters.maxConcurrentObserved,
+      live: this.liveCount,
+      created: this.counters.created,
+      ended: this.counters.ended,
+      byDisconnectionReason: { ...this.counters.byDisconnectionReason },
+      queued: this.batches.reduce((n, b) => n + b.queue.length, 0),
+    };
+  }
+
+  /** Forgets every call and batch, cancels everything in flight (no more webhooks) and zeroes the counters. */
+  reset(): void {
+    this.epoch++;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.calls.clear();
+    this.batches = [];
+    this.liveCount = 0;
+    this.counters = { maxConcurrentObserved: 0, created: 0, ended: 0, byDisconnectionReason: {} };
+  }
+
+  onApplicationShutdown(): void {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  // ── playing a call ───────────────────────────────────────────────────────────────────────
+
+  private checkAgent(agentId: string | undefined): void {
+    if (this.settings.strictAgents && agentId !== undefined && !this.agents.get(agentId)) throw assetNotFound();
+  }
+
+  private place(req: CallRequest, batchCallId?: string): RetellCall {
+    const now = Date.now();
+    const agentId = req.overrideAgentId ?? this.config.defaultAgentId;
+    const agent = this.agents.get(agentId);
+    const version = req.overrideAgentVersion;
+    const numericVersion = typeof version === 'number' ? version : typeof version === 'string' && /^\d+$/.test(version) ? Number(version) : undefined;
+    const tag = typeof version === 'string' && numericVersion === undefined && version !== 'latest' ? version : undefined;
+    const scenario = chooseScenario(req.toNumber, req.metadata);
+    const callId = newCallId();
+    const sim = simulateCall(scenario, {
+      callId,
+      agentId,
+      agentVersion: numericVersion ?? agent?.version ?? 1,
+      fromNumber: req.fromNumber,
+      toNumber: req.toNumber,
+      direction: 'outbound',
+      metadata: req.metadata,
+      dynamicVariables: req.dynamicVariables,
+      customAnalysis: customAnalysisFromMetadata(req.metadata),
+      startTimestamp: now,
+    });
+    const extra: Record<string, unknown> = {
+      ...(agent && { agent_name: agent.agent_name }),
+      ...(tag && { agent_tag: tag }),
+      ...(req.customSipHeaders && { custom_sip_headers: req.customSipHeaders }),
+      ...(batchCallId && { batch_call_id: batchCallId }),
+    };
+    const registered = {
+      ...(Object.fromEntries(Object.entries(sim.ended).filter(([k]) => !NOT_YET_REGISTERED.has(k))) as RetellCall),
+      call_status: 'registered',
+      ...extra,
+    };
+    const overrides = timingFromMetadata(req.metadata);
+    const { ringMs, talkMs, analysisMs } = this.settings;
+    const timing = { ringMs, talkMs, analysisMs, ...('error' in overrides ? {} : overrides) };
+    const rec: CallRecord = { seq: ++this.seq, callId, createdAt: now, scenario, timing, sim, extra, call: registered, live: false, deliveries: Promise.resolve() };
+    this.store(rec);
+    this.counters.created++;
+
+    if (this.liveCount >= this.settings.concurrencyLimit) {
+      // no slot: Retell ends the call at once, and still sends call_ended and call_analyzed
+      this.endNotConnected(rec, 'concurrency_limit_reached', `The call was not placed: the concurrency limit (${this.settings.concurrencyLimit}) was reached.`);
+      return registered;
+    }
+    rec.live = true;
+    this.liveCount++;
+    this.counters.maxConcurrentObserved = Math.max(this.counters.maxConcurrentObserved, this.liveCount);
+    rec.timer = this.schedule(rec.timing.ringMs, () => this.ringOut(rec));
+    return registered;
+  }
+
+  private ringOut(rec: CallRecord): void {
+    const ending = SCENARIO_ENDINGS[rec.scenario];
+    if (!ending.connected) return this.endNotConnected(rec, rec.sim.ended.disconnection_reason!);
+    rec.connectedAt = Date.now();
+    rec.call = { ...rec.sim.started!, start_timestamp: rec.connectedAt, ...rec.extra };
+    this.emit(rec, 'call_started', rec.call);
+    rec.timer = this.schedule(rec.timing.talkMs, () => this.hangUp(rec));
+  }
+
+  /** A connected call ends: naturally, or cut short by stop-call. */
+  private hangUp(rec: CallRecord, reason?: 'manual_stopped'): void {
+    const start = rec.connectedAt!;
+    const end = Date.now();
+    const duration = end - start;
+    let ended: RetellCall = { ...rec.sim.ended, start_timestamp: start, end_timestamp: end, duration_ms: duration, call_cost: callCost(duration), ...rec.extra };
+    let analysis = rec.sim.analyzed.call_analysis!;
+    if (reason) {
+      // keep what was said before the stop
+      const utterances = rec.sim.ended.transcript_object ?? [];
+      const talkMs = Math.max(1, rec.timing.talkMs);
+      const said = utterances.slice(0, Math.max(1, Math.ceil((Math.min(duration, talkMs) / talkMs) * utterances.length)));
+      ended = { ...ended, disconnection_reason: reason, transcript: transcriptText(said), transcript_object: said };
+      analysis = { ...analysis, call_successful: false, call_summary: `The call was stopped before it finished. ${analysis.call_summary ?? ''}`.trim() };
+    }
+    this.finish(rec, ended, analysis);
+  }
+
+  private endNotConnected(rec: CallRecord, reason: string, summary?: string): void {
+    const now = Date.now();
+    const base = rec.sim.ended;
+    const ended: RetellCall = {
+      ...base,
+      call_status: 'not_connected',
+      start_timestamp: now,
+      end_timestamp: now,
+      duration_ms: 0,
+      disconnection_reason: reason,
+      transcript: '',
+      transcript_object: [],
+      latency: {},
+      call_cost: callCost(0),
+      ...rec.extra,
+    };
+    delete ended.recording_url;
+    delete ended.llm_token_usage;
+    const analysis: RetellCallAnalysis = SCENARIO_ENDINGS[rec.scenario].connected
+      ? { call_summary: summary ?? 'The call did not connect.', in_voicemail: false, user_sentiment: 'Unknown', call_successful: false }
+      : { ...rec.sim.analyzed.call_analysis!, ...(summary && { call_summary: summary }) };
+    this.finish(rec, ended, analysis);
+  }
+
+  private finish(rec: CallRecord, ended: RetellCall, analysis: RetellCallAnalysis): void {
+    rec.call = ended;
+    if (rec.live) {
+      rec.live = false;
+      this.liveCount--;
+    }
+    this.counters.ended++;
+    const reason = ended.disconnection_reason ?? 'unknown';
+    this.counters.byDisconnectionReason[reason] = (this.counters.byDisconnectionReason[reason] ?? 0) + 1;
+    this.emit(rec, 'call_ended', ended);
+    rec.timer = this.schedule(rec.timing.analysisMs, () => {
+      rec.timer = undefined;
+      rec.call = { ...ended, call_analysis: analysis };
+      this.emit(rec, 'call_analyzed', rec.call);
+    });
+    this.pump();
+  }
+
+  // ── batches ──────────────────────────────────────────────────────────────────────────────
+
+  /** Starts queued batch tasks while slots are free, keeping each batch's reserved_concurrency for other calls. */
+  private pump(): void {
+    for (const batch of this.batches) {
+      if (!batch.triggered) continue;
+      const cap = this.settings.concurrencyLimit - batch.reserved;
+      while (batch.queue.length && this.liveCount < cap) {
+        this.place({ fromNumber: batch.fromNumber, ...batch.queue.shift()! }, batch.batchCallId);
+      }
+    }
+    this.batches = this.batches.filter((b) => !b.triggered || b.queue.length);
+  }
+
+  // ── plumbing ─────────────────────────────────────────────────────────────────────────────
+
+  private store(rec: CallRecord): void {
+    this.calls.set(rec.callId, rec);
+    if (this.calls.size <= this.settings.callStoreLimit) return;
+    for (const [id, old] of this.calls) {
+      if (this.calls.size <= this.settings.callStoreLimit) break;
+      if (!old.live && old !== rec) this.calls.delete(id);
+    }
+  }
+
+  private emit(rec: CallRecord, event: SimEvent, call: RetellCall): void {
+    const epoch = this.epoch;
+    const delivery: PlannedDelivery = { event, copy: 1, body: { event, call } };
+    rec.deliveries = rec.deliveries
+      .then(async () => {
+        if (this.closed || epoch !== this.epoch) return;
+        delivery.body = { event, event_timestamp: Date.now(), call };
+        const [result] = await deliver([delivery], { gatewayUrl: this.config.gatewayUrl, apiKey: this.config.apiKey, timeoutMs: 10_000 });
+        if (!isSuccess(result)) {
+          this.logger.warn(`${event} ${rec.callId} → ${webhookUrl(this.config.gatewayUrl)}: ${result.status || result.error} ${result.body.slice(0, 200)}`.trim());
+        }
+      })
+      .catch((err: unknown) => this.logger.error(`${event} ${rec.callId} not delivered: ${err instanceof Error ? err.message : String(err)}`));
+  }
+
+  private clearTimer(rec: CallRecord): void {
+    if (rec.timer) {
+      clearTimeout(rec.timer);
+      this.timers.delete(rec.timer);
+      rec.timer = undefined;
+    }
+  }
+
+  private schedule(ms: number, fn: () => void): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (this.closed) return;
+      try {
+        fn();
+      } catch (err) {
+        this.logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+      }
+    }, ms);
+    timer.unref();
+    this.timers.add(timer);
+    return timer;
+  }
+
+  private scheduleAt(when: number, fn: () => void): void {
+    const delay = when - Date.now();
+    if (delay > MAX_TIMER_MS) this.schedule(MAX_TIMER_MS, () => this.scheduleAt(when, fn));
+    else this.schedule(Math.max(0, delay), fn);
+  }
+}

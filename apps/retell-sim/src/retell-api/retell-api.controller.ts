@@ -1,0 +1,71 @@
+import { Body, Controller, Get, HttpCode, Logger, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { CallEngine } from './call-engine.service';
+import { parseListQuery } from './list-calls';
+import { parseCreateBatchCall, parseCreatePhoneCall, undeclaredFields } from './request-validation';
+import { assetNotFound, badRequest } from './retell-errors';
+import { RetellAuthGuard } from './retell-auth.guard';
+
+/** Retell's REST API at the paths retell-sdk 5.66.1 calls (RETELL.md §3). */
+@Controller()
+@UseGuards(RetellAuthGuard)
+export class RetellApiController {
+  private readonly logger = new Logger('RetellApi');
+
+  constructor(private readonly engine: CallEngine) {}
+
+  /** Retell ignores fields it does not know; a warning makes a misspelt one visible. */
+  private warnUndeclared(body: unknown, kind: Parameters<typeof undeclaredFields>[1], path: string): void {
+    const extra = undeclaredFields(body, kind);
+    if (extra.length) this.logger.warn(`${path}: ignored fields not in Retell's API: ${extra.join(', ')}`);
+  }
+
+  @Post('v2/create-phone-call')
+  @HttpCode(201)
+  createPhoneCall(@Body() body: unknown) {
+    this.warnUndeclared(body, 'createPhoneCall', 'create-phone-call');
+    return this.engine.createPhoneCall(parseCreatePhoneCall(body));
+  }
+
+  @Get('v2/get-call/:call_id')
+  getCall(@Param('call_id') callId: string) {
+    const call = this.engine.getCall(callId);
+    if (!call) throw assetNotFound();
+    return call;
+  }
+
+  @Post('v3/list-calls')
+  @HttpCode(200)
+  listCalls(@Body() body: unknown) {
+    this.warnUndeclared(body, 'listCalls', 'list-calls');
+    return this.engine.list(parseListQuery(body));
+  }
+
+  @Post('v2/stop-call/:call_id')
+  @HttpCode(204)
+  stopCall(@Param('call_id') callId: string): void {
+    const result = this.engine.stopCall(callId);
+    if (result === 'unknown') throw assetNotFound();
+    if (result === 'not_active') throw badRequest('Call is not ongoing: only a registered or ongoing call can be stopped.');
+  }
+
+  @Post('create-batch-call')
+  @HttpCode(201)
+  createBatchCall(@Body() body: unknown) {
+    this.warnUndeclared(body, 'batchCall', 'create-batch-call');
+    const { concurrencyLimit, callStoreLimit } = this.engine.settings;
+    return this.engine.createBatch(parseCreateBatchCall(body, { maxTasks: callStoreLimit, concurrencyLimit }));
+  }
+
+  @Get('get-concurrency')
+  getConcurrency() {
+    return this.engine.concurrency();
+  }
+
+  @Get('get-agent/:agent_id')
+  getAgent(@Param('agent_id') agentId: string, @Query('version') version?: string) {
+    if (version !== undefined && !/^\d+$/.test(version)) throw badRequest('version must be a non-negative integer.');
+    const agent = this.engine.agents.response(agentId, version === undefined ? undefined : Number(version));
+    if (!agent) throw assetNotFound();
+    return agent;
+  }
+}

@@ -1,0 +1,23 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { SIM_CONFIG, type SimConfig } from '../config/sim-config';
+import { unauthorized } from './retell-errors';
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** `Authorization: Bearer <key>` must be the configured RETELL_API_KEY (RETELL.md §3), else 401. */
+@Injectable()
+export class RetellAuthGuard implements CanActivate {
+  private readonly expected: Buffer;
+
+  constructor(@Inject(SIM_CONFIG) config: SimConfig) {
+    this.expected = digest(config.apiKey);
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    const header = context.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined> }>().headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header) : null;
+    if (!match || !timingSafeEqual(digest(match[1]), this.expected)) throw unauthorized();
+    return true;
+  }
+}

@@ -1,0 +1,44 @@
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { SIM_SCENARIOS, type SimScenario } from '../payloads';
+import { IsStringRecord } from './is-string-record';
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+export class PlayCallDto {
+  @IsIn(SIM_SCENARIOS, { message: `scenario must be one of: ${SIM_SCENARIOS.join(', ')}` })
+  scenario: SimScenario;
+
+  /** replay a known call id (e.g. one the platform created); default a fresh one */
+  @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,128}$/, { message: 'callId must be 1-128 letters, digits, _ or -' })
+  callId?: string;
+
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(128)
+  agentId?: string;
+
+  @IsOptional() @Matches(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, { message: 'tenantSlug must be 1-64 letters, digits, _ or -' })
+  tenantSlug?: string;
+
+  @IsOptional() @Matches(E164, { message: 'fromNumber must be E.164, e.g. +14155550100' })
+  fromNumber?: string;
+
+  @IsOptional() @Matches(E164, { message: 'toNumber must be E.164, e.g. +14155550123' })
+  toNumber?: string;
+
+  @IsOptional() @IsObject()
+  metadata?: Record<string, unknown>;
+
+  @IsOptional() @IsStringRecord()
+  dynamicVariables?: Record<string, string>;
+
+  @IsOptional() @IsInt() @Min(1) @Max(5)
+  duplicates?: number;
+
+  @IsOptional() @IsBoolean()
+  reorder?: boolean;
+
+  @IsOptional() @IsInt() @Min(0) @Max(10_000)
+  delayMs?: number;
+
+  @IsOptional() @IsInt() @Min(1) @Max(2_000)
+  transcriptTurns?: number;
+}

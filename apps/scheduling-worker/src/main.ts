@@ -1,0 +1,4 @@
+import { runWorkerApp } from '@retell-ops/config';
+import { SchedulingWorkerModule } from './scheduling-worker.module';
+
+runWorkerApp((env) => SchedulingWorkerModule.forRoot(env));

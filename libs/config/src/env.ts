@@ -1,0 +1,127 @@
+import 'reflect-metadata';
+import { plainToInstance, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+/** Development values used when the variable is unset; `npm start` prints them. Never use in production. */
+export const DEV_DEFAULTS = {
+  RETELL_API_KEY: 'key_dev_retell_ops_simulator_0001',
+  ADMIN_API_KEY: 'rops_dev_admin_key_change_me',
+  ENCRYPTION_KEY: '6465762d6f6e6c792d656e6372797074696f6e2d6b65792d33322d6279746573',
+  DEFAULT_AGENT_ID: 'agent_sim_default',
+  DEFAULT_FROM_NUMBER: '+14155550100',
+} as const;
+
+export class AppEnv {
+  @IsString() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgresql:// URL' })
+  DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/retell_ops';
+
+  @IsString() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Prefix of every BullMQ key; tests give each run its own. */
+  @IsString() @Matches(/^[A-Za-z0-9_-]+$/)
+  QUEUE_PREFIX = 'rops';
+
+  @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  GATEWAY_PORT = 3000;
+
+  @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  API_PORT = 3001;
+
+  @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  RETELL_SIM_PORT = 3900;
+
+  @IsString() @IsIn(['127.0.0.1', '0.0.0.0', '::', 'localhost'])
+  HOST = '127.0.0.1';
+
+  @IsUrl({ require_tld: false, require_protocol: true })
+  RETELL_BASE_URL = 'http://127.0.0.1:3900';
+
+  /** Where the simulator delivers webhooks. */
+  @IsUrl({ require_tld: false, require_protocol: true })
+  GATEWAY_URL = 'http://127.0.0.1:3000';
+
+  @IsString() @MinLength(8)
+  RETELL_API_KEY: string = DEV_DEFAULTS.RETELL_API_KEY;
+
+  @IsString() @MinLength(16)
+  ADMIN_API_KEY: string = DEV_DEFAULTS.ADMIN_API_KEY;
+
+  /** 32 bytes as 64 hex characters or base64; AES-256-GCM key for secrets at rest. */
+  @IsString() @Matches(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, {
+    message: 'ENCRYPTION_KEY must be 32 bytes: 64 hex characters or base64',
+  })
+  ENCRYPTION_KEY: string = DEV_DEFAULTS.ENCRYPTION_KEY;
+
+  /** Slug of the tenant the API creates at start from RETELL_API_KEY / ADMIN_API_KEY. */
+  @IsString() @Matches(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'DEFAULT_TENANT_SLUG must be lowercase letters, digits and dashes' })
+  DEFAULT_TENANT_SLUG = 'default';
+
+  @IsString()
+  DEFAULT_AGENT_ID: string = DEV_DEFAULTS.DEFAULT_AGENT_ID;
+
+  @IsString() @Matches(/^\+[1-9]\d{6,14}$/, { message: 'DEFAULT_FROM_NUMBER must be E.164' })
+  DEFAULT_FROM_NUMBER: string = DEV_DEFAULTS.DEFAULT_FROM_NUMBER;
+
+  /** Largest webhook body the gateway accepts (413 above). */
+  @Type(() => Number) @IsInt() @Min(1024)
+  WEBHOOK_BODY_LIMIT_BYTES = 5 * 1024 * 1024;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(512)
+  CALL_WORKER_CONCURRENCY = 16;
+
+  /** BullMQ lock and stalled-check interval for workers; a killed worker's job is retried after about this long. */
+  @Type(() => Number) @IsInt() @Min(1000)
+  WORKER_LOCK_MS = 30000;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  JOB_ATTEMPTS = 10;
+
+  @Type(() => Number) @IsInt() @Min(10)
+  JOB_BACKOFF_MS = 1000;
+
+  /** Interview reminders, as offsets before the interview (s, m, h, d units). */
+  @IsString() @Matches(/^\d+[smhd](,\d+[smhd])*$/, { message: 'INTERVIEW_REMINDERS must look like 24h,1h' })
+  INTERVIEW_REMINDERS = '24h,1h';
+
+  /** How often the dialer looks for due and queued dial requests. */
+  @Type(() => Number) @IsInt() @Min(100)
+  DIALER_TICK_MS = 1000;
+
+  /** How long a tenant's Retell concurrency (get-concurrency) is trusted before asking again. */
+  @Type(() => Number) @IsInt() @Min(0)
+  CONCURRENCY_CACHE_MS = 10000;
+
+  /** Zone for interview times when neither the call nor the candidate names one (a tenant may set its own). */
+  @IsString()
+  DEFAULT_TIME_ZONE = 'America/New_York';
+
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+
+  @IsOptional() @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+}
+
+export class EnvValidationError extends Error {}
+
+/** Reads and validates the environment once at boot; throws with every problem listed. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const env = plainToInstance(AppEnv, present, { enableImplicitConversion: false, exposeDefaultValues: true });
+  const errors = validateSync(env, { whitelist: false });
+  if (errors.length) {
+    const lines = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new EnvValidationError(`Invalid environment:\n  ${lines.join('\n  ')}`);
+  }
+  if (env.NODE_ENV === 'production') {
+    const devValues = (['RETELL_API_KEY', 'ADMIN_API_KEY', 'ENCRYPTION_KEY'] as const).filter((k) => env[k] === DEV_DEFAULTS[k]);
+    if (devValues.length) throw new EnvValidationError(`NODE_ENV=production needs real values for ${devValues.join(', ')}`);
+  }
+  return env;
+}
+
+/** Names of secrets still at their development defaults (printed as a warning at start). */
+export function devDefaultsInUse(env: AppEnv): string[] {
+  return (['RETELL_API_KEY', 'ADMIN_API_KEY', 'ENCRYPTION_KEY'] as const).filter((k) => env[k] === DEV_DEFAULTS[k]);
+}

@@ -1,0 +1,186 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppEnv } from '@retell-ops/config';
+import { Prisma, PrismaService, type CallbackTask, type Interview } from '@retell-ops/db';
+import { interviewTimeInputOf, resolveInterviewTime, type InterviewTime, type InterviewTimeInput, type ScreeningAnalysis } from '@retell-ops/domain';
+import type { SchedulingJob } from '@retell-ops/queue-contracts';
+import { RecruitingError } from './errors';
+import { ReminderScheduler } from './reminder-scheduler';
+
+type Tx = Prisma.TransactionClient;
+
+export interface RescheduleInput {
+  /** ISO 8601 with an offset (wins), or date + time + timeZone */
+  scheduledAt?: string;
+  date?: string;
+  time?: string;
+  timeZone?: string;
+  durationMinutes?: number;
+  interviewer?: string | null;
+}
+
+const DEFAULT_DURATION_MIN = 60;
+
+/** Who runs the interview, as the call's metadata names them (the recruiting guide passes `recruiter`). */
+function interviewerOf(metadata: unknown): string | null {
+  if (!metadata || typeof metadata !== 'object') return null;
+  const m = metadata as Record<string, unknown>;
+  const v = m.interviewer ?? m.recruiter;
+  return typeof v === 'string' && v.trim() ? v.trim() : null;
+}
+
+/**
+ * Interviews and callbacks from screening calls, and their moves: an exact instant or
+ * needs_review (never a guess), no double-booking of an interviewer, reminders kept in step.
+ */
+@Injectable()
+export class InterviewBooking {
+  private readonly logger = new Logger('InterviewBooking');
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly reminders: ReminderScheduler,
+    private readonly env: AppEnv,
+  ) {}
+
+  async fromScreening(job: SchedulingJob): Promise<Interview | CallbackTask> {
+    const screening = await this.prisma.candidateScreening.findUnique({
+      where: { tenantId_retellCallId: { tenantId: job.tenantId, retellCallId: job.retellCallId } },
+      include: { candidate: { select: { timeZone: true, tenant: { select: { timeZone: true } } } } },
+    });
+    if (!screening) throw new Error(`no screening applied for call ${job.retellCallId}`);
+    const call = await this.prisma.call.findUnique({ where: { tenantId_retellCallId: { tenantId: job.tenantId, retellCallId: job.retellCallId } }, select: { metadata: true } });
+    const analysis = screening.analysis as unknown as ScreeningAnalysis;
+    const input = interviewTimeInputOf(analysis, {
+      candidateZone: screening.candidate.timeZone,
+      tenantZone: screening.candidate.tenant.timeZone ?? this.env.DEFAULT_TIME_ZONE,
+    });
+    const time = resolveInterviewTime(input);
+    const raw = { rawDate: input.scheduledDate ?? null, rawTime: input.scheduledTime ?? null, rawZone: input.spokenZone ?? null, rawIso: input.scheduledDatetimeIso ?? null };
+
+    if (job.kind === 'callback') return this.callbackFrom(job, time, analysis);
+
+    const existing = await this.prisma.interview.findUnique({ where: { tenantId_sourceCallId: { tenantId: job.tenantId, sourceCallId: job.retellCallId } } });
+    if (existing) {
+      if (existing.status === 'scheduled') await this.reminders.schedule(existing);
+      return existing;
+    }
+    const interviewer = interviewerOf(call?.metadata);
+    const interview = await this.prisma.$transaction(async (tx) => {
+      let review: string | undefined = time.status === 'resolved' ? undefined : `time could not be resolved: ${time.reason}`;
+      if (time.status === 'resolved' && interviewer) {
+        await lockInterviewer(tx, job.tenantId, interviewer);
+        const clash = await findClash(tx, job.tenantId, interviewer, time.instant, DEFAULT_DURATION_MIN);
+        if (clash) review = `conflicts with interview ${clash} of ${interviewer}`;
+      }
+      return tx.interview.upsert({
+        where: { tenantId_sourceCallId: { tenantId: job.tenantId, sourceCallId: job.retellCallId } },
+        update: {},
+        create: {
+          tenantId: job.tenantId,
+          candidateId: job.candidateId,
+          sourceCallId: job.retellCallId,
+          status: review ? 'needs_review' : 'scheduled',
+          scheduledAt: time.status === 'resolved' ? time.instant : null,
+          timeZone: time.status === 'resolved' ? time.zone : null,
+          resolvedFrom: time.status === 'resolved' ? time.source : null,
+          durationMinutes: DEFAULT_DURATION_MIN,
+          interviewer,
+          reviewReason: review ?? null,
+          ...raw,
+        },
+      });
+    });
+    if (interview.status === 'scheduled') await this.reminders.schedule(interview);
+    this.logger.log(`interview ${interview.id} for candidate ${job.candidateId}: ${interview.status} ${interview.scheduledAt?.toISOString() ?? ''} ${interview.timeZone ?? ''}`);
+    return interview;
+  }
+
+  private async callbackFrom(job: SchedulingJob, time: InterviewTime, analysis: ScreeningAnalysis): Promise<CallbackTask> {
+    const words = [analysis.scheduledDatetimeIso, analysis.scheduledDate, analysis.scheduledTime, analysis.scheduledTimezone, analysis.availabilityPreference].filter(Boolean).join(' ');
+    return this.prisma.callbackTask.upsert({
+      where: { tenantId_sourceCallId: { tenantId: job.tenantId, sourceCallId: job.retellCallId } },
+      update: {},
+      create: {
+        tenantId: job.tenantId,
+        candidateId: job.candidateId,
+        sourceCallId: job.retellCallId,
+        status: time.status === 'resolved' ? 'pending' : 'needs_review',
+        dueAt: time.status === 'resolved' ? time.instant : null,
+        timeZone: time.status === 'resolved' ? time.zone : null,
+        rawWords: words || null,
+        reviewReason: time.status === 'resolved' ? null : `time could not be resolved: ${time.reason}`,
+      },
+    });
+  }
+
+  async reschedule(tenantId: string, interviewId: string, input: RescheduleInput): Promise<Interview> {
+    const current = await this.prisma.interview.findFirst({ where: { id: interviewId, tenantId }, include: { candidate: { select: { timeZone: true, tenant: { select: { timeZone: true } } } } } });
+    if (!current) throw new RecruitingError('not_found', `no interview '${interviewId}'`);
+    if (current.status === 'cancelled') throw new RecruitingError('conflict', 'a cancelled interview cannot be rescheduled');
+    const timeInput: InterviewTimeInput = {
+      scheduledDatetimeIso: input.scheduledAt,
+      scheduledDate: input.date,
+      scheduledTime: input.time,
+      spokenZone: input.timeZone,
+      candidateZone: current.candidate.timeZone,
+      tenantZone: current.candidate.tenant.timeZone ?? this.env.DEFAULT_TIME_ZONE,
+    };
+    const time = resolveInterviewTime(timeInput);
+    if (time.status !== 'resolved') throw new RecruitingError('invalid', `cannot resolve the new time: ${time.reason}${time.field ? ` (${time.field})` : ''}`);
+    if (time.instant.getTime() <= Date.now()) throw new RecruitingError('invalid', 'the new time is in the past');
+    const interviewer = input.interviewer === undefined ? current.interviewer : input.interviewer;
+    const duration = input.durationMinutes ?? current.durationMinutes;
+
+    const moved = await this.prisma.$transaction(async (tx) => {
+      if (interviewer) {
+        await lockInterviewer(tx, tenantId, interviewer);
+        const clash = await findClash(tx, tenantId, interviewer, time.instant, duration, interviewId);
+        if (clash) throw new RecruitingError('conflict', `${interviewer} has interview ${clash} at that time`);
+      }
+      return tx.interview.update({
+        where: { id: interviewId },
+        data: {
+          status: 'scheduled',
+          scheduledAt: time.instant,
+          timeZone: time.zone,
+          resolvedFrom: 'manual',
+          durationMinutes: duration,
+          interviewer,
+          reviewReason: null,
+          sequence: { increment: 1 },
+        },
+      });
+    });
+    await this.reminders.unschedule(current);
+    await this.reminders.schedule(moved);
+    return moved;
+  }
+
+  async cancel(tenantId: string, interviewId: string): Promise<Interview> {
+    const current = await this.prisma.interview.findFirst({ where: { id: interviewId, tenantId } });
+    if (!current) throw new RecruitingError('not_found', `no interview '${interviewId}'`);
+    if (current.status === 'cancelled') return current;
+    const cancelled = await this.prisma.interview.update({
+      where: { id: interviewId },
+      data: { status: 'cancelled', cancelledAt: new Date(), sequence: { increment: 1 } },
+    });
+    await this.reminders.unschedule(current);
+    return cancelled;
+  }
+}
+
+/** Serialises bookings of one interviewer, so two at once cannot both pass the clash check. */
+async function lockInterviewer(tx: Tx, tenantId: string, interviewer: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${tenantId}/${interviewer.toLowerCase()}`}, 0))`;
+}
+
+async function findClash(tx: Tx, tenantId: string, interviewer: string, start: Date, minutes: number, exceptId?: string): Promise<string | undefined> {
+  const end = new Date(start.getTime() + minutes * 60_000);
+  const rows = await tx.$queryRaw<Array<{ id: string }>>`
+    SELECT "id" FROM "Interview"
+    WHERE "tenantId" = ${tenantId}::uuid AND lower("interviewer") = lower(${interviewer}) AND "status" = 'scheduled'
+      AND "scheduledAt" < ${end} AND "scheduledAt" + make_interval(mins => "durationMinutes") > ${start}
+      AND "id" <> ${exceptId ?? '00000000-0000-0000-0000-000000000000'}::uuid
+    LIMIT 1`;
+  return rows[0]?.id;
+}

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { AppEnv, QueueProducers } from '@retell-ops/config';
+import { parseDurationList } from '@retell-ops/domain';
+import { QUEUES, REMINDER_JOB, reminderJobId, type ReminderJob } from '@retell-ops/queue-contracts';
+
+export interface RemindableInterview {
+  id: string;
+  tenantId: string;
+  scheduledAt: Date | null;
+}
+
+/**
+ * Reminders wait in Redis as delayed jobs (so they survive restarts), one per offset, under ids
+ * that include the interview instant: moving or cancelling an interview removes exactly its own.
+ */
+@Injectable()
+export class ReminderScheduler {
+  private readonly offsets: Array<{ label: string; ms: number }>;
+
+  constructor(
+    private readonly producers: QueueProducers,
+    env: AppEnv,
+  ) {
+    this.offsets = parseDurationList(env.INTERVIEW_REMINDERS);
+  }
+
+  /** Adds the reminders still in the future; already-added ones are kept (same id). */
+  async schedule(interview: RemindableInterview): Promise<number> {
+    if (!interview.scheduledAt) return 0;
+    const at = interview.scheduledAt.getTime();
+    const queue = this.producers.get<ReminderJob>(QUEUES.interviewReminders);
+    let added = 0;
+    for (const { label, ms } of this.offsets) {
+      const delay = at - ms - Date.now();
+      if (delay <= 0) continue;
+      const data: ReminderJob = { tenantId: interview.tenantId, interviewId: interview.id, offset: label, scheduledAt: at };
+      await queue.add(REMINDER_JOB, data, {
+        jobId: reminderJobId(data),
+        delay,
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 2000, jitter: 0.5 },
+        removeOnComplete: { age: 7 * 24 * 3600 },
+        removeOnFail: false,
+      });
+      added++;
+    }
+    return added;
+  }
+
+  async unschedule(interview: Pick<RemindableInterview, 'id' | 'scheduledAt'>): Promise<void> {
+    if (!interview.scheduledAt) return;
+    const queue = this.producers.get<ReminderJob>(QUEUES.interviewReminders);
+    const scheduledAt = interview.scheduledAt.getTime();
+    await Promise.all(this.offsets.map(({ label }) => queue.remove(reminderJobId({ interviewId: interview.id, offset: label, scheduledAt }))));
+  }
+}

@@ -1,0 +1,307 @@
+import type { CallStatus } from '@retell-ops/domain';
+import { foldCallEvents, type CallRecordFields, type ReceivedCallEvent } from './call-record';
+import type { RetellCall } from './call-types';
+
+// One answered outbound call, as Retell's three lifecycle webhooks describe it (RETELL.md §1.1, §2).
+const START = 1_760_000_000_000;
+const END = START + 83_450;
+
+const base = {
+  call_id: 'call_5f1c2a9b8e7d4c3b2a1f0e9d8c7b6a50',
+  agent_id: 'agent_3c2b1a0f9e8d7c6b5a4f3e2d',
+  agent_version: 4,
+  agent_name: 'Screening agent',
+  call_type: 'phone_call',
+  direction: 'outbound',
+  from_number: '+14155550100',
+  to_number: '+14155550123',
+  start_timestamp: START,
+  latency: {},
+} satisfies Partial<RetellCall>;
+
+const transcript = 'Agent: Hi, this is Ava from Acme hiring. Is now a good time?\nUser: Sure, go ahead.\nAgent: Great, thanks. Goodbye!\nUser: Bye.\n';
+const transcriptObject = [
+  { role: 'agent', content: 'Hi, this is Ava from Acme hiring. Is now a good time?', words: [{ word: 'Hi,', start: 0.42, end: 0.61 }] },
+  { role: 'user', content: 'Sure, go ahead.', words: [{ word: 'Sure,', start: 4.1, end: 4.35 }] },
+  { role: 'agent', content: 'Great, thanks. Goodbye!', words: [{ word: 'Great,', start: 80.2, end: 80.5 }] },
+  { role: 'user', content: 'Bye.', words: [{ word: 'Bye.', start: 82.9, end: 83.1 }] },
+] as RetellCall['transcript_object'];
+
+const endedCall: RetellCall = {
+  ...base,
+  call_status: 'ended',
+  end_timestamp: END,
+  duration_ms: 83_450,
+  disconnection_reason: 'user_hangup',
+  transcript,
+  transcript_object: transcriptObject,
+  recording_url: 'https://dxc03zgurdly9.cloudfront.net/call_5f1c/recording.wav',
+  public_log_url: 'https://dxc03zgurdly9.cloudfront.net/call_5f1c/public.log',
+  collected_dynamic_variables: {},
+  call_cost: {
+    combined_cost: 34.45,
+    product_costs: [
+      { product: 'elevenlabs_tts', cost: 9.74, unit_price: 0.1167 },
+      { product: 'gpt_4o_mini', cost: 0.83, unit_price: 0.01 },
+    ],
+    total_duration_seconds: 84,
+    total_duration_unit_price: 0.41,
+  },
+};
+
+const analysis = {
+  call_summary: 'The candidate confirmed interest and agreed to a follow-up interview.',
+  user_sentiment: 'Positive',
+  call_successful: true,
+  in_voicemail: false,
+  custom_analysis_data: { interview_slot: '2025-10-10T15:00:00Z', years_experience: 6 },
+};
+
+const started: ReceivedCallEvent = { type: 'call_started', call: { ...base, call_status: 'ongoing' } };
+const ended: ReceivedCallEvent = { type: 'call_ended', call: endedCall };
+const analyzed: ReceivedCallEvent = { type: 'call_analyzed', call: { ...endedCall, call_analysis: analysis } };
+
+const EXPECTED: CallRecordFields = {
+  agentId: base.agent_id,
+  agentVersion: 4,
+  callType: 'phone_call',
+  direction: 'outbound',
+  fromNumber: '+14155550100',
+  toNumber: '+14155550123',
+  retellStatus: 'ended',
+  disconnectionReason: 'user_hangup',
+  startedAt: new Date(START),
+  endedAt: new Date(END),
+  durationMs: 83_450,
+  transcript,
+  transcriptObject: transcriptObject as unknown[],
+  recordingUrl: endedCall.recording_url!,
+  publicLogUrl: endedCall.public_log_url!,
+  metadata: null,
+  dynamicVariables: null,
+  summary: analysis.call_summary,
+  sentiment: 'Positive',
+  successful: true,
+  inVoicemail: false,
+  customAnalysis: analysis.custom_analysis_data,
+  costCents: 34.45,
+  status: 'completed',
+  outcome: 'successful',
+};
+
+function permutations<T>(items: T[]): T[][] {
+  if (items.length <= 1) return [items];
+  return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+}
+
+/** A small deterministic PRNG so shuffled orders are reproducible. */
+function shuffled<T>(items: T[], seed: number): T[] {
+  const out = [...items];
+  let s = seed; // Park-Miller; seed > 0
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (s * 16807) % 2147483647;
+    const j = s % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+/** A delivery as the worker sees it: parsed from JSON, so no shared references between events. */
+const copy = (e: ReceivedCallEvent): ReceivedCallEvent => JSON.parse(JSON.stringify(e));
+
+describe('foldCallEvents: one answered call', () => {
+  it('folds call_started + call_ended + call_analyzed into the full row', () => {
+    expect(foldCallEvents([started, ended, analyzed], 'queued')).toEqual(EXPECTED);
+  });
+
+  it.each(permutations([started, ended, analyzed]).map((p) => [p.map((e) => e.type).join(' > '), p]))('order %s gives the same row', (_order, events) => {
+    expect(foldCallEvents(events.map(copy), 'queued')).toEqual(EXPECTED);
+  });
+
+  const COUNTS = [1, 2, 3].flatMap((s) => [1, 2, 3].flatMap((e) => [1, 2, 3].map((a) => [s, e, a])));
+  it.each(COUNTS)('call_started ×%d, call_ended ×%d, call_analyzed ×%d, in several orders, gives the same row', (s, e, a) => {
+    const events = [...Array(s).fill(started), ...Array(e).fill(ended), ...Array(a).fill(analyzed)].map(copy);
+    for (const order of [events, [...events].reverse(), shuffled(events, s * 100 + e * 10 + a), shuffled(events, 7 + s + e + a)]) {
+      expect(foldCallEvents(order, 'queued')).toEqual(EXPECTED);
+    }
+  });
+
+  it('keeps the cost in cents, fractions included', () => {
+    expect(foldCallEvents([ended], 'queued').costCents).toBe(34.45);
+    expect(foldCallEvents([started], 'queued').costCents).toBeNull();
+  });
+
+  it.each([
+    ['call_started', [started], { status: 'in_progress', retellStatus: 'ongoing', outcome: null, transcript: null, endedAt: null, costCents: null, summary: null }],
+    ['call_started + call_ended', [started, ended], { status: 'completed', retellStatus: 'ended', outcome: 'connected', transcript, costCents: 34.45, summary: null, successful: null }],
+    ['call_ended alone', [ended], { status: 'completed', startedAt: new Date(START), endedAt: new Date(END), outcome: 'connected' }],
+    ['call_analyzed alone', [analyzed], { ...EXPECTED }],
+  ] as Array<[string, ReceivedCallEvent[], Partial<CallRecordFields>]>)('partial lifecycle: %s', (_name, events, expected) => {
+    expect(foldCallEvents(events.map(copy), 'queued')).toMatchObject(expected);
+  });
+});
+
+describe('foldCallEvents: later events never erase earlier facts', () => {
+  // Retell's call_analyzed normally repeats everything; these variants omit or null fields it should not erase.
+  const strip = (call: RetellCall, keys: string[], value: undefined | null): RetellCall => {
+    const out: RetellCall = { ...call };
+    for (const k of keys) {
+      if (value === undefined) delete out[k];
+      else out[k] = null;
+    }
+    return out;
+  };
+  const ENDED_FIELDS = ['transcript', 'transcript_object', 'recording_url', 'public_log_url', 'call_cost', 'end_timestamp', 'duration_ms', 'disconnection_reason'];
+
+  it.each([
+    ['omits', undefined],
+    ['nulls', null],
+  ] as const)('call_analyzed that %s call_ended fields keeps them', (_how, value) => {
+    const bareAnalyzed = { type: 'call_analyzed', call: strip(analyzed.call, ENDED_FIELDS, value) };
+    for (const order of permutations([started, ended, bareAnalyzed])) {
+      expect(foldCallEvents(order.map(copy), 'queued')).toEqual(EXPECTED);
+    }
+  });
+
+  it.each(ENDED_FIELDS)('call_analyzed without %s keeps call_ended\'s value', (field) => {
+    const bareAnalyzed = { type: 'call_analyzed', call: strip(analyzed.call, [field], undefined) };
+    expect(foldCallEvents([bareAnalyzed, ended].map(copy), 'queued')).toEqual(EXPECTED);
+    expect(foldCallEvents([ended, bareAnalyzed].map(copy), 'queued')).toEqual(EXPECTED);
+  });
+
+  it.each([
+    ['no call_analysis', {}],
+    ['an empty call_analysis', { call_analysis: {} }],
+    ['a contradicting call_analysis', { call_analysis: { call_summary: 'other', call_successful: false, in_voicemail: true, user_sentiment: 'Negative', custom_analysis_data: { x: 1 } } }],
+    ['a null call_analysis', { call_analysis: null }],
+  ])('call_ended with %s cannot erase or change the analysis', (_name, extra) => {
+    const endedVariant = { type: 'call_ended', call: { ...endedCall, ...extra } as RetellCall };
+    for (const order of permutations([started, endedVariant, analyzed])) {
+      expect(foldCallEvents(order.map(copy), 'queued')).toEqual(EXPECTED);
+    }
+  });
+
+  it('call_started cannot take a finished call back', () => {
+    const retriedStart = copy(started);
+    expect(foldCallEvents([analyzed, ended, retriedStart], 'completed')).toEqual(EXPECTED);
+  });
+});
+
+describe('foldCallEvents: status starts from what the dialer recorded', () => {
+  it.each([
+    ['scheduled', [started], 'in_progress'],
+    ['queued', [started], 'in_progress'],
+    ['initiated', [started], 'in_progress'],
+    ['ringing', [started], 'in_progress'],
+    ['in_progress', [started], 'in_progress'],
+    ['scheduled', [ended], 'completed'],
+    ['queued', [started, ended, analyzed], 'completed'],
+    ['scheduled', [analyzed, started], 'completed'],
+    ['completed', [started], 'completed'],
+    // a terminal state Retell reports replaces the dialer's own terminal guess
+    ['cancelled', [ended, analyzed], 'completed'],
+    ['failed', [ended], 'completed'],
+    ['scheduled', [], 'scheduled'],
+    ['queued', [], 'queued'],
+  ] as Array<[CallStatus, ReceivedCallEvent[], CallStatus]>)('from %s with %#', (current, events, expected) => {
+    expect(foldCallEvents(events.map(copy), current).status).toBe(expected);
+  });
+});
+
+describe('foldCallEvents: calls that never connected and voicemail', () => {
+  // An unanswered dial: no call_started, status not_connected, duration 0, empty transcript (RETELL.md §1.2).
+  const noAnswer = (reason: string): RetellCall => ({
+    ...base,
+    call_status: 'not_connected',
+    disconnection_reason: reason,
+    end_timestamp: START,
+    duration_ms: 0,
+    transcript: '',
+    transcript_object: [],
+    call_cost: { combined_cost: 0, product_costs: [], total_duration_seconds: 0, total_duration_unit_price: 0 },
+  });
+
+  it.each([
+    ['dial_no_answer', 'no_answer'],
+    ['dial_busy', 'busy'],
+    ['dial_failed', 'dial_failed'],
+    ['invalid_destination', 'wrong_number'],
+    ['user_declined', 'declined'],
+  ])('%s with only call_ended + call_analyzed -> failed, %s', (reason, outcome) => {
+    const endedEvent = { type: 'call_ended', call: noAnswer(reason) };
+    const analyzedEvent = { type: 'call_analyzed', call: { ...noAnswer(reason), call_analysis: { call_summary: 'The call was not answered.', user_sentiment: 'Unknown', call_successful: false, in_voicemail: false } } };
+    for (const order of [[endedEvent, analyzedEvent], [analyzedEvent, endedEvent], [analyzedEvent, endedEvent, endedEvent]]) {
+      for (const current of ['scheduled', 'queued', 'initiated'] as CallStatus[]) {
+        expect(foldCallEvents(order.map(copy), current)).toMatchObject({
+          status: 'failed',
+          outcome,
+          retellStatus: 'not_connected',
+          disconnectionReason: reason,
+          durationMs: 0,
+          transcript: null, // an empty transcript is no transcript: it never hides a real one
+          transcriptObject: [],
+          costCents: 0,
+          startedAt: new Date(START),
+          successful: false,
+          metadata: null,
+        });
+      }
+    }
+  });
+
+  it('an ended call whose reason says it never connected is failed too', () => {
+    const call = { ...noAnswer('dial_no_answer'), call_status: 'ended' };
+    expect(foldCallEvents([{ type: 'call_ended', call }], 'queued')).toMatchObject({ status: 'failed', outcome: 'no_answer' });
+  });
+
+  it.each([
+    ['voicemail_reached', false],
+    ['voicemail_reached', true],
+    ['agent_hangup', true],
+    ['user_hangup', true],
+  ])('voicemail (reason %s, analysis in_voicemail %s) -> completed, voicemail', (reason, inVoicemail) => {
+    const vmEnded = { ...endedCall, disconnection_reason: reason, transcript: 'Agent: Hi...\nUser: You have reached the voicemail of...\n' };
+    const events: ReceivedCallEvent[] = [
+      started,
+      { type: 'call_ended', call: vmEnded },
+      { type: 'call_analyzed', call: { ...vmEnded, call_analysis: { call_summary: 'Reached voicemail.', user_sentiment: 'Neutral', call_successful: false, in_voicemail: inVoicemail } } },
+    ];
+    for (const order of permutations(events)) {
+      expect(foldCallEvents(order.map(copy), 'queued')).toMatchObject({ status: 'completed', outcome: 'voicemail', inVoicemail, disconnectionReason: reason });
+    }
+  });
+
+  it('a not-yet-analysed voicemail_reached call is already a voicemail', () => {
+    const call = { ...endedCall, disconnection_reason: 'voicemail_reached' };
+    expect(foldCallEvents([started, { type: 'call_ended', call }], 'queued')).toMatchObject({ status: 'completed', outcome: 'voicemail', inVoicemail: null });
+  });
+});
+
+describe('foldCallEvents: metadata and dynamic variables', () => {
+  it('metadata omitted in every event -> null (Retell omits it rather than sending null)', () => {
+    for (const e of [started, ended, analyzed]) expect('metadata' in e.call).toBe(false);
+    const row = foldCallEvents([started, ended, analyzed].map(copy), 'queued');
+    expect(row.metadata).toBeNull();
+    expect(row.dynamicVariables).toBeNull();
+  });
+
+  it.each([
+    ['an object', { candidate_id: 'c_1', nested: { a: [1, 2] } }],
+    ['a string', 'plain string metadata'],
+    ['a number', 0],
+    ['false', false],
+    ['an empty object', {}],
+  ])('metadata that is %s is kept as sent, in any order', (_name, metadata) => {
+    const events = [started, ended, analyzed].map((e) => ({ type: e.type, call: { ...e.call, metadata, retell_llm_dynamic_variables: { first_name: 'Ana' } } }));
+    for (const order of permutations(events)) {
+      const row = foldCallEvents(order.map(copy), 'queued');
+      expect(row.metadata).toEqual(metadata);
+      expect(row.dynamicVariables).toEqual({ first_name: 'Ana' });
+    }
+  });
+
+  it('metadata sent only on call_started survives the later events', () => {
+    const withMeta = { type: 'call_started', call: { ...started.call, metadata: { candidate_id: 'c_1' } } };
+    expect(foldCallEvents([analyzed, withMeta, ended].map(copy), 'queued').metadata).toEqual({ candidate_id: 'c_1' });
+  });
+});

@@ -1,0 +1,108 @@
+import { outcomeOf, settleStatus, statusRank, statusFromRetell, type CallOutcome, type CallStatus } from '@retell-ops/domain';
+import type { RetellCall } from './call-types';
+
+/** The Call columns that Retell's lifecycle events decide. */
+export interface CallRecordFields {
+  agentId: string | null;
+  agentVersion: number | null;
+  callType: string | null;
+  direction: string | null;
+  fromNumber: string | null;
+  toNumber: string | null;
+  retellStatus: string | null;
+  disconnectionReason: string | null;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  durationMs: number | null;
+  transcript: string | null;
+  transcriptObject: unknown[] | null;
+  recordingUrl: string | null;
+  publicLogUrl: string | null;
+  metadata: unknown;
+  dynamicVariables: Record<string, string> | null;
+  summary: string | null;
+  sentiment: string | null;
+  successful: boolean | null;
+  inVoicemail: boolean | null;
+  customAnalysis: unknown;
+  /** cents, as Retell reports them (RETELL.md §2: all money values are cents) */
+  costCents: number | null;
+  status: CallStatus;
+  outcome: CallOutcome | null;
+}
+
+export interface ReceivedCallEvent {
+  type: string;
+  call: RetellCall;
+}
+
+/** Later lifecycle events carry a superset of earlier ones, so they speak first. */
+const EVENT_PRECEDENCE: Record<string, number> = { call_analyzed: 3, call_ended: 2, call_started: 1 };
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const int = (v: unknown): number | null => (Number.isInteger(v) ? (v as number) : null);
+const bool = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null);
+const date = (v: unknown): Date | null => (Number.isInteger(v) && (v as number) >= 0 ? new Date(v as number) : null);
+const obj = (v: unknown): Record<string, string> | null => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, string>) : null);
+const arr = (v: unknown): unknown[] | null => (Array.isArray(v) ? v : null);
+const present = (v: unknown): unknown => (v === undefined || v === null ? null : v);
+
+/**
+ * Folds every kept delivery of one call into its row. The result depends only on the set of
+ * events, never on their order or on duplicates: each field comes from the latest lifecycle
+ * event that carries it, analysis only from call_analyzed, and the status only moves forward
+ * from `currentStatus` (which may be the dialer's scheduled/queued).
+ */
+export function foldCallEvents(events: ReceivedCallEvent[], currentStatus: CallStatus): CallRecordFields {
+  const ordered = [...events].sort((a, b) => (EVENT_PRECEDENCE[b.type] ?? 0) - (EVENT_PRECEDENCE[a.type] ?? 0));
+  const first = <T>(read: (c: RetellCall) => T | null): T | null => {
+    for (const e of ordered) {
+      const v = read(e.call);
+      if (v !== null) return v;
+    }
+    return null;
+  };
+  const analysis = ordered.find((e) => e.type === 'call_analyzed')?.call.call_analysis;
+
+  // The most advanced status any event reports; on a tie the later lifecycle event decides.
+  let reported: CallStatus | undefined;
+  for (const e of ordered) {
+    const mapped = statusFromRetell(str(e.call.call_status), str(e.call.disconnection_reason));
+    if (mapped && (!reported || statusRank(mapped) > statusRank(reported))) reported = mapped;
+  }
+  const status = settleStatus(currentStatus, reported);
+
+  const retellStatus = first((c) => str(c.call_status));
+  const disconnectionReason = first((c) => str(c.disconnection_reason));
+  const successful = bool(analysis?.call_successful);
+  const inVoicemail = bool(analysis?.in_voicemail);
+
+  return {
+    agentId: first((c) => str(c.agent_id)),
+    agentVersion: first((c) => int(c.agent_version)),
+    callType: first((c) => str(c.call_type)),
+    direction: first((c) => str(c.direction)),
+    fromNumber: first((c) => str(c.from_number)),
+    toNumber: first((c) => str(c.to_number)),
+    retellStatus,
+    disconnectionReason,
+    startedAt: first((c) => date(c.start_timestamp)),
+    endedAt: first((c) => date(c.end_timestamp)),
+    durationMs: first((c) => int(c.duration_ms)),
+    transcript: first((c) => str(c.transcript)),
+    transcriptObject: first((c) => arr(c.transcript_object)),
+    recordingUrl: first((c) => str(c.recording_url)),
+    publicLogUrl: first((c) => str(c.public_log_url)),
+    metadata: first((c) => present(c.metadata)),
+    dynamicVariables: first((c) => obj(c.retell_llm_dynamic_variables)),
+    summary: str(analysis?.call_summary),
+    sentiment: str(analysis?.user_sentiment),
+    successful,
+    inVoicemail,
+    customAnalysis: analysis ? present(analysis.custom_analysis_data) : null,
+    costCents: first((c) => num(c.call_cost?.combined_cost)),
+    status,
+    outcome: outcomeOf({ callStatus: retellStatus, disconnectionReason, inVoicemail, successful }) ?? null,
+  };
+}

@@ -1,0 +1,4 @@
+export * from './call-types';
+export * from './signature';
+export * from './envelope';
+export * from './call-record';

@@ -1,0 +1,147 @@
+import { randomBytes } from 'node:crypto';
+import { createPrismaClient, type PrismaClient } from '@retell-ops/db';
+import { freePort, startApp, type AppProcess } from '../support/processes';
+import { envVars, testEnv } from '../support/test-env';
+import { waitFor } from '../support/wait';
+
+/**
+ * The dialer as `npm start` runs it, against the simulator as Retell: the API takes dial
+ * requests, the dialer worker places them with retell-sdk, the simulator plays them and sends
+ * webhooks, the call worker records them and frees the slots.
+ */
+describe('end to end: dialling through the simulator', () => {
+  const SIM_LIMIT = 10;
+  const apps: AppProcess[] = [];
+  const adminKey = `rops_e2e_${randomBytes(16).toString('hex')}`;
+  let simUrl: string;
+  let apiUrl: string;
+  let prisma: PrismaClient;
+  let tenantId: string;
+
+  beforeAll(async () => {
+    const [gatewayPort, apiPort, simPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    simUrl = `http://127.0.0.1:${simPort}`;
+    apiUrl = `http://127.0.0.1:${apiPort}`;
+    const env = testEnv({
+      GATEWAY_PORT: String(gatewayPort),
+      API_PORT: String(apiPort),
+      RETELL_SIM_PORT: String(simPort),
+      GATEWAY_URL: `http://127.0.0.1:${gatewayPort}`,
+      RETELL_BASE_URL: simUrl,
+      RETELL_API_KEY: `key_dial_${randomBytes(16).toString('hex')}`,
+      ADMIN_API_KEY: adminKey,
+      DEFAULT_AGENT_ID: `agent_dial_${randomBytes(6).toString('hex')}`,
+      DEFAULT_TENANT_SLUG: `e2e-dial-${randomBytes(4).toString('hex')}`,
+      DIALER_TICK_MS: '250',
+      CONCURRENCY_CACHE_MS: '1000',
+    });
+    const vars = { ...envVars(env), RETELL_SIM_CONCURRENCY: String(SIM_LIMIT), RETELL_SIM_RING_MS: '150', RETELL_SIM_TALK_MS: '600', RETELL_SIM_ANALYSIS_MS: '100' };
+    prisma = createPrismaClient({ databaseUrl: env.DATABASE_URL });
+    apps.push(await startApp('api', vars, /listening on/));
+    apps.push(
+      ...(await Promise.all([
+        startApp('gateway', vars, /listening on/),
+        startApp('call-worker', vars, /consuming/),
+        startApp('dialer-worker', vars, /consuming/),
+        startApp('retell-sim', vars, /listening on/),
+      ])),
+    );
+    tenantId = (await api('GET', '/api/v1/tenant')).json.id;
+  }, 90000);
+
+  afterAll(async () => {
+    await Promise.all(apps.map((a) => a.stop()));
+    await prisma.$disconnect();
+  });
+
+  async function api(method: string, path: string, body?: unknown) {
+    const res = await fetch(`${apiUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, json: text ? JSON.parse(text) : undefined };
+  }
+  const simStats = async () => (await (await fetch(`${simUrl}/sim/stats`)).json()) as { maxConcurrentObserved: number; created: number };
+  const number = (last: string) => `+1415${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}${last}`;
+
+  it('a batch of 50 with maxConcurrent 5 under a simulator limit of 10: never more than 5 live, all final, no-answers redialled', async () => {
+    await fetch(`${simUrl}/sim/reset`, { method: 'POST' });
+    // 40 answered (…0), 10 no answer (…1)
+    const targets = [...Array.from({ length: 40 }, () => ({ toNumber: number('0') })), ...Array.from({ length: 10 }, () => ({ toNumber: number('1') }))];
+    const created = await api('POST', '/api/v1/batches', { name: 'e2e fifty', maxConcurrent: 5, maxAttempts: 2, retryBackoffSec: 1, targets });
+    expect(created.status).toBe(201);
+    const batchId = created.json.id;
+
+    const done = await waitFor(
+      async () => {
+        const b = (await api('GET', `/api/v1/batches/${batchId}`)).json;
+        return b.progress.completed + b.progress.failed === 50 ? b : undefined;
+      },
+      { what: 'all 50 to end', timeoutMs: 150000, intervalMs: 500 },
+    );
+    expect(done.progress).toMatchObject({ total: 50, queued: 0, live: 0, completed: 40, failed: 10 });
+    expect((await simStats()).maxConcurrentObserved).toBeLessThanOrEqual(5);
+
+    const requests = await prisma.dialRequest.findMany({ where: { batchId }, include: { calls: true } });
+    const unanswered = requests.filter((r) => r.toNumber.endsWith('1'));
+    for (const r of unanswered) {
+      expect(r).toMatchObject({ status: 'failed', attempts: 2, lastOutcome: 'no_answer' });
+      expect(r.calls.map((c) => [c.attempt, c.outcome]).sort()).toEqual([
+        [1, 'no_answer'],
+        [2, 'no_answer'],
+      ]);
+    }
+    for (const r of requests.filter((x) => x.toNumber.endsWith('0'))) expect(r).toMatchObject({ status: 'completed', attempts: 1 });
+
+    // Stats agree with the rows (each attempt is a call; analysed calls count toward the success rate).
+    await waitFor(async () => (await prisma.call.count({ where: { dialRequest: { batchId }, successful: null } })) === 0, { what: 'every call analysed' });
+    const stats = (await api('GET', `/api/v1/stats?batchId=${batchId}&from=2020-01-01T00:00:00Z`)).json;
+    const rows = await prisma.call.findMany({ where: { dialRequest: { batchId } } });
+    expect(stats.totals.calls).toBe(rows.length);
+    expect(rows.length).toBe(60);
+    expect(stats.outcomes.no_answer).toBe(20);
+    expect(stats.totals.successful).toBe(rows.filter((c) => c.successful).length);
+    expect(stats.byBatch).toEqual([expect.objectContaining({ batchId, calls: 60 })]);
+  }, 180000);
+
+  it('a scheduled call dials at its time; a cancelled one never dials', async () => {
+    const at = new Date(Date.now() + 3000);
+    const kept = await api('POST', '/api/v1/calls', { toNumber: number('0'), scheduledAt: at.toISOString() });
+    const dropped = await api('POST', '/api/v1/calls', { toNumber: number('0'), scheduledAt: at.toISOString() });
+    expect([kept.status, dropped.status]).toEqual([202, 202]);
+    expect((await api('GET', `/api/v1/calls/${kept.json.id}`)).json.status).toBe('scheduled');
+    expect((await api('DELETE', `/api/v1/calls/${dropped.json.id}`)).json.result).toBe('cancelled');
+
+    const placed = await waitFor(async () => {
+      const c = (await api('GET', `/api/v1/calls/${kept.json.id}`)).json;
+      return c.callId ? c : undefined;
+    }, { what: 'the scheduled call to be placed', timeoutMs: 15000 });
+    const request = await prisma.dialRequest.findUniqueOrThrow({ where: { id: kept.json.dialRequestId }, include: { calls: true } });
+    expect(request.calls[0].updatedAt.getTime()).toBeGreaterThanOrEqual(at.getTime());
+    expect(placed.status).not.toBe('scheduled');
+
+    await new Promise((r) => setTimeout(r, 2000));
+    const cancelled = await prisma.dialRequest.findUniqueOrThrow({ where: { id: dropped.json.dialRequestId }, include: { calls: true } });
+    expect(cancelled).toMatchObject({ status: 'cancelled', attempts: 0 });
+    expect(cancelled.calls.every((c) => c.retellCallId === null && c.status === 'cancelled')).toBe(true);
+  }, 30000);
+
+  it('under a saturated limit, high priority goes first', async () => {
+    // Fill every slot of the tenant (the simulator's limit) with long calls, then queue two low and one high.
+    const long = { sim_talk_ms: 2500 };
+    const fillers = await Promise.all(Array.from({ length: SIM_LIMIT }, () => api('POST', '/api/v1/calls', { toNumber: number('0'), metadata: long, priority: 'low' })));
+    await waitFor(async () => (await prisma.dialRequest.count({ where: { tenantId, id: { in: fillers.map((f) => f.json.dialRequestId) }, status: 'live' } })) === SIM_LIMIT, { what: 'every slot taken' });
+    const lows = [await api('POST', '/api/v1/calls', { toNumber: number('0'), priority: 'low' }), await api('POST', '/api/v1/calls', { toNumber: number('0'), priority: 'low' })];
+    const high = await api('POST', '/api/v1/calls', { toNumber: number('0'), priority: 'high' });
+
+    await waitFor(async () => ((await api('GET', `/api/v1/calls/${high.json.id}`)).json.callId ? true : undefined), { what: 'the high-priority call to be placed', timeoutMs: 20000, intervalMs: 50 });
+    const lowStates = await prisma.dialRequest.findMany({ where: { id: { in: lows.map((l) => l.json.dialRequestId) } } });
+    // At most one low can have taken a slot freed in the same instant as the high's; both never.
+    expect(lowStates.filter((l) => l.status === 'queued').length).toBeGreaterThanOrEqual(1);
+    const highRequest = await prisma.dialRequest.findUniqueOrThrow({ where: { id: high.json.dialRequestId } });
+    const firstLowPlaced = await prisma.call.findFirst({ where: { dialRequestId: { in: lows.map((l) => l.json.dialRequestId) }, retellCallId: { not: null } }, orderBy: { updatedAt: 'asc' } });
+    if (firstLowPlaced) expect(firstLowPlaced.updatedAt.getTime()).toBeGreaterThanOrEqual(highRequest.createdAt.getTime());
+  }, 60000);
+});

@@ -1,0 +1,170 @@
+import { randomBytes } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { createPrismaClient, type PrismaClient } from '@retell-ops/db';
+import { QUEUES } from '@retell-ops/queue-contracts';
+import { postSigned } from '../support/http';
+import { startPipeline, type InProcessPipeline } from '../support/pipeline';
+import { seedCall } from '../support/seed-call';
+import { createTestTenant, type TestTenant } from '../support/tenants';
+import { testEnv } from '../support/test-env';
+import { waitFor } from '../support/wait';
+
+/**
+ * The webhook path of the recruiting flow: a signed call_analyzed for a call linked to a
+ * candidate → call worker → candidate worker → scheduling worker → PostgreSQL (and reminders
+ * as delayed jobs in Redis).
+ */
+describe('recruiting: analysed calls move candidates and book interviews', () => {
+  const env = testEnv({ INTERVIEW_REMINDERS: '3s,2s' });
+  let prisma: PrismaClient;
+  let pipeline: InProcessPipeline;
+  let tenant: TestTenant;
+  const reminders = new Queue(QUEUES.interviewReminders, { connection: { host: '127.0.0.1', port: 6379 }, prefix: env.QUEUE_PREFIX });
+
+  beforeAll(async () => {
+    prisma = createPrismaClient({ databaseUrl: env.DATABASE_URL });
+    tenant = await createTestTenant(prisma, env, 'recruit');
+    pipeline = await startPipeline(env, { recruiting: true });
+  });
+
+  afterAll(async () => {
+    await pipeline.stop();
+    await reminders.obliterate({ force: true });
+    await reminders.close();
+    await prisma.$disconnect();
+  });
+
+  const deliver = async (event: 'call_ended' | 'call_analyzed', call: object) => {
+    const res = await postSigned(`${pipeline.gatewayUrl}/webhooks/retell/${tenant.slug}`, JSON.stringify({ event, call: { agent_id: tenant.agentId, ...call } }), tenant.retellApiKey);
+    expect(res.status).toBe(204);
+  };
+  const newCandidate = (data: { externalId?: string; timeZone?: string; status?: 'new' | 'offered' } = {}) =>
+    prisma.candidate.create({ data: { tenantId: tenant.tenantId, firstName: 'John', lastName: 'Doe', email: 'john.doe@example.com', phone: '+14155550142', ...data } });
+  const uniqueCallId = () => `call_${randomBytes(10).toString('hex')}`;
+
+  it("books the seed's interview at 2025-10-08T19:00Z in America/New_York, once however often delivered", async () => {
+    const candidate = await newCandidate({ externalId: '199' });
+    const call = seedCall({ agentId: tenant.agentId });
+    await deliver('call_ended', { ...call, call_analysis: undefined });
+    for (let i = 0; i < 3; i++) await deliver('call_analyzed', call);
+
+    const interview = await waitFor(() => prisma.interview.findFirst({ where: { candidateId: candidate.id } }).then((i) => i ?? undefined), { what: 'the interview' });
+    expect(interview).toMatchObject({ status: 'scheduled', timeZone: 'America/New_York', sourceCallId: call.call_id, interviewer: 'Emma Johnson', rawIso: '2025-10-08T15:00:00-04:00' });
+    expect(interview.scheduledAt?.toISOString()).toBe('2025-10-08T19:00:00.000Z');
+
+    const updated = await prisma.candidate.findUniqueOrThrow({ where: { id: candidate.id } });
+    expect(updated).toMatchObject({
+      status: 'interviewing',
+      scheduledDate: '2025-10-08',
+      scheduledTime: '3:00 PM',
+      scheduledTimezone: 'Eastern Time (ET)',
+      callSummary: call.call_analysis.call_summary,
+      sentiment: 'Positive',
+      qualified: true,
+      interestLevel: 'High',
+      yearsExperience: 5,
+      salaryExpectation: 120000,
+      skills: ['Python', 'Django', 'AWS', 'Docker'],
+      questionsAsked: ['What is the team size?', 'Is remote work supported?'],
+      screeningOutcome: 'Interview Scheduled',
+      unavailableDates: 'October 15-17 (vacation)',
+      lastScreeningCallId: call.call_id,
+    });
+    const linked = await prisma.call.findUniqueOrThrow({ where: { tenantId_retellCallId: { tenantId: tenant.tenantId, retellCallId: call.call_id } } });
+    expect(linked.candidateId).toBe(candidate.id);
+
+    await new Promise((r) => setTimeout(r, 1000)); // any straggling duplicate would land by now
+    expect(await prisma.interview.count({ where: { candidateId: candidate.id } })).toBe(1);
+    expect(await prisma.candidateScreening.count({ where: { candidateId: candidate.id } })).toBe(1);
+  });
+
+  it('never moves a candidate backward: a stale analysis does not undo an offer', async () => {
+    const candidate = await newCandidate({ status: 'offered' });
+    const call = seedCall({ callId: uniqueCallId(), candidateId: candidate.id, agentId: tenant.agentId, customAnalysis: { outcome: 'Not Interested', rejection_reason: 'took another job' } });
+    await deliver('call_analyzed', call);
+    await waitFor(async () => (await prisma.candidateScreening.count({ where: { candidateId: candidate.id } })) === 1, { what: 'the screening' });
+    expect(await prisma.candidate.findUniqueOrThrow({ where: { id: candidate.id } })).toMatchObject({ status: 'offered' });
+    expect(await prisma.interview.count({ where: { candidateId: candidate.id } })).toBe(0);
+  });
+
+  it('an older call arriving late does not overwrite what a newer call set', async () => {
+    const candidate = await newCandidate();
+    const newer = seedCall({ callId: uniqueCallId(), candidateId: candidate.id, endTimestamp: Date.parse('2026-05-02T10:00:00Z'), customAnalysis: { outcome: 'Callback Requested', candidate_interest_level: 'Medium', scheduled_datetime_iso: '2026-12-01T10:00:00-05:00' } });
+    const older = seedCall({ callId: uniqueCallId(), candidateId: candidate.id, endTimestamp: Date.parse('2026-05-01T10:00:00Z'), customAnalysis: { outcome: 'Voicemail Left', candidate_interest_level: 'Low' } });
+    await deliver('call_analyzed', newer);
+    await waitFor(async () => (await prisma.candidateScreening.count({ where: { candidateId: candidate.id } })) === 1, { what: 'the newer screening' });
+    await deliver('call_analyzed', older);
+    await waitFor(async () => (await prisma.candidateScreening.count({ where: { candidateId: candidate.id } })) === 2, { what: 'the older screening' });
+    const c = await prisma.candidate.findUniqueOrThrow({ where: { id: candidate.id } });
+    expect(c).toMatchObject({ status: 'screening', interestLevel: 'Medium', screeningOutcome: 'Callback Requested', lastScreeningCallId: newer.call_id, callAttempts: 1 });
+    const task = await waitFor(() => prisma.callbackTask.findFirst({ where: { candidateId: candidate.id } }).then((t) => t ?? undefined), { what: 'the callback task' });
+    expect(task).toMatchObject({ status: 'pending', timeZone: expect.any(String), sourceCallId: newer.call_id });
+    expect(task.dueAt?.toISOString()).toBe('2026-12-01T15:00:00.000Z');
+  });
+
+  it('voicemail left: status unchanged, the attempt counted once per call', async () => {
+    const candidate = await newCandidate();
+    const call = seedCall({ callId: uniqueCallId(), candidateId: candidate.id, customAnalysis: { outcome: 'Voicemail Left' } });
+    await deliver('call_analyzed', call);
+    await deliver('call_analyzed', call);
+    await waitFor(async () => (await prisma.candidateScreening.count({ where: { candidateId: candidate.id } })) === 1, { what: 'the screening' });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await prisma.candidate.findUniqueOrThrow({ where: { id: candidate.id } })).toMatchObject({ status: 'new', callAttempts: 1 });
+  });
+
+  it('an unresolvable time becomes needs_review, never a guess; an off-enum value is kept raw and flagged', async () => {
+    const candidate = await newCandidate();
+    const call = seedCall({
+      callId: uniqueCallId(),
+      candidateId: candidate.id,
+      customAnalysis: { outcome: 'Interview Scheduled', scheduled_date: 'Monday', scheduled_time: 'afternoon', candidate_interest_level: 'Very keen' },
+    });
+    await deliver('call_analyzed', call);
+    const interview = await waitFor(() => prisma.interview.findFirst({ where: { candidateId: candidate.id } }).then((i) => i ?? undefined), { what: 'the interview' });
+    expect(interview).toMatchObject({ status: 'needs_review', scheduledAt: null, rawDate: 'Monday', rawTime: 'afternoon', reviewReason: expect.stringMatching(/time could not be resolved/) });
+    const c = await prisma.candidate.findUniqueOrThrow({ where: { id: candidate.id } });
+    expect(c.status).toBe('interviewing');
+    expect(c.interestLevel).toBe('Very keen');
+    expect(c.screeningIssues).toEqual(expect.arrayContaining([expect.objectContaining({ field: expect.stringMatching(/interest/), raw: 'Very keen' })]));
+  });
+
+  it('fires reminders at their instant, and a cancelled interview’s never fire', async () => {
+    const soon = new Date(Date.now() + 5000);
+    const iso = soon.toISOString().replace(/\.\d{3}Z$/, '+00:00');
+    const kept = await newCandidate();
+    const dropped = await newCandidate();
+    // Different interviewers: the same one twice at one instant would be a clash (needs_review).
+    const mk = (candidateId: string) => {
+      const call = seedCall({ callId: uniqueCallId(), candidateId, customAnalysis: { outcome: 'Interview Scheduled', scheduled_datetime_iso: iso, scheduled_timezone: 'UTC' } });
+      return { ...call, metadata: { ...call.metadata, recruiter: `Recruiter ${candidateId}` } };
+    };
+    await deliver('call_analyzed', mk(kept.id));
+    await deliver('call_analyzed', mk(dropped.id));
+    const [a, b] = await waitFor(async () => {
+      const rows = await Promise.all([kept.id, dropped.id].map((id) => prisma.interview.findFirst({ where: { candidateId: id, status: 'scheduled' } })));
+      return rows.every(Boolean) ? (rows as NonNullable<(typeof rows)[number]>[]) : undefined;
+    }, { what: 'both interviews' });
+    expect(a.scheduledAt?.getTime()).toBe(Math.floor(soon.getTime() / 1000) * 1000);
+
+    // Cancel one the way the API does (the use case removes its delayed reminder jobs).
+    const { InterviewBooking, ReminderScheduler } = await import('@retell-ops/recruiting');
+    const { QueueProducers } = await import('@retell-ops/config');
+    const producers = new QueueProducers(env);
+    const booking = new InterviewBooking(prisma as never, new ReminderScheduler(producers, env), env);
+    await booking.cancel(tenant.tenantId, b.id);
+    await producers.onModuleDestroy();
+    const delayedIds = (await reminders.getDelayed()).map((j) => j.id);
+    expect(delayedIds.filter((id) => id?.includes(b.id))).toEqual([]);
+
+    const fired = await waitFor(async () => {
+      const rows = await prisma.interviewReminder.findMany({ where: { interviewId: a.id } });
+      return rows.length === 2 ? rows : undefined;
+    }, { what: 'both reminders to fire', timeoutMs: 15000 });
+    const at = a.scheduledAt!.getTime();
+    for (const r of fired) {
+      const due = at - (r.offset === '3s' ? 3000 : 2000);
+      expect(r.firedAt.getTime()).toBeGreaterThanOrEqual(due);
+    }
+    expect(await prisma.interviewReminder.count({ where: { interviewId: b.id } })).toBe(0);
+  });
+});
