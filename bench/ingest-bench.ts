@@ -7,6 +7,7 @@
  *   npm run bench -- --quick           smoke run (1 round of 3 s, short pipeline phases)
  *   npm run bench -- --rounds 7 --duration 10 --connections 32
  *   npm run bench -- --profile         CPU profiles of the gateway and worker under load instead
+ *   npm run bench -- --drain [--workers 2]  only the call worker's capacity (backlog drain), 3 times
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -63,6 +64,9 @@ interface Options {
   skipPipeline: boolean;
   skipPgDown: boolean;
   profile: boolean;
+  drain: boolean;
+  /** call-worker processes in --drain */
+  workers: number;
   out: string;
 }
 
@@ -95,6 +99,8 @@ function parseArgs(argv: string[]): Options {
     skipPipeline: has('--skip-pipeline'),
     skipPgDown: has('--skip-pgdown'),
     profile: has('--profile'),
+    drain: has('--drain'),
+    workers: Math.round(num('--workers') ?? 1),
     out: path.join(ROOT, 'bench', 'results', 'latest.json'),
   };
 }
@@ -693,6 +699,41 @@ async function profileMode(o: Options): Promise<void> {
   }
 }
 
+/**
+ * The call worker alone: a backlog queued through the gateway with the worker stopped, then the
+ * worker started and timed until every event is committed. Repeated on emptied tables, so a
+ * change to the worker can be judged in a minute.
+ */
+async function drainMode(o: Options): Promise<void> {
+  await prepareDatabase(BENCH_DB);
+  const prefix = `benchdrain${randomBytes(4).toString('hex')}`;
+  const n = o.preloadEvents;
+  const c = new Client({ connectionString: BENCH_DB });
+  await c.connect();
+  const rates: number[] = [];
+  try {
+    const g = await startGateway(BENCH_DB, prefix);
+    for (let r = 0; r < (o.quick ? 1 : 3); r++) {
+      await resetPipelineTables(c, prefix);
+      await cannon({ url: g.url, pool: await pool(n), connections: o.connections, amount: n });
+      const workers = await Promise.all(Array.from({ length: o.workers }, () => startWorker(g.env)));
+      // Timed from the first commit, so the worker's boot is not counted.
+      const first = await waitCommitted(c, 1, 60, [], n);
+      const c0 = await countCommitted(c);
+      const res = await waitCommitted(c, n, o.drainTimeoutSec, [], n);
+      await Promise.all(workers.map((w) => w.stop()));
+      const rate = ((n - c0) / (res.at - first.at)) * 1000;
+      rates.push(rate);
+      log(`drain ${r + 1}: ${n - c0} events committed in ${((res.at - first.at) / 1000).toFixed(1)} s = ${rate.toFixed(0)} events/s${res.drained ? '' : ' TIMED OUT'}`);
+    }
+    await g.proc.stop();
+    log(`worker capacity, median: ${median(rates).toFixed(0)} events/s`);
+  } finally {
+    await c.end();
+    await deleteQueueKeys(prefix);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // report
 
@@ -716,6 +757,7 @@ async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   for (const f of [GATEWAY_MAIN, WORKER_MAIN, BASELINE_MAIN]) if (!existsSync(f)) throw new Error(`${path.relative(ROOT, f)} is missing: run npm run build first`);
   if (o.profile) return profileMode(o);
+  if (o.drain) return drainMode(o);
 
   const started = Date.now();
   quietBudgetMs = o.quick ? 10_000 : 90_000;

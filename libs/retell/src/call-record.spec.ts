@@ -1,5 +1,5 @@
 import type { CallStatus } from '@retell-ops/domain';
-import { foldCallEvents, type CallRecordFields, type ReceivedCallEvent } from './call-record';
+import { changedCallFields, foldCallEvents, type CallRecordFields, type ReceivedCallEvent } from './call-record';
 import type { RetellCall } from './call-types';
 
 // One answered outbound call, as Retell's three lifecycle webhooks describe it (RETELL.md §1.1, §2).
@@ -303,5 +303,27 @@ describe('foldCallEvents: metadata and dynamic variables', () => {
   it('metadata sent only on call_started survives the later events', () => {
     const withMeta = { type: 'call_started', call: { ...started.call, metadata: { candidate_id: 'c_1' } } };
     expect(foldCallEvents([analyzed, withMeta, ended].map(copy), 'queued').metadata).toEqual({ candidate_id: 'c_1' });
+  });
+});
+
+describe('changedCallFields', () => {
+  const base = foldCallEvents([], 'queued');
+  const cases: Array<[string, Partial<CallRecordFields>, Partial<CallRecordFields>, string[]]> = [
+    ['nothing differs', {}, {}, []],
+    ['a string appears', {}, { transcript: 'Agent: hi' }, ['transcript']],
+    ['a string changes', { summary: 'a' }, { summary: 'b' }, ['summary']],
+    ['a string is erased', { summary: 'a' }, { summary: null }, ['summary']],
+    ['equal dates are different objects', { startedAt: new Date(1000) }, { startedAt: new Date(1000) }, []],
+    ['dates differ', { endedAt: new Date(1000) }, { endedAt: new Date(2000) }, ['endedAt']],
+    ['equal arrays from different events', { transcriptObject: [{ role: 'agent', content: 'hi' }] }, { transcriptObject: [{ role: 'agent', content: 'hi' }] }, []],
+    ['arrays differ', { transcriptObject: [{ role: 'agent', content: 'hi' }] }, { transcriptObject: [{ role: 'agent', content: 'hey' }] }, ['transcriptObject']],
+    ['object vs null', { metadata: null }, { metadata: { a: 1 } }, ['metadata']],
+    ['false vs null', { successful: null }, { successful: false }, ['successful']],
+    ['0 vs null', { costCents: null }, { costCents: 0 }, ['costCents']],
+    ['status and outcome are never reported', { status: 'queued', outcome: null }, { status: 'completed', outcome: 'successful' }, []],
+    ['several at once, in column order', { agentId: 'a' }, { agentId: 'b', durationMs: 5, customAnalysis: { x: '1' } }, ['agentId', 'durationMs', 'customAnalysis']],
+  ];
+  it.each(cases)('%s', (_name, before, after, expected) => {
+    expect(changedCallFields({ ...base, ...before }, { ...base, ...after })).toEqual(expected);
   });
 });

@@ -106,3 +106,24 @@ export function foldCallEvents(events: ReceivedCallEvent[], currentStatus: CallS
     outcome: outcomeOf({ callStatus: retellStatus, disconnectionReason, inVoicemail, successful }) ?? null,
   };
 }
+
+type EventField = Exclude<keyof CallRecordFields, 'status' | 'outcome'>;
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  if (a && b && typeof a === 'object' && typeof b === 'object') return JSON.stringify(a) === JSON.stringify(b);
+  return false;
+}
+
+/**
+ * The event-decided fields whose value differs between two folds of the same call: what an
+ * UPDATE has to write when the row already holds `before`. Writing only these keeps PostgreSQL
+ * from re-compressing and re-storing an unchanged 20 KB transcript on every delivery.
+ * Status and outcome are left out: they are compared with the row itself, which the dialer also writes.
+ */
+export function changedCallFields(before: CallRecordFields, after: CallRecordFields): EventField[] {
+  return (Object.keys(after) as Array<keyof CallRecordFields>).filter(
+    (k): k is EventField => k !== 'status' && k !== 'outcome' && !sameValue(before[k], after[k]),
+  );
+}
