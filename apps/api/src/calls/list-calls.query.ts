@@ -1,10 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { IsInstant } from '../common/is-instant';
 import { CALL_OUTCOMES, CALL_STATUSES, type CallOutcome, type CallStatus } from '@retell-ops/domain';
+import { PageQuery } from '../common/page-query';
 
-export class ListCallsQuery {
+export class ListCallsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: CALL_STATUSES })
   @IsOptional() @IsIn(CALL_STATUSES as unknown as string[])
   status?: CallStatus;
@@ -24,12 +24,4 @@ export class ListCallsQuery {
   @ApiPropertyOptional({ description: 'Calls that started (or were first seen) before this instant (ISO 8601)' })
   @IsOptional() @IsInstant()
   to?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional() @IsString() @MaxLength(200)
-  cursor?: string;
 }

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { CANDIDATE_STATUSES, INTEREST_LEVELS, type CandidateStatus, type InterestLevel } from '@retell-ops/domain';
 import { E164, IsIanaZone, QueryBoolean, Trim } from './validators';
+import { PageQuery } from '../common/page-query';
 
 const E164_MESSAGE = '$property must be an E.164 phone number such as +14155550123';
 
@@ -82,7 +82,7 @@ export class UpdateCandidateBody {
   status?: CandidateStatus;
 }
 
-export class ListCandidatesQuery {
+export class ListCandidatesQuery extends PageQuery {
   @ApiPropertyOptional({ enum: CANDIDATE_STATUSES })
   @IsOptional() @IsIn(CANDIDATE_STATUSES as unknown as string[])
   status?: CandidateStatus;
@@ -106,12 +106,4 @@ export class ListCandidatesQuery {
   @ApiPropertyOptional({ description: 'Text in first/last name, email, phone or externalId (case-insensitive); every word must match' })
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
   q?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional() @IsString() @MaxLength(200)
-  cursor?: string;
 }

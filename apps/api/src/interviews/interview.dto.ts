@@ -1,12 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { IsInstant } from '../common/is-instant';
 import { Trim } from '../candidates/validators';
+import { PageQuery } from '../common/page-query';
 
 export const INTERVIEW_STATUSES = ['scheduled', 'needs_review', 'cancelled', 'completed'] as const;
 
-export class ListInterviewsQuery {
+export class ListInterviewsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: INTERVIEW_STATUSES })
   @IsOptional() @IsIn(INTERVIEW_STATUSES as unknown as string[])
   status?: (typeof INTERVIEW_STATUSES)[number];
@@ -26,14 +26,6 @@ export class ListInterviewsQuery {
   @ApiPropertyOptional({ description: 'Interviews before this instant (ISO 8601)' })
   @IsOptional() @IsInstant()
   to?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional() @IsString() @MaxLength(200)
-  cursor?: string;
 }
 
 /** The new time: `scheduledAt` (an instant with its offset), or `date` + `time` (+ `timeZone`). */
