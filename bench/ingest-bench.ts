@@ -65,6 +65,7 @@ interface Options {
   skipPgDown: boolean;
   profile: boolean;
   drain: boolean;
+  gatewayNodeArgs: string[];
   /** call-worker processes in --drain */
   workers: number;
   out: string;
@@ -100,6 +101,7 @@ function parseArgs(argv: string[]): Options {
     skipPgDown: has('--skip-pgdown'),
     profile: has('--profile'),
     drain: has('--drain'),
+    gatewayNodeArgs: argv.includes('--gateway-node-args') ? (argv[argv.indexOf('--gateway-node-args') + 1] ?? '').split(/\s+/).filter(Boolean) : [],
     workers: Math.round(num('--workers') ?? 1),
     out: path.join(ROOT, 'bench', 'results', 'latest.json'),
   };
@@ -253,10 +255,13 @@ async function startBaseline(mode: 'bare' | 'seed'): Promise<{ proc: Child; url:
   return { proc, url: `http://127.0.0.1:${port}/webhooks/retell` };
 }
 
+/** Extra node flags for every gateway the bench starts (`--gateway-node-args "…"`), to try V8 settings. */
+let gatewayNodeArgs: string[] = [];
+
 async function startGateway(databaseUrl: string, prefix: string, nodeArgs: string[] = []): Promise<{ proc: Child; url: string; env: Record<string, string> }> {
   const port = await freePort();
   const env = appEnv(databaseUrl, prefix, port);
-  const proc = await startNode('gateway', GATEWAY_MAIN, env, /listening on http/, nodeArgs);
+  const proc = await startNode('gateway', GATEWAY_MAIN, env, /listening on http/, [...gatewayNodeArgs, ...nodeArgs]);
   return { proc, url: `http://127.0.0.1:${port}/webhooks/retell`, env };
 }
 
@@ -756,6 +761,7 @@ function printTable(rows: string[][]): string {
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   for (const f of [GATEWAY_MAIN, WORKER_MAIN, BASELINE_MAIN]) if (!existsSync(f)) throw new Error(`${path.relative(ROOT, f)} is missing: run npm run build first`);
+  gatewayNodeArgs = o.gatewayNodeArgs;
   if (o.profile) return profileMode(o);
   if (o.drain) return drainMode(o);
 
@@ -922,6 +928,7 @@ async function main(): Promise<void> {
       connections: o.connections,
       payloadBytes: sizes,
       route: 'POST /webhooks/retell (tenant from agent_id)',
+      gatewayNodeArgs: o.gatewayNodeArgs,
     },
     ratios: Object.fromEntries(Object.entries(ratios).map(([k, v]) => [k, round(v, 3)])),
     baseline: { ...roundAll(satAgg.B0), halfRate: roundAll(acAgg.B0), halfRatePaced: roundAll(pacedAgg.B0) },

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { plainToInstance, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import { IsDefined, IsIn, IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, MaxLength, Min, ValidateNested, validateSync, ValidationError } from 'class-validator';
 import { RETELL_CALL_STATUSES } from './call-types';
 
@@ -91,8 +91,14 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function checkEnvelope(parsed: unknown): EnvelopeCheck {
   if (!isRecord(parsed)) return { ok: false, reason: 'body must be a JSON object' };
   const call = parsed.call;
-  const callRef = isRecord(call) ? Object.fromEntries(CHECKED_CALL_KEYS.filter((k) => k in call).map((k) => [k, call[k]])) : call;
-  const dto = plainToInstance(WebhookEnvelopeDto, { event: parsed.event, call: callRef, event_timestamp: parsed.event_timestamp });
+  // Built by hand rather than by class-transformer: the same instances, without walking the body.
+  let callRef: unknown = call;
+  if (isRecord(call)) {
+    const ref = new WebhookCallRefDto() as unknown as Record<string, unknown>;
+    for (const k of CHECKED_CALL_KEYS) if (k in call) ref[k] = call[k];
+    callRef = ref;
+  }
+  const dto = Object.assign(new WebhookEnvelopeDto(), { event: parsed.event, call: callRef, event_timestamp: parsed.event_timestamp }) as WebhookEnvelopeDto;
   const errors = validateSync(dto);
   const callId = isRecord(call) && typeof call.call_id === 'string' ? call.call_id : undefined;
   if (errors.length) return { ok: false, reason: describe(errors).join('; '), callId };
