@@ -23,8 +23,8 @@ export interface LoadResult {
   duplicates: number;
   /** autocannon's own latency percentiles (integer ms, coordinated-omission corrected when rate limited) */
   autocannon?: { p50: number; p99: number; p999: number };
-  /** paced runs with `timeline`: [ms since start when due, latency ms] of every answer */
-  timeline?: Array<[number, number]>;
+  /** paced runs with `timeline`: [ms since start when due, latency ms, ms the generator sent it late] of every answer */
+  timeline?: Array<[number, number, number]>;
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -167,7 +167,7 @@ export async function paced(opts: { url: string; pool: RequestPool; rate: number
   const maxConnections = opts.maxConnections ?? 256;
   const total = Math.round(rate * opts.durationSec);
   const latencies: number[] = [];
-  const timeline: Array<[number, number]> | undefined = opts.timeline ? [] : undefined;
+  const timeline: Array<[number, number, number]> | undefined = opts.timeline ? [] : undefined;
   const statusCodes: Record<string, number> = {};
   let ok = 0;
   let non2xx = 0;
@@ -197,6 +197,7 @@ export async function paced(opts: { url: string; pool: RequestPool; rate: number
       const c = idle.pop() ?? (conns.size < maxConnections ? open() : undefined);
       if (!c) return void backlog.push(due);
       const d = pool.take();
+      const sentLateMs = performance.now() - due;
       c.send(`${headBase}Content-Length: ${d.body.length}\r\nx-retell-signature: ${d.signature}\r\n\r\n`, d.body, (status) => {
         const now = performance.now();
         if (status === 0) errors++;
@@ -205,7 +206,7 @@ export async function paced(opts: { url: string; pool: RequestPool; rate: number
           if (status >= 200 && status < 300) {
             ok++;
             latencies.push(now - due);
-            timeline?.push([due - t0, now - due]);
+            timeline?.push([due - t0, now - due, sentLateMs]);
           } else non2xx++;
         }
         if (!c.socket.destroyed) idle.push(c);
