@@ -1,1 +1,2 @@
 export * from './record-call-event';
+export * from './call-event-batcher';

@@ -70,6 +70,10 @@ export class AppEnv {
   @Type(() => Number) @IsInt() @Min(1) @Max(512)
   CALL_WORKER_CONCURRENCY = 16;
 
+  /** Deliveries the call worker commits in one transaction at most (1: one transaction each). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(256)
+  CALL_WORKER_BATCH = 32;
+
   /** BullMQ lock and stalled-check interval for workers; a killed worker's job is retried after about this long. */
   @Type(() => Number) @IsInt() @Min(1000)
   WORKER_LOCK_MS = 30000;
