@@ -86,6 +86,10 @@ async function main() {
   const children = [];
   process.on('SIGINT', () => shutdown(children));
   process.on('SIGTERM', () => shutdown(children));
+  // Whoever started us (npm, a supervisor) may go away without passing its signal on: then the
+  // platform goes too, rather than living on as orphans holding the ports.
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && shutdown(children), 1000).unref();
   try {
     // The API first: it creates the default tenant the gateway verifies against.
     await run(APPS[0], env, children);
