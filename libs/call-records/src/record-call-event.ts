@@ -4,7 +4,7 @@ import type { QueryResult } from 'pg';
 import { jsonbLiteral, jsonbTextLiteral, PgPool, sqlLiteral } from '@retell-ops/db';
 import type { CallStatus } from '@retell-ops/domain';
 import type { CallEventJob } from '@retell-ops/queue-contracts';
-import { changedCallFields, foldCallEvents, type CallRecordFields, type ReceivedCallEvent, type RetellCall, type RetellWebhookEnvelope } from '@retell-ops/retell';
+import { CALL_EVENT_FIELDS, changedCallFields, foldCallEvents, type CallRecordFields, type ReceivedCallEvent, type RetellCall, type RetellWebhookEnvelope } from '@retell-ops/retell';
 
 /** What the caller may act on after a delivery is kept. */
 export interface RecordedCall {
@@ -97,8 +97,9 @@ export class RecordCallEvent {
       const updates = plans.filter((plan) => plan.update);
       const tail = (await db.query([...updates.map((plan) => plan.update), 'COMMIT'].join(';\n'))) as unknown as QueryResult | QueryResult[];
       const tailResults = Array.isArray(tail) ? tail : [tail];
+      let updated = 0;
       return plans.map((plan, i) => {
-        const row = plan.update ? (tailResults[updates.indexOf(plan)].rows[0] as RecordedRow) : plan.row;
+        const row = plan.update ? (tailResults[updated++].rows[0] as RecordedRow) : plan.row;
         return { ok: true as const, value: { ...row, retellCallId: batch[i].job.callId } };
       });
     } catch (e) {
@@ -177,7 +178,7 @@ function planUpdate({ job, envelope }: Prepared, row: RecordedRow, rows: EventRo
   const folded = foldCallEvents(after, status);
   // The row already holds the fold of `before` (this is the only writer of those columns once a
   // call has events); a call's first event writes them all, over whatever the dialer put there.
-  const fields = before.length ? changedCallFields(foldCallEvents(before, status), folded) : ALL_EVENT_FIELDS;
+  const fields = before.length ? changedCallFields(foldCallEvents(before, status), folded) : CALL_EVENT_FIELDS;
   const sets = fields.map((f) => `"${f}" = ${JSON_FIELDS.has(f) ? jsonbLiteral(folded[f]) : sqlLiteral(folded[f])}`);
   if (fields.includes('startedAt') && folded.startedAt) sets.push(`"occurredAt" = ${sqlLiteral(folded.startedAt)}`);
   if (folded.status !== status) sets.push(`"status" = ${sqlLiteral(folded.status)}::"CallStatus"`);
@@ -189,9 +190,7 @@ function planUpdate({ job, envelope }: Prepared, row: RecordedRow, rows: EventRo
 const BATCH_LOCK_TIMEOUT_MS = 1000;
 const RECORDED_COLUMNS = `"id", "tenantId", "candidateId", "metadata", "dialRequestId", "status"::text AS "status", "outcome"`;
 
-type EventField = ReturnType<typeof changedCallFields>[number];
 const JSON_FIELDS = new Set<keyof CallRecordFields>(['transcriptObject', 'metadata', 'dynamicVariables', 'customAnalysis']);
-const ALL_EVENT_FIELDS = Object.keys(foldCallEvents([], 'queued')).filter((k) => k !== 'status' && k !== 'outcome') as EventField[];
 
 function placedCallId(metadata: unknown): string | undefined {
   const v = metadata && typeof metadata === 'object' ? (metadata as Record<string, unknown>)[PLACED_CALL_ID_KEY] : undefined;

@@ -107,7 +107,12 @@ export function foldCallEvents(events: ReceivedCallEvent[], currentStatus: CallS
   };
 }
 
-type EventField = Exclude<keyof CallRecordFields, 'status' | 'outcome'>;
+/** The columns only Retell's events decide; status and outcome the dialer writes too. */
+export type CallEventField = Exclude<keyof CallRecordFields, 'status' | 'outcome'>;
+
+export const CALL_EVENT_FIELDS = (Object.keys(foldCallEvents([], 'queued')) as Array<keyof CallRecordFields>).filter(
+  (k): k is CallEventField => k !== 'status' && k !== 'outcome',
+);
 
 function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -122,8 +127,6 @@ function sameValue(a: unknown, b: unknown): boolean {
  * from re-compressing and re-storing an unchanged 20 KB transcript on every delivery.
  * Status and outcome are left out: they are compared with the row itself, which the dialer also writes.
  */
-export function changedCallFields(before: CallRecordFields, after: CallRecordFields): EventField[] {
-  return (Object.keys(after) as Array<keyof CallRecordFields>).filter(
-    (k): k is EventField => k !== 'status' && k !== 'outcome' && !sameValue(before[k], after[k]),
-  );
+export function changedCallFields(before: CallRecordFields, after: CallRecordFields): CallEventField[] {
+  return CALL_EVENT_FIELDS.filter((k) => !sameValue(before[k], after[k]));
 }
