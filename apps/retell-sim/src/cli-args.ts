@@ -11,6 +11,8 @@ export const USAGE = `Usage:
 
 Plays one call's webhooks (call_started, call_ended, call_analyzed) to the gateway, signed
 with RETELL_API_KEY, and prints one line per delivery. Exits 1 if any delivery got no 2xx.
+Refuses (exit 2) under NODE_ENV=production, and with a RETELL_API_KEY that is not a
+development key (the fixed one, key_dev_… or key_test_…) unless RETELL_SIM_ALLOW_ANY_KEY=1.
 
 Options for play:
   --scenario <name>     required

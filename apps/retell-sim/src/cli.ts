@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { loadEnv } from '@retell-ops/config';
 import { parseCli, USAGE } from './cli-args';
+import { simSafetyFromEnv } from './config/safety';
 import { simConfigFromEnv } from './config/sim-config';
 import { isSuccess, type DeliveryResult } from './delivery';
 import { playCall } from './play';
@@ -11,8 +12,8 @@ function line(d: DeliveryResult): string {
   return `${d.event.padEnd(13)} #${d.copy} ${outcome} ${d.durationMs}ms ${d.callId}${detail}`;
 }
 
-/** Returns the exit code: 0 all deliveries 2xx, 1 otherwise, 2 on bad usage. */
-export async function main(argv: string[]): Promise<number> {
+/** Returns the exit code: 0 all deliveries 2xx, 1 otherwise, 2 on bad usage or an unsafe environment. */
+export async function main(argv: string[], source: NodeJS.ProcessEnv = process.env): Promise<number> {
   const cmd = parseCli(argv);
   if (cmd.kind === 'help') {
     console.log(USAGE);
@@ -22,7 +23,12 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`retell-sim: ${cmd.message}\n\n${USAGE}`);
     return 2;
   }
-  const config = simConfigFromEnv(loadEnv());
+  const safety = simSafetyFromEnv(source);
+  if (!safety.ok) {
+    console.error(`retell-sim: refusing to play: ${safety.reason}`);
+    return 2;
+  }
+  const config = simConfigFromEnv(loadEnv(source), source);
   const call = await playCall(cmd.request, { ...config, ...(cmd.gatewayUrl && { gatewayUrl: cmd.gatewayUrl }) });
   const seed = call.reorderSeed !== undefined ? `, reorder seed ${call.reorderSeed}` : '';
   console.error(`${call.scenario} ${call.callId} → ${call.url}${seed}`);

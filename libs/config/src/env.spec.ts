@@ -165,3 +165,40 @@ describe('loadEnv: production refuses development secrets', () => {
     expect(error.message).toContain('GATEWAY_PORT: ');
   });
 });
+
+describe('loadEnv: RETELL_BASE_URL follows the key, and is https in production', () => {
+  const DEV_KEY = DEV_DEFAULTS.RETELL_API_KEY;
+  it.each<[string, NodeJS.ProcessEnv, string | RegExp]>([
+    ['development key, no URL: the simulator', { RETELL_API_KEY: DEV_KEY }, 'http://127.0.0.1:3900'],
+    ['no key at all: the simulator', {}, 'http://127.0.0.1:3900'],
+    ['a key_test_ key, no URL: the simulator', { RETELL_API_KEY: 'key_test_local_0001' }, 'http://127.0.0.1:3900'],
+    ['a real key, no URL: Retell', { RETELL_API_KEY: REAL_SECRETS.RETELL_API_KEY }, 'https://api.retellai.com'],
+    ['a real key, empty URL (unset): Retell', { RETELL_API_KEY: REAL_SECRETS.RETELL_API_KEY, RETELL_BASE_URL: '' }, 'https://api.retellai.com'],
+    ['a real key, an explicit URL wins', { RETELL_API_KEY: REAL_SECRETS.RETELL_API_KEY, RETELL_BASE_URL: 'http://127.0.0.1:4900' }, 'http://127.0.0.1:4900'],
+    ['development key, an explicit https URL', { RETELL_BASE_URL: 'https://retell.example.com' }, 'https://retell.example.com'],
+    ['production, a real key, no URL: Retell', { ...REAL_SECRETS, NODE_ENV: 'production' }, 'https://api.retellai.com'],
+    ['production, an https URL', { ...REAL_SECRETS, NODE_ENV: 'production', RETELL_BASE_URL: 'https://retell-proxy.internal' }, 'https://retell-proxy.internal'],
+    ['production, an http URL is refused', { ...REAL_SECRETS, NODE_ENV: 'production', RETELL_BASE_URL: 'http://retell-sim:3900' }, /^RETELL_BASE_URL: NODE_ENV=production needs an https Retell base URL, got http:\/\/retell-sim:3900$/],
+    ['test, an http URL is fine', { ...REAL_SECRETS, NODE_ENV: 'test', RETELL_BASE_URL: 'http://127.0.0.1:3900' }, 'http://127.0.0.1:3900'],
+  ])('%s', (_name, source, expected) => {
+    if (expected instanceof RegExp) expect(errorOf(source).message).toMatch(expected);
+    else expect(loadEnv(source).RETELL_BASE_URL).toBe(expected);
+  });
+
+  it('production with dev secrets names the secrets (the base URL is not the first problem)', () => {
+    expect(errorOf({ NODE_ENV: 'production', RETELL_BASE_URL: 'http://retell-sim:3900' }).message).toBe(
+      'NODE_ENV=production needs real values for RETELL_API_KEY, ADMIN_API_KEY, ENCRYPTION_KEY',
+    );
+  });
+});
+
+describe('loadEnv: worker heartbeat', () => {
+  it('off by default, every 5 s when on', () => {
+    expect(loadEnv({})).toMatchObject({ HEALTH_FILE: '', HEALTH_INTERVAL_MS: 5000 });
+    expect(loadEnv({ HEALTH_FILE: '/tmp/health', HEALTH_INTERVAL_MS: '250' })).toMatchObject({ HEALTH_FILE: '/tmp/health', HEALTH_INTERVAL_MS: 250 });
+  });
+
+  it.each(['99', 'often'])('HEALTH_INTERVAL_MS=%p is refused', (value) => {
+    expect(errorOf({ HEALTH_INTERVAL_MS: value }).message).toContain('HEALTH_INTERVAL_MS: ');
+  });
+});

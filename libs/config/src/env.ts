@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { plainToInstance, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { defaultRetellBaseUrl, DEV_RETELL_API_KEY, retellBaseUrlProblem } from './retell-target';
 
 /** Development values used when the variable is unset; `npm start` prints them. Never use in production. */
 export const DEV_DEFAULTS = {
-  RETELL_API_KEY: 'key_dev_retell_ops_simulator_0001',
+  RETELL_API_KEY: DEV_RETELL_API_KEY,
   ADMIN_API_KEY: 'rops_dev_admin_key_change_me',
   ENCRYPTION_KEY: '6465762d6f6e6c792d656e6372797074696f6e2d6b65792d33322d6279746573',
   DEFAULT_AGENT_ID: 'agent_sim_default',
@@ -34,8 +35,12 @@ export class AppEnv {
   @IsString() @IsIn(['127.0.0.1', '0.0.0.0', '::', 'localhost'])
   HOST = '127.0.0.1';
 
-  @IsUrl({ require_tld: false, require_protocol: true })
-  RETELL_BASE_URL = 'http://127.0.0.1:3900';
+  /**
+   * Where the Retell SDK points. Unset: the simulator for a development RETELL_API_KEY, Retell's
+   * production API (https://api.retellai.com) for any other key. Must be https in production.
+   */
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true })
+  RETELL_BASE_URL: string;
 
   /** Where the simulator delivers webhooks. */
   @IsUrl({ require_tld: false, require_protocol: true })
@@ -100,6 +105,13 @@ export class AppEnv {
   @IsString()
   DEFAULT_TIME_ZONE = 'America/New_York';
 
+  /** A worker app touches this file every HEALTH_INTERVAL_MS while it consumes and Redis answers (empty: off). */
+  @IsString()
+  HEALTH_FILE = '';
+
+  @Type(() => Number) @IsInt() @Min(100)
+  HEALTH_INTERVAL_MS = 5000;
+
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 
@@ -122,6 +134,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
     const devValues = (['RETELL_API_KEY', 'ADMIN_API_KEY', 'ENCRYPTION_KEY'] as const).filter((k) => env[k] === DEV_DEFAULTS[k]);
     if (devValues.length) throw new EnvValidationError(`NODE_ENV=production needs real values for ${devValues.join(', ')}`);
   }
+  env.RETELL_BASE_URL ??= defaultRetellBaseUrl(env.RETELL_API_KEY);
+  const baseUrlProblem = retellBaseUrlProblem(env.RETELL_BASE_URL, env.NODE_ENV);
+  if (baseUrlProblem) throw new EnvValidationError(`RETELL_BASE_URL: ${baseUrlProblem}`);
   return env;
 }
 

@@ -1,4 +1,6 @@
 export * from './env';
+export * from './retell-target';
+export * from './worker-heartbeat';
 export * from './secret-box';
 export * from './redis';
 export * from './http-app';

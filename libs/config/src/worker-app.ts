@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { loadEnv, type AppEnv } from './env';
 import { logLevels } from './http-app';
+import { startWorkerHeartbeat } from './worker-heartbeat';
 
 /** Entry point of a worker app: no HTTP, shutdown hooks so SIGTERM lets in-flight jobs finish. */
 export function runWorkerApp(module: (env: AppEnv) => unknown): void {
@@ -9,6 +10,7 @@ export function runWorkerApp(module: (env: AppEnv) => unknown): void {
     const env = loadEnv();
     const app = await NestFactory.createApplicationContext(module(env) as never, { logger: logLevels(env.LOG_LEVEL) });
     app.enableShutdownHooks();
+    startWorkerHeartbeat(env); // HEALTH_FILE liveness, once the workers are consuming
   })().catch((e) => {
     console.error(e);
     process.exit(1);
