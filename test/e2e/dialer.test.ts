@@ -35,7 +35,8 @@ describe('end to end: dialling through the simulator', () => {
       DIALER_TICK_MS: '250',
       CONCURRENCY_CACHE_MS: '1000',
     });
-    const vars = { ...envVars(env), RETELL_SIM_CONCURRENCY: String(SIM_LIMIT), RETELL_SIM_RING_MS: '150', RETELL_SIM_TALK_MS: '600', RETELL_SIM_ANALYSIS_MS: '100' };
+    // The simulator signs with this per-test key, which is not a development key: say so explicitly.
+    const vars = { ...envVars(env), RETELL_SIM_ALLOW_ANY_KEY: '1', RETELL_SIM_CONCURRENCY: String(SIM_LIMIT), RETELL_SIM_RING_MS: '150', RETELL_SIM_TALK_MS: '600', RETELL_SIM_ANALYSIS_MS: '100' };
     prisma = createPrismaClient({ databaseUrl: env.DATABASE_URL });
     apps.push(await startApp('api', vars, /listening on/));
     apps.push(

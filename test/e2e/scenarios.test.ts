@@ -37,6 +37,8 @@ describe('end to end: simulator → gateway → queue → worker → PostgreSQL 
         DEFAULT_TENANT_SLUG: `e2e-${randomBytes(4).toString('hex')}`,
       }),
     );
+    // The simulator (server and CLI) signs with the per-test key above, not a development key: say so explicitly.
+    vars.RETELL_SIM_ALLOW_ANY_KEY = '1';
     apps.push(await startApp('api', vars, /listening on/));
     apps.push(...(await Promise.all([startApp('gateway', vars, /listening on/), startApp('call-worker', vars, /consuming/), startApp('retell-sim', vars, /listening on/)])));
   }, 90000);

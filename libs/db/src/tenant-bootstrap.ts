@@ -11,11 +11,24 @@ export interface TenantSeed {
   retellBaseUrl?: string;
 }
 
+/** The name of a tenant's bootstrap admin key row: the one key `adminApiKey` (ADMIN_API_KEY) names. */
+export const BOOTSTRAP_KEY_NAME = 'bootstrap admin';
+
+export interface UpsertedTenant {
+  tenantId: string;
+  /** Earlier bootstrap keys revoked now because `adminApiKey` no longer names them. */
+  revokedBootstrapKeys: number;
+  /** True when the key `adminApiKey` names had been revoked and is valid again. */
+  restoredBootstrapKey: boolean;
+}
+
 /**
  * Creates or updates a tenant with its Retell key (sealed), its default agent and an admin API
- * key (hash only). Idempotent: safe at every start and from tests.
+ * key (hash only). The bootstrap key is whatever `adminApiKey` names: any other bootstrap key of
+ * the tenant is revoked (a rotated ADMIN_API_KEY ends the old one at the next start), and the
+ * named one is valid again if it had been revoked. Idempotent: safe at every start and from tests.
  */
-export async function upsertTenant(prisma: PrismaClient, box: SecretBox, seed: TenantSeed): Promise<{ tenantId: string }> {
+export async function upsertTenant(prisma: PrismaClient, box: SecretBox, seed: TenantSeed): Promise<UpsertedTenant> {
   return prisma.$transaction(async (tx) => {
     const tenant = await tx.tenant.upsert({
       where: { slug: seed.slug },
@@ -48,12 +61,16 @@ export async function upsertTenant(prisma: PrismaClient, box: SecretBox, seed: T
         update: {},
       });
     }
+    const keyHash = hashApiKey(seed.adminApiKey);
     await tx.apiKey.upsert({
-      where: { keyHash: hashApiKey(seed.adminApiKey) },
-      create: { tenantId: tenant.id, name: 'bootstrap admin', keyHash: hashApiKey(seed.adminApiKey), role: 'admin' },
+      where: { keyHash },
+      create: { tenantId: tenant.id, name: BOOTSTRAP_KEY_NAME, keyHash, role: 'admin' },
       update: {},
     });
-    return { tenantId: tenant.id };
+    const bootstrapKeys = { tenantId: tenant.id, name: BOOTSTRAP_KEY_NAME };
+    const revoked = await tx.apiKey.updateMany({ where: { ...bootstrapKeys, keyHash: { not: keyHash }, revokedAt: null }, data: { revokedAt: new Date() } });
+    const restored = await tx.apiKey.updateMany({ where: { ...bootstrapKeys, keyHash, revokedAt: { not: null } }, data: { revokedAt: null } });
+    return { tenantId: tenant.id, revokedBootstrapKeys: revoked.count, restoredBootstrapKey: restored.count > 0 };
   });
 }
 

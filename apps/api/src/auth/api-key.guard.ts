@@ -1,23 +1,38 @@
 import { CanActivate, ExecutionContext, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
-import { hashApiKey } from '@retell-ops/config';
+import { AppEnv, DEV_DEFAULTS, hashApiKey } from '@retell-ops/config';
 import { PrismaService } from '@retell-ops/db';
 import type { Principal } from './principal';
 
 const CACHE_TTL_MS = 15_000;
 
-/** Bearer API keys: only their SHA-256 is stored; revoked keys stop working within the cache TTL. */
+/**
+ * Bearer API keys: only their SHA-256 is stored; revoked keys stop working within the cache TTL.
+ * Under NODE_ENV=production the development admin key is refused whatever the database says (it
+ * is published in the README, and may linger in a database first started in development).
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   private readonly logger = new Logger('ApiAuth');
   private readonly cache = new Map<string, { principal: Principal | null; expires: number }>();
 
-  constructor(private readonly prisma: PrismaService) {}
+  private readonly refuseDevKey: boolean;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    env: AppEnv,
+  ) {
+    this.refuseDevKey = env.NODE_ENV === 'production';
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest();
     const header: string | undefined = req.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match) throw new UnauthorizedException('send an API key as "Authorization: Bearer <key>"');
+    if (this.refuseDevKey && match[1] === DEV_DEFAULTS.ADMIN_API_KEY) {
+      this.logger.warn(`rejected the development admin key under NODE_ENV=production ip=${req.ip} ${req.method} ${req.url}`);
+      throw new UnauthorizedException('the development admin API key is refused under NODE_ENV=production');
+    }
     const principal = await this.lookup(hashApiKey(match[1]));
     if (!principal) {
       this.logger.warn(`rejected API key (unknown or revoked) ip=${req.ip} ${req.method} ${req.url}`);
