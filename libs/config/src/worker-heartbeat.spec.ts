@@ -17,10 +17,10 @@ describe('WorkerHeartbeat', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it.each<[string, () => Promise<boolean>, boolean]>([
-    ['alive', async () => true, true],
-    ['not alive', async () => false, false],
-    ['the check throws', async () => Promise.reject(new Error('redis down')), false],
-  ])('%s → file written: %p', async (_name, isAlive, written) => {
+    ['alive → the file is written', async () => true, true],
+    ['not alive → no file', async () => false, false],
+    ['the check throws → no file', async () => Promise.reject(new Error('redis down')), false],
+  ])('%s', async (_name, isAlive, written) => {
     const hb = new WorkerHeartbeat(file, 60_000, isAlive, quiet);
     hb.start();
     await new Promise((r) => setTimeout(r, 20));
