@@ -23,6 +23,7 @@ function platformEnv() {
   const local = env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST;
   env.GATEWAY_URL ||= `http://${local}:${env.GATEWAY_PORT}`;
   env.RETELL_BASE_URL ||= `http://${local}:${env.RETELL_SIM_PORT}`;
+  env.RETELL_SIM_HOST ||= local; // the simulator listens on loopback even when HOST is every interface
   env.RETELL_API_KEY ||= DEV.RETELL_API_KEY;
   env.ADMIN_API_KEY ||= DEV.ADMIN_API_KEY;
   return { env, local };
