@@ -64,7 +64,7 @@ export class WorkerHeartbeat {
 export function startWorkerHeartbeat(env: AppEnv): { stop: () => void } | undefined {
   if (!env.HEALTH_FILE) return undefined;
   // Producer options: a PING while Redis is down fails at once instead of waiting in a queue.
-  const redis = createRedis(env.REDIS_URL, 'producer', { enableAutoPipelining: false, lazyConnect: false });
+  const redis = createRedis(env.REDIS_URL, 'producer', { enableAutoPipelining: false });
   redis.on('error', () => undefined); // the workers log Redis trouble; the heartbeat just stops beating
   const heartbeat = new WorkerHeartbeat(env.HEALTH_FILE, env.HEALTH_INTERVAL_MS, async () => redis.status === 'ready' && (await redis.ping()) === 'PONG');
   heartbeat.start();
