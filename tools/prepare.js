@@ -55,6 +55,21 @@ function ensureServices() {
   }
 }
 
+/**
+ * Tools only the tests use, from Debian's packages when missing: `docker-compose` validates
+ * docker-compose.yml offline (no Docker engine is needed for `config`). Best effort: without it
+ * the one test that needs it says it was skipped.
+ */
+function ensureTestTools() {
+  if (quiet('command -v docker-compose') || !isRoot() || !quiet('command -v apt-get')) return;
+  say('installing docker-compose (Debian package) to validate docker-compose.yml');
+  try {
+    execSync('apt-get install -y -qq docker-compose || (apt-get update -qq && apt-get install -y -qq docker-compose)', { cwd: ROOT, stdio: 'ignore', timeout: 300000 });
+  } catch {
+    say('docker-compose could not be installed; its check will be skipped');
+  }
+}
+
 function build() {
   say('building (tsc)');
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
@@ -75,6 +90,7 @@ async function prepareForStart() {
 async function prepareForTests({ install = true } = {}) {
   if (install) ensureDependencies();
   ensureServices();
+  ensureTestTools();
   const db = require('./db');
   db.generate();
   build();
