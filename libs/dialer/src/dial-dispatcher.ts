@@ -109,7 +109,7 @@ export class DialDispatcher {
    */
   private eligible(tx: Prisma.TransactionClient, tenantId: string, free: number): Promise<Eligible[]> {
     const now = new Date();
-    const open = withinCallingWindowSql(now, { start: Prisma.sql`b."windowStart"`, end: Prisma.sql`b."windowEnd"`, zone: Prisma.sql`b."timeZone"`, zoneKnown: Prisma.sql`z."name" IS NOT NULL OR b."timeZone" IS NULL` });
+    const open = withinCallingWindowSql(now, { start: Prisma.sql`b."windowStart"`, end: Prisma.sql`b."windowEnd"`, knownZone: Prisma.sql`CASE WHEN b."timeZone" IS NULL THEN 'UTC' ELSE z."name" END` });
     return tx.$queryRaw<Eligible[]>`
       WITH batches AS (
         SELECT b."id", b."maxConcurrent", b."windowStart", b."windowEnd", b."timeZone",
@@ -117,7 +117,8 @@ export class DialDispatcher {
         FROM "Batch" b WHERE b."tenantId" = ${tenantId}::uuid AND b."status" = 'active'
           AND EXISTS (SELECT 1 FROM "DialRequest" q WHERE q."batchId" = b."id" AND q."status" = 'queued')
       ),
-      zones AS (SELECT "name" FROM pg_timezone_names WHERE "name" IN (SELECT "timeZone" FROM batches)),
+      -- read only when a batch has a window (the catalogue scan costs a few ms)
+      zones AS (SELECT "name" FROM pg_timezone_names WHERE EXISTS (SELECT 1 FROM batches WHERE "windowStart" IS NOT NULL) AND "name" IN (SELECT "timeZone" FROM batches)),
       open_batches AS (
         SELECT b."id", b."maxConcurrent" - b."held" AS "room" FROM batches b LEFT JOIN zones z ON z."name" = b."timeZone"
         WHERE ${open} AND b."maxConcurrent" > b."held"
