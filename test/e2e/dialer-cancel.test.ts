@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { AppEnv, QueueProducers } from '@retell-ops/config';
 import type { PrismaService } from '@retell-ops/db';
 import { DialDispatcher, DialRequestStore, RetellClients, TenantConcurrency } from '@retell-ops/dialer';
@@ -30,6 +31,7 @@ interface Prepared {
 describe('end to end: cancel in every dial-request state', () => {
   let stack: DialerStack;
   beforeAll(async () => {
+    Logger.overrideLogger(['error', 'warn']); // the in-process dialer classes log every move
     stack = await startDialerStack({ envOverrides: { DIAL_STALE_MS: '60000' }, simVars: { RETELL_SIM_CONCURRENCY: '20' } });
   }, 90000);
   afterAll(() => stack?.stop());
