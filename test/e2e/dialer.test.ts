@@ -129,6 +129,21 @@ describe('end to end: dialling through the simulator', () => {
     expect(cancelled.calls.every((c) => c.retellCallId === null && c.status === 'cancelled')).toBe(true);
   }, 30000);
 
+  it('a large high-priority batch whose window is closed never holds back the tenant\'s other calls', async () => {
+    const now = new Date();
+    const start = ((now.getUTCHours() * 60 + now.getUTCMinutes() + 720) % 1440) % 1439;
+    const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+    // More queued requests than the old dispatcher ever read (it took 1000 in priority order and skipped in JS).
+    const targets = Array.from({ length: 1200 }, () => number('0'));
+    const batch = await api('POST', '/api/v1/batches', { maxConcurrent: 5, priority: 'high', window: { start: hhmm(start), end: hhmm(start + 1), timeZone: 'UTC' }, targets });
+    expect(batch.status).toBe(201);
+    const single = await api('POST', '/api/v1/calls', { toNumber: number('0'), priority: 'low' });
+    await waitFor(async () => ((await api('GET', `/api/v1/calls/${single.json.id}`)).json.callId ? true : undefined), { what: 'the single call to be placed', timeoutMs: 20000 });
+    expect((await api('GET', `/api/v1/batches/${batch.json.id}`)).json.progress).toMatchObject({ total: 1200, queued: 1200, live: 0 });
+    const cancelled = await api('DELETE', `/api/v1/batches/${batch.json.id}`);
+    expect(cancelled.json).toMatchObject({ status: 'cancelled', cancelledNow: 1200, progress: { cancelled: 1200 } });
+  }, 60000);
+
   it('under a saturated limit, high priority goes first', async () => {
     // Fill every slot of the tenant (the simulator's limit): one call that ends soon, the rest long,
     // so exactly one slot frees while two low and one high request wait.

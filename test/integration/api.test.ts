@@ -4,7 +4,7 @@ import { hashApiKey, newApiKeyToken, SecretBox } from '@retell-ops/config';
 import { createPrismaClient, PgPool, type PrismaClient } from '@retell-ops/db';
 import type { LifecycleEvent } from '@retell-ops/queue-contracts';
 import { createApi } from '../../apps/api/src/create-api';
-import { RecordCallEvent } from '@retell-ops/call-records';
+import { Calls } from '@retell-ops/call-records';
 import { lifecycle } from '../support/payloads';
 import { createTestTenant, type TestTenant } from '../support/tenants';
 import { testEnv } from '../support/test-env';
@@ -86,9 +86,9 @@ describe('admin API (apps/api)', () => {
 
   /** Runs the call worker's real use case, as if the gateway had queued these deliveries. */
   async function record(tenant: TestTenant, l: ReturnType<typeof lifecycle>, events: LifecycleEvent[]): Promise<void> {
-    const recorder = new RecordCallEvent(pool);
+    const recorder = new Calls(pool);
     for (const event of events) {
-      await recorder.execute({ tenantId: tenant.tenantId, event, callId: l.callId, receivedAt: Date.now(), body: JSON.stringify(l[event]) });
+      await recorder.recordDeliveryAlone({ tenantId: tenant.tenantId, event, callId: l.callId, receivedAt: Date.now(), body: JSON.stringify(l[event]) });
     }
   }
 

@@ -1,5 +1,5 @@
 import { createPrismaClient, PgPool, type PrismaClient } from '@retell-ops/db';
-import { RecordCallEvent } from '@retell-ops/call-records';
+import { Calls } from '@retell-ops/call-records';
 import { postSigned } from '../support/http';
 import { lifecycle } from '../support/payloads';
 import { comparable, startPipeline, type InProcessPipeline } from '../support/pipeline';
@@ -77,19 +77,19 @@ describe('call worker: gateway → queue → worker → PostgreSQL', () => {
   });
 
   it('keeps the row identical when the worker runs the same delivery concurrently', async () => {
-    const record = new RecordCallEvent(pool);
+    const record = new Calls(pool);
     const l = lifecycle(tenant.agentId);
     const job = (event: Event) => ({ tenantId: tenant.tenantId, event, callId: l.callId, receivedAt: Date.now(), body: JSON.stringify(l[event]) });
-    await Promise.all(EVENTS.flatMap((e) => [record.execute(job(e)), record.execute(job(e))]));
+    await Promise.all(EVENTS.flatMap((e) => [record.recordDeliveryAlone(job(e)), record.recordDeliveryAlone(job(e))]));
     expect(await prisma.callEvent.count({ where: { call: { retellCallId: l.callId } } })).toBe(3);
     expect(await callRow(l.callId)).toMatchObject({ status: 'completed', outcome: 'successful' });
   });
 
   it('fails a job whose body cannot be a call event for good (no retries)', async () => {
-    const record = new RecordCallEvent(pool);
-    await expect(record.execute({ tenantId: tenant.tenantId, event: 'call_ended', callId: 'c-mismatch', receivedAt: Date.now(), body: '{"event":"call_ended","call":{"call_id":"other"}}' })).rejects.toThrow(
+    const record = new Calls(pool);
+    await expect(record.recordDeliveryAlone({ tenantId: tenant.tenantId, event: 'call_ended', callId: 'c-mismatch', receivedAt: Date.now(), body: '{"event":"call_ended","call":{"call_id":"other"}}' })).rejects.toThrow(
       /does not match/,
     );
-    await expect(record.execute({ tenantId: tenant.tenantId, event: 'call_ended', callId: 'c-bad', receivedAt: Date.now(), body: 'nope' })).rejects.toMatchObject({ name: 'UnrecoverableError' });
+    await expect(record.recordDeliveryAlone({ tenantId: tenant.tenantId, event: 'call_ended', callId: 'c-bad', receivedAt: Date.now(), body: 'nope' })).rejects.toMatchObject({ name: 'UnrecoverableError' });
   });
 });

@@ -70,6 +70,9 @@ describe('dialer API', () => {
     ['a window that ends before it starts', { maxConcurrent: 2, window: { start: '17:00', end: '09:00', timeZone: 'America/New_York' }, targets: [{ toNumber: '+14155550123' }] }, /window\.start must be before/],
     ['a window in an unknown zone', { maxConcurrent: 2, window: { start: '09:00', end: '17:00', timeZone: 'Mars/Base' }, targets: [{ toNumber: '+14155550123' }] }, /timeZone must be an IANA/],
     ['an unknown candidate among the targets', { maxConcurrent: 2, targets: [{ toNumber: '+14155550123' }, { candidateId: 'ghost' }] }, /unknown candidate 'ghost'/],
+    ['a bad plain-string number, named by its index', { maxConcurrent: 2, targets: ['+14155550123', { toNumber: '+14155550124' }, '555-0100'] }, /targets\.2\.toNumber must be an E\.164/],
+    ['a number that is not a string', { maxConcurrent: 2, targets: ['+14155550123', 14155550124] }, /targets\.1\.toNumber must be an E\.164/],
+    ['a null target', { maxConcurrent: 2, targets: [null] }, /targets\.0 needs toNumber or candidateId/],
   ];
   it.each(badBatches)('POST /batches: %s → 400, nothing created', async (_name, body, reason) => {
     const before = await dialRequests();
@@ -119,6 +122,41 @@ describe('dialer API', () => {
     const cancelled = await send('DELETE', `/api/v1/batches/${created.json.id}`);
     expect(cancelled.json).toMatchObject({ status: 'cancelled', cancelledNow: 3, progress: { total: 3, queued: 0, cancelled: 3 } });
     expect((await send('GET', '/api/v1/batches/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+  });
+
+  it('targets may be plain E.164 strings, mixed with objects', async () => {
+    const created = await send('POST', '/api/v1/batches', {
+      maxConcurrent: 1,
+      scheduledAt: new Date(Date.now() + 3600_000).toISOString(),
+      targets: ['+14155550111', { toNumber: '+14155550112', dynamicVariables: { first_name: 'Ana' } }],
+    });
+    expect(created.status).toBe(201);
+    expect(created.json.progress).toMatchObject({ total: 2, queued: 2 });
+    const requests = await prisma.dialRequest.findMany({ where: { batchId: created.json.id }, orderBy: { toNumber: 'asc' } });
+    expect(requests.map((r) => r.toNumber)).toEqual(['+14155550111', '+14155550112']);
+    expect(requests[1].dynamicVariables).toMatchObject({ first_name: 'Ana' });
+    await send('DELETE', `/api/v1/batches/${created.json.id}`);
+  });
+
+  it('GET /batches lists the tenant\'s batches newest first with progress, paged by cursor', async () => {
+    const ids: string[] = [];
+    for (const n of ['+14155550131', '+14155550132', '+14155550133']) {
+      const b = await send('POST', '/api/v1/batches', { name: `list ${n}`, maxConcurrent: 1, scheduledAt: new Date(Date.now() + 3600_000).toISOString(), targets: [n] });
+      ids.push(b.json.id);
+    }
+    await send('DELETE', `/api/v1/batches/${ids[0]}`);
+    const first = await send('GET', '/api/v1/batches?limit=2');
+    expect(first.status).toBe(200);
+    expect(first.json.data.map((b: { id: string }) => b.id)).toEqual([ids[2], ids[1]]);
+    expect(first.json.data[0]).toMatchObject({ status: 'active', progress: { total: 1, queued: 1, live: 0 }, completedAt: null });
+    expect(first.json.nextCursor).toEqual(expect.any(String));
+    const second = await send('GET', `/api/v1/batches?limit=2&cursor=${first.json.nextCursor}`);
+    expect(second.json.data[0]).toMatchObject({ id: ids[0], status: 'cancelled', progress: { total: 1, cancelled: 1, queued: 0 } });
+    // the same progress as the single view
+    expect(second.json.data[0].progress).toEqual((await send('GET', `/api/v1/batches/${ids[0]}`)).json.progress);
+    expect((await send('GET', '/api/v1/batches?cursor=nonsense')).status).toBe(400);
+    expect((await send('GET', '/api/v1/batches?limit=0')).status).toBe(400);
+    for (const id of ids.slice(1)) await send('DELETE', `/api/v1/batches/${id}`);
   });
 
   it('stats validate their range', async () => {

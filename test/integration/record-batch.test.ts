@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { createPrismaClient, PgPool, type PrismaClient } from '@retell-ops/db';
-import { RecordCallEvent } from '@retell-ops/call-records';
+import { Calls } from '@retell-ops/call-records';
 import type { CallEventJob } from '@retell-ops/queue-contracts';
 import { lifecycle } from '../support/payloads';
 import { comparable } from '../support/pipeline';
@@ -10,17 +10,17 @@ import { testEnv } from '../support/test-env';
 type Event = 'call_started' | 'call_ended' | 'call_analyzed';
 
 // Several deliveries committed in one transaction must give exactly the rows one transaction each gives.
-describe('RecordCallEvent.executeBatch on PostgreSQL', () => {
+describe('Calls.recordDeliveriesTogether (RecordCallEvent.executeBatch) on PostgreSQL', () => {
   const env = testEnv();
   let prisma: PrismaClient;
   let pool: PgPool;
-  let record: RecordCallEvent;
+  let record: Calls;
   let tenant: TestTenant;
 
   beforeAll(async () => {
     prisma = createPrismaClient({ databaseUrl: env.DATABASE_URL });
     pool = new PgPool({ databaseUrl: env.DATABASE_URL, poolSize: 4 });
-    record = new RecordCallEvent(pool);
+    record = new Calls(pool);
     tenant = await createTestTenant(prisma, env, 'batch');
   });
   afterAll(async () => {
@@ -35,7 +35,7 @@ describe('RecordCallEvent.executeBatch on PostgreSQL', () => {
     receivedAt: Date.now(),
     body: body ?? JSON.stringify(l[event]),
   });
-  const batch = (jobs: CallEventJob[]) => Promise.all(record.executeBatch(jobs).outcomes);
+  const batch = (jobs: CallEventJob[]) => Promise.all(record.recordDeliveriesTogether(jobs).outcomes);
   const row = (callId: string) => prisma.call.findUniqueOrThrow({ where: { tenantId_retellCallId: { tenantId: tenant.tenantId, retellCallId: callId } } });
 
   it('ten calls, three events each in three batches, equal the same calls recorded one by one', async () => {
@@ -47,7 +47,7 @@ describe('RecordCallEvent.executeBatch on PostgreSQL', () => {
       const outcomes = await batch(batched.map((l, i) => jobOf(l, order(i)[step])));
       expect(outcomes.every((o) => o.ok)).toBe(true);
       expect(outcomes.map((o) => (o.ok ? o.value.retellCallId : null))).toEqual(batched.map((l) => l.callId));
-      for (const [i, l] of single.entries()) await record.execute(jobOf(l, order(i)[step]));
+      for (const [i, l] of single.entries()) await record.recordDeliveryAlone(jobOf(l, order(i)[step]));
     }
     for (let i = 0; i < 10; i++) expect(comparable(await row(batched[i].callId))).toEqual(comparable(await row(single[i].callId)));
     const events = await prisma.callEvent.count({ where: { tenantId: tenant.tenantId, call: { retellCallId: { in: batched.map((l) => l.callId) } } } });
@@ -80,7 +80,7 @@ describe('RecordCallEvent.executeBatch on PostgreSQL', () => {
   it('a call whose row is locked elsewhere holds back no other delivery of its batch', async () => {
     const held = lifecycle(tenant.agentId);
     const free = [lifecycle(tenant.agentId), lifecycle(tenant.agentId)];
-    await record.execute(jobOf(held, 'call_started'));
+    await record.recordDeliveryAlone(jobOf(held, 'call_started'));
     const blocker = new Client({ connectionString: env.DATABASE_URL });
     await blocker.connect();
     try {

@@ -566,7 +566,7 @@ describe('retell-sim: Retell REST API through the official SDK', () => {
     const { call_id } = await create('+14155550310', { metadata: { sim_ring_ms: 1000 } });
     expect(await stats()).toMatchObject({ created: 1, live: 1 });
     await fetch(`${simUrl}/sim/reset`, { method: 'POST' });
-    expect(await stats()).toEqual({ maxConcurrentObserved: 0, live: 0, created: 0, ended: 0, byDisconnectionReason: {}, queued: 0 });
+    expect(await stats()).toEqual({ maxConcurrentObserved: 0, live: 0, created: 0, ended: 0, byDisconnectionReason: {}, queued: 0, rateLimited: 0, droppedWebhooks: 0 });
     await expectRetellError(client.call.retrieve(call_id), UnprocessableEntityError, 422, 'Cannot find requested asset under given api key.');
     await sleep(1200);
     expect(hooksOf(call_id)).toEqual([]);

@@ -1,8 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { RecordCallEvent } from '@retell-ops/call-records';
+import { Calls } from '@retell-ops/call-records';
 import { AppEnv, QueueProducers } from '@retell-ops/config';
 import { DbModule } from '@retell-ops/db';
-import { DialRequests, DispatchTrigger, RetellClients } from '@retell-ops/dialer';
+import { DialRequests, DialRequestStore, DispatchTrigger, RetellClients } from '@retell-ops/dialer';
 import { ApplyScreening, InterviewBooking, ReminderScheduler } from '@retell-ops/recruiting';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { CallsController } from './calls/calls.controller';
@@ -32,7 +32,7 @@ export class ApiModule {
         CallsService,
         // Recruiting: the same use cases the call, candidate and scheduling workers run
         QueueProducers,
-        RecordCallEvent,
+        Calls,
         ApplyScreening,
         ReminderScheduler,
         InterviewBooking,
@@ -42,6 +42,7 @@ export class ApiModule {
         // Dialer: requests the dialer worker places
         RetellClients,
         DispatchTrigger,
+        DialRequestStore,
         DialRequests,
         DialerService,
         ...(options.bootstrapDefaultTenant === false ? [] : [DefaultTenant]),

@@ -1,8 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { RecordCallEvent } from '@retell-ops/call-records';
+import { Calls } from '@retell-ops/call-records';
 import { AppEnv, QueueProducers } from '@retell-ops/config';
 import { DbModule } from '@retell-ops/db';
-import { DialOutcome, DispatchTrigger } from '@retell-ops/dialer';
+import { DialOutcome, DialRequestStore, DispatchTrigger } from '@retell-ops/dialer';
 import { ScreeningTrigger } from '@retell-ops/recruiting';
 import { LifecycleWorkers } from './lifecycle-workers';
 
@@ -12,7 +12,7 @@ export class CallWorkerModule {
     return {
       module: CallWorkerModule,
       imports: [DbModule.forRoot({ databaseUrl: env.DATABASE_URL, poolSize: env.CALL_WORKER_CONCURRENCY + 2 })],
-      providers: [{ provide: AppEnv, useValue: env }, RecordCallEvent, ScreeningTrigger, QueueProducers, DialOutcome, DispatchTrigger, LifecycleWorkers],
+      providers: [{ provide: AppEnv, useValue: env }, Calls, ScreeningTrigger, QueueProducers, DialRequestStore, DialOutcome, DispatchTrigger, LifecycleWorkers],
     };
   }
 }

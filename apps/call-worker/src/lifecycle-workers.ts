@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { CallEventBatcher, RecordCallEvent } from '@retell-ops/call-records';
+import { Calls } from '@retell-ops/call-records';
 import { AppEnv, QueueConsumers, QueueProducers } from '@retell-ops/config';
 import { CALL_EVENT_JOB, FOLLOW_UP_JOB_OPTIONS, LIFECYCLE_EVENTS, QUEUE_FOR_EVENT, QUEUES, SCREENING_JOB, screeningJobId, type CallEventJob } from '@retell-ops/queue-contracts';
 import { DialOutcome, DispatchTrigger } from '@retell-ops/dialer';
@@ -12,19 +12,16 @@ import { ScreeningTrigger } from '@retell-ops/recruiting';
 @Injectable()
 export class LifecycleWorkers implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly consumers: QueueConsumers;
-  private readonly batcher: CallEventBatcher;
 
   constructor(
     env: AppEnv,
-    private readonly record: RecordCallEvent,
+    private readonly calls: Calls,
     private readonly screening: ScreeningTrigger,
     private readonly producers: QueueProducers,
     private readonly dialOutcome: DialOutcome,
     private readonly dispatch: DispatchTrigger,
   ) {
     this.consumers = new QueueConsumers(env, new Logger('CallWorker'));
-    // Up to 4 transactions at once, each committing what the processors handed in meanwhile.
-    this.batcher = new CallEventBatcher((jobs) => this.record.executeBatch(jobs), { maxBatch: env.CALL_WORKER_BATCH, maxInFlight: 4 });
   }
 
   onApplicationBootstrap(): Promise<void> {
@@ -32,7 +29,7 @@ export class LifecycleWorkers implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   private async handle(data: CallEventJob): Promise<void> {
-    const recorded = await this.batcher.record(data);
+    const recorded = await this.calls.recordDelivery(data);
     // A call the platform placed has ended: its slot is free and its request decides what next.
     if (recorded.dialRequestId && (await this.dialOutcome.afterCall(recorded))) await this.dispatch.poke(recorded.tenantId);
     if (data.event !== 'call_analyzed') return;

@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { Calls } from '@retell-ops/call-records';
 import { AppEnv, QueueProducers } from '@retell-ops/config';
 import { DbModule } from '@retell-ops/db';
-import { DialDispatcher, DispatchTrigger, PlaceCall, RetellClients, TenantConcurrency } from '@retell-ops/dialer';
+import { DialDispatcher, DialOutcome, DialReaper, DialRequestStore, DispatchTrigger, PlaceCall, RetellClients, TenantConcurrency } from '@retell-ops/dialer';
 import { DialerWorkers } from './dialer-workers';
 
 @Module({})
@@ -10,7 +11,20 @@ export class DialerWorkerModule {
     return {
       module: DialerWorkerModule,
       imports: [DbModule.forRoot({ databaseUrl: env.DATABASE_URL, poolSize: 8 })],
-      providers: [{ provide: AppEnv, useValue: env }, QueueProducers, RetellClients, TenantConcurrency, DispatchTrigger, DialDispatcher, PlaceCall, DialerWorkers],
+      providers: [
+        { provide: AppEnv, useValue: env },
+        QueueProducers,
+        RetellClients,
+        TenantConcurrency,
+        DispatchTrigger,
+        DialRequestStore,
+        Calls,
+        DialOutcome,
+        DialDispatcher,
+        PlaceCall,
+        DialReaper,
+        DialerWorkers,
+      ],
     };
   }
 }

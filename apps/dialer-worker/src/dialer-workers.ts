@@ -1,12 +1,16 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { AppEnv, QueueConsumers } from '@retell-ops/config';
-import { DialDispatcher, PlaceCall } from '@retell-ops/dialer';
+import { DialDispatcher, DialReaper, DialRequestStore, PlaceCall } from '@retell-ops/dialer';
 import { DISPATCH_JOB, PLACE_JOB, QUEUES, type DispatchJob, type PlaceJob } from '@retell-ops/queue-contracts';
+
+/** How often the tick also completes batches whose requests all ended (each move does it too). */
+const BATCH_SWEEP_MS = 10_000;
 
 /**
  * Places outbound calls: dispatches queued requests into free slots (on demand and on a tick,
- * which also brings scheduled calls and retries due), and creates each attempt at Retell.
+ * which also brings scheduled calls and retries due), creates each try at Retell, and settles
+ * requests that held a slot too long (the reaper).
  */
 @Injectable()
 export class DialerWorkers implements OnApplicationBootstrap, OnModuleDestroy {
@@ -14,11 +18,14 @@ export class DialerWorkers implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly consumers: QueueConsumers;
   private ticker: NodeJS.Timeout | undefined;
   private ticking = false;
+  private lastSweep = 0;
 
   constructor(
     private readonly env: AppEnv,
     private readonly dispatcher: DialDispatcher,
     private readonly place: PlaceCall,
+    private readonly reaper: DialReaper,
+    private readonly store: DialRequestStore,
   ) {
     this.consumers = new QueueConsumers(env, this.logger);
   }
@@ -36,9 +43,15 @@ export class DialerWorkers implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.ticking) return;
     this.ticking = true;
     try {
+      for (const tenantId of await this.reaper.staleTenants()) await this.reaper.reap(tenantId);
       for (const tenantId of await this.dispatcher.dueTenants()) await this.dispatcher.dispatch(tenantId);
+      if (Date.now() - this.lastSweep > BATCH_SWEEP_MS) {
+        this.lastSweep = Date.now();
+        const completed = await this.store.settleAllBatches();
+        if (completed) this.logger.log(`${completed} batch(es) completed`);
+      }
     } catch (e) {
-      this.logger.warn(`dispatch tick failed: ${(e as Error).message}`);
+      this.logger.warn(`dialer tick failed: ${(e as Error).message}`);
     } finally {
       this.ticking = false;
     }

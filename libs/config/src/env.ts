@@ -101,6 +101,10 @@ export class AppEnv {
   @Type(() => Number) @IsInt() @Min(0)
   CONCURRENCY_CACHE_MS = 10000;
 
+  /** A dial request dialing or live this long is settled from Retell's get-call (a lost webhook, a wedged create). */
+  @Type(() => Number) @IsInt() @Min(1000)
+  DIAL_STALE_MS = 180000;
+
   /** Zone for interview times when neither the call nor the candidate names one (a tenant may set its own). */
   @IsString()
   DEFAULT_TIME_ZONE = 'America/New_York';

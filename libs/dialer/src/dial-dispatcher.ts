@@ -1,28 +1,37 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { CallRows } from '@retell-ops/call-records';
 import { QueueProducers } from '@retell-ops/config';
-import { PrismaService } from '@retell-ops/db';
-import { withinCallingWindow } from '@retell-ops/domain';
+import { Prisma, PrismaService } from '@retell-ops/db';
+import { DIAL_REQUEST_GROUPS } from '@retell-ops/domain';
 import { PLACE_JOB, placeJobId, QUEUES, type PlaceJob } from '@retell-ops/queue-contracts';
+import { withinCallingWindowSql } from './calling-window-sql';
+import { DialRequestStore } from './dial-request-store';
 import { TenantConcurrency } from './tenant-concurrency';
 
 interface Eligible {
   id: string;
-  batchId: string | null;
   attempts: number;
-  maxConcurrent: number | null;
-  windowStart: number | null;
-  windowEnd: number | null;
-  timeZone: string | null;
+  tries: number;
+  currentCallId: string | null;
+  /** the current call was never placed (first attempt, or a try Retell refused with 429): it is reused */
+  reusable: boolean;
+  reusableAttempt: number | null;
+  candidateId: string | null;
+  agentId: string;
+  fromNumber: string;
+  toNumber: string;
+  metadata: Prisma.JsonValue;
+  dynamicVariables: Prisma.JsonValue;
 }
 
-/** A request stuck in `dialing` this long without a live call gets its place job offered again (same id: no second dial). */
-const STUCK_DIALING_MS = 15_000;
+const inList = (states: readonly string[]) => Prisma.join(states);
 
 /**
  * Hands queued dial requests to the placer while slots are free: never more live calls than the
- * tenant's Retell concurrency nor a batch's maxConcurrent, high priority first, inside the
- * batch's calling window. One dispatcher per tenant at a time (advisory lock); requests that
- * do not fit simply stay queued.
+ * tenant's Retell concurrency nor a batch's maxConcurrent, high priority first, inside the batch's
+ * calling window. The window and both caps are applied in the query, so requests that cannot go
+ * now (another batch's window is closed, its cap is full) never take the place of ones that can.
+ * One dispatcher per tenant at a time (advisory lock).
  */
 @Injectable()
 export class DialDispatcher {
@@ -30,93 +39,101 @@ export class DialDispatcher {
 
   constructor(
     private readonly prisma: PrismaService,
+    private readonly store: DialRequestStore,
     private readonly concurrency: TenantConcurrency,
     private readonly producers: QueueProducers,
   ) {}
 
-  /** Tenants with something due: queued, or scheduled / waiting to retry whose time has come, or stuck. */
+  /** Tenants with something due: queued, or scheduled / waiting to retry whose time has come. */
   async dueTenants(): Promise<string[]> {
     const rows = await this.prisma.$queryRaw<Array<{ tenantId: string }>>`
       SELECT DISTINCT "tenantId" FROM "DialRequest"
-      WHERE "status" = 'queued'
-         OR ("status" IN ('scheduled', 'retry_wait') AND "notBefore" <= now())
-         OR ("status" = 'dialing' AND "updatedAt" < now() - make_interval(secs => ${STUCK_DIALING_MS / 1000}))`;
+      WHERE "status" = 'queued' OR ("status"::text IN (${inList(DIAL_REQUEST_GROUPS.due)}) AND "notBefore" <= now())`;
     return rows.map((r) => r.tenantId);
   }
 
   async dispatch(tenantId: string): Promise<number> {
     const limit = await this.concurrency.limit(tenantId);
-    const jobs = await this.prisma.$transaction(async (tx) => {
-      const [{ locked }] = await tx.$queryRaw<Array<{ locked: boolean }>>`SELECT pg_try_advisory_xact_lock(hashtextextended(${`dial/${tenantId}`}, 0)) AS "locked"`;
-      if (!locked) return [];
-      await tx.$executeRaw`
-        UPDATE "DialRequest" SET "status" = 'queued', "updatedAt" = now()
-        WHERE "tenantId" = ${tenantId}::uuid AND "status" IN ('scheduled', 'retry_wait') AND "notBefore" <= now()`;
+    const jobs = await this.prisma.$transaction(
+      async (tx) => {
+        const [{ locked }] = await tx.$queryRaw<Array<{ locked: boolean }>>`SELECT pg_try_advisory_xact_lock(hashtextextended(${`dial/${tenantId}`}, 0)) AS "locked"`;
+        if (!locked) return [];
+        await this.store.promoteDue(tx, tenantId);
+        const [{ held }] = await tx.$queryRaw<Array<{ held: number }>>`
+          SELECT count(*)::int AS "held" FROM "DialRequest" WHERE "tenantId" = ${tenantId}::uuid AND "status"::text IN (${inList(DIAL_REQUEST_GROUPS.holdingSlot)})`;
+        const free = limit - held;
+        if (free <= 0) return [];
+        const eligible = await this.eligible(tx, tenantId, free);
 
-      const stuck = await tx.$queryRaw<PlaceJob[]>`
-        SELECT r."tenantId", r."id" AS "dialRequestId", c."id" AS "callId", r."attempts" AS "attempt"
-        FROM "DialRequest" r JOIN "Call" c ON c."dialRequestId" = r."id" AND c."attempt" = r."attempts"
-        WHERE r."tenantId" = ${tenantId}::uuid AND r."status" = 'dialing' AND r."updatedAt" < now() - make_interval(secs => ${STUCK_DIALING_MS / 1000})`;
-
-      const live = await tx.$queryRaw<Array<{ batchId: string | null; n: number }>>`
-        SELECT "batchId", count(*)::int AS "n" FROM "DialRequest"
-        WHERE "tenantId" = ${tenantId}::uuid AND "status" IN ('dialing', 'live') GROUP BY "batchId"`;
-      let free = limit - live.reduce((sum, r) => sum + r.n, 0);
-      if (free <= 0) return stuck;
-      const liveInBatch = new Map(live.filter((r) => r.batchId).map((r) => [r.batchId as string, r.n]));
-
-      const eligible = await tx.$queryRaw<Eligible[]>`
-        SELECT r."id", r."batchId", r."attempts", b."maxConcurrent", b."windowStart", b."windowEnd", b."timeZone"
-        FROM "DialRequest" r LEFT JOIN "Batch" b ON b."id" = r."batchId"
-        WHERE r."tenantId" = ${tenantId}::uuid AND r."status" = 'queued' AND r."notBefore" <= now()
-          AND (b."id" IS NULL OR b."status" = 'active')
-        ORDER BY r."priority", r."notBefore", r."createdAt"
-        LIMIT 1000
-        FOR UPDATE OF r SKIP LOCKED`;
-
-      const now = new Date();
-      const jobs: PlaceJob[] = [...stuck];
-      for (const r of eligible) {
-        if (free <= 0) break;
-        if (r.batchId) {
-          const window = r.windowStart !== null && r.windowEnd !== null ? { start: r.windowStart, end: r.windowEnd, timeZone: r.timeZone ?? 'UTC' } : null;
-          if (!withinCallingWindow(now, window)) continue;
-          const inBatch = liveInBatch.get(r.batchId) ?? 0;
-          if (r.maxConcurrent !== null && inBatch >= r.maxConcurrent) continue;
-          liveInBatch.set(r.batchId, inBatch + 1);
+        const jobs: PlaceJob[] = [];
+        for (const r of eligible) {
+          const reuse = r.reusable && r.currentCallId && r.reusableAttempt !== null;
+          const attempt = reuse ? r.reusableAttempt! : r.attempts + 1;
+          const callId = reuse
+            ? r.currentCallId!
+            : await CallRows.planAttempt(tx, {
+                tenantId,
+                dialRequestId: r.id,
+                attempt,
+                candidateId: r.candidateId,
+                agentId: r.agentId,
+                fromNumber: r.fromNumber,
+                toNumber: r.toNumber,
+                metadata: (r.metadata ?? undefined) as Prisma.InputJsonValue | undefined,
+                dynamicVariables: (r.dynamicVariables ?? undefined) as Prisma.InputJsonValue | undefined,
+                status: 'queued',
+              });
+          if (!(await this.store.handOut(tx, { id: r.id, tries: r.tries, attempts: attempt, currentCallId: callId }))) {
+            // cancelled since it was read: the row planned for it is never placed
+            if (!reuse) await CallRows.cancelUnplaced(tx, callId);
+            continue;
+          }
+          jobs.push({ tenantId, dialRequestId: r.id, callId, attempt, try: r.tries + 1 });
         }
-        free--;
-        const attempt = r.attempts + 1;
-        const request = await tx.dialRequest.update({ where: { id: r.id }, data: { status: 'dialing', attempts: attempt } });
-        const existing = await tx.call.findFirst({ where: { dialRequestId: r.id, attempt }, select: { id: true } });
-        const call =
-          existing ??
-          (await tx.call.create({
-            data: {
-              tenantId,
-              dialRequestId: r.id,
-              attempt,
-              candidateId: request.candidateId,
-              status: 'queued',
-              direction: 'outbound',
-              agentId: request.agentId,
-              fromNumber: request.fromNumber,
-              toNumber: request.toNumber,
-              metadata: request.metadata ?? undefined,
-              dynamicVariables: request.dynamicVariables ?? undefined,
-            },
-            select: { id: true },
-          }));
-        jobs.push({ tenantId, dialRequestId: r.id, callId: call.id, attempt });
-      }
-      return jobs;
-    });
+        return jobs;
+      },
+      { timeout: 30_000 },
+    );
 
     const queue = this.producers.get<PlaceJob>(QUEUES.dialPlace);
     for (const job of jobs) {
-      await queue.add(PLACE_JOB, job, { jobId: placeJobId(job), attempts: 1, removeOnComplete: { age: 24 * 3600 }, removeOnFail: false });
+      await queue.add(PLACE_JOB, job, { jobId: placeJobId(job), attempts: 1, removeOnComplete: { age: 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 } });
     }
     if (jobs.length) this.logger.log(`tenant ${tenantId}: ${jobs.length} to dial (limit ${limit})`);
     return jobs.length;
+  }
+
+  /**
+   * Queued requests that may dial now, best first, at most `free`: outside a batch, or in an
+   * active batch whose window is open and whose live calls leave room (ranked within the batch).
+   */
+  private eligible(tx: Prisma.TransactionClient, tenantId: string, free: number): Promise<Eligible[]> {
+    const now = new Date();
+    const open = withinCallingWindowSql(now, { start: Prisma.sql`b."windowStart"`, end: Prisma.sql`b."windowEnd"`, knownZone: Prisma.sql`CASE WHEN b."timeZone" IS NULL THEN 'UTC' ELSE z."name" END` });
+    return tx.$queryRaw<Eligible[]>`
+      WITH batches AS (
+        SELECT b."id", b."maxConcurrent", b."windowStart", b."windowEnd", b."timeZone",
+          (SELECT count(*) FROM "DialRequest" x WHERE x."batchId" = b."id" AND x."status"::text IN (${inList(DIAL_REQUEST_GROUPS.holdingSlot)}))::int AS "held"
+        FROM "Batch" b WHERE b."tenantId" = ${tenantId}::uuid AND b."status" = 'active'
+          AND EXISTS (SELECT 1 FROM "DialRequest" q WHERE q."batchId" = b."id" AND q."status" = 'queued')
+      ),
+      -- read only when a batch has a window (the catalogue scan costs a few ms)
+      zones AS (SELECT "name" FROM pg_timezone_names WHERE EXISTS (SELECT 1 FROM batches WHERE "windowStart" IS NOT NULL) AND "name" IN (SELECT "timeZone" FROM batches)),
+      open_batches AS (
+        SELECT b."id", b."maxConcurrent" - b."held" AS "room" FROM batches b LEFT JOIN zones z ON z."name" = b."timeZone"
+        WHERE ${open} AND b."maxConcurrent" > b."held"
+      ),
+      ranked AS (
+        SELECT r.*, row_number() OVER (PARTITION BY r."batchId" ORDER BY r."priority", r."notBefore", r."createdAt") AS "rank", ob."room"
+        FROM "DialRequest" r LEFT JOIN open_batches ob ON ob."id" = r."batchId"
+        WHERE r."tenantId" = ${tenantId}::uuid AND r."status" = 'queued' AND r."notBefore" <= now() AND r."cancelRequestedAt" IS NULL
+          AND (r."batchId" IS NULL OR ob."id" IS NOT NULL)
+      )
+      SELECT r."id", r."attempts", r."tries", r."currentCallId", r."candidateId", r."agentId", r."fromNumber", r."toNumber", r."metadata", r."dynamicVariables",
+        (c."id" IS NOT NULL AND c."retellCallId" IS NULL AND c."status"::text IN ('scheduled', 'queued')) AS "reusable", c."attempt" AS "reusableAttempt"
+      FROM ranked r LEFT JOIN "Call" c ON c."id" = r."currentCallId"
+      WHERE r."batchId" IS NULL OR r."rank" <= r."room"
+      ORDER BY r."priority", r."notBefore", r."createdAt"
+      LIMIT ${free}`;
   }
 }

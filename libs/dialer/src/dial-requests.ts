@@ -1,8 +1,11 @@
-import { Injectable } from '@nestjs/common';
-import Retell from 'retell-sdk';
+import { Injectable, Logger } from '@nestjs/common';
+import { CallRows } from '@retell-ops/call-records';
 import { Prisma, PrismaService, type DialRequest } from '@retell-ops/db';
+import { cancelPlanFor, DIAL_REQUEST_GROUPS, isTerminal, type CallStatus, type DialRequestStatus } from '@retell-ops/domain';
+import { DialRequestStore } from './dial-request-store';
 import { DispatchTrigger } from './dispatch-trigger';
 import { RetellClients } from './retell-clients';
+import { stopAtRetell } from './stop-call';
 
 export type DialPriority = 'high' | 'normal' | 'low';
 
@@ -42,6 +45,13 @@ export class DialInputError extends Error {
   }
 }
 
+/**
+ * What a cancel did: `cancelled` now (nothing was placed), `stopping` (the call is being created or
+ * is live: it is stopped at Retell and its end closes the request as cancelled; it is never
+ * dialled again), `final` (the request had already ended).
+ */
+export type CancelResult = 'cancelled' | 'stopping' | 'final';
+
 type Tx = Prisma.TransactionClient;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -52,8 +62,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 @Injectable()
 export class DialRequests {
+  private readonly logger = new Logger('DialRequests');
+
   constructor(
     private readonly prisma: PrismaService,
+    private readonly store: DialRequestStore,
     private readonly dispatch: DispatchTrigger,
     private readonly clients: RetellClients,
   ) {}
@@ -67,8 +80,13 @@ export class DialRequests {
   async createBatch(tenantId: string, input: BatchInput): Promise<{ batchId: string; requests: number }> {
     const batchId = await this.prisma.$transaction(
       async (tx) => {
-        const batch = await tx.batch.create({
-          data: { tenantId, name: input.name, maxConcurrent: input.maxConcurrent, windowStart: input.window?.start, windowEnd: input.window?.end, timeZone: input.window?.timeZone },
+        const batch = await this.store.createBatch(tx, {
+          tenantId,
+          name: input.name,
+          maxConcurrent: input.maxConcurrent,
+          windowStart: input.window?.start,
+          windowEnd: input.window?.end,
+          timeZone: input.window?.timeZone,
         });
         for (const t of input.targets) {
           await this.createIn(tx, tenantId, { agentId: input.agentId, fromNumber: input.fromNumber, ...t, scheduledAt: input.scheduledAt, priority: input.priority, maxAttempts: input.maxAttempts, retryBackoffSec: input.retryBackoffSec }, batch.id);
@@ -82,46 +100,65 @@ export class DialRequests {
   }
 
   /**
-   * Cancels what has not started; a live call is stopped at Retell (its call_ended then closes
-   * the request as cancelled).
+   * Cancels the request a call belongs to, in whatever state it is (any of its attempts' call
+   * ids names it). A call the platform did not place is stopped at Retell if it is live.
    */
-  async cancelCall(tenantId: string, callRef: string): Promise<'cancelled' | 'stopping' | 'final'> {
-    const uuid = UUID.test(callRef);
-    const call = await this.prisma.call.findFirst({ where: { tenantId, OR: [{ retellCallId: callRef }, ...(uuid ? [{ id: callRef }] : [])] } });
+  async cancelCall(tenantId: string, callRef: string): Promise<CancelResult> {
+    const call = await this.prisma.call.findFirst({ where: { tenantId, OR: [{ retellCallId: callRef }, ...(UUID.test(callRef) ? [{ id: callRef }] : [])] } });
     if (!call) throw new DialInputError('not_found', `no call '${callRef}'`);
-    if (['completed', 'failed', 'cancelled'].includes(call.status)) return 'final';
-    if (!call.retellCallId) {
-      const done = await this.prisma.$transaction(async (tx) => {
-        const moved = call.dialRequestId
-          ? await tx.dialRequest.updateMany({ where: { id: call.dialRequestId, status: { in: ['scheduled', 'queued', 'retry_wait'] } }, data: { status: 'cancelled' } })
-          : { count: 1 };
-        if (moved.count) await tx.call.update({ where: { id: call.id }, data: { status: 'cancelled', outcome: 'stopped' } });
-        return moved.count > 0;
-      });
-      if (done) return 'cancelled';
+    if (!call.dialRequestId) {
+      if (isTerminal(call.status as CallStatus) || !call.retellCallId) return 'final';
+      await stopAtRetell(await this.clients.forTenant(tenantId), call.retellCallId, this.logger);
+      return 'stopping';
     }
-    const fresh = await this.prisma.call.findUniqueOrThrow({ where: { id: call.id }, select: { retellCallId: true } });
-    if (!fresh.retellCallId) return 'stopping'; // being created right now: the stop follows once Retell has it
-    try {
-      await (await this.clients.forTenant(tenantId)).call.stop(fresh.retellCallId);
-    } catch (e) {
-      // 422: Retell no longer has it live; the call is ending on its own.
-      if (!(e instanceof Retell.APIError && e.status === 422)) throw e;
-    }
-    return 'stopping';
+    return this.cancelRequest(tenantId, call.dialRequestId);
   }
 
   async cancelBatch(tenantId: string, batchId: string): Promise<{ cancelled: number }> {
     const batch = await this.prisma.batch.findFirst({ where: { id: batchId, tenantId } });
     if (!batch) throw new DialInputError('not_found', `no batch '${batchId}'`);
-    return this.prisma.$transaction(async (tx) => {
-      await tx.batch.update({ where: { id: batchId }, data: { status: 'cancelled', cancelledAt: new Date() } });
-      const pending = await tx.dialRequest.findMany({ where: { batchId, status: { in: ['scheduled', 'queued', 'retry_wait'] } }, select: { id: true } });
-      const ids = pending.map((p) => p.id);
-      await tx.dialRequest.updateMany({ where: { id: { in: ids } }, data: { status: 'cancelled' } });
-      await tx.call.updateMany({ where: { dialRequestId: { in: ids }, retellCallId: null, status: { in: ['scheduled', 'queued'] } }, data: { status: 'cancelled', outcome: 'stopped' } });
-      return { cancelled: ids.length };
-    });
+    const waiting = await this.prisma.$transaction(
+      async (tx) => {
+        await this.store.cancelBatch(tx, batchId);
+        const rows = await this.store.cancelWaitingInBatch(tx, batchId);
+        await CallRows.cancelUnplacedMany(tx, rows.flatMap((r) => (r.currentCallId ? [r.currentCallId] : [])));
+        return rows.length;
+      },
+      { timeout: 60_000 },
+    );
+    // Those being dialled or live: stopped one by one (a request handed out meanwhile is among them).
+    const open = await this.prisma.dialRequest.findMany({ where: { batchId, status: { notIn: [...DIAL_REQUEST_GROUPS.final] } }, select: { id: true } });
+    let cancelled = waiting;
+    for (const r of open) if ((await this.cancelRequest(tenantId, r.id)) === 'cancelled') cancelled++;
+    this.logger.log(`batch ${batchId}: cancelled (${cancelled} at once, ${open.length} being stopped or cancelled one by one)`);
+    return { cancelled };
+  }
+
+  private async cancelRequest(tenantId: string, requestId: string): Promise<CancelResult> {
+    // A request moves while it is cancelled (the dispatcher hands it out): look again, a few times.
+    for (let round = 0; round < 5; round++) {
+      const request = await this.prisma.dialRequest.findUniqueOrThrow({ where: { id: requestId } });
+      const plan = cancelPlanFor(request.status as DialRequestStatus);
+      if (plan === 'already_final') return 'final';
+      if (plan === 'cancel_now') {
+        const done = await this.prisma.$transaction(async (tx) => {
+          const moved = await this.store.move(requestId, 'cancelled', { from: [request.status as DialRequestStatus], tries: request.tries }, { lastOutcome: 'stopped' }, tx);
+          if (moved && request.currentCallId) await CallRows.cancelUnplaced(tx, request.currentCallId);
+          return moved;
+        });
+        if (!done) continue;
+        await this.store.settleBatchOf(requestId);
+        this.logger.log(`request ${requestId}: cancelled (${request.status})`);
+        return 'cancelled';
+      }
+      // dialing or live: never dialled again; the call is stopped once Retell has it
+      if (!(await this.store.requestCancel(requestId))) continue;
+      const current = request.currentCallId ? await this.prisma.call.findUnique({ where: { id: request.currentCallId }, select: { retellCallId: true } }) : null;
+      if (current?.retellCallId) await stopAtRetell(await this.clients.forTenant(tenantId), current.retellCallId, this.logger);
+      this.logger.log(`request ${requestId}: cancel requested (${request.status}${current?.retellCallId ? `, stopped ${current.retellCallId}` : ', before its call exists'})`);
+      return 'stopping';
+    }
+    throw new DialInputError('conflict', `request ${requestId} kept changing while it was cancelled; try again`);
   }
 
   private async createIn(tx: Tx, tenantId: string, input: DialInput, batchId: string | undefined): Promise<{ request: DialRequest; callId: string }> {
@@ -136,7 +173,7 @@ export class DialRequests {
     const ref = input.candidateId;
     const candidate = ref ? await tx.candidate.findFirst({ where: { tenantId, OR: [...(UUID.test(ref) ? [{ id: ref }] : []), { externalId: ref }] } }) : null;
     if (input.candidateId && !candidate) throw new DialInputError('invalid', `unknown candidate '${input.candidateId}'`);
-    // Candidate and tenant fields first, the caller's own values winning; every value a string (RETELL.md: dynamic variables).
+    // Candidate and tenant fields first, the caller's own values winning; every value a string (Retell's dynamic variables are strings only).
     const dynamicVariables: Record<string, string> = {
       company_name: tenant.name,
       ...(candidate
@@ -156,43 +193,39 @@ export class DialRequests {
     };
     const toNumber = input.toNumber ?? candidate?.phone;
     if (!toNumber) throw new DialInputError('invalid', input.candidateId ? `candidate '${input.candidateId}' has no phone number` : 'toNumber is required');
-    const metadata = { ...(candidate ? { candidate_id: candidate.id } : {}), ...(input.metadata ?? {}) };
+    const metadata = { ...(candidate ? { candidate_id: candidate.id } : {}), ...(input.metadata ?? {}) } as Prisma.InputJsonValue;
     const scheduled = input.scheduledAt && input.scheduledAt.getTime() > Date.now();
-    const request = await tx.dialRequest.create({
-      data: {
-        tenantId,
-        batchId,
-        candidateId: candidate?.id,
-        toNumber,
-        fromNumber,
-        agentId,
-        dynamicVariables,
-        metadata: metadata as Prisma.InputJsonValue,
-        priority: input.priority ?? 'normal',
-        status: scheduled ? 'scheduled' : 'queued',
-        scheduledAt: input.scheduledAt,
-        notBefore: input.scheduledAt ?? new Date(),
-        maxAttempts: input.maxAttempts ?? 1,
-        retryBackoffSec: input.retryBackoffSec ?? 300,
-      },
+    const status = scheduled ? 'scheduled' : 'queued';
+    const request = await this.store.create(tx, {
+      tenantId,
+      batchId,
+      candidateId: candidate?.id,
+      toNumber,
+      fromNumber,
+      agentId,
+      dynamicVariables,
+      metadata,
+      priority: input.priority ?? 'normal',
+      status,
+      scheduledAt: input.scheduledAt,
+      notBefore: input.scheduledAt ?? new Date(),
+      maxAttempts: input.maxAttempts ?? 1,
+      retryBackoffSec: input.retryBackoffSec ?? 300,
     });
-    const call = await tx.call.create({
-      data: {
-        tenantId,
-        dialRequestId: request.id,
-        attempt: 1,
-        candidateId: candidate?.id,
-        status: scheduled ? 'scheduled' : 'queued',
-        direction: 'outbound',
-        agentId,
-        fromNumber,
-        toNumber,
-        metadata: metadata as Prisma.InputJsonValue,
-        dynamicVariables,
-        occurredAt: input.scheduledAt ?? new Date(),
-      },
-      select: { id: true },
+    const callId = await CallRows.planAttempt(tx, {
+      tenantId,
+      dialRequestId: request.id,
+      attempt: 1,
+      candidateId: candidate?.id ?? null,
+      agentId,
+      fromNumber,
+      toNumber,
+      metadata,
+      dynamicVariables,
+      status,
+      occurredAt: input.scheduledAt ?? new Date(),
     });
-    return { request, callId: call.id };
+    await this.store.setFirstCall(tx, request.id, callId);
+    return { request: { ...request, currentCallId: callId }, callId };
   }
 }

@@ -1,17 +1,21 @@
 import { Injectable, Logger } from '@nestjs/common';
 import Retell from 'retell-sdk';
-import { PLACED_CALL_ID_KEY } from '@retell-ops/call-records';
+import { CallRows, PLACED_CALL_ID_KEY } from '@retell-ops/call-records';
 import { PrismaService } from '@retell-ops/db';
 import type { PlaceJob } from '@retell-ops/queue-contracts';
+import { DialRequestStore } from './dial-request-store';
 import { DispatchTrigger } from './dispatch-trigger';
 import { RetellClients } from './retell-clients';
+import { retryAfterMs } from './retry-after';
+import { stopAtRetell } from './stop-call';
 
-const REQUEUE_AFTER_RATE_LIMIT_MS = 5000;
+export type PlaceResult = 'placed' | 'linked' | 'skipped' | 'cancelled' | 'requeued' | 'failed';
 
 /**
- * Creates one attempt's call at Retell, once. The job is never retried; if it was started before
+ * Creates one try's call at Retell, once. The job is never retried; if it was started before
  * (its worker died mid-create), Retell is asked first whether the call already exists, by the
- * platform's call id in the metadata, so a person is never dialled twice for one attempt.
+ * platform's call id in the metadata, so a person is never dialled twice for one attempt. It acts
+ * only while its try is the request's current one and the request is still dialing.
  */
 @Injectable()
 export class PlaceCall {
@@ -19,21 +23,23 @@ export class PlaceCall {
 
   constructor(
     private readonly prisma: PrismaService,
+    private readonly store: DialRequestStore,
     private readonly clients: RetellClients,
     private readonly dispatch: DispatchTrigger,
   ) {}
 
-  async execute(job: PlaceJob, { rerun = false } = {}): Promise<'placed' | 'linked' | 'skipped' | 'requeued' | 'failed'> {
+  async execute(job: PlaceJob, { rerun = false } = {}): Promise<PlaceResult> {
     const request = await this.prisma.dialRequest.findUnique({ where: { id: job.dialRequestId } });
     const call = await this.prisma.call.findUnique({ where: { id: job.callId }, select: { id: true, retellCallId: true } });
-    if (!request || !call || request.status !== 'dialing' || request.attempts !== job.attempt) return 'skipped';
+    if (!request || !call || request.status !== 'dialing' || request.tries !== job.try || request.currentCallId !== job.callId) return 'skipped';
     if (call.retellCallId) return this.markLive(job, call.retellCallId, 'linked');
-
     const client = await this.clients.forTenant(job.tenantId);
     if (rerun) {
       const existing = await this.findPlaced(client, job.callId);
       if (existing) return this.markLive(job, existing, 'linked');
     }
+    // Cancelled before the create: nothing is placed.
+    if (request.cancelRequestedAt) return this.cancelUnplaced(job);
     try {
       const created = await client.call.createPhoneCall({
         from_number: request.fromNumber,
@@ -48,15 +54,22 @@ export class PlaceCall {
     }
   }
 
-  private async onCreateError(job: PlaceJob, client: Retell, e: unknown): Promise<'requeued' | 'failed' | 'linked' | 'placed'> {
+  private async cancelUnplaced(job: PlaceJob): Promise<'cancelled'> {
+    await CallRows.cancelUnplaced(this.prisma, job.callId);
+    await this.store.move(job.dialRequestId, 'cancelled', { from: ['dialing'], tries: job.try }, { lastOutcome: 'stopped' });
+    this.logger.log(`request ${job.dialRequestId}: cancelled before its call was created`);
+    await this.dispatch.poke(job.tenantId);
+    return 'cancelled';
+  }
+
+  private async onCreateError(job: PlaceJob, client: Retell, e: unknown): Promise<PlaceResult> {
     const status = e instanceof Retell.APIError ? e.status : undefined;
     const message = (e as Error).message;
     if (status === 429) {
-      await this.prisma.dialRequest.updateMany({
-        where: { id: job.dialRequestId, status: 'dialing', attempts: job.attempt },
-        data: { status: 'queued', attempts: job.attempt - 1, notBefore: new Date(Date.now() + REQUEUE_AFTER_RATE_LIMIT_MS), lastError: `Retell: ${message}` },
-      });
-      this.logger.warn(`request ${job.dialRequestId}: Retell rate-limited the create; queued again`);
+      // Retell made no call: the same attempt goes again as a new try once Retell's wait is over.
+      const waitMs = retryAfterMs((e as InstanceType<typeof Retell.APIError>).headers);
+      await this.store.move(job.dialRequestId, 'queued', { from: ['dialing'], tries: job.try }, { notBefore: new Date(Date.now() + waitMs), lastError: `Retell: ${message}`.slice(0, 500) });
+      this.logger.warn(`request ${job.dialRequestId} try ${job.try}: Retell rate-limited the create; again in ${waitMs} ms`);
       return 'requeued';
     }
     // A timeout or 5xx may have created the call anyway: look before declaring it failed.
@@ -64,34 +77,35 @@ export class PlaceCall {
       const existing = await this.findPlaced(client, job.callId).catch(() => undefined);
       if (existing) return this.markLive(job, existing, 'linked');
     }
-    await this.prisma.$transaction([
-      this.prisma.call.update({ where: { id: job.callId }, data: { status: 'failed', outcome: 'dial_failed' } }),
-      this.prisma.dialRequest.updateMany({
-        where: { id: job.dialRequestId, status: 'dialing', attempts: job.attempt },
-        data: { status: 'failed', lastOutcome: 'dial_failed', lastError: `Retell refused the call${status ? ` (${status})` : ''}: ${message}` },
-      }),
-    ]);
+    await CallRows.markDialFailed(this.prisma, job.callId);
+    await this.store.move(
+      job.dialRequestId,
+      'failed',
+      { from: ['dialing'], tries: job.try },
+      { lastOutcome: 'dial_failed', lastError: `Retell refused the call${status ? ` (${status})` : ''}: ${message}`.slice(0, 500) },
+    );
     this.logger.warn(`request ${job.dialRequestId} attempt ${job.attempt}: create failed (${status ?? 'no answer'}): ${message}`);
     await this.dispatch.poke(job.tenantId);
     return 'failed';
   }
 
-  private async markLive(job: PlaceJob, retellCallId: string, result: 'placed' | 'linked'): Promise<'placed' | 'linked'> {
-    await this.prisma.$transaction([
-      this.prisma.$executeRaw`
-        UPDATE "Call" SET "retellCallId" = ${retellCallId},
-          "status" = CASE WHEN "status" IN ('scheduled', 'queued') THEN 'initiated'::"CallStatus" ELSE "status" END,
-          "updatedAt" = now()
-        WHERE "id" = ${job.callId}::uuid AND ("retellCallId" IS NULL OR "retellCallId" = ${retellCallId})`,
-      this.prisma.dialRequest.updateMany({ where: { id: job.dialRequestId, status: 'dialing', attempts: job.attempt }, data: { status: 'live', lastError: null } }),
-    ]);
+  private async markLive(job: PlaceJob, retellCallId: string, result: 'placed' | 'linked'): Promise<PlaceResult> {
+    await CallRows.linkRetellCall(this.prisma, job.callId, retellCallId);
+    const live = await this.store.move(job.dialRequestId, 'live', { from: ['dialing'], tries: job.try, currentCallId: job.callId }, { lastError: null });
+    // A cancel that came while the call was being created is finished now that Retell has it.
+    const after = await this.prisma.dialRequest.findUnique({ where: { id: job.dialRequestId }, select: { cancelRequestedAt: true, tries: true, currentCallId: true } });
+    if (after?.cancelRequestedAt && after.currentCallId === job.callId) {
+      await stopAtRetell(await this.clients.forTenant(job.tenantId), retellCallId, this.logger);
+      this.logger.log(`request ${job.dialRequestId}: cancelled while its call was created; stopped ${retellCallId}`);
+    } else if (!live && after && after.tries !== job.try) {
+      this.logger.warn(`request ${job.dialRequestId}: try ${job.try} created ${retellCallId} after a newer try began`);
+    }
     return result;
   }
 
   /** Retell's id for the call the platform placed as `callId`, if Retell has it. */
-  private async findPlaced(client: Retell, callId: string): Promise<string | undefined> {
+  async findPlaced(client: Retell, callId: string): Promise<string | undefined> {
     const page = await client.call.list({ filter_criteria: { metadata: [{ key: PLACED_CALL_ID_KEY, type: 'string', op: 'eq', value: callId }] }, limit: 1 });
     return page.items[0]?.call_id;
   }
 }
-

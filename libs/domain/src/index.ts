@@ -9,3 +9,4 @@ export * from './duration';
 export * from './ics';
 export * from './calling-window';
 export * from './dial-retry';
+export * from './dial-request-status';

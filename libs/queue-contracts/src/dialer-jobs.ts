@@ -4,7 +4,10 @@ export interface DispatchJob {
   tenantId: string;
 }
 
-/** Create one attempt's call at Retell. Never retried: a retry could dial a person twice. */
+/**
+ * Create one try's call at Retell. Never retried: a retry could dial a person twice. A try that
+ * needs doing again (Retell answered 429, the reaper found no call) is a new try, a new job.
+ */
 export const PLACE_JOB = 'dial.place.v1';
 export interface PlaceJob {
   tenantId: string;
@@ -12,6 +15,8 @@ export interface PlaceJob {
   /** The platform's Call row for this attempt */
   callId: string;
   attempt: number;
+  /** The request's hand-over count (DialRequest.tries) this job is for: it acts only while that is current */
+  try: number;
 }
-/** One id per (request, attempt): the same attempt is never created twice. */
-export const placeJobId = (j: Pick<PlaceJob, 'dialRequestId' | 'attempt'>) => `place.${j.dialRequestId}.${j.attempt}`;
+/** One id per (request, try): each hand-over to the placer is a job BullMQ has not seen. */
+export const placeJobId = (j: Pick<PlaceJob, 'dialRequestId' | 'try'>) => `place.${j.dialRequestId}.${j.try}`;

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { CallRows } from '@retell-ops/call-records';
 import { Prisma, PrismaService } from '@retell-ops/db';
 import { decideScreeningOutcome, parseCallAnalysis, type CandidateStatus, type ScreeningAnalysis, type ScreeningDecision } from '@retell-ops/domain';
 import type { SchedulingJob, ScreeningJob } from '@retell-ops/queue-contracts';
@@ -64,7 +65,7 @@ export class ApplyScreening {
           ...(decision.countAttempt ? { callAttempts: { increment: 1 } } : {}),
         },
       });
-      await tx.call.update({ where: { id: call.id }, data: { candidateId: job.candidateId } });
+      await CallRows.linkCandidate(tx, call.id, job.candidateId);
       this.logger.log(`call ${job.retellCallId} → candidate ${job.candidateId}: ${decision.reason}, ${candidate.status} → ${decision.candidateStatus}`);
       return { applied: true, decision, followUps };
     });

@@ -1,5 +1,5 @@
 import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { RecordCallEvent } from '@retell-ops/call-records';
+import { Calls } from '@retell-ops/call-records';
 import { Prisma, PrismaService, type CallbackTask, type Interview } from '@retell-ops/db';
 import { canMoveCandidate, type CandidateStatus } from '@retell-ops/domain';
 import { ApplyScreening, candidateRefOf, findCandidateId, InterviewBooking, ReminderScheduler } from '@retell-ops/recruiting';
@@ -35,7 +35,7 @@ export class CandidatesService {
 
   constructor(
     private readonly prisma: PrismaService,
-    private readonly record: RecordCallEvent,
+    private readonly calls: Calls,
     private readonly apply: ApplyScreening,
     private readonly booking: InterviewBooking,
     private readonly reminders: ReminderScheduler,
@@ -156,7 +156,7 @@ export class CandidatesService {
 
   /**
    * The recruiting guide's manual save: the call object is kept exactly as a call_analyzed
-   * webhook delivery would be (RecordCallEvent), applied to this candidate (ApplyScreening), and
+   * webhook delivery would be (Calls), applied to this candidate (ApplyScreening), and
    * its interview or callback booked (InterviewBooking) inline, as the workers do from their
    * queues. Each step is idempotent, so saving the same call again changes nothing.
    */
@@ -167,7 +167,7 @@ export class CandidatesService {
 
     const { access_token: _webCallToken, ...call } = body; // a web call's token is never stored
     const clean = JSON.parse(JSON.stringify(call)) as Record<string, unknown>;
-    await this.record.execute({
+    await this.calls.recordDeliveryAlone({
       tenantId,
       event: 'call_analyzed',
       callId: retellCallId,

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { plainToInstance, Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy, ValidateNested, buildMessage } from 'class-validator';
 import { IsInstant } from '../common/is-instant';
+import { PageQuery } from '../common/page-query';
 import { E164, IsIanaZone } from '../candidates/validators';
 
 export const PRIORITIES = ['high', 'normal', 'low'] as const;
@@ -125,10 +126,19 @@ export class CreateBatchBody extends DialOptions {
   @ApiPropertyOptional() @IsOptional() @IsString() @Matches(E164, { message: 'fromNumber must be an E.164 number such as +14155550100' })
   fromNumber?: string;
 
-  @ApiProperty({ type: [BatchTarget], description: 'Numbers or candidates (each needs toNumber or candidateId)' })
-  @IsArray() @ArrayMinSize(1, { message: 'targets must not be empty' }) @ArrayMaxSize(10000) @ValidateNested({ each: true }) @Type(() => BatchTarget)
+  @ApiProperty({
+    type: 'array',
+    items: { oneOf: [{ type: 'string', example: '+14155550123' }, { $ref: '#/components/schemas/BatchTarget' }] },
+    description: 'Numbers (plain E.164 strings) or targets (each needs toNumber or candidateId), mixed as you like',
+  })
+  @IsArray() @ArrayMinSize(1, { message: 'targets must not be empty' }) @ArrayMaxSize(10000)
+  @ValidateNested({ each: true }) @Type(() => BatchTarget)
+  // A plain string is the number of a target: "+14155550123" is { "toNumber": "+14155550123" }.
+  @Transform(({ value, obj }) => (Array.isArray(obj?.targets) ? obj.targets.map((t: unknown) => (t !== null && typeof t === 'object' && !Array.isArray(t) ? plainToInstance(BatchTarget, t) : plainToInstance(BatchTarget, { toNumber: t }))) : value))
   targets: BatchTarget[];
 }
+
+export class ListBatchesQuery extends PageQuery {}
 
 export class StatsQuery {
   @ApiPropertyOptional({ description: 'ISO 8601; default 30 days before `to`' }) @IsOptional() @IsInstant()

@@ -3,7 +3,7 @@ import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiTags } from '@nest
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { requireAdmin } from '../candidates/admin-only';
-import { CreateBatchBody, CreateCallBody, StatsQuery } from './dial.dto';
+import { CreateBatchBody, CreateCallBody, ListBatchesQuery, StatsQuery } from './dial.dto';
 import { DialerService } from './dialer.service';
 
 @ApiTags('dialer')
@@ -24,7 +24,7 @@ export class DialerController {
 
   @Delete('calls/:callId')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Cancel a scheduled or queued call, or stop a live one' })
+  @ApiOperation({ summary: 'Cancel a call in any state: unplaced → cancelled now; being created or live → stopped at Retell, never redialled; ended → final' })
   cancelCall(@CurrentPrincipal() p: Principal, @Param('callId') callId: string) {
     requireAdmin(p, 'cancel calls');
     return this.dialer.cancelCall(p.tenantId, callId);
@@ -38,6 +38,12 @@ export class DialerController {
     return this.dialer.createBatch(p.tenantId, body);
   }
 
+  @Get('batches')
+  @ApiOperation({ summary: "The tenant's batches, newest first, each with its progress (cursor paging)" })
+  listBatches(@CurrentPrincipal() p: Principal, @Query() q: ListBatchesQuery) {
+    return this.dialer.listBatches(p.tenantId, q);
+  }
+
   @Get('batches/:id')
   @ApiOperation({ summary: 'A batch and its progress (total, queued, live, completed, failed, cancelled)' })
   batch(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
@@ -45,7 +51,7 @@ export class DialerController {
   }
 
   @Delete('batches/:id')
-  @ApiOperation({ summary: 'Cancel what has not started; live calls finish' })
+  @ApiOperation({ summary: 'Cancel the batch: what has not started is cancelled now, calls being created or live are stopped' })
   cancelBatch(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
     requireAdmin(p, 'cancel batches');
     return this.dialer.cancelBatch(p.tenantId, id);

@@ -1,7 +1,9 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { Prisma, PrismaService } from '@retell-ops/db';
+import { Prisma, PrismaService, type Batch } from '@retell-ops/db';
 import { DialInputError, DialRequests } from '@retell-ops/dialer';
-import type { CreateBatchBody, CreateCallBody, StatsQuery } from './dial.dto';
+import { DIAL_REQUEST_GROUPS, DIAL_REQUEST_STATUSES, type DialRequestStatus } from '@retell-ops/domain';
+import { decodeCursor, encodeCursor } from '../calls/cursor';
+import type { CreateBatchBody, CreateCallBody, ListBatchesQuery, StatsQuery } from './dial.dto';
 
 const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -47,26 +49,52 @@ export class DialerService {
   async batch(tenantId: string, batchId: string) {
     const batch = UUID.test(batchId) ? await this.prisma.batch.findFirst({ where: { id: batchId, tenantId } }) : null;
     if (!batch) throw new NotFoundException(`no batch '${batchId}'`);
-    const counts = await this.prisma.dialRequest.groupBy({ by: ['status'], where: { batchId }, _count: { _all: true } });
-    const n = (...statuses: string[]) => counts.filter((c) => statuses.includes(c.status)).reduce((sum, c) => sum + c._count._all, 0);
+    const [shown] = await this.withProgress([batch]);
+    return shown;
+  }
+
+  /** The tenant's batches, newest first, each with its progress; `nextCursor` pages. */
+  async listBatches(tenantId: string, q: ListBatchesQuery) {
+    const limit = q.limit ?? 50;
+    const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+    if (q.cursor !== undefined && !cursor) throw new BadRequestException('cursor is not one this API issued');
+    const rows = await this.prisma.batch.findMany({
+      where: { tenantId, ...(cursor && { OR: [{ createdAt: { lt: cursor.occurredAt } }, { createdAt: cursor.occurredAt, id: { lt: cursor.id } }] }) },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return { data: await this.withProgress(page), nextCursor: rows.length > limit && last ? encodeCursor({ occurredAt: last.createdAt, id: last.id }) : null };
+  }
+
+  private async withProgress(batches: Batch[]) {
+    const counts = batches.length
+      ? await this.prisma.dialRequest.groupBy({ by: ['batchId', 'status'], where: { batchId: { in: batches.map((b) => b.id) } }, _count: { _all: true } })
+      : [];
     const hhmm = (m: number | null) => (m === null ? null : `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`);
-    return {
-      id: batch.id,
-      name: batch.name,
-      status: batch.status,
-      maxConcurrent: batch.maxConcurrent,
-      window: batch.windowStart === null ? null : { start: hhmm(batch.windowStart), end: hhmm(batch.windowEnd), timeZone: batch.timeZone },
-      progress: {
-        total: n('scheduled', 'queued', 'retry_wait', 'dialing', 'live', 'completed', 'failed', 'cancelled'),
-        queued: n('scheduled', 'queued', 'retry_wait'),
-        live: n('dialing', 'live'),
-        completed: n('completed'),
-        failed: n('failed'),
-        cancelled: n('cancelled'),
-      },
-      createdAt: batch.createdAt.toISOString(),
-      cancelledAt: batch.cancelledAt?.toISOString() ?? null,
-    };
+    return batches.map((batch) => {
+      const mine = counts.filter((c) => c.batchId === batch.id);
+      const n = (statuses: readonly DialRequestStatus[]) => mine.filter((c) => statuses.includes(c.status as DialRequestStatus)).reduce((sum, c) => sum + c._count._all, 0);
+      return {
+        id: batch.id,
+        name: batch.name,
+        status: batch.status,
+        maxConcurrent: batch.maxConcurrent,
+        window: batch.windowStart === null ? null : { start: hhmm(batch.windowStart), end: hhmm(batch.windowEnd), timeZone: batch.timeZone },
+        progress: {
+          total: n(DIAL_REQUEST_STATUSES),
+          queued: n(DIAL_REQUEST_GROUPS.waiting),
+          live: n(DIAL_REQUEST_GROUPS.holdingSlot),
+          completed: n(['completed']),
+          failed: n(['failed']),
+          cancelled: n(['cancelled']),
+        },
+        createdAt: batch.createdAt.toISOString(),
+        completedAt: batch.completedAt?.toISOString() ?? null,
+        cancelledAt: batch.cancelledAt?.toISOString() ?? null,
+      };
+    });
   }
 
   async cancelBatch(tenantId: string, batchId: string) {

@@ -27,13 +27,32 @@ describe('simConfigFromEnv: the Retell API settings', () => {
       callStoreLimit: 100,
       agents: [{ agent_id: 'agent_a' }, { agent_id: 'agent_b' }],
       strictAgents: true,
+      faultSeed: 1,
+      rateLimitShare: 0,
+      rateLimitRetryAfterSec: 1,
+      concurrencyFaultShare: 0,
+      dropFinalWebhookShare: 0,
     });
+  });
+
+  it('reads the fault settings', () => {
+    const config = simConfigFromEnv(env, {
+      RETELL_SIM_FAULT_SEED: '42',
+      RETELL_SIM_RATE_LIMIT_SHARE: '0.2',
+      RETELL_SIM_RATE_LIMIT_RETRY_AFTER_S: '2',
+      RETELL_SIM_CONCURRENCY_FAULT_SHARE: '.15',
+      RETELL_SIM_DROP_FINAL_WEBHOOK_SHARE: '1',
+    });
+    expect(retellApiConfig(config)).toMatchObject({ faultSeed: 42, rateLimitShare: 0.2, rateLimitRetryAfterSec: 2, concurrencyFaultShare: 0.15, dropFinalWebhookShare: 1 });
   });
 
   it.each([
     ['RETELL_SIM_CONCURRENCY', '0'],
     ['RETELL_SIM_CONCURRENCY', 'many'],
     ['RETELL_SIM_TALK_MS', '-5'],
+    ['RETELL_SIM_RATE_LIMIT_SHARE', '1.5'],
+    ['RETELL_SIM_DROP_FINAL_WEBHOOK_SHARE', 'half'],
+    ['RETELL_SIM_CONCURRENCY_FAULT_SHARE', '-0.1'],
   ])('refuses %s=%s', (name, value) => {
     expect(() => simConfigFromEnv(env, { [name]: value })).toThrow(name);
   });

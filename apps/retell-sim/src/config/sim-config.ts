@@ -27,6 +27,16 @@ export interface RetellApiConfig {
   agents: SimAgent[];
   /** true: create calls only for known agents (unknown override_agent_id → 422); default false, any agent id is dialled */
   strictAgents: boolean;
+  /** Faults for tests, each drawn from its own stream seeded by this (same seed, same faults; default 1) */
+  faultSeed: number;
+  /** share (0–1) of create-phone-call answered 429 with a Retry-After header; no call is created (default 0) */
+  rateLimitShare: number;
+  /** the Retry-After of those 429s, in seconds (default 1) */
+  rateLimitRetryAfterSec: number;
+  /** share (0–1) of created calls that end at once with concurrency_limit_reached whatever the load (default 0) */
+  concurrencyFaultShare: number;
+  /** share (0–1) of final webhooks (call_ended, call_analyzed) never delivered (default 0) */
+  dropFinalWebhookShare: number;
 }
 
 export const RETELL_API_DEFAULTS: RetellApiConfig = {
@@ -37,6 +47,11 @@ export const RETELL_API_DEFAULTS: RetellApiConfig = {
   callStoreLimit: 10_000,
   agents: [],
   strictAgents: false,
+  faultSeed: 1,
+  rateLimitShare: 0,
+  rateLimitRetryAfterSec: 1,
+  concurrencyFaultShare: 0,
+  dropFinalWebhookShare: 0,
 };
 
 export interface SimConfig extends PlayTarget {
@@ -59,6 +74,24 @@ function intVar(source: NodeJS.ProcessEnv, name: string, min: number): number | 
   if (raw === undefined || raw === '') return undefined;
   if (!/^\d+$/.test(raw) || Number(raw) < min) throw new Error(`${name} must be an integer ≥ ${min}, got "${raw}"`);
   return Number(raw);
+}
+
+function shareVar(source: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = source[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/.test(raw)) throw new Error(`${name} must be a share from 0 to 1, got "${raw}"`);
+  return Number(raw);
+}
+
+/** The fault settings (tests): RETELL_SIM_FAULT_SEED, _RATE_LIMIT_SHARE, _RATE_LIMIT_RETRY_AFTER_S, _CONCURRENCY_FAULT_SHARE, _DROP_FINAL_WEBHOOK_SHARE. */
+function faultsFromEnv(source: NodeJS.ProcessEnv): Partial<RetellApiConfig> {
+  return {
+    faultSeed: intVar(source, 'RETELL_SIM_FAULT_SEED', 0),
+    rateLimitShare: shareVar(source, 'RETELL_SIM_RATE_LIMIT_SHARE'),
+    rateLimitRetryAfterSec: intVar(source, 'RETELL_SIM_RATE_LIMIT_RETRY_AFTER_S', 0),
+    concurrencyFaultShare: shareVar(source, 'RETELL_SIM_CONCURRENCY_FAULT_SHARE'),
+    dropFinalWebhookShare: shareVar(source, 'RETELL_SIM_DROP_FINAL_WEBHOOK_SHARE'),
+  };
 }
 
 /**
@@ -88,6 +121,7 @@ export function simConfigFromEnv(env: AppEnv, source: NodeJS.ProcessEnv = proces
       callStoreLimit: intVar(source, 'RETELL_SIM_CALL_STORE_LIMIT', 1),
       agents,
       strictAgents: /^(1|true|yes)$/i.test(source.RETELL_SIM_STRICT_AGENTS ?? ''),
+      ...faultsFromEnv(source),
     },
   };
 }

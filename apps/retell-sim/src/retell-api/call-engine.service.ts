@@ -5,12 +5,12 @@ import { callCost } from '../call-metrics';
 import { retellApiConfig, SIM_CONFIG, type RetellApiConfig, type SimConfig } from '../config/sim-config';
 import { deliver, isSuccess, webhookUrl, type PlannedDelivery } from '../delivery';
 import { simulateCall, type CallScenario, type SimEvent, type SimulatedCall } from '../payloads';
-import { newCallId } from '../random';
+import { newCallId, seededRandom } from '../random';
 import { transcriptText } from '../transcript';
 import { AgentDirectory } from './agents';
 import { listCalls, type CallListPage, type ListQuery } from './list-calls';
 import type { BatchRequest, CallRequest, CallTimeWindow } from './request-validation';
-import { assetNotFound, badRequest } from './retell-errors';
+import { assetNotFound, badRequest, rateLimited } from './retell-errors';
 import { chooseScenario, customAnalysisFromMetadata, SCENARIO_ENDINGS, timingFromMetadata, type CallTiming } from './scenario';
 
 /** One call the simulated Retell placed, from create-phone-call or a batch task. */
@@ -73,9 +73,30 @@ export interface SimStats {
   byDisconnectionReason: Record<string, number>;
   /** batch tasks waiting for their trigger time or a free slot */
   queued: number;
+  /** create-phone-call answered 429 (no call created) */
+  rateLimited: number;
+  /** final webhooks not delivered (dropWebhookShare) */
+  droppedWebhooks: number;
+}
+
+/** One create-phone-call (or batch task) as the simulated Retell saw it: the record tests check the dialer against. */
+export interface CreateRecord {
+  at: number;
+  toNumber: string;
+  /** absent when no call was created (429) */
+  callId?: string;
+  /** rate_limited: 429, no call; concurrency_limited: ended at once, never rang; dialled: rang (and maybe connected) */
+  result: 'rate_limited' | 'concurrency_limited' | 'dialled';
+  /** the platform's call id from the metadata, when it sent one */
+  platformCallId?: string;
 }
 
 export type StopResult = 'stopped' | 'unknown' | 'not_active';
+
+function platformCallIdOf(metadata: unknown): string | undefined {
+  const v = metadata && typeof metadata === 'object' ? (metadata as Record<string, unknown>).rops_call_id : undefined;
+  return typeof v === 'string' ? v : undefined;
+}
 
 /** Fields a call only has once it has ended (or, telephony_identifier, once it is dialled). */
 const NOT_YET_REGISTERED = new Set(['start_timestamp', 'end_timestamp', 'duration_ms', 'disconnection_reason', 'transcript', 'transcript_object', 'recording_url', 'public_log_url', 'latency', 'llm_token_usage', 'call_cost', 'call_analysis', 'telephony_identifier']);
@@ -100,10 +121,14 @@ export class CallEngine implements OnApplicationShutdown {
   private epoch = 0;
   private closed = false;
   private liveCount = 0;
-  private counters = { maxConcurrentObserved: 0, created: 0, ended: 0, byDisconnectionReason: {} as Record<string, number> };
+  private counters = { maxConcurrentObserved: 0, created: 0, ended: 0, byDisconnectionReason: {} as Record<string, number>, rateLimited: 0, droppedWebhooks: 0 };
+  private creates: CreateRecord[] = [];
+  /** one seeded stream per kind of fault, so one fault's draws never shift another's */
+  private faults: Record<'rateLimit' | 'concurrency' | 'drop', () => number>;
 
   constructor(@Inject(SIM_CONFIG) private readonly config: SimConfig) {
     this.settings = retellApiConfig(config);
+    this.faults = this.faultStreams();
     this.agents = new AgentDirectory(config.defaultAgentId, this.settings.agents);
   }
 
@@ -112,7 +137,17 @@ export class CallEngine implements OnApplicationShutdown {
   /** create-phone-call: the call as registered; it then plays on its own. */
   createPhoneCall(req: CallRequest): RetellCall {
     this.checkAgent(req.overrideAgentId);
+    if (this.draw('rateLimit', this.settings.rateLimitShare)) {
+      this.counters.rateLimited++;
+      this.recordCreate({ at: Date.now(), toNumber: req.toNumber, result: 'rate_limited', platformCallId: platformCallIdOf(req.metadata) });
+      throw rateLimited(this.settings.rateLimitRetryAfterSec);
+    }
     return this.place(req);
+  }
+
+  /** Every create since start or the last reset, oldest first. */
+  createRecords(): CreateRecord[] {
+    return [...this.creates];
   }
 
   getCall(callId: string): RetellCall | undefined {
@@ -198,6 +233,8 @@ export class CallEngine implements OnApplicationShutdown {
       ended: this.counters.ended,
       byDisconnectionReason: { ...this.counters.byDisconnectionReason },
       queued: this.batches.reduce((n, b) => n + b.queue.length, 0),
+      rateLimited: this.counters.rateLimited,
+      droppedWebhooks: this.counters.droppedWebhooks,
     };
   }
 
@@ -209,7 +246,9 @@ export class CallEngine implements OnApplicationShutdown {
     this.calls.clear();
     this.batches = [];
     this.liveCount = 0;
-    this.counters = { maxConcurrentObserved: 0, created: 0, ended: 0, byDisconnectionReason: {} };
+    this.counters = { maxConcurrentObserved: 0, created: 0, ended: 0, byDisconnectionReason: {}, rateLimited: 0, droppedWebhooks: 0 };
+    this.creates = [];
+    this.faults = this.faultStreams();
   }
 
   onApplicationShutdown(): void {
@@ -263,11 +302,14 @@ export class CallEngine implements OnApplicationShutdown {
     this.store(rec);
     this.counters.created++;
 
-    if (this.liveCount >= this.settings.concurrencyLimit) {
+    const platformCallId = platformCallIdOf(req.metadata);
+    if (this.liveCount >= this.settings.concurrencyLimit || this.draw('concurrency', this.settings.concurrencyFaultShare)) {
+      this.recordCreate({ at: now, toNumber: req.toNumber, callId, result: 'concurrency_limited', platformCallId });
       // no slot: Retell ends the call at once, and still sends call_ended and call_analyzed
       this.endNotConnected(rec, 'concurrency_limit_reached', `The call was not placed: the concurrency limit (${this.settings.concurrencyLimit}) was reached.`);
       return registered;
     }
+    this.recordCreate({ at: now, toNumber: req.toNumber, callId, result: 'dialled', platformCallId });
     rec.live = true;
     this.liveCount++;
     this.counters.maxConcurrentObserved = Math.max(this.counters.maxConcurrentObserved, this.liveCount);
@@ -360,6 +402,21 @@ export class CallEngine implements OnApplicationShutdown {
 
   // ── plumbing ─────────────────────────────────────────────────────────────────────────────
 
+  private faultStreams() {
+    const seed = this.settings.faultSeed;
+    return { rateLimit: seededRandom(seed), concurrency: seededRandom(seed + 1), drop: seededRandom(seed + 2) };
+  }
+
+  /** Whether this fault strikes now: never for a share of 0 (and no draw, so other streams are unchanged). */
+  private draw(kind: 'rateLimit' | 'concurrency' | 'drop', share: number): boolean {
+    return share > 0 && this.faults[kind]() < share;
+  }
+
+  private recordCreate(record: CreateRecord): void {
+    this.creates.push(record);
+    if (this.creates.length > this.settings.callStoreLimit) this.creates.splice(0, this.creates.length - this.settings.callStoreLimit);
+  }
+
   private store(rec: CallRecord): void {
     this.calls.set(rec.callId, rec);
     if (this.calls.size <= this.settings.callStoreLimit) return;
@@ -370,6 +427,11 @@ export class CallEngine implements OnApplicationShutdown {
   }
 
   private emit(rec: CallRecord, event: SimEvent, call: RetellCall): void {
+    if ((event === 'call_ended' || event === 'call_analyzed') && this.draw('drop', this.settings.dropFinalWebhookShare)) {
+      this.counters.droppedWebhooks++;
+      this.logger.log(`${event} ${rec.callId}: not delivered (fault)`);
+      return;
+    }
     const epoch = this.epoch;
     const delivery: PlannedDelivery = { event, copy: 1, body: { event, call } };
     rec.deliveries = rec.deliveries

@@ -52,6 +52,62 @@ describe('CallEngine', () => {
   });
 });
 
+describe('CallEngine faults', () => {
+  let warnings: string[];
+  beforeAll(() => {
+    warnings = [];
+    Logger.overrideLogger({ log() {}, error: (m: unknown) => warnings.push(String(m)), warn: (m: unknown) => warnings.push(String(m)), debug() {}, verbose() {} });
+  });
+  afterAll(() => Logger.overrideLogger(['error', 'warn']));
+  const faulty = (seed: number) => new CallEngine({ ...base, retellApi: { faultSeed: seed, rateLimitShare: 0.3, rateLimitRetryAfterSec: 2, concurrencyFaultShare: 0.3, ringMs: 60_000, concurrencyLimit: 1000 } });
+  const run = (engine: CallEngine) =>
+    Array.from({ length: 40 }, (_, i) => {
+      try {
+        engine.createPhoneCall(req(`+1415555${String(i).padStart(4, '0')}`));
+        return 'created';
+      } catch (e) {
+        return `${(e as { getStatus(): number }).getStatus()} retry-after ${(e as { headers: Record<string, string> }).headers['retry-after']}`;
+      }
+    });
+
+  it('a seeded share of creates is answered 429 with Retry-After and creates no call; another share ends at once', () => {
+    const engine = faulty(7);
+    const results = run(engine);
+    engine.onApplicationShutdown();
+    const limited = results.filter((r) => r !== 'created');
+    expect(new Set(limited)).toEqual(new Set(['429 retry-after 2']));
+    expect(limited.length).toBeGreaterThan(4);
+    expect(limited.length).toBeLessThan(24);
+    const creates = engine.createRecords();
+    expect(creates.filter((c) => c.result === 'rate_limited').every((c) => c.callId === undefined)).toBe(true);
+    expect(engine.stats()).toMatchObject({ rateLimited: limited.length, created: 40 - limited.length });
+    const ended = creates.filter((c) => c.result === 'concurrency_limited');
+    expect(ended.length).toBeGreaterThan(2);
+    for (const c of ended) expect(engine.getCall(c.callId!)).toMatchObject({ call_status: 'not_connected', disconnection_reason: 'concurrency_limit_reached' });
+  });
+
+  it('the same seed gives the same faults; another seed others', () => {
+    const [a, b, c] = [faulty(7), faulty(7), faulty(8)];
+    const runs = [a, b, c].map((e) => {
+      run(e);
+      e.onApplicationShutdown();
+      return e.createRecords().map((r) => r.result);
+    });
+    expect(runs[0]).toEqual(runs[1]);
+    expect(runs[0]).not.toEqual(runs[2]);
+  });
+
+  it('dropped final webhooks are counted and never sent; call_started still is', async () => {
+    const engine = new CallEngine({ ...base, retellApi: { dropFinalWebhookShare: 1, ringMs: 0, talkMs: 0, analysisMs: 0 } });
+    const { call_id } = engine.createPhoneCall(req('+14155550100'));
+    for (let i = 0; i < 200 && !engine.getCall(call_id)?.call_analysis; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 100 && !warnings.some((w) => w.includes(call_id)); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(engine.stats().droppedWebhooks).toBe(2);
+    expect(warnings.filter((w) => w.includes(call_id)).map((w) => w.split(' ')[0])).toEqual(['call_started']);
+    engine.onApplicationShutdown();
+  });
+});
+
 describe('scenario choice', () => {
   it.each(Object.entries(SCENARIO_BY_LAST_DIGIT))('a number ending in %s is %s', (digit, scenario) => {
     expect(chooseScenario(`+1415555012${digit}`, undefined)).toBe(scenario);

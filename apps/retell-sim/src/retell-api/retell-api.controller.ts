@@ -3,6 +3,7 @@ import { CallEngine } from './call-engine.service';
 import { parseListQuery } from './list-calls';
 import { parseCreateBatchCall, parseCreatePhoneCall, undeclaredFields } from './request-validation';
 import { assetNotFound, badRequest } from './retell-errors';
+import { createDelayFromMetadata } from './scenario';
 import { RetellAuthGuard } from './retell-auth.guard';
 
 /** Retell's REST API at the paths retell-sdk 5.66.1 calls (RETELL.md §3). */
@@ -21,9 +22,14 @@ export class RetellApiController {
 
   @Post('v2/create-phone-call')
   @HttpCode(201)
-  createPhoneCall(@Body() body: unknown) {
+  async createPhoneCall(@Body() body: unknown) {
     this.warnUndeclared(body, 'createPhoneCall', 'create-phone-call');
-    return this.engine.createPhoneCall(parseCreatePhoneCall(body));
+    const req = parseCreatePhoneCall(body);
+    const call = this.engine.createPhoneCall(req);
+    // The call is placed (ringing) before the answer comes back, as with a slow create at Retell.
+    const delay = createDelayFromMetadata(req.metadata);
+    if (delay) await new Promise((r) => setTimeout(r, delay));
+    return call;
   }
 
   @Get('v2/get-call/:call_id')

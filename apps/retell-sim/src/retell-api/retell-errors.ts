@@ -15,9 +15,13 @@ export interface RetellErrorBody {
   message: string;
 }
 
-/** An error the Retell API answers with its own body. */
+/** An error the Retell API answers with its own body (and, for some, headers such as Retry-After). */
 export class RetellApiError extends HttpException {
-  constructor(status: number, message: string) {
+  constructor(
+    status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
     super({ status: 'error', message } satisfies RetellErrorBody, status);
   }
 }
@@ -26,6 +30,8 @@ export const badRequest = (message: string = RETELL_MESSAGES.badRequest) => new 
 export const unauthorized = () => new RetellApiError(401, RETELL_MESSAGES.unauthorized);
 /** Unknown call / agent ids: Retell answers 422, not 404. */
 export const assetNotFound = () => new RetellApiError(422, RETELL_MESSAGES.notFound);
+/** Too many requests: try again after `retryAfterSec`. */
+export const rateLimited = (retryAfterSec: number) => new RetellApiError(429, 'Rate limit exceeded, please retry later.', { 'retry-after': String(retryAfterSec) });
 
 /** Paths that belong to the simulator itself and keep Nest's default error body. */
 const SIM_OWN_PATH = /^\/(sim|health)(\/|\?|$)/;
@@ -68,6 +74,7 @@ export class RetellErrorFilter implements ExceptionFilter {
     }
     const response = host.getArgByIndex(1);
     if (adapter.isHeadersSent(response)) return void adapter.end(response);
+    if (exception instanceof RetellApiError) for (const [name, value] of Object.entries(exception.headers)) adapter.setHeader(response, name, value);
     adapter.reply(response, body, status);
   }
 }

@@ -73,3 +73,13 @@ export function timingFromMetadata(metadata: unknown): Partial<CallTiming> | { e
   }
   return out;
 }
+
+/** metadata key: how long create-phone-call takes to answer, in ms, after the call is placed (tests: a cancel during the create) */
+export const CREATE_DELAY_METADATA_KEY = 'sim_create_delay_ms';
+const MAX_CREATE_DELAY_MS = 60_000;
+
+/** The create's answer delay the metadata asks for (0 when absent or not an integer in 0–60000). */
+export function createDelayFromMetadata(metadata: unknown): number {
+  const v = isRecord(metadata) ? metadata[CREATE_DELAY_METADATA_KEY] : undefined;
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_CREATE_DELAY_MS ? v : 0;
+}

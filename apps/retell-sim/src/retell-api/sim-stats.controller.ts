@@ -11,6 +11,12 @@ export class SimStatsController {
     return this.engine.stats();
   }
 
+  /** Every create-phone-call since start or reset: the number, the call (none for a 429) and whether it rang. */
+  @Get('creates')
+  creates() {
+    return this.engine.createRecords();
+  }
+
   @Post('reset')
   @HttpCode(204)
   reset(): void {

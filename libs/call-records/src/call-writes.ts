@@ -1,0 +1,133 @@
+import { Injectable, Optional } from '@nestjs/common';
+import { AppEnv } from '@retell-ops/config';
+import { PgPool, type Prisma } from '@retell-ops/db';
+import type { CallEventJob } from '@retell-ops/queue-contracts';
+import type { RetellCall } from '@retell-ops/retell';
+import { CallEventBatcher } from './call-event-batcher';
+import { RecordCallEvent, type RecordedCall, type StartedBatch } from './record-call-event';
+
+/** Transactions open at once for the group commit, each committing what was handed in meanwhile. */
+const MAX_BATCHES_IN_FLIGHT = 4;
+
+/**
+ * The one writer of `Call` rows, for Retell's events. A delivery is kept and its row rebuilt
+ * from every event of the call (RecordCallEvent); deliveries handed in together share one
+ * transaction (CallEventBatcher). Both are details of this class.
+ */
+@Injectable()
+export class Calls {
+  private readonly recorder: RecordCallEvent;
+  private readonly batcher: CallEventBatcher;
+
+  constructor(pool: PgPool, @Optional() env?: AppEnv) {
+    this.recorder = new RecordCallEvent(pool);
+    this.batcher = new CallEventBatcher((jobs) => this.recorder.executeBatch(jobs), { maxBatch: env?.CALL_WORKER_BATCH ?? 32, maxInFlight: MAX_BATCHES_IN_FLIGHT });
+  }
+
+  /** Keeps one delivery, committed together with whatever else is handed in at the same time. */
+  recordDelivery(job: CallEventJob): Promise<RecordedCall> {
+    return this.batcher.record(job);
+  }
+
+  /** Keeps one delivery in a transaction of its own. */
+  recordDeliveryAlone(job: CallEventJob): Promise<RecordedCall> {
+    return this.recorder.execute(job);
+  }
+
+  /** Several deliveries (of different calls) in one transaction; each gets its own outcome. */
+  recordDeliveriesTogether(jobs: CallEventJob[]): StartedBatch {
+    return this.recorder.executeBatch(jobs);
+  }
+
+  /**
+   * A call that ended as Retell's get-call reports it, kept as the call_ended delivery Retell
+   * would have sent (the same body shape): when the real webhook comes after all, the event's
+   * unique key makes it a duplicate, and the row, a fold over the events, is the same either way.
+   */
+  recordEndedFromRetell(tenantId: string, call: RetellCall): Promise<RecordedCall> {
+    const { call_analysis: _analysis, ...ended } = call; // a call_ended body carries no analysis
+    return this.recordDelivery({ tenantId, event: 'call_ended', callId: call.call_id, receivedAt: Date.now(), body: JSON.stringify({ event: 'call_ended', call: ended }) });
+  }
+}
+
+type Db = Prisma.TransactionClient;
+
+export interface PlannedAttempt {
+  tenantId: string;
+  dialRequestId: string;
+  attempt: number;
+  candidateId: string | null;
+  agentId: string;
+  fromNumber: string;
+  toNumber: string;
+  metadata: Prisma.InputJsonValue | undefined;
+  dynamicVariables: Prisma.InputJsonValue | undefined;
+  status: 'scheduled' | 'queued';
+  occurredAt?: Date;
+}
+
+const UNPLACED = ['scheduled', 'queued'] as const;
+
+/**
+ * The one writer of `Call` rows for calls the platform places, and of their links. Each takes the
+ * client or transaction to write with, so it joins the caller's transaction.
+ */
+export const CallRows = {
+  /** The row of one attempt, before Retell has the call. */
+  async planAttempt(db: Db, a: PlannedAttempt): Promise<string> {
+    const row = await db.call.create({
+      data: {
+        tenantId: a.tenantId,
+        dialRequestId: a.dialRequestId,
+        attempt: a.attempt,
+        candidateId: a.candidateId,
+        status: a.status,
+        direction: 'outbound',
+        agentId: a.agentId,
+        fromNumber: a.fromNumber,
+        toNumber: a.toNumber,
+        metadata: a.metadata,
+        dynamicVariables: a.dynamicVariables,
+        occurredAt: a.occurredAt ?? new Date(),
+      },
+      select: { id: true },
+    });
+    return row.id;
+  },
+
+  /**
+   * Retell created the call: its id on the row (unless a webhook already put it there), and the
+   * row initiated if nothing has moved it further. False if the row names another Retell call.
+   */
+  async linkRetellCall(db: Db, callId: string, retellCallId: string): Promise<boolean> {
+    const n = await db.$executeRaw`
+      UPDATE "Call" SET "retellCallId" = ${retellCallId},
+        "status" = CASE WHEN "status" IN ('scheduled', 'queued') THEN 'initiated'::"CallStatus" ELSE "status" END,
+        "updatedAt" = now()
+      WHERE "id" = ${callId}::uuid AND ("retellCallId" IS NULL OR "retellCallId" = ${retellCallId})`;
+    return n > 0;
+  },
+
+  /** Retell refused to create the call (or does not know it): the attempt failed to dial. */
+  async markDialFailed(db: Db, callId: string): Promise<void> {
+    await db.call.updateMany({ where: { id: callId, status: { in: [...UNPLACED, 'initiated', 'ringing'] } }, data: { status: 'failed', outcome: 'dial_failed' } });
+  },
+
+  /** A call that was never placed is cancelled; false if it was placed (or ended) meanwhile. */
+  async cancelUnplaced(db: Db, callId: string): Promise<boolean> {
+    const n = await db.call.updateMany({ where: { id: callId, retellCallId: null, status: { in: [...UNPLACED] } }, data: { status: 'cancelled', outcome: 'stopped' } });
+    return n.count > 0;
+  },
+
+  /** The same for many calls (a cancelled batch); the number cancelled. */
+  async cancelUnplacedMany(db: Db, callIds: string[]): Promise<number> {
+    if (!callIds.length) return 0;
+    const n = await db.call.updateMany({ where: { id: { in: callIds }, retellCallId: null, status: { in: [...UNPLACED] } }, data: { status: 'cancelled', outcome: 'stopped' } });
+    return n.count;
+  },
+
+  /** The candidate an analysed call was applied to. */
+  async linkCandidate(db: Db, callId: string, candidateId: string): Promise<void> {
+    await db.call.update({ where: { id: callId }, data: { candidateId } });
+  },
+};

@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma, PrismaService, type Batch, type DialRequest } from '@retell-ops/db';
+import { DIAL_REQUEST_GROUPS, dialRequestSourcesOf, type DialRequestStatus } from '@retell-ops/domain';
+
+type Db = Prisma.TransactionClient;
+
+/** Columns a move may set besides the status. */
+type MoveData = Partial<Pick<Prisma.DialRequestUncheckedUpdateManyInput, 'notBefore' | 'attempts' | 'lastOutcome' | 'lastError' | 'currentCallId' | 'tries' | 'checkedAt'>>;
+
+interface MoveGuard {
+  /** the states the caller expects the request in (narrowed to those the state machine allows) */
+  from?: readonly DialRequestStatus[];
+  /** only while this try is the request's current one */
+  tries?: number;
+  /** only while this call is the request's current one */
+  currentCallId?: string;
+}
+
+const FINAL = DIAL_REQUEST_GROUPS.final as readonly DialRequestStatus[];
+
+/**
+ * The one writer of `DialRequest` rows and of a batch's status. Every status change is a guarded
+ * UPDATE whose WHERE holds the states the state machine allows into the new one (and, where it
+ * matters, the try or call it is about), so a concurrent or late writer moves nothing.
+ */
+@Injectable()
+export class DialRequestStore {
+  constructor(private readonly prisma: PrismaService) {}
+
+  // ── creation ───────────────────────────────────────────────────────────────────────────
+
+  create(db: Db, data: Omit<Prisma.DialRequestUncheckedCreateInput, 'status'> & { status: 'scheduled' | 'queued' }): Promise<DialRequest> {
+    return db.dialRequest.create({ data });
+  }
+
+  /** The first attempt's call row, made right after the request. */
+  async setFirstCall(db: Db, id: string, callId: string): Promise<void> {
+    await db.dialRequest.updateMany({ where: { id, currentCallId: null }, data: { currentCallId: callId } });
+  }
+
+  createBatch(db: Db, data: Prisma.BatchUncheckedCreateInput): Promise<Batch> {
+    return db.batch.create({ data });
+  }
+
+  // ── status moves ───────────────────────────────────────────────────────────────────────
+
+  /** Moves one request into `to` if the state machine (and the guard) allow it; whether it moved. */
+  async move(id: string, to: DialRequestStatus, guard: MoveGuard = {}, data: MoveData = {}, db: Db = this.prisma): Promise<boolean> {
+    const from = dialRequestSourcesOf(to, guard.from);
+    if (!from.length) return false;
+    const moved = await db.dialRequest.updateMany({
+      where: { id, status: { in: from }, ...(guard.tries !== undefined && { tries: guard.tries }), ...(guard.currentCallId !== undefined && { currentCallId: guard.currentCallId }) },
+      data: { ...data, status: to, statusChangedAt: new Date() },
+    });
+    // Outside a caller's transaction the batch can be settled now; inside one, the caller does it after commit.
+    if (moved.count && FINAL.includes(to) && db === this.prisma) await this.settleBatchOf(id);
+    return moved.count > 0;
+  }
+
+  /** Scheduled requests whose time came and retries whose backoff passed become queued. */
+  async promoteDue(db: Db, tenantId: string): Promise<number> {
+    const moved = await db.dialRequest.updateMany({
+      where: { tenantId, status: { in: dialRequestSourcesOf('queued', DIAL_REQUEST_GROUPS.due) }, notBefore: { lte: new Date() } },
+      data: { status: 'queued', statusChangedAt: new Date() },
+    });
+    return moved.count;
+  }
+
+  /** queued → dialing as a new try: its own place job; the attempt counted if it is a new one. */
+  handOut(db: Db, r: { id: string; tries: number; attempts: number; currentCallId: string }): Promise<boolean> {
+    return this.move(r.id, 'dialing', { from: ['queued'], tries: r.tries }, { tries: r.tries + 1, attempts: r.attempts, currentCallId: r.currentCallId, checkedAt: null }, db);
+  }
+
+  /** Marks a cancel that cannot finish at once: the request is never dialled or redialled again. */
+  async requestCancel(id: string): Promise<boolean> {
+    const n = await this.prisma.dialRequest.updateMany({ where: { id, status: { in: [...DIAL_REQUEST_GROUPS.cancellableLater] } }, data: { cancelRequestedAt: new Date() } });
+    return n.count > 0;
+  }
+
+  /** The reaper asked Retell and found the call still under way. */
+  async markChecked(id: string): Promise<void> {
+    await this.prisma.dialRequest.updateMany({ where: { id }, data: { checkedAt: new Date() } });
+  }
+
+  // ── batches ────────────────────────────────────────────────────────────────────────────
+
+  /** Every waiting request of a batch → cancelled at once; their current calls (to cancel if unplaced). */
+  async cancelWaitingInBatch(db: Db, batchId: string): Promise<Array<{ id: string; currentCallId: string | null }>> {
+    const from = dialRequestSourcesOf('cancelled', DIAL_REQUEST_GROUPS.cancellableAtOnce);
+    return db.$queryRaw`
+      UPDATE "DialRequest" SET "status" = 'cancelled', "statusChangedAt" = now(), "lastOutcome" = 'stopped', "updatedAt" = now()
+      WHERE "batchId" = ${batchId}::uuid AND "status"::text IN (${Prisma.join(from)})
+      RETURNING "id", "currentCallId"`;
+  }
+
+  async cancelBatch(db: Db, batchId: string): Promise<void> {
+    await db.batch.updateMany({ where: { id: batchId, status: 'active' }, data: { status: 'cancelled', cancelledAt: new Date() } });
+  }
+
+  /**
+   * An active batch whose requests are all final is completed. Run after the last move commits:
+   * of two requests that end at once, the later commit sees both final.
+   */
+  async settleBatchOf(requestId: string): Promise<void> {
+    await this.prisma.$executeRaw`
+      UPDATE "Batch" b SET "status" = 'completed', "completedAt" = now(), "updatedAt" = now()
+      WHERE b."id" = (SELECT "batchId" FROM "DialRequest" WHERE "id" = ${requestId}::uuid) AND b."status" = 'active'
+        AND NOT EXISTS (SELECT 1 FROM "DialRequest" r WHERE r."batchId" = b."id" AND r."status"::text NOT IN (${Prisma.join(FINAL)}))`;
+  }
+
+  /** The same for every active batch (the dialer's tick: nothing is left behind). */
+  async settleAllBatches(): Promise<number> {
+    return this.prisma.$executeRaw`
+      UPDATE "Batch" b SET "status" = 'completed', "completedAt" = now(), "updatedAt" = now()
+      WHERE b."status" = 'active'
+        AND NOT EXISTS (SELECT 1 FROM "DialRequest" r WHERE r."batchId" = b."id" AND r."status"::text NOT IN (${Prisma.join(FINAL)}))`;
+  }
+}

@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import { createPrismaClient, type PrismaClient } from '@retell-ops/db';
+import type { AppEnv } from '@retell-ops/config';
+import { freePort, startApp, type AppProcess } from './processes';
+import { envVars, testEnv } from './test-env';
+
+export interface SimCreate {
+  at: number;
+  toNumber: string;
+  callId?: string;
+  result: 'rate_limited' | 'concurrency_limited' | 'dialled';
+  platformCallId?: string;
+}
+
+export interface DialerStack {
+  env: AppEnv;
+  vars: Record<string, string>;
+  prisma: PrismaClient;
+  tenantId: string;
+  simUrl: string;
+  api: (method: string, path: string, body?: unknown) => Promise<{ status: number; json: any }>;
+  sim: <T = any>(method: string, path: string) => Promise<T>;
+  simCreates: () => Promise<SimCreate[]>;
+  /** the dialer worker process, replaceable */
+  dialer: () => AppProcess;
+  stopDialer: () => Promise<void>;
+  startDialer: () => Promise<void>;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Gateway, API, call worker, dialer worker and the simulator as separate processes, as `npm start`
+ * runs them, on a fresh tenant and queue prefix. `simVars` and `envOverrides` set faults and clocks.
+ */
+export async function startDialerStack(opts: { simVars?: Record<string, string>; envOverrides?: Record<string, string> } = {}): Promise<DialerStack> {
+  const [gatewayPort, apiPort, simPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const simUrl = `http://127.0.0.1:${simPort}`;
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const adminKey = `rops_dial_${randomBytes(16).toString('hex')}`;
+  const env = testEnv({
+    GATEWAY_PORT: String(gatewayPort),
+    API_PORT: String(apiPort),
+    RETELL_SIM_PORT: String(simPort),
+    GATEWAY_URL: `http://127.0.0.1:${gatewayPort}`,
+    RETELL_BASE_URL: simUrl,
+    RETELL_API_KEY: `key_dial_${randomBytes(16).toString('hex')}`,
+    ADMIN_API_KEY: adminKey,
+    DEFAULT_AGENT_ID: `agent_dial_${randomBytes(6).toString('hex')}`,
+    DEFAULT_TENANT_SLUG: `dial-${randomBytes(4).toString('hex')}`,
+    DIALER_TICK_MS: '250',
+    CONCURRENCY_CACHE_MS: '1000',
+    ...opts.envOverrides,
+  });
+  const vars = { ...envVars(env), RETELL_SIM_RING_MS: '150', RETELL_SIM_TALK_MS: '600', RETELL_SIM_ANALYSIS_MS: '100', ...opts.simVars };
+  const prisma = createPrismaClient({ databaseUrl: env.DATABASE_URL });
+  const apps: AppProcess[] = [];
+  apps.push(await startApp('api', vars, /listening on/));
+  apps.push(...(await Promise.all([startApp('gateway', vars, /listening on/), startApp('call-worker', vars, /consuming/), startApp('retell-sim', vars, /listening on/)])));
+  let dialer: AppProcess | undefined = await startApp('dialer-worker', vars, /consuming/);
+
+  const api = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${apiUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, json: text ? JSON.parse(text) : undefined };
+  };
+  const sim = async <T>(method: string, path: string) => {
+    const res = await fetch(`${simUrl}${path}`, { method });
+    const text = await res.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
+  const tenantId = (await api('GET', '/api/v1/tenant')).json.id as string;
+  return {
+    env,
+    vars,
+    prisma,
+    tenantId,
+    simUrl,
+    api,
+    sim,
+    simCreates: () => sim<SimCreate[]>('GET', '/sim/creates'),
+    dialer: () => dialer!,
+    stopDialer: async () => {
+      await dialer?.stop();
+      dialer = undefined;
+    },
+    startDialer: async () => {
+      dialer = await startApp('dialer-worker', vars, /consuming/);
+    },
+    stop: async () => {
+      await Promise.all([...apps, ...(dialer ? [dialer] : [])].map((a) => a.stop()));
+      await prisma.$disconnect();
+    },
+  };
+}
+
+/** A number the simulator plays as `last` says (0 answered, 1 no answer, 4 dial failed, …), unique per call. */
+export const simNumber = (last: string) => `+1415${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}${last}`;
