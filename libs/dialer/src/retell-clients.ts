@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import Retell from 'retell-sdk';
-import { AppEnv, SecretBox } from '@retell-ops/config';
+import { AppEnv, retellBaseUrlProblem, SecretBox } from '@retell-ops/config';
 import { PrismaService } from '@retell-ops/db';
 
 /**
  * The official SDK per tenant (its key, its base URL). maxRetries 0: the SDK's automatic retry of
- * a create after a timeout or 5xx could dial the same person twice (RETELL.md §3).
+ * a create after a timeout or 5xx could dial the same person twice (the SDK sends no idempotency key).
+ * A tenant's stored base URL is held to the same rule as RETELL_BASE_URL (https under production).
  */
+/** A tenant's Retell URL that this deployment may not call (plain http under production). */
+export class RetellTargetRefused extends Error {}
+
 @Injectable()
 export class RetellClients {
   private readonly box: SecretBox;
@@ -23,7 +27,10 @@ export class RetellClients {
     const hit = this.clients.get(tenantId);
     if (hit && hit.expires > Date.now()) return hit.client;
     const t = await this.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { retellApiKeyEnc: true, retellBaseUrl: true } });
-    const client = new Retell({ apiKey: this.box.decrypt(t.retellApiKeyEnc), baseURL: t.retellBaseUrl ?? this.env.RETELL_BASE_URL, maxRetries: 0, timeout: 30_000 });
+    const baseURL = t.retellBaseUrl ?? this.env.RETELL_BASE_URL;
+    const problem = retellBaseUrlProblem(baseURL, this.env.NODE_ENV);
+    if (problem) throw new RetellTargetRefused(`tenant ${tenantId}: ${problem}`);
+    const client = new Retell({ apiKey: this.box.decrypt(t.retellApiKeyEnc), baseURL, maxRetries: 0, timeout: 30_000 });
     this.clients.set(tenantId, { client, expires: Date.now() + 60_000 });
     return client;
   }
