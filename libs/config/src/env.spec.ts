@@ -36,6 +36,7 @@ describe('loadEnv: defaults', () => {
       WORKER_LOCK_MS: 30000,
       JOB_ATTEMPTS: 10,
       JOB_BACKOFF_MS: 1000,
+      DEPENDENCY_RETRY_MAX_MS: 30000,
       LOG_LEVEL: 'log',
       NODE_ENV: 'development',
     });
@@ -60,6 +61,7 @@ describe('loadEnv: defaults', () => {
     ['WORKER_LOCK_MS', '1000', 1000],
     ['JOB_ATTEMPTS', '100', 100],
     ['JOB_BACKOFF_MS', '10', 10],
+    ['DEPENDENCY_RETRY_MAX_MS', '100', 100],
   ])('%s=%p is read as the number %p', (name, value, expected) => {
     expect(loadEnv({ [name]: value })[name as keyof AppEnv]).toBe(expected);
   });
@@ -114,6 +116,7 @@ describe('loadEnv: each invalid value is reported by name', () => {
     ['JOB_ATTEMPTS', '0'],
     ['JOB_ATTEMPTS', '101'],
     ['JOB_BACKOFF_MS', '9'],
+    ['DEPENDENCY_RETRY_MAX_MS', '99'],
     ['LOG_LEVEL', 'info'],
     ['NODE_ENV', 'staging'],
   ])('%s=%p', (name, value) => {
