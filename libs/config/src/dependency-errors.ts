@@ -66,17 +66,23 @@ const NAMES = new Set([
   'ConnectionClosedError',
 ]);
 
-/** Errors that carry no code: node-postgres, pg-pool, ioredis, BullMQ. */
+/**
+ * Errors that carry no code: node-postgres, pg-pool, ioredis, BullMQ. Matched at the start of any
+ * line, since Prisma puts the driver's message on a line of its own.
+ */
 const MESSAGES = [
-  /^Connection terminated/, // pg: "… unexpectedly", "… due to connection timeout"
-  /^timeout exceeded when trying to connect/, // pg-pool's connectionTimeoutMillis
-  /^Client has encountered a connection error and is not queryable/, // pg
+  /^Connection terminated/m, // pg: "… unexpectedly", "… due to connection timeout"
+  /^timeout exceeded when trying to connect/m, // pg-pool's connectionTimeoutMillis
+  /^Client has encountered a connection error and is not queryable/m, // pg
   /terminating connection due to administrator command/,
-  /^Connection is closed\.?$/, // ioredis, BullMQ
-  /^Stream isn't writeable and enableOfflineQueue options is false/, // ioredis, fail-fast connection
-  /^Reached the max retries per request limit/, // ioredis
-  /^Can't reach database server/, // Prisma
+  /^Connection is closed\.?$/m, // ioredis, BullMQ
+  /^Stream isn't writeable and enableOfflineQueue options is false/m, // ioredis, fail-fast connection
+  /^Reached the max retries per request limit/m, // ioredis
+  /^Can't reach database server/m, // Prisma
 ];
+
+/** Enough of a message to hold any of the above; an error's message can be large. */
+const MESSAGE_SCAN = 4096;
 
 function saysUnavailable(e: ErrorLike): boolean {
   if (typeof e.code === 'string') {
@@ -85,5 +91,7 @@ function saysUnavailable(e: ErrorLike): boolean {
   }
   if (typeof e.kind === 'string' && ADAPTER_KINDS.has(e.kind)) return true;
   if (typeof e.name === 'string' && NAMES.has(e.name)) return true;
-  return typeof e.message === 'string' && MESSAGES.some((m) => m.test(e.message as string));
+  if (typeof e.message !== 'string') return false;
+  const message = e.message.slice(0, MESSAGE_SCAN);
+  return MESSAGES.some((m) => m.test(message));
 }
