@@ -42,7 +42,12 @@ async function main(): Promise<void> {
   const body = JSON.stringify({ event: 'call_started', call: { call_id: 'x'.repeat(32), agent_id: 'agent_bench', call_status: 'ongoing', transcript: 'y'.repeat(1900) } }); // ≈2 KB, a call_started
   const jobFor = (i: number, run: number): CallEventJob => ({ tenantId, callId: `call_${run}_${i}`, event: LIFECYCLE_EVENTS[i % 3], body, receivedAt: Date.now() });
 
-  const results: Record<string, number[]> = { 'fresh, one at a time (µs/enqueue)': [], 'duplicate, one at a time (µs/enqueue)': [], 'fresh, 64 in flight (µs/enqueue)': [] };
+  const results: Record<string, number[]> = {
+    'fresh, one at a time (µs/enqueue)': [],
+    'duplicate, one at a time (µs/enqueue)': [],
+    'fresh, 64 in flight (µs/enqueue)': [],
+    'fresh, 64 in flight (client CPU µs/enqueue)': [],
+  };
   try {
     for (let i = 0; i < 200; i++) await queues.enqueue(jobFor(i, -1)); // warm-up: scripts loaded, connection up
     for (let run = 0; run < runs; run++) {
@@ -53,6 +58,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < n; i++) await queues.enqueue(jobFor(i, run));
       results['duplicate, one at a time (µs/enqueue)'].push(((performance.now() - t) * 1000) / n);
       t = performance.now();
+      const cpu = process.cpuUsage();
       let next = 0;
       await Promise.all(
         Array.from({ length: 64 }, async () => {
@@ -60,6 +66,8 @@ async function main(): Promise<void> {
         }),
       );
       results['fresh, 64 in flight (µs/enqueue)'].push(((performance.now() - t) * 1000) / n);
+      const used = process.cpuUsage(cpu);
+      results['fresh, 64 in flight (client CPU µs/enqueue)'].push((used.user + used.system) / n);
     }
   } finally {
     await queues.onModuleDestroy();

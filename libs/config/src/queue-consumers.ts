@@ -41,7 +41,7 @@ export class QueueConsumers {
     this.connection = createRedis(this.env.REDIS_URL, 'worker');
     for (const c of consumers) {
       // Sets the queue's rate-limit key, whose time to live the worker waits out after a RateLimitError.
-      const queue = new Queue(c.queue, { connection: this.connection, prefix: this.env.QUEUE_PREFIX });
+      const queue = new Queue(c.queue, { connection: this.connection, prefix: this.env.QUEUE_PREFIX, skipMetasUpdate: true });
       const worker = new Worker(
         c.queue,
         async (job: Job) => {

@@ -60,8 +60,8 @@ export class EventQueues implements OnModuleDestroy {
   private async add(job: CallEventJob): Promise<void> {
     const queue = this.queues[job.event];
     const jobId = callEventJobId(job.tenantId, job.callId, job.event);
-    // The queue's client is this connection once it is ready (the fail-fast connection has no offline queue).
-    const client = await queue.client;
+    // The queues' client is this connection; until it is ready (no offline queue: it fails fast) wait as add does.
+    const client = this.connection.status === 'ready' ? this.connection : await queue.client;
     const [, failedScore] = await Promise.all([queue.add(CALL_EVENT_JOB, job, { jobId }), client.zscore(this.failedKeys[job.event], jobId)]);
     if (failedScore !== null) await this.revive(queue, job, jobId);
   }
