@@ -74,6 +74,7 @@ export class EventQueues implements OnModuleDestroy {
       await queue.add(CALL_EVENT_JOB, job, { jobId });
       return;
     }
+    const reason = String(failed.failedReason ?? '').slice(0, 200);
     try {
       await failed.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
     } catch (e) {
@@ -83,7 +84,7 @@ export class EventQueues implements OnModuleDestroy {
       if (state === 'unknown') await queue.add(CALL_EVENT_JOB, job, { jobId });
       return;
     }
-    this.logger.warn(`job ${jobId} had failed (${String(failed.failedReason ?? '').slice(0, 200)}); redelivered: retrying it with its attempts reset`);
+    this.logger.warn(`job ${jobId} had failed (${reason}); redelivered: retrying it with its attempts reset`);
   }
 
   async ping(): Promise<boolean> {
