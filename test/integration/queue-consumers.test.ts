@@ -67,9 +67,9 @@ describe('QueueConsumers: dependency outages do not use attempts', () => {
   const settled = (id: string) =>
     waitFor(
       async () => {
-        const job = await queue.getJob(id);
-        const state = job && (await job.getState());
-        return state === 'completed' || state === 'failed' ? { job: job!, state } : undefined;
+        // State first, then the job: a job read before it settled would show its attempts of then.
+        const state = await queue.getJobState(id);
+        return state === 'completed' || state === 'failed' ? { job: (await queue.getJob(id))!, state } : undefined;
       },
       { what: `job ${id} to settle`, timeoutMs: 30_000 },
     );

@@ -36,6 +36,9 @@ describe('a failed call-event job, then Retell redelivers the event', () => {
     expect({ status: res.status, text: res.text }).toEqual({ status: 204, text: '' });
   };
   const jobOf = (event: 'call_started' | 'call_ended') => queues[event].getJob(callEventJobId(tenant.tenantId, l.callId, event));
+  /** The job once it is in `state` (read after its state, so its fields are those of that state). */
+  const jobIn = (event: 'call_started' | 'call_ended', state: 'completed' | 'failed', what: string) =>
+    waitFor(async () => ((await queues[event].getJobState(callEventJobId(tenant.tenantId, l.callId, event))) === state ? jobOf(event) : undefined), { what });
   const events = () => prisma.callEvent.findMany({ where: { tenantId: tenant.tenantId, call: { retellCallId: l.callId } }, orderBy: { type: 'asc' } });
   const callRow = () => prisma.call.findUniqueOrThrow({ where: { tenantId_retellCallId: { tenantId: tenant.tenantId, retellCallId: l.callId } } });
   const dropTrigger = () => prisma.$executeRawUnsafe(`DROP TRIGGER IF EXISTS ${trigger} ON "CallEvent"; DROP FUNCTION IF EXISTS ${triggerFn}()`);
@@ -64,13 +67,7 @@ describe('a failed call-event job, then Retell redelivers the event', () => {
 
   it('the event fails for good: its job is in the failed set, nothing is recorded', async () => {
     await deliver(l.call_started);
-    const failed = await waitFor(
-      async () => {
-        const job = await jobOf('call_started');
-        return job && (await job.getState()) === 'failed' ? job : undefined;
-      },
-      { what: 'the call_started job to fail for good' },
-    );
+    const failed = (await jobIn('call_started', 'failed', 'the call_started job to fail for good'))!;
     expect(failed.attemptsMade).toBe(JOB_ATTEMPTS);
     expect(failed.failedReason).toContain(`test refuses call_started of ${l.callId}`);
     expect(await events()).toEqual([]);
@@ -83,13 +80,7 @@ describe('a failed call-event job, then Retell redelivers the event', () => {
     // Acknowledged only once the job is live again, with its attempts reset.
     const revived = await jobOf('call_started');
     expect(revived && (await revived.getState())).not.toBe('failed');
-    const done = await waitFor(
-      async () => {
-        const job = await jobOf('call_started');
-        return job && (await job.getState()) === 'completed' ? job : undefined;
-      },
-      { what: 'the revived job to complete' },
-    );
+    const done = (await jobIn('call_started', 'completed', 'the revived job to complete'))!;
     expect(done.attemptsMade).toBe(1);
     expect((await events()).map((e) => e.type)).toEqual(['call_started']);
     expect(await callRow()).toMatchObject({ retellStatus: 'ongoing', agentId: tenant.agentId });
@@ -98,10 +89,7 @@ describe('a failed call-event job, then Retell redelivers the event', () => {
   it('a duplicate of a completed event changes nothing: its completed job is kept and not run again', async () => {
     await deliver(l.call_ended);
     await waitFor(async () => (await events()).length === 2, { what: 'call_ended to be recorded' });
-    const job = await waitFor(async () => {
-      const j = await jobOf('call_ended');
-      return j && (await j.getState()) === 'completed' ? j : undefined;
-    });
+    const job = (await jobIn('call_ended', 'completed', 'the call_ended job to complete'))!;
     const row = await callRow();
     const kept = await events();
 
@@ -121,13 +109,7 @@ describe('a failed call-event job, then Retell redelivers the event', () => {
     await before!.remove();
 
     await deliver(l.call_ended);
-    const fresh = await waitFor(
-      async () => {
-        const j = await jobOf('call_ended');
-        return j && (await j.getState()) === 'completed' ? j : undefined;
-      },
-      { what: 'the fresh job to complete' },
-    );
+    const fresh = (await jobIn('call_ended', 'completed', 'the fresh job to complete'))!;
     expect(fresh.timestamp).toBeGreaterThan(before!.timestamp);
     expect(comparable(await callRow())).toEqual(comparable(row));
     expect(await events()).toEqual(kept);

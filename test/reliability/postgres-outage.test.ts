@@ -204,6 +204,7 @@ describe('PostgreSQL stopped for 40 s, far longer than the retry budget', () => 
       expect(Math.max(...attempts)).toBe(1);
       expect(Math.max(...started)).toBeGreaterThan(1);
       expect(worker.output().match(/dependencies are back after/g)).toHaveLength(1);
+      console.log(`postgres-outage: the worker said: ${worker.output().split('\n').filter((line) => /a dependency is unavailable|dependencies are back/.test(line)).map((line) => line.replace(/^.*?(WARN|LOG)\s+/, '$1 ').trim()).join(' | ')}`);
       expect(ledgerProblems(l)).toEqual(NO_PROBLEMS);
       expect((await queueCounts(queues)).failed).toBe(0);
       expect(await prisma.call.count({ where: { tenantId: tenant.tenantId } })).toBe(calls.length);

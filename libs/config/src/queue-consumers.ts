@@ -102,9 +102,9 @@ export class QueueConsumers {
   }
 }
 
-/** The first line of an error's message, bounded: enough to recognise the outage in a log. */
+/** An error's code and the last line of its message (Prisma puts the driver's reason there), bounded: enough to recognise the outage. */
 function oneLine(error: Error): string {
-  const message = String(error?.message ?? error).trim().split('\n').find((l) => l.trim()) ?? '';
+  const lines = String(error?.message ?? error).slice(-2000).split('\n').map((l) => l.trim()).filter(Boolean);
   const code = (error as { code?: unknown })?.code;
-  return `${typeof code === 'string' ? `${code}: ` : ''}${message.trim().slice(0, 200)}`;
+  return `${typeof code === 'string' ? `${code}: ` : ''}${(lines[lines.length - 1] ?? '').slice(0, 200)}`;
 }
