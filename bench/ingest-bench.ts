@@ -193,7 +193,7 @@ async function deleteQueueKeys(prefix: string): Promise<number> {
   return n;
 }
 
-/** Removes completed jobs while a worker runs (they are kept for a day by design, up to 50k per queue). */
+/** Removes completed jobs while a worker runs (they are kept an hour by design, up to 10k per queue). */
 async function cleanCompleted(prefix: string): Promise<void> {
   const connection = new IORedis(REDIS_URL, { maxRetriesPerRequest: null });
   try {

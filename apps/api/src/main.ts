@@ -1,9 +1,10 @@
 import 'reflect-metadata';
-import { listen, loadEnv } from '@retell-ops/config';
+import { checkRedisEvictionPolicy, listen, loadEnv } from '@retell-ops/config';
 import { createApi } from './create-api';
 
 async function main(): Promise<void> {
   const env = loadEnv();
+  await checkRedisEvictionPolicy(env);
   const app = await createApi(env);
   await listen(app, env.API_PORT, env.HOST, 'api');
 }

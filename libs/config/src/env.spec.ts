@@ -37,6 +37,7 @@ describe('loadEnv: defaults', () => {
       JOB_ATTEMPTS: 10,
       JOB_BACKOFF_MS: 1000,
       DIAL_STALE_MS: 180000,
+      DEPENDENCY_RETRY_MAX_MS: 30000,
       LOG_LEVEL: 'log',
       NODE_ENV: 'development',
     });
@@ -62,6 +63,7 @@ describe('loadEnv: defaults', () => {
     ['JOB_ATTEMPTS', '100', 100],
     ['JOB_BACKOFF_MS', '10', 10],
     ['DIAL_STALE_MS', '1000', 1000],
+    ['DEPENDENCY_RETRY_MAX_MS', '100', 100],
   ])('%s=%p is read as the number %p', (name, value, expected) => {
     expect(loadEnv({ [name]: value })[name as keyof AppEnv]).toBe(expected);
   });
@@ -118,6 +120,7 @@ describe('loadEnv: each invalid value is reported by name', () => {
     ['JOB_BACKOFF_MS', '9'],
     ['DIAL_STALE_MS', '999'],
     ['DIAL_STALE_MS', 'soon'],
+    ['DEPENDENCY_RETRY_MAX_MS', '99'],
     ['LOG_LEVEL', 'info'],
     ['NODE_ENV', 'staging'],
   ])('%s=%p', (name, value) => {

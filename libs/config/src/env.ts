@@ -89,6 +89,13 @@ export class AppEnv {
   @Type(() => Number) @IsInt() @Min(10)
   JOB_BACKOFF_MS = 1000;
 
+  /**
+   * Longest pause of a worker whose jobs cannot reach PostgreSQL or Redis: such jobs go back to
+   * wait without using an attempt, and the pause doubles from 1 s up to this while the outage lasts.
+   */
+  @Type(() => Number) @IsInt() @Min(100)
+  DEPENDENCY_RETRY_MAX_MS = 30000;
+
   /** Interview reminders, as offsets before the interview (s, m, h, d units). */
   @IsString() @Matches(/^\d+[smhd](,\d+[smhd])*$/, { message: 'INTERVIEW_REMINDERS must look like 24h,1h' })
   INTERVIEW_REMINDERS = '24h,1h';

@@ -7,3 +7,6 @@ export * from './http-app';
 export * from './queue-producers';
 export * from './queue-consumers';
 export * from './worker-app';
+export * from './dependency-errors';
+export * from './dependency-outage';
+export * from './redis-policy';

@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import { AppEnv, createRedis } from '@retell-ops/config';
@@ -8,11 +8,22 @@ const ENQUEUE_TIMEOUT_MS = 3000;
 
 export class QueueUnavailableError extends Error {}
 
-/** Producer side of the lifecycle queues: one job per delivery, under its deterministic id. */
+/**
+ * Producer side of the lifecycle queues: one job per delivery, under its deterministic id.
+ *
+ * BullMQ ignores an add under an id it already holds, so a redelivery of an event whose job
+ * failed for good would be answered 204 and dropped. Each add is therefore sent with a look at the
+ * queue's failed set (ZSCORE, in flight beside the add on the auto-pipelined connection: still
+ * one round trip); a failed job found there is retried with its attempts reset before the
+ * delivery is acknowledged. Recording is idempotent (one CallEvent per call and event), so a
+ * revived job that meets its event already kept changes nothing.
+ */
 @Injectable()
 export class EventQueues implements OnModuleDestroy {
+  private readonly logger = new Logger('EventQueues');
   private readonly connection: IORedis;
   private readonly queues: Record<LifecycleEvent, Queue<CallEventJob>>;
+  private readonly failedKeys: Record<LifecycleEvent, string>;
 
   constructor(private readonly env: AppEnv) {
     this.connection = createRedis(env.REDIS_URL, 'producer');
@@ -24,22 +35,56 @@ export class EventQueues implements OnModuleDestroy {
         defaultJobOptions: lifecycleJobOptions(env.JOB_ATTEMPTS, env.JOB_BACKOFF_MS),
       });
     this.queues = { call_started: make('call_started'), call_ended: make('call_ended'), call_analyzed: make('call_analyzed') };
+    this.failedKeys = {
+      call_started: this.queues.call_started.toKey('failed'),
+      call_ended: this.queues.call_ended.toKey('failed'),
+      call_analyzed: this.queues.call_analyzed.toKey('failed'),
+    };
   }
 
-  /** Resolves once Redis holds the job (or already held it: a duplicate); rejects otherwise. */
+  /** Resolves once Redis holds a live job for the delivery (new, a duplicate, or a failed one revived); rejects otherwise. */
   async enqueue(job: CallEventJob): Promise<void> {
-    const jobId = callEventJobId(job.tenantId, job.callId, job.event);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new QueueUnavailableError('Redis did not confirm the job in time')), ENQUEUE_TIMEOUT_MS);
     });
     try {
-      await Promise.race([this.queues[job.event].add(CALL_EVENT_JOB, job, { jobId }), timeout]);
+      await Promise.race([this.add(job), timeout]);
     } catch (e) {
       throw e instanceof QueueUnavailableError ? e : new QueueUnavailableError((e as Error).message);
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  private async add(job: CallEventJob): Promise<void> {
+    const queue = this.queues[job.event];
+    const jobId = callEventJobId(job.tenantId, job.callId, job.event);
+    // The queues' client is this connection; until it is ready (no offline queue: it fails fast) wait as add does.
+    const client = this.connection.status === 'ready' ? this.connection : await queue.client;
+    const [, failedScore] = await Promise.all([queue.add(CALL_EVENT_JOB, job, { jobId }), client.zscore(this.failedKeys[job.event], jobId)]);
+    if (failedScore !== null) await this.revive(queue, job, jobId);
+  }
+
+  /** The rare path: the event's job had failed for good; this delivery gives it its attempts again. */
+  private async revive(queue: Queue<CallEventJob>, job: CallEventJob, jobId: string): Promise<void> {
+    const failed = await queue.getJob(jobId);
+    if (!failed) {
+      // Removed since (retention, or by hand): a fresh job takes its place.
+      await queue.add(CALL_EVENT_JOB, job, { jobId });
+      return;
+    }
+    const reason = String(failed.failedReason ?? '').slice(0, 200);
+    try {
+      await failed.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    } catch (e) {
+      // Another copy of the delivery revived it first: fine as long as it is no longer failed.
+      const state = await queue.getJobState(jobId);
+      if (state === 'failed') throw e;
+      if (state === 'unknown') await queue.add(CALL_EVENT_JOB, job, { jobId });
+      return;
+    }
+    this.logger.warn(`job ${jobId} had failed (${reason}); redelivered: retrying it with its attempts reset`);
   }
 
   async ping(): Promise<boolean> {
