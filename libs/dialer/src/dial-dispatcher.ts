@@ -3,7 +3,7 @@ import { CallRows } from '@retell-ops/call-records';
 import { QueueProducers } from '@retell-ops/config';
 import { Prisma, PrismaService } from '@retell-ops/db';
 import { DIAL_REQUEST_GROUPS } from '@retell-ops/domain';
-import { PLACE_JOB, placeJobId, QUEUES, type PlaceJob } from '@retell-ops/queue-contracts';
+import { PLACE_JOB, PLACE_JOB_OPTIONS, placeJobId, QUEUES, type PlaceJob } from '@retell-ops/queue-contracts';
 import { withinCallingWindowSql } from './calling-window-sql';
 import { DialRequestStore } from './dial-request-store';
 import { TenantConcurrency } from './tenant-concurrency';
@@ -97,7 +97,7 @@ export class DialDispatcher {
 
     const queue = this.producers.get<PlaceJob>(QUEUES.dialPlace);
     for (const job of jobs) {
-      await queue.add(PLACE_JOB, job, { jobId: placeJobId(job), attempts: 1, removeOnComplete: { age: 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 } });
+      await queue.add(PLACE_JOB, job, { jobId: placeJobId(job), ...PLACE_JOB_OPTIONS });
     }
     if (jobs.length) this.logger.log(`tenant ${tenantId}: ${jobs.length} to dial (limit ${limit})`);
     return jobs.length;

@@ -1,3 +1,6 @@
+import type { JobsOptions } from 'bullmq';
+import { KEEP_COMPLETED, KEEP_FAILED } from './options';
+
 /** Look for free slots of a tenant and hand queued dial requests to the placer. */
 export const DISPATCH_JOB = 'dial.dispatch.v1';
 export interface DispatchJob {
@@ -20,3 +23,6 @@ export interface PlaceJob {
 }
 /** One id per (request, try): each hand-over to the placer is a job BullMQ has not seen. */
 export const placeJobId = (j: Pick<PlaceJob, 'dialRequestId' | 'try'>) => `place.${j.dialRequestId}.${j.try}`;
+
+/** One attempt only (a retry could dial twice); kept as every other queue keeps its jobs. */
+export const PLACE_JOB_OPTIONS: JobsOptions = { attempts: 1, removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_FAILED };

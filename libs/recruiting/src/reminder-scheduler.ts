@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppEnv, QueueProducers } from '@retell-ops/config';
 import { parseDurationList } from '@retell-ops/domain';
-import { QUEUES, REMINDER_JOB, reminderJobId, type ReminderJob } from '@retell-ops/queue-contracts';
+import { KEEP_FAILED, QUEUES, REMINDER_JOB, reminderJobId, type ReminderJob } from '@retell-ops/queue-contracts';
 
 export interface RemindableInterview {
   id: string;
@@ -40,7 +40,7 @@ export class ReminderScheduler {
         attempts: 5,
         backoff: { type: 'exponential', delay: 2000, jitter: 0.5 },
         removeOnComplete: { age: 7 * 24 * 3600 },
-        removeOnFail: false,
+        removeOnFail: KEEP_FAILED,
       });
       added++;
     }
