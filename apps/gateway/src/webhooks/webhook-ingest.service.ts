@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { agentIdOf, checkEnvelope, checkRetellSignature, signatureHeaderProblem } from '@retell-ops/retell';
 import { isLifecycleEvent } from '@retell-ops/queue-contracts';
 import { EventQueues } from '../queues/event-queues';
-import { TenantDirectory, TenantLookupUnavailable, type TenantKey } from '../tenants/tenant-directory';
+import { previousKeyInForce, TenantDirectory, TenantLookupUnavailable, type TenantKey } from '../tenants/tenant-directory';
+import { forLog, isAgentIdShaped, isTenantSlugShaped } from './caller-input';
 import { reply, type IngestResult } from './ingest-result';
+import { hasNulEscape } from './nul-escape';
 import { IGNORED_RETELL_EVENTS } from './retell-events';
 
 export interface Delivery {
@@ -45,10 +47,22 @@ export function depthExceeds(value: unknown, limit: number, depth = 1): boolean 
   return false;
 }
 
+/** Fixed answers: nothing the caller sent is echoed back. */
+const REASONS = {
+  unknownSlug: 'no tenant has this slug',
+  unknownAgent: 'no tenant owns this agent_id; register the agent or post to /webhooks/retell/<tenant-slug>',
+  malformedAgent: 'agent_id is not a Retell agent id (letters, digits, _ and -, at most 128); post to /webhooks/retell/<tenant-slug>',
+  noAgent: 'the body names no agent_id to route by; post to /webhooks/retell/<tenant-slug>',
+  badSignature: 'signature does not match the body, or its timestamp is outside ±5 minutes',
+  nul: 'body contains a NUL character (\\u0000), which cannot be stored',
+  unknownEvent: 'unknown event (Retell sends call_started, call_ended, call_analyzed, …)',
+} as const;
+
 /**
- * One delivery, in the order that keeps the gateway safe and cheap: header shape, tenant,
- * signature over the exact bytes, then parsing and the envelope, then the queue. Nothing is
- * trusted before the signature verifies.
+ * One delivery, in the order that keeps the gateway safe and cheap: header shape, tenant (one
+ * bounded, cached lookup), signature over the exact bytes under that tenant's key (and its
+ * previous key during a rotation), then the body's content, then the queue. Nothing is trusted,
+ * echoed or stored before the signature verifies.
  */
 @Injectable()
 export class WebhookIngestService {
@@ -84,24 +98,26 @@ export class WebhookIngestService {
     let parsed: Parsed | undefined;
     let tenant: TenantKey | null;
     if (delivery.tenantSlug !== undefined) {
-      tenant = await this.tenants.bySlug(delivery.tenantSlug);
-      if (!tenant) return reply.reject(404, 'not_found', `unknown tenant '${delivery.tenantSlug}'`);
+      const slug = delivery.tenantSlug;
+      tenant = isTenantSlugShaped(slug) ? await this.tenants.bySlug(slug) : null;
+      if (!tenant) return reply.reject(404, 'not_found', REASONS.unknownSlug, { log: `${REASONS.unknownSlug} (slug ${forLog(slug)})` });
       if (!(await this.signedBy(text, tenant, delivery.signature))) return this.badSignature(tenant);
     } else {
+      // The body is parsed once, here, to find the agent; after the signature verifies it is reused.
       parsed = validUtf8 ? parseJson(text) : { ok: false };
       const agentId = parsed.ok ? agentIdOf(parsed.value) : undefined;
-      tenant = agentId ? await this.tenants.byAgentId(agentId) : null;
-      if (tenant) {
-        if (!(await this.signedBy(text, tenant, delivery.signature))) return this.badSignature(tenant);
-      } else {
-        // No registered agent names the tenant: the signature itself can (single-tenant setups).
-        tenant = await this.firstSigner(text, delivery.signature);
-        if (!tenant) {
-          return agentId
-            ? reply.reject(404, 'not_found', `no tenant owns agent_id '${agentId}'; register the agent or post to /webhooks/retell/<tenant-slug>`)
-            : reply.reject(401, 'unauthorized', 'signature does not verify under any tenant key');
-        }
+      if (agentId !== undefined && !isAgentIdShaped(agentId)) {
+        return reply.reject(404, 'not_found', REASONS.malformedAgent, { log: `${REASONS.malformedAgent} (agent_id ${forLog(agentId)}, ${agentId.length} chars)` });
       }
+      tenant = agentId !== undefined ? await this.tenants.byAgentId(agentId) : null;
+      if (!tenant) {
+        // No registered agent names the tenant. With exactly one tenant the signature can: a
+        // single-tenant setup needs no registration. Otherwise no key is tried at all.
+        tenant = await this.tenants.onlyTenant();
+        const reason = agentId !== undefined ? REASONS.unknownAgent : REASONS.noAgent;
+        if (!tenant) return reply.reject(404, 'not_found', reason, { log: `${reason} (agent_id ${forLog(agentId)})` });
+      }
+      if (!(await this.signedBy(text, tenant, delivery.signature))) return this.badSignature(tenant);
     }
 
     if (!validUtf8) return reply.reject(400, 'bad_request', 'body is not valid UTF-8', { tenant: tenant.slug });
@@ -116,11 +132,10 @@ export class WebhookIngestService {
     const envelope = checkEnvelope(parsed.value);
     if (!envelope.ok) return reply.reject(400, 'bad_request', `invalid envelope: ${envelope.reason}`, { tenant: tenant.slug, callId: envelope.callId });
     if (!isLifecycleEvent(envelope.event)) {
-      return reply.reject(400, 'bad_request', `unknown event '${envelope.event}' (Retell sends call_started, call_ended, call_analyzed, …)`, {
-        tenant: tenant.slug,
-        callId: envelope.callId,
-      });
+      return reply.reject(400, 'bad_request', REASONS.unknownEvent, { tenant: tenant.slug, callId: envelope.callId, log: `${REASONS.unknownEvent}: ${forLog(envelope.event)}` });
     }
+    // PostgreSQL refuses a NUL in jsonb and text: kept, the event could never be recorded.
+    if (hasNulEscape(text)) return reply.reject(400, 'bad_request', REASONS.nul, { tenant: tenant.slug, callId: envelope.callId });
 
     try {
       await this.queues.enqueue({ tenantId: tenant.id, event: envelope.event, callId: envelope.callId, receivedAt: Date.now(), body: text });
@@ -130,16 +145,14 @@ export class WebhookIngestService {
     return reply.accepted(envelope.callId, tenant.slug);
   }
 
+  /** The tenant's current key, then (only during a rotation) its previous one: at most two checks. */
   private async signedBy(text: string, tenant: TenantKey, signature: Delivery['signature']): Promise<boolean> {
-    return (await checkRetellSignature(text, tenant.retellApiKey, signature)) === 'valid';
-  }
-
-  private async firstSigner(text: string, signature: Delivery['signature']): Promise<TenantKey | null> {
-    for (const t of await this.tenants.all()) if (await this.signedBy(text, t, signature)) return t;
-    return null;
+    if ((await checkRetellSignature(text, tenant.retellApiKey, signature)) === 'valid') return true;
+    const previous = previousKeyInForce(tenant, Date.now());
+    return previous !== undefined && (await checkRetellSignature(text, previous, signature)) === 'valid';
   }
 
   private badSignature(tenant: TenantKey): IngestResult {
-    return reply.reject(401, 'unauthorized', 'signature does not match the body, or its timestamp is outside ±5 minutes', { tenant: tenant.slug });
+    return reply.reject(401, 'unauthorized', REASONS.badSignature, { tenant: tenant.slug });
   }
 }
