@@ -77,6 +77,11 @@ export class TenantDirectory {
     return this.sole.get(SOLE_KEY);
   }
 
+  /** Entries held by the slug and agent caches, for tests that no lookup happened. */
+  cacheSizes(): { slugs: { found: number; missing: number }; agents: { found: number; missing: number } } {
+    return { slugs: this.slugs.size, agents: this.agents.size };
+  }
+
   private async soleTenant(): Promise<TenantKey | null> {
     const { rows } = await this.pool.query<SealedTenant>(`SELECT ${COLUMNS} FROM "Tenant" t LIMIT 2`);
     return rows.length === 1 ? this.unseal(rows[0]) : null;
