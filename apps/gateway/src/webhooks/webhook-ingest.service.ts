@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { agentIdOf, checkEnvelope, checkRetellSignature, signatureHeaderProblem } from '@retell-ops/retell';
+import { isUtf8 } from 'node:buffer';
+import { checkEnvelope, checkRetellSignatureBytes, signatureHeaderProblem } from '@retell-ops/retell';
 import { isLifecycleEvent } from '@retell-ops/queue-contracts';
 import { EventQueues } from '../queues/event-queues';
 import { previousKeyInForce, TenantDirectory, TenantLookupUnavailable, type TenantKey } from '../tenants/tenant-directory';
+import { agentIdIn } from './agent-id-scan';
 import { forLog, isAgentIdShaped, isTenantSlugShaped } from './caller-input';
 import { reply, type IngestResult } from './ingest-result';
 import { hasNulEscape } from './nul-escape';
@@ -15,7 +17,7 @@ export interface Delivery {
   tenantSlug?: string;
 }
 
-// ignoreBOM: a leading byte-order mark stays in the text, so the signature covers the bytes as received.
+// ignoreBOM: a leading byte-order mark stays in the text, as it was in the bytes the signature covers.
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Retell's bodies nest a few levels; far deeper is an attack on every recursive reader after us. */
@@ -59,10 +61,11 @@ const REASONS = {
 } as const;
 
 /**
- * One delivery, in the order that keeps the gateway safe and cheap: header shape, tenant (one
- * bounded, cached lookup), signature over the exact bytes under that tenant's key (and its
- * previous key during a rotation), then the body's content, then the queue. Nothing is trusted,
- * echoed or stored before the signature verifies.
+ * One delivery, in the order that keeps the gateway safe and cheap: header shape, tenant (the
+ * slug, or the agent id scanned from the bytes, then one bounded, cached lookup), signature over
+ * the exact bytes under that tenant's key (and its previous key during a rotation), then the
+ * body's content (parsed once), then the queue. Nothing is trusted, echoed or stored before the
+ * signature verifies.
  */
 @Injectable()
 export class WebhookIngestService {
@@ -85,43 +88,18 @@ export class WebhookIngestService {
     if (headerProblem) return reply.reject(401, 'unauthorized', `x-retell-signature header is ${headerProblem}`);
 
     const bytes = delivery.rawBody ?? Buffer.alloc(0);
-    // The SDK verifies strings; bytes that are not UTF-8 are verified as decoded and refused after.
-    let text: string;
-    let validUtf8 = true;
-    try {
-      text = utf8.decode(bytes);
-    } catch {
-      text = bytes.toString('utf8');
-      validUtf8 = false;
-    }
+    const tenant = delivery.tenantSlug !== undefined ? await this.tenantBySlug(delivery.tenantSlug) : await this.tenantByAgent(bytes);
+    if ('rejected' in tenant) return tenant.rejected;
 
-    let parsed: Parsed | undefined;
-    let tenant: TenantKey | null;
-    if (delivery.tenantSlug !== undefined) {
-      const slug = delivery.tenantSlug;
-      tenant = isTenantSlugShaped(slug) ? await this.tenants.bySlug(slug) : null;
-      if (!tenant) return reply.reject(404, 'not_found', REASONS.unknownSlug, { log: `${REASONS.unknownSlug} (slug ${forLog(slug)})` });
-      if (!(await this.signedBy(text, tenant, delivery.signature))) return this.badSignature(tenant);
-    } else {
-      // The body is parsed once, here, to find the agent; after the signature verifies it is reused.
-      parsed = validUtf8 ? parseJson(text) : { ok: false };
-      const agentId = parsed.ok ? agentIdOf(parsed.value) : undefined;
-      if (agentId !== undefined && !isAgentIdShaped(agentId)) {
-        return reply.reject(404, 'not_found', REASONS.malformedAgent, { log: `${REASONS.malformedAgent} (agent_id ${forLog(agentId)}, ${agentId.length} chars)` });
-      }
-      tenant = agentId !== undefined ? await this.tenants.byAgentId(agentId) : null;
-      if (!tenant) {
-        // No registered agent names the tenant. With exactly one tenant the signature can: a
-        // single-tenant setup needs no registration. Otherwise no key is tried at all.
-        tenant = await this.tenants.onlyTenant();
-        const reason = agentId !== undefined ? REASONS.unknownAgent : REASONS.noAgent;
-        if (!tenant) return reply.reject(404, 'not_found', reason, { log: `${reason} (agent_id ${forLog(agentId)})` });
-      }
-      if (!(await this.signedBy(text, tenant, delivery.signature))) return this.badSignature(tenant);
-    }
-
+    // Verified over the bytes as received. Bytes that are not UTF-8 are verified as their decoded
+    // text (what a signer of that text signed, as the SDK would check it) and refused after.
+    const validUtf8 = isUtf8(bytes);
+    const signed = validUtf8 ? bytes : Buffer.from(bytes.toString('utf8'), 'utf8');
+    if (!this.signedBy(signed, tenant, delivery.signature)) return this.badSignature(tenant);
     if (!validUtf8) return reply.reject(400, 'bad_request', 'body is not valid UTF-8', { tenant: tenant.slug });
-    parsed ??= parseJson(text);
+
+    const text = utf8.decode(bytes);
+    const parsed = parseJson(text);
     if (!parsed.ok) return reply.reject(400, 'bad_request', bytes.length ? 'body is not valid JSON' : 'body is empty', { tenant: tenant.slug });
 
     if (depthExceeds(parsed.value, MAX_JSON_DEPTH)) return reply.reject(400, 'bad_request', `body nests deeper than ${MAX_JSON_DEPTH} levels`, { tenant: tenant.slug });
@@ -145,11 +123,36 @@ export class WebhookIngestService {
     return reply.accepted(envelope.callId, tenant.slug);
   }
 
+  private async tenantBySlug(slug: string): Promise<TenantKey | { rejected: IngestResult }> {
+    const tenant = isTenantSlugShaped(slug) ? await this.tenants.bySlug(slug) : null;
+    return tenant ?? { rejected: reply.reject(404, 'not_found', REASONS.unknownSlug, { log: `${REASONS.unknownSlug} (slug ${forLog(slug)})` }) };
+  }
+
+  /**
+   * The tenant of the agent the bytes name, found by a scan rather than a parse: before the
+   * signature verifies, a body costs no decoding, no parse and no copy.
+   */
+  private async tenantByAgent(bytes: Buffer): Promise<TenantKey | { rejected: IngestResult }> {
+    const agentId = agentIdIn(bytes);
+    if (agentId === null || (agentId !== undefined && !isAgentIdShaped(agentId))) {
+      return { rejected: reply.reject(404, 'not_found', REASONS.malformedAgent, { log: `${REASONS.malformedAgent} (agent_id ${agentId === null ? 'too long or escaped' : forLog(agentId)})` }) };
+    }
+    const registered = agentId !== undefined ? await this.tenants.byAgentId(agentId) : null;
+    if (registered) return registered;
+    // No registered agent names the tenant. With exactly one tenant the signature can: a
+    // single-tenant setup needs no registration. Otherwise no key is tried at all.
+    const only = await this.tenants.onlyTenant();
+    if (only) return only;
+    const reason = agentId !== undefined ? REASONS.unknownAgent : REASONS.noAgent;
+    return { rejected: reply.reject(404, 'not_found', reason, { log: `${reason} (agent_id ${forLog(agentId)})` }) };
+  }
+
   /** The tenant's current key, then (only during a rotation) its previous one: at most two checks. */
-  private async signedBy(text: string, tenant: TenantKey, signature: Delivery['signature']): Promise<boolean> {
-    if ((await checkRetellSignature(text, tenant.retellApiKey, signature)) === 'valid') return true;
-    const previous = previousKeyInForce(tenant, Date.now());
-    return previous !== undefined && (await checkRetellSignature(text, previous, signature)) === 'valid';
+  private signedBy(body: Buffer, tenant: TenantKey, signature: Delivery['signature']): boolean {
+    const now = Date.now();
+    if (checkRetellSignatureBytes(body, tenant.retellApiKey, signature, now) === 'valid') return true;
+    const previous = previousKeyInForce(tenant, now);
+    return previous !== undefined && checkRetellSignatureBytes(body, previous, signature, now) === 'valid';
   }
 
   private badSignature(tenant: TenantKey): IngestResult {
