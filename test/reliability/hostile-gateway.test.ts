@@ -9,8 +9,9 @@ import { envVars, testEnv } from '../support/test-env';
 import { waitFor } from '../support/wait';
 
 /**
- * An attacker who knows only the URL: 300 unsigned 4 MB deliveries, each naming an agent id of
- * its own (some far too long, some not an id at all), 8 in flight, against the built gateway
+ * An attacker who knows only the URL (and a tenant's slug and agent id, which are no secret):
+ * 300 unsigned 4 MB deliveries, most naming an agent id of their own (some far too long, some
+ * not an id at all), 8 in flight, against the built gateway
  * running as its own process. What is measured is the gateway's resident memory from
  * /proc/<pid>/status, sampled throughout. Meanwhile a tenant's real, signed deliveries keep
  * arriving, interleaved with the flood, and must all be accepted and recorded.
@@ -20,15 +21,31 @@ const BODY_BYTES = 4 * 1024 * 1024;
 const IN_FLIGHT = 8;
 const RSS_LIMIT_MB = 300;
 
-type Kind = 'no header' | 'wrong HMAC, agent route' | 'wrong HMAC, slug route' | 'wrong HMAC, 2 MB agent id' | 'wrong HMAC, agent id not an id';
+type Kind = 'no header' | 'wrong HMAC, agent route' | 'wrong HMAC, slug route' | 'wrong HMAC, the tenant\'s own agent id' | 'wrong HMAC, 2 MB agent id' | 'wrong HMAC, agent id not an id';
 
-/** The i-th hostile request: a call_ended padded to 4 MB, its own agent id, and how it is (not) signed. */
-function hostile(i: number): { kind: Kind; agentId: string; unique: string; body: string; signature?: string; route: 'agent' | 'slug' } {
+/** The i-th hostile request: a call_ended padded to 4 MB, its own agent id (or a real one), and how it is (not) signed. */
+function hostile(i: number, realAgentId: string): { kind: Kind; agentId: string; unique: string; body: string; signature?: string; route: 'agent' | 'slug' } {
   const unique = randomBytes(10).toString('hex');
-  const kinds: Kind[] = ['no header', 'wrong HMAC, agent route', 'no header', 'wrong HMAC, slug route', 'wrong HMAC, agent route', 'wrong HMAC, 2 MB agent id', 'no header', 'wrong HMAC, agent id not an id'];
+  const kinds: Kind[] = [
+    'no header',
+    'wrong HMAC, agent route',
+    'no header',
+    'wrong HMAC, slug route',
+    'wrong HMAC, agent route',
+    'wrong HMAC, 2 MB agent id',
+    'no header',
+    'wrong HMAC, agent id not an id',
+    "wrong HMAC, the tenant's own agent id",
+  ];
   const kind = kinds[i % kinds.length];
   const agentId =
-    kind === 'wrong HMAC, 2 MB agent id' ? `agent_${unique}${'a'.repeat(2 * 1024 * 1024)}` : kind === 'wrong HMAC, agent id not an id' ? `agent ${unique} <b>"x"</b>\n` : `agent_${unique}`;
+    kind === 'wrong HMAC, 2 MB agent id'
+      ? `agent_${unique}${'a'.repeat(2 * 1024 * 1024)}`
+      : kind === 'wrong HMAC, agent id not an id'
+        ? `agent ${unique} <b>"x"</b>\n`
+        : kind === "wrong HMAC, the tenant's own agent id"
+          ? realAgentId
+          : `agent_${unique}`;
   const head = JSON.stringify({ event: 'call_ended', call: { call_id: `call_${unique}`, agent_id: agentId, call_status: 'ended', transcript: '' } });
   const body = head.replace('"transcript":""', `"transcript":"${'x'.repeat(BODY_BYTES - Buffer.byteLength(head))}"`);
   const signature = kind === 'no header' ? undefined : `v=${Date.now()},d=${randomBytes(32).toString('hex')}`;
@@ -87,7 +104,7 @@ describe('hostile gateway: unsigned 4 MB deliveries with distinct agent ids', ()
       Array.from({ length: UNSIGNED }, (_, i) => i),
       IN_FLIGHT,
       async (i) => {
-        const h = hostile(i);
+        const h = hostile(i, tenant.agentId);
         const url = h.route === 'slug' ? `${base}/webhooks/retell/${tenant.slug}` : `${base}/webhooks/retell`;
         let res: Answer;
         try {
@@ -96,7 +113,7 @@ describe('hostile gateway: unsigned 4 MB deliveries with distinct agent ids', ()
           res = { status: 0, text: `request failed: ${(e as Error).message}`, json: () => undefined };
         }
         unsignedDone++;
-        return { kind: h.kind, status: res.status, echoed: res.text.includes(h.unique), text: res.text.slice(0, 300) };
+        return { kind: h.kind, status: res.status, echoed: res.text.includes(h.unique) || res.text.includes(h.agentId.slice(0, 32)), text: res.text.slice(0, 300) };
       },
     );
     // Each signed delivery waits for its share of the flood, so the two are interleaved throughout.
@@ -124,6 +141,7 @@ describe('hostile gateway: unsigned 4 MB deliveries with distinct agent ids', ()
     expect(byKind['no header']).toEqual({ 401: expect.any(Number) });
     expect(byKind['wrong HMAC, slug route']).toEqual({ 401: expect.any(Number) });
     expect(byKind['wrong HMAC, agent route']).toEqual({ 404: expect.any(Number) });
+    expect(byKind["wrong HMAC, the tenant's own agent id"]).toEqual({ 401: expect.any(Number) });
     expect(signedResults.filter((r) => r.status !== 204).map((r) => `${r.status} ${r.text}`)).toEqual([]);
     expect(peak).toBeLessThan(RSS_LIMIT_MB);
 
