@@ -1,13 +1,22 @@
+import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SecretBox } from '@retell-ops/config';
 import { createPrismaClient, type PrismaClient } from '@retell-ops/db';
 import { callEventJobId, QUEUES, type CallEventJob } from '@retell-ops/queue-contracts';
 import { createGateway } from '../../apps/gateway/src/create-gateway';
-import { getJson, postRaw, postSigned } from '../support/http';
+import { TenantDirectory } from '../../apps/gateway/src/tenants/tenant-directory';
+import { getJson, postRaw, postSigned, type Answer } from '../support/http';
 import { lifecycle } from '../support/payloads';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';
 import { createTestTenant, type TestTenant } from '../support/tenants';
 import { testEnv } from '../support/test-env';
+import { waitFor } from '../support/wait';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const db = require('../../tools/db.js') as { migrate(url: string, opts?: { log?: (line: string) => void }): Promise<number>; createDatabase(url: string): Promise<void>; dropDatabase(url: string): Promise<void> };
+
+const NOT_FOUND_AGENT = { error: 'not_found', reason: 'no tenant owns this agent_id; register the agent or post to /webhooks/retell/<tenant-slug>' };
 
 const BODY_LIMIT = 64 * 1024;
 
@@ -108,7 +117,7 @@ describe('gateway: POST /webhooks/retell', () => {
           return postRaw(slugUrl(), b.replace('user_hangup', 'agent_hangup'), { 'x-retell-signature': sig });
         },
       ],
-      ['agent route, signed with no tenant key', () => postSigned(`${base}/webhooks/retell`, '{"event":"call_ended"}', 'key_nobody_has_this')],
+      ['agent route, A\'s agent, signed with B\'s key', () => postSigned(`${base}/webhooks/retell`, JSON.stringify(lifecycle(tenant.agentId).call_ended), other.retellApiKey)],
     ];
 
     it.each(cases)('%s → 401, nothing queued', async (_name, send) => {
@@ -131,7 +140,9 @@ describe('gateway: POST /webhooks/retell', () => {
       ['no call', '{"event":"call_ended"}'],
       ['call_id missing', '{"event":"call_ended","call":{"agent_id":"a"}}'],
       ['call_id a number', '{"event":"call_ended","call":{"call_id":42,"agent_id":"a"}}'],
-      ['call_status not Retell’s', '{"event":"call_ended","call":{"call_id":"c1","agent_id":"a","call_status":"done"}}'],
+      ['call_status not a string', '{"event":"call_ended","call":{"call_id":"c1","agent_id":"a","call_status":3}}'],
+      ['a NUL in the transcript', '{"event":"call_ended","call":{"call_id":"c1","agent_id":"a","transcript":"Agent: hi\\u0000"}}'],
+      ['a NUL in a metadata key', '{"event":"call_ended","call":{"call_id":"c1","agent_id":"a","metadata":{"\\u0000":1}}}'],
       ['start_timestamp a string', '{"event":"call_ended","call":{"call_id":"c1","agent_id":"a","start_timestamp":"yesterday"}}'],
       ['dot-style event name', '{"event":"call.ended","call":{"call_id":"c1","agent_id":"a"}}'],
       ['event missing', '{"call":{"call_id":"c1","agent_id":"a"}}'],
@@ -152,11 +163,132 @@ describe('gateway: POST /webhooks/retell', () => {
     });
   });
 
-  it('404 for an unknown tenant slug, and for an agent no tenant owns', async () => {
-    const l = lifecycle('agent_nobody_registered');
-    expect((await postSigned(`${base}/webhooks/retell/no-such-tenant`, JSON.stringify(l.call_ended), tenant.retellApiKey)).status).toBe(404);
-    expect((await postSigned(`${base}/webhooks/retell`, JSON.stringify(l.call_ended), 'key_nobody_has_this')).status).toBe(404);
+  it('a NUL is refused with its reason; an escaped backslash before u0000 is text and accepted', async () => {
+    const l = lifecycle(tenant.agentId);
+    const withNul = JSON.stringify({ ...l.call_ended, call: { ...l.call_ended.call, transcript: 'Agent: hi\u0000' } });
+    const refused = await postSigned(slugUrl(), withNul, tenant.retellApiKey);
+    expect(refused.status).toBe(400);
+    expect(refused.json()).toEqual({ error: 'bad_request', reason: 'body contains a NUL character (\\u0000), which cannot be stored' });
     expect(await jobCount()).toBe(0);
+    const text = JSON.stringify({ ...l.call_ended, call: { ...l.call_ended.call, transcript: 'C:\\u0000dir' } });
+    expect(text).toContain('\\\\u0000');
+    expect((await postSigned(slugUrl(), text, tenant.retellApiKey)).status).toBe(204);
+    expect(await jobCount()).toBe(1);
+  });
+
+  it('accepts an unknown call_status and disconnection_reason (Retell adds values) and queues them raw', async () => {
+    const l = lifecycle(tenant.agentId);
+    const body = JSON.stringify({ ...l.call_ended, call: { ...l.call_ended.call, call_status: 'a_status_added_later', disconnection_reason: 'a_reason_added_later' } });
+    expect((await postSigned(slugUrl(), body, tenant.retellApiKey)).status).toBe(204);
+    expect((await endedQ.getJob(callEventJobId(tenant.tenantId, l.callId, 'call_ended')))?.data.body).toBe(body);
+  });
+
+  describe('routing: 404 with a fixed reason, nothing echoed, malformed values never looked up', () => {
+    const directory = () => app.get(TenantDirectory);
+    const ended = (agentId: string) => {
+      const l = lifecycle(tenant.agentId);
+      return JSON.stringify({ ...l.call_ended, call: { ...l.call_ended.call, agent_id: agentId } });
+    };
+    // [name, the value the caller chose, how it is sent, whether it is well-formed (and so looked up)]
+    const cases: Array<[string, string, (value: string) => Promise<Answer>, boolean]> = [
+      ['unknown slug', `no-such-tenant-${randomBytes(4).toString('hex')}`, (v) => postSigned(`${base}/webhooks/retell/${v}`, ended(tenant.agentId), tenant.retellApiKey), true],
+      ['slug of 65 characters', `s${'x'.repeat(64)}`, (v) => postSigned(`${base}/webhooks/retell/${v}`, ended(tenant.agentId), tenant.retellApiKey), false],
+      ['slug of 1000 characters', `s${'y'.repeat(999)}`, (v) => postSigned(`${base}/webhooks/retell/${v}`, ended(tenant.agentId), tenant.retellApiKey), false],
+      ['slug with a dot', 'gw.tenant', (v) => postSigned(`${base}/webhooks/retell/${v}`, ended(tenant.agentId), tenant.retellApiKey), false],
+      ['slug with an encoded space', 'gw%20tenant', (v) => postSigned(`${base}/webhooks/retell/${v}`, ended(tenant.agentId), tenant.retellApiKey), false],
+      ['slug starting with a dash', '-gw', (v) => postSigned(`${base}/webhooks/retell/${v}`, ended(tenant.agentId), tenant.retellApiKey), false],
+      ['agent no tenant owns, signed with a tenant\'s key (two or more tenants: no fallback)', `agent_${randomBytes(12).toString('hex')}`, (v) => postSigned(`${base}/webhooks/retell`, ended(v), tenant.retellApiKey), true],
+      ['agent no tenant owns, unsigned key', `agent_${randomBytes(12).toString('hex')}`, (v) => postSigned(`${base}/webhooks/retell`, ended(v), 'key_nobody_has_this'), true],
+      ['agent_id of 129 characters', `agent_${'a'.repeat(123)}`, (v) => postSigned(`${base}/webhooks/retell`, ended(v), tenant.retellApiKey), false],
+      ['agent_id of 64 KB - 1 KB', `agent_${'b'.repeat(63 * 1024)}`, (v) => postSigned(`${base}/webhooks/retell`, ended(v), tenant.retellApiKey), false],
+      ['agent_id with a space', 'agent_with space', (v) => postSigned(`${base}/webhooks/retell`, ended(v), tenant.retellApiKey), false],
+      ['agent_id with a quote and angle brackets', 'agent_"<script>', (v) => postSigned(`${base}/webhooks/retell`, ended(v), tenant.retellApiKey), false],
+      ['agent_id with a newline', 'agent_x\nWARN forged line', (v) => postSigned(`${base}/webhooks/retell`, ended(v), tenant.retellApiKey), false],
+      ['agent_id with non-ASCII letters', 'agent_ünïcode', (v) => postSigned(`${base}/webhooks/retell`, ended(v), tenant.retellApiKey), false],
+    ];
+
+    it.each(cases)('%s', async (_name, value, send, wellFormed) => {
+      const before = directory().cacheSizes();
+      const res = await send(value);
+      expect(res.status).toBe(404);
+      expect(res.json()).toEqual({ error: 'not_found', reason: expect.any(String) });
+      expect(res.text).not.toContain(value);
+      expect(res.text).not.toContain(decodeURIComponent(value).slice(0, 12));
+      const after = directory().cacheSizes();
+      if (wellFormed) {
+        expect(after.slugs.missing + after.agents.missing).toBe(before.slugs.missing + before.agents.missing + 1);
+      } else {
+        expect(after).toEqual(before);
+      }
+      expect(await jobCount()).toBe(0);
+    });
+
+    it('the agent route names the fix, in a fixed reason', async () => {
+      const res = await postSigned(`${base}/webhooks/retell`, ended(`agent_${randomBytes(12).toString('hex')}`), tenant.retellApiKey);
+      expect(res.json()).toEqual(NOT_FOUND_AGENT);
+    });
+
+    it.each([
+      ['no agent_id at all', '{"event":"call_ended"}'],
+      ['not JSON', '{"event":"call_ended",'],
+      ['a JSON array', '[1,2]'],
+    ])('agent route, %s, signed with a tenant\'s key: 404 (with two or more tenants nothing names the tenant)', async (_name, body) => {
+      const res = await postSigned(`${base}/webhooks/retell`, body, tenant.retellApiKey);
+      expect(res.status).toBe(404);
+      expect(res.json()).toEqual({ error: 'not_found', reason: expect.stringContaining('/webhooks/retell/<tenant-slug>') });
+      expect(await jobCount()).toBe(0);
+    });
+  });
+
+  describe('signature header refused before the body is read', () => {
+    it.each([
+      ['missing', {}],
+      ['malformed', { 'x-retell-signature': 'sha256=abc' }],
+    ])('%s header with a body over the limit → 401, not 413', async (_name, headers) => {
+      const res = await postRaw(`${base}/webhooks/retell`, 'x'.repeat(BODY_LIMIT * 4), headers);
+      expect(res.status).toBe(401);
+      expect(res.json()).toEqual({ error: 'unauthorized', reason: expect.stringMatching(/^x-retell-signature header is (missing|malformed)$/) });
+    });
+
+    it('a well-formed header with a body over the limit → 413', async () => {
+      const res = await postRaw(`${base}/webhooks/retell`, 'x'.repeat(BODY_LIMIT * 4), { 'x-retell-signature': `v=${Date.now()},d=${'a'.repeat(64)}` });
+      expect(res.status).toBe(413);
+    });
+  });
+
+  describe('key rotation: the previous key verifies until retellApiKeyPrevUntil, and not after', () => {
+    const box = new SecretBox(env.ENCRYPTION_KEY);
+    /** A tenant whose key was rotated from `oldKey` to `newKey`, the old one in force until `until`. */
+    const rotated = async (name: string, until: Date) => {
+      const t = await createTestTenant(prisma, env, name);
+      const newKey = `key_${randomBytes(16).toString('hex')}`;
+      await prisma.tenant.update({ where: { id: t.tenantId }, data: { retellApiKeyEnc: box.encrypt(newKey), retellApiKeyPrevEnc: box.encrypt(t.retellApiKey), retellApiKeyPrevUntil: until } });
+      return { ...t, oldKey: t.retellApiKey, newKey };
+    };
+    const send = (t: TestTenant, route: 'slug' | 'agent', key: string) =>
+      postSigned(route === 'slug' ? `${base}/webhooks/retell/${t.slug}` : `${base}/webhooks/retell`, JSON.stringify(lifecycle(t.agentId).call_ended), key);
+
+    it.each(['slug', 'agent'] as const)('during the overlap both keys verify (%s route); another key does not', async (route) => {
+      const t = await rotated(`gw-rot-${route}`, new Date(Date.now() + 10 * 60_000));
+      expect((await send(t, route, t.newKey)).status).toBe(204);
+      expect((await send(t, route, t.oldKey)).status).toBe(204);
+      expect((await send(t, route, other.retellApiKey)).status).toBe(401);
+    });
+
+    it('after the overlap only the new key verifies', async () => {
+      const t = await rotated('gw-rot-past', new Date(Date.now() - 60_000));
+      expect((await send(t, 'slug', t.oldKey)).status).toBe(401);
+      expect((await send(t, 'slug', t.newKey)).status).toBe(204);
+    });
+
+    it('an overlap that ends while the tenant is cached ends for the cached tenant too', async () => {
+      const until = Date.now() + 1500;
+      const t = await rotated('gw-rot-ends', new Date(until));
+      expect((await send(t, 'slug', t.oldKey)).status).toBe(204);
+      await waitFor(() => Date.now() > until, { what: 'the overlap to end', intervalMs: 50 });
+      expect((await send(t, 'slug', t.oldKey)).status).toBe(401);
+      expect((await send(t, 'slug', t.newKey)).status).toBe(204);
+    });
   });
 
   it('413 for a body over the configured limit', async () => {
@@ -165,6 +297,63 @@ describe('gateway: POST /webhooks/retell', () => {
     const res = await postSigned(slugUrl(), big, tenant.retellApiKey);
     expect(res.status).toBe(413);
     expect(await jobCount()).toBe(0);
+  });
+});
+
+describe('gateway with exactly one tenant: an unregistered agent is routed by the signature', () => {
+  const dbUrl = (() => {
+    const u = new URL(process.env.DATABASE_URL!);
+    u.pathname = `${u.pathname}_solo_${randomBytes(4).toString('hex')}`;
+    return u.toString();
+  })();
+  let env: ReturnType<typeof testEnv>;
+  let prisma: PrismaClient;
+  let app: NestFastifyApplication;
+  let base: string;
+  let only: TestTenant;
+  let queue: Queue<CallEventJob>;
+
+  beforeAll(async () => {
+    await db.createDatabase(dbUrl);
+    await db.migrate(dbUrl, { log: () => undefined });
+    env = testEnv({ DATABASE_URL: dbUrl });
+    prisma = createPrismaClient({ databaseUrl: dbUrl });
+    only = await createTestTenant(prisma, env, 'solo');
+    queue = new Queue<CallEventJob>(QUEUES.callEnded, { connection: { url: env.REDIS_URL }, prefix: env.QUEUE_PREFIX });
+    app = await createGateway(env);
+    await app.listen(0, '127.0.0.1');
+    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await queue?.obliterate({ force: true }).catch(() => undefined);
+    await queue?.close();
+    await prisma?.$disconnect();
+    await db.dropDatabase(dbUrl);
+  });
+
+  const unregistered = () => {
+    const l = lifecycle(`agent_${randomBytes(12).toString('hex')}`);
+    return { l, body: JSON.stringify(l.call_ended) };
+  };
+
+  it('signed with the only tenant\'s key → 204, queued for that tenant', async () => {
+    const { l, body } = unregistered();
+    expect((await postSigned(`${base}/webhooks/retell`, body, only.retellApiKey)).status).toBe(204);
+    expect(await queue.getJob(callEventJobId(only.tenantId, l.callId, 'call_ended'))).toBeDefined();
+  });
+
+  it('signed with another key → 401, nothing queued', async () => {
+    const { body } = unregistered();
+    const res = await postSigned(`${base}/webhooks/retell`, body, 'key_nobody_has_this');
+    expect(res.status).toBe(401);
+    expect(res.json()).toMatchObject({ error: 'unauthorized' });
+  });
+
+  it('no agent_id, signed with the only key → the content is judged (400)', async () => {
+    const res = await postSigned(`${base}/webhooks/retell`, '{"event":"call_ended"}', only.retellApiKey);
+    expect(res.status).toBe(400);
   });
 });
 

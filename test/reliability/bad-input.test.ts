@@ -37,6 +37,10 @@ interface Row {
   effect?: 'none' | 'accepted';
   /** the call id the request names (default: the fresh one handed to `send`) */
   namedCallId?: (callId: string) => string;
+  /** for an accepted row: what its Call row must hold once recorded */
+  call?: Record<string, unknown>;
+  /** a value the caller sent that the answer must not contain */
+  notEchoed?: string;
 }
 
 describe('bad-input catalogue: status and no side effect', () => {
@@ -122,7 +126,8 @@ describe('bad-input catalogue: status and no side effect', () => {
     },
     { name: `deeply nested arrays (${DEPTH} levels)`, send: () => postSigned(slugUrl(), nestedArrays, A.retellApiKey), status: 400, body: BAD },
     { name: `deeply nested objects (${DEPTH} levels)`, send: () => postSigned(slugUrl(), nestedObjects, A.retellApiKey), status: 400, body: BAD },
-    { name: `deeply nested arrays, agent route (${DEPTH} levels)`, send: () => postSigned(agentUrl(), nestedArrays, A.retellApiKey), status: 400, body: BAD },
+    // No agent_id names a tenant and several tenants exist: no key is tried, nothing is parsed twice.
+    { name: `deeply nested arrays, agent route (${DEPTH} levels)`, send: () => postSigned(agentUrl(), nestedArrays, A.retellApiKey), status: 404, body: { error: 'not_found' } },
     // Nesting far beyond anything Retell sends is refused before any recursive reader sees it.
     {
       name: `deeply nested call.call_analysis (${DEPTH} levels) in an otherwise valid call_ended`,
@@ -151,7 +156,8 @@ describe('bad-input catalogue: status and no side effect', () => {
     },
     wrongType('agent_id', 42),
     wrongType('call_status', 3),
-    wrongType('call_status', 'done'),
+    wrongType('call_status', { value: 'ended' }),
+    wrongType('call_status', 's'.repeat(65)),
     wrongType('start_timestamp', 'yesterday'),
     wrongType('start_timestamp', -5),
     wrongType('end_timestamp', '2026-03-10T14:01:15Z'),
@@ -165,7 +171,13 @@ describe('bad-input catalogue: status and no side effect', () => {
     wrongType('transcript', { text: 'hi' }),
     { name: 'wrong type: event_timestamp = "now"', send: (id) => postSigned(slugUrl(), json(ended(id, {}, { event_timestamp: 'now' })), A.retellApiKey), status: 400, body: BAD },
     // Event names.
-    { name: 'unknown event name', send: (id) => postSigned(slugUrl(), json(ended(id, {}, { event: 'call_exploded' })), A.retellApiKey), status: 400, body: { ...BAD, reason: expect.stringContaining('call_exploded') } },
+    {
+      name: 'unknown event name (fixed reason, the name not echoed)',
+      send: (id) => postSigned(slugUrl(), json(ended(id, {}, { event: 'call_exploded' })), A.retellApiKey),
+      status: 400,
+      body: { ...BAD, reason: expect.stringContaining('unknown event') },
+      notEchoed: 'call_exploded',
+    },
     { name: 'dot-style event name (call.ended)', send: (id) => postSigned(slugUrl(), json(ended(id, {}, { event: 'call.ended' })), A.retellApiKey), status: 400, body: BAD },
     { name: 'event name in another case (CALL_ENDED)', send: (id) => postSigned(slugUrl(), json(ended(id, {}, { event: 'CALL_ENDED' })), A.retellApiKey), status: 400, body: BAD },
     { name: 'event missing', send: (id) => postSigned(slugUrl(), json({ call: ended(id).call }), A.retellApiKey), status: 400, body: BAD },
@@ -242,13 +254,70 @@ describe('bad-input catalogue: status and no side effect', () => {
       status: 401,
       body: UNAUTHORIZED,
     },
-    // Routing.
-    { name: 'unknown tenant slug', send: (id) => postSigned(`${base}/webhooks/retell/no-such-tenant-${randomBytes(3).toString('hex')}`, json(ended(id)), A.retellApiKey), status: 404, body: { error: 'not_found' } },
+    // Routing: fixed reasons, nothing the caller chose echoed.
+    { name: 'unknown tenant slug', send: (id) => postSigned(`${base}/webhooks/retell/no-such-tenant-${id.slice(-6)}`, json(ended(id)), A.retellApiKey), status: 404, body: { error: 'not_found' }, notEchoed: 'no-such-tenant' },
+    { name: 'malformed tenant slug (dots, 200 characters)', send: (id) => postSigned(`${base}/webhooks/retell/${'x.'.repeat(100)}`, json(ended(id)), A.retellApiKey), status: 404, body: { error: 'not_found' }, notEchoed: 'x.x.' },
     {
       name: 'agent route, agent no tenant owns, signed by no tenant',
       send: (id) => postSigned(agentUrl(), json({ ...ended(id), call: { ...ended(id).call, agent_id: 'agent_nobody_owns' } }), 'key_nobody_has_this'),
       status: 404,
       body: { error: 'not_found' },
+      notEchoed: 'agent_nobody_owns',
+    },
+    {
+      name: "agent route, agent no tenant owns, validly signed with A's key (two tenants: no fallback)",
+      send: (id) => postSigned(agentUrl(), json({ ...ended(id), call: { ...ended(id).call, agent_id: 'agent_nobody_owns_either' } }), A.retellApiKey),
+      status: 404,
+      body: { error: 'not_found', reason: expect.stringContaining('register the agent') },
+      notEchoed: 'agent_nobody_owns_either',
+    },
+    {
+      name: 'agent route, agent_id of 4 KB (malformed: never looked up)',
+      send: (id) => postSigned(agentUrl(), json({ ...ended(id), call: { ...ended(id).call, agent_id: `agent_${'z'.repeat(4096)}` } }), A.retellApiKey),
+      status: 404,
+      body: { error: 'not_found' },
+      notEchoed: 'zzzz',
+    },
+    {
+      name: 'agent route, agent_id with markup (malformed: never looked up)',
+      send: (id) => postSigned(agentUrl(), json({ ...ended(id), call: { ...ended(id).call, agent_id: '<img src=x onerror=alert(1)>' } }), A.retellApiKey),
+      status: 404,
+      body: { error: 'not_found' },
+      notEchoed: '<img',
+    },
+    // Refused before the body is read: a body over the limit gets 401, not 413.
+    { name: 'no signature header, body over the limit', send: () => postRaw(slugUrl(), 'x'.repeat(BODY_LIMIT * 2)), status: 401, body: UNAUTHORIZED },
+    // NUL: PostgreSQL cannot store it, so it is refused here instead of failing in the worker.
+    { name: 'a NUL (\\u0000) in the transcript', send: (id) => postSigned(slugUrl(), json(ended(id, { transcript: 'Agent: hi\u0000there' })), A.retellApiKey), status: 400, body: { ...BAD, reason: expect.stringContaining('NUL') } },
+    { name: 'a NUL (\\u0000) in a metadata key', send: (id) => postSigned(slugUrl(), json(ended(id, { metadata: { 'a\u0000b': 1 } })), A.retellApiKey), status: 400, body: { ...BAD, reason: expect.stringContaining('NUL') } },
+    {
+      name: 'an escaped backslash before u0000 (text, not a NUL) → accepted, kept as sent',
+      send: (id) => postSigned(slugUrl(), json(ended(id, { transcript: 'C:\\u0000\\dir' })), A.retellApiKey),
+      status: 204,
+      effect: 'accepted',
+      call: { transcript: 'C:\\u0000\\dir' },
+    },
+    // Values Retell adds later: accepted, kept raw, the status where the known values put it.
+    {
+      name: 'unknown call_status → accepted, kept raw, status not moved',
+      send: (id) => postSigned(slugUrl(), json(ended(id, { call_status: 'a_status_added_later' })), A.retellApiKey),
+      status: 204,
+      effect: 'accepted',
+      call: { retellStatus: 'a_status_added_later', disconnectionReason: 'user_hangup', status: 'queued', outcome: null },
+    },
+    {
+      name: 'unknown disconnection_reason on an ended call → accepted, kept raw, completed',
+      send: (id) => postSigned(slugUrl(), json(ended(id, { disconnection_reason: 'a_reason_added_later' })), A.retellApiKey),
+      status: 204,
+      effect: 'accepted',
+      call: { retellStatus: 'ended', disconnectionReason: 'a_reason_added_later', status: 'completed', outcome: 'connected' },
+    },
+    {
+      name: 'unknown disconnection_reason on a not_connected call → accepted, kept raw, failed',
+      send: (id) => postSigned(slugUrl(), json(ended(id, { call_status: 'not_connected', disconnection_reason: 'a_reason_added_later' })), A.retellApiKey),
+      status: 204,
+      effect: 'accepted',
+      call: { retellStatus: 'not_connected', disconnectionReason: 'a_reason_added_later', status: 'failed', outcome: 'dial_failed' },
     },
     // Methods other than POST on the webhook paths (Retell only POSTs).
     { name: 'GET /webhooks/retell (liveness for humans)', send: async () => getJson(agentUrl()), status: 200, body: { ok: true } },
@@ -287,6 +356,7 @@ describe('bad-input catalogue: status and no side effect', () => {
 
     expect(res.status).toBe(row.status);
     if (row.body) expect(JSON.parse(res.text)).toMatchObject(row.body);
+    if (row.notEchoed) expect(res.text).not.toContain(row.notEchoed);
     if (res.status === 204) expect(res.text).toBe('');
 
     if (row.effect === 'accepted') {
@@ -295,6 +365,7 @@ describe('bad-input catalogue: status and no side effect', () => {
       expect(jobs.map((j) => j.id)).toEqual([callEventJobId(A.tenantId, callId, 'call_ended' as LifecycleEvent)]);
       await waitFor(async () => (await prisma.callEvent.count({ where: { call: { retellCallId: callId }, processedAt: { not: null } } })) === 1, { what: `${callId} to be recorded` });
       expect(await prisma.call.count({ where: { retellCallId: callId } })).toBe(1);
+      if (row.call) expect(await prisma.call.findFirst({ where: { retellCallId: callId } })).toMatchObject(row.call);
     } else {
       // Nothing queued, for this call id or at all; nothing in PostgreSQL for this call id.
       expect(await jobsNaming(named)).toEqual([]);

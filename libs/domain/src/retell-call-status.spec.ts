@@ -1,5 +1,5 @@
 import type { CallStatus } from './call-status';
-import { neverConnected, statusFromRetell } from './retell-call-status';
+import { isKnownRetellCallStatus, neverConnected, statusFromRetell } from './retell-call-status';
 
 /**
  * Every disconnection_reason RETELL.md §2 lists (retell-sdk 5.66.1 enum), with the platform
@@ -59,14 +59,22 @@ describe('statusFromRetell: call_status alone', () => {
     ['ended', 'completed'],
     ['not_connected', 'failed'],
     ['error', 'failed'],
+    // Values Retell may add: no status of their own (the fold leaves the status where it was)
     ['completed', undefined],
     ['ENDED', undefined],
+    ['ringing', undefined],
+    ['a_status_added_in_2027', undefined],
     ['', undefined],
     [undefined, undefined],
     [null, undefined],
   ] as Array<[string | null | undefined, CallStatus | undefined]>)('%p -> %p', (callStatus, expected) => {
     expect(statusFromRetell(callStatus)).toBe(expected);
     expect(statusFromRetell(callStatus, null)).toBe(expected);
+    expect(isKnownRetellCallStatus(callStatus)).toBe(expected !== undefined);
+  });
+
+  it.each(['ended', 'not_connected', 'error'])('an unknown disconnection_reason with %s decides by call_status alone', (callStatus) => {
+    expect(statusFromRetell(callStatus, 'a_reason_added_in_2027')).toBe(statusFromRetell(callStatus));
   });
 });
 

@@ -45,6 +45,11 @@ export function statusFromRetell(callStatus: string | undefined | null, disconne
   }
 }
 
+/** Whether the platform knows this call_status (Retell adds values; an unknown one decides nothing). */
+export function isKnownRetellCallStatus(callStatus: string | undefined | null): callStatus is string {
+  return statusFromRetell(callStatus) !== undefined;
+}
+
 export function neverConnected(disconnectionReason: string | null | undefined): boolean {
   return !!disconnectionReason && NEVER_CONNECTED.has(disconnectionReason);
 }

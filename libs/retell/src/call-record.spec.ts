@@ -277,6 +277,42 @@ describe('foldCallEvents: calls that never connected and voicemail', () => {
   });
 });
 
+describe('foldCallEvents: call_status and disconnection_reason values Retell adds later', () => {
+  const FUTURE = 'a_status_added_in_2027';
+  const withStatus = (e: ReceivedCallEvent, call_status: string, extra: Partial<RetellCall> = {}): ReceivedCallEvent => ({ type: e.type, call: { ...e.call, call_status, ...extra } });
+
+  // [name, events, starting status, what the row must hold]: the raw value is kept, the status
+  // and outcome stay where the known values put them (and the status still only moves forward).
+  it.each([
+    ['an unknown status alone leaves a queued call queued', [withStatus(started, FUTURE)], 'queued', { status: 'queued', retellStatus: FUTURE, outcome: null }],
+    ['an unknown status alone leaves a ringing call ringing', [withStatus(started, FUTURE)], 'ringing', { status: 'ringing', retellStatus: FUTURE, outcome: null }],
+    ['an unknown status never takes a finished call back', [withStatus(started, FUTURE)], 'completed', { status: 'completed', retellStatus: FUTURE }],
+    ['call_started known, then call_ended unknown: still in progress, raw kept', [started, withStatus(ended, FUTURE)], 'queued', { status: 'in_progress', retellStatus: FUTURE, outcome: null, disconnectionReason: 'user_hangup' }],
+    ['call_ended known, call_analyzed unknown: completed, outcome from the analysis, raw kept', [started, ended, withStatus(analyzed, FUTURE)], 'queued', { status: 'completed', retellStatus: FUTURE, outcome: 'successful' }],
+    ['call_ended unknown, call_analyzed known: as if all were known', [started, withStatus(ended, FUTURE), analyzed], 'queued', { ...EXPECTED }],
+    [
+      'an unknown disconnection_reason on an ended call: completed, connected, reason kept',
+      [started, { type: 'call_ended', call: { ...endedCall, disconnection_reason: 'a_reason_added_in_2027' } }],
+      'queued',
+      { status: 'completed', outcome: 'connected', retellStatus: 'ended', disconnectionReason: 'a_reason_added_in_2027' },
+    ],
+    [
+      'an unknown disconnection_reason on a not_connected call: failed, dial_failed, reason kept',
+      [{ type: 'call_ended', call: { ...base, call_status: 'not_connected', disconnection_reason: 'a_reason_added_in_2027', duration_ms: 0 } }],
+      'initiated',
+      { status: 'failed', outcome: 'dial_failed', retellStatus: 'not_connected', disconnectionReason: 'a_reason_added_in_2027' },
+    ],
+    [
+      'both unknown: status unchanged, both kept raw',
+      [withStatus(ended, FUTURE, { disconnection_reason: 'a_reason_added_in_2027' })],
+      'initiated',
+      { status: 'initiated', outcome: null, retellStatus: FUTURE, disconnectionReason: 'a_reason_added_in_2027' },
+    ],
+  ] as Array<[string, ReceivedCallEvent[], CallStatus, Partial<CallRecordFields>]>)('%s', (_name, events, current, expected) => {
+    for (const order of permutations(events)) expect(foldCallEvents(order.map(copy), current)).toMatchObject(expected);
+  });
+});
+
 describe('foldCallEvents: metadata and dynamic variables', () => {
   it('metadata omitted in every event -> null (Retell omits it rather than sending null)', () => {
     for (const e of [started, ended, analyzed]) expect('metadata' in e.call).toBe(false);

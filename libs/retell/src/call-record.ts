@@ -1,4 +1,4 @@
-import { outcomeOf, settleStatus, statusRank, statusFromRetell, type CallOutcome, type CallStatus } from '@retell-ops/domain';
+import { isKnownRetellCallStatus, outcomeOf, settleStatus, statusRank, statusFromRetell, type CallOutcome, type CallStatus } from '@retell-ops/domain';
 import type { RetellCall } from './call-types';
 
 /** The Call columns that Retell's lifecycle events decide. */
@@ -52,7 +52,8 @@ const present = (v: unknown): unknown => (v === undefined || v === null ? null :
  * Folds every kept delivery of one call into its row. The result depends only on the set of
  * events, never on their order or on duplicates: each field comes from the latest lifecycle
  * event that carries it, analysis only from call_analyzed, and the status only moves forward
- * from `currentStatus` (which may be the dialer's scheduled/queued).
+ * from `currentStatus` (which may be the dialer's scheduled/queued). A call_status the platform
+ * does not know is kept raw (retellStatus) and moves neither the status nor the outcome.
  */
 export function foldCallEvents(events: ReceivedCallEvent[], currentStatus: CallStatus): CallRecordFields {
   const ordered = [...events].sort((a, b) => (EVENT_PRECEDENCE[b.type] ?? 0) - (EVENT_PRECEDENCE[a.type] ?? 0));
@@ -73,7 +74,9 @@ export function foldCallEvents(events: ReceivedCallEvent[], currentStatus: CallS
   }
   const status = settleStatus(currentStatus, reported);
 
+  // Kept raw, even a value Retell added later; the outcome reads the latest status it knows.
   const retellStatus = first((c) => str(c.call_status));
+  const knownStatus = first((c) => (isKnownRetellCallStatus(str(c.call_status)) ? str(c.call_status) : null));
   const disconnectionReason = first((c) => str(c.disconnection_reason));
   const successful = bool(analysis?.call_successful);
   const inVoicemail = bool(analysis?.in_voicemail);
@@ -103,7 +106,7 @@ export function foldCallEvents(events: ReceivedCallEvent[], currentStatus: CallS
     customAnalysis: analysis ? present(analysis.custom_analysis_data) : null,
     costCents: first((c) => num(c.call_cost?.combined_cost)),
     status,
-    outcome: outcomeOf({ callStatus: retellStatus, disconnectionReason, inVoicemail, successful }) ?? null,
+    outcome: outcomeOf({ callStatus: knownStatus, disconnectionReason, inVoicemail, successful }) ?? null,
   };
 }
 

@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { IsDefined, IsIn, IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, MaxLength, Min, ValidateNested, validateSync, ValidationError } from 'class-validator';
-import { RETELL_CALL_STATUSES } from './call-types';
 
 /** The envelope fields the platform relies on, validated before a delivery is queued. */
 export class WebhookCallRefDto {
@@ -11,7 +10,8 @@ export class WebhookCallRefDto {
   @IsString() @IsNotEmpty() @MaxLength(256)
   agent_id: string;
 
-  @IsOptional() @IsIn(RETELL_CALL_STATUSES as string[])
+  // Retell adds values: an unknown one is kept raw and leaves the platform status where it was.
+  @IsOptional() @IsString() @MaxLength(64)
   call_status?: string;
 
   @IsOptional() @IsString() @MaxLength(256)

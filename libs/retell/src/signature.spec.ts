@@ -1,5 +1,6 @@
 import { sign, symmetric } from 'retell-sdk/lib/webhook_auth';
-import { checkRetellSignature, signatureHeaderProblem } from './signature';
+import { randomBytes } from 'node:crypto';
+import { checkRetellSignature, checkRetellSignatureBytes, signatureHeaderProblem } from './signature';
 
 // Signatures are made with the official SDK (retell-sdk 5.66.1), never re-implemented here.
 const KEY = 'key_0f1e2d3c4b5a69788796a5b4c3d2e1f0';
@@ -203,5 +204,51 @@ describe('non-ASCII bodies verify over the exact string', () => {
     const bytes = Buffer.from(body, 'utf8');
     await expect(checkRetellSignature(bytes.toString('utf8'), KEY, header)).resolves.toBe('valid');
     await expect(checkRetellSignature(bytes.toString('latin1'), KEY, header)).resolves.toBe('invalid');
+  });
+});
+
+describe('checkRetellSignatureBytes agrees with the SDK over the UTF-8 bytes', () => {
+  beforeEach(() => clockAt(NOW));
+  const bodies: Array<[string, string]> = [
+    ['a call event', BODY],
+    ['empty', ''],
+    ['accents and emoji', JSON.stringify({ call: { transcript: 'Hola, sí, ¿qué tal? 👋🏽 — ok' } })],
+    ['a byte-order mark kept in front', `\uFEFF${BODY}`],
+    ['escapes as written', '{"a":"\\u00e9 \\n \\"x\\""}'],
+    ['1 MB', JSON.stringify({ t: 'x'.repeat(1024 * 1024) })],
+  ];
+  // How each header is made for a body: [name, header maker]
+  const headers: Array<[string, (body: string) => Promise<string>]> = [
+    ['fresh, right key', (b) => symmetric.sign(b, KEY, NOW)],
+    ['4 min old', (b) => symmetric.sign(b, KEY, NOW - 4 * MIN)],
+    ['4 min ahead', (b) => symmetric.sign(b, KEY, NOW + 4 * MIN)],
+    ['exactly 5 min old', (b) => symmetric.sign(b, KEY, NOW - 5 * MIN)],
+    ['5 min and 1 ms old', (b) => symmetric.sign(b, KEY, NOW - 5 * MIN - 1)],
+    ['6 min ahead', (b) => symmetric.sign(b, KEY, NOW + 6 * MIN)],
+    ['another key', (b) => symmetric.sign(b, 'key_other', NOW)],
+    ['another body', (b) => symmetric.sign(`${b} `, KEY, NOW)],
+    ['leading zeros in v', async (b) => (await symmetric.sign(b, KEY, NOW)).replace('v=', 'v=000')],
+    ['a random digest', async () => `v=${NOW},d=${randomBytes(32).toString('hex')}`],
+    ['v beyond a safe integer', async () => `v=9999999999999999,d=${'a'.repeat(64)}`],
+    ['missing', async () => ''],
+    ['upper-case hex', async (b) => (await symmetric.sign(b, KEY, NOW)).toUpperCase().replace('V=', 'v=')],
+  ];
+  const cases = bodies.flatMap(([bodyName, body]) => headers.map(([headerName, make]) => [`${bodyName}, ${headerName}`, body, make] as const));
+
+  it.each(cases)('%s', async (_name, body, make) => {
+    const header = await make(body);
+    const bySdk = await checkRetellSignature(body, KEY, header);
+    expect(checkRetellSignatureBytes(Buffer.from(body, 'utf8'), KEY, header, NOW)).toBe(bySdk);
+  });
+
+  it('valid and invalid both occur among the cases (the comparison is not vacuous)', async () => {
+    expect(checkRetellSignatureBytes(Buffer.from(BODY), KEY, await symmetric.sign(BODY, KEY, NOW), NOW)).toBe('valid');
+    expect(checkRetellSignatureBytes(Buffer.from(BODY), 'key_other', await symmetric.sign(BODY, KEY, NOW), NOW)).toBe('invalid');
+    expect(checkRetellSignatureBytes(Buffer.from(BODY), '', await symmetric.sign(BODY, KEY, NOW), NOW)).toBe('invalid');
+  });
+
+  it('the SDK test vector', () => {
+    const header = 'v=1700000000000,d=07024cabe7dd8f6d1c6e4a8324ca92c812e6ad4a7ee506c04f7e462e3321823e';
+    expect(checkRetellSignatureBytes(Buffer.from('{"event":"call_ended"}'), 'test-api-key', header, 1_700_000_000_000)).toBe('valid');
   });
 });

@@ -1,115 +1,115 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppEnv, SecretBox } from '@retell-ops/config';
 import { PgPool } from '@retell-ops/db/pg-pool';
+import { firstLine, TenantCache, type TenantCacheLimits } from './tenant-cache';
+
+export { TenantLookupUnavailable } from './tenant-cache';
 
 export interface TenantKey {
   id: string;
   slug: string;
   retellApiKey: string;
+  /** The key before the last rotation: webhooks signed with it verify until `previousKeyUntil`. */
+  previousRetellApiKey?: string;
+  /** epoch ms */
+  previousKeyUntil?: number;
 }
 
 interface SealedTenant {
   id: string;
   slug: string;
   retellApiKeyEnc: string;
+  retellApiKeyPrevEnc: string | null;
+  retellApiKeyPrevUntil: Date | null;
 }
 
-interface Entry<T> {
-  value: T;
-  expires: number;
+const COLUMNS = `t."id", t."slug", t."retellApiKeyEnc", t."retellApiKeyPrevEnc", t."retellApiKeyPrevUntil"`;
+
+const LIMITS: TenantCacheLimits = { max: 10_000, foundTtlMs: 30_000, missingTtlMs: 5_000 };
+const SOLE_KEY = 'sole';
+
+/** The previous key of `tenant`, while it still verifies at `now`. */
+export function previousKeyInForce(tenant: TenantKey, now: number): string | undefined {
+  return tenant.previousRetellApiKey !== undefined && tenant.previousKeyUntil! > now ? tenant.previousRetellApiKey : undefined;
 }
-
-const HIT_TTL_MS = 30_000;
-const MISS_TTL_MS = 5_000;
-/** Thrown when a tenant is not cached and PostgreSQL cannot be asked: the delivery gets 503. */
-export class TenantLookupUnavailable extends Error {}
-
-/** Above this many tenants, an unroutable delivery is not tried against every key. */
-const MAX_KEYS_TO_TRY = 50;
 
 /**
  * Tenant lookups for the webhook hot path, cached so a delivery costs no database round trip.
  * Plain SQL on a small pool: the gateway does not load Prisma at all (memory, start time).
- * Misses are cached briefly too, so a flood for an unknown agent does not reach PostgreSQL.
+ * Every cache is bounded, misses included, so a flood of unknown agents or slugs costs one
+ * indexed query per distinct key and a bounded amount of memory.
  */
 @Injectable()
 export class TenantDirectory {
   private readonly logger = new Logger(TenantDirectory.name);
   private readonly box: SecretBox;
-  private readonly bySlugCache = new Map<string, Entry<TenantKey | null>>();
-  private readonly byAgentCache = new Map<string, Entry<TenantKey | null>>();
-  private allCache: Entry<TenantKey[]> | undefined;
+  private readonly slugs: TenantCache<TenantKey>;
+  private readonly agents: TenantCache<TenantKey>;
+  private readonly sole: TenantCache<TenantKey>;
 
   constructor(
     private readonly pool: PgPool,
     env: AppEnv,
   ) {
     this.box = new SecretBox(env.ENCRYPTION_KEY);
+    const stale = (e: Error) => this.logger.warn(`tenant lookup failed, serving the cached entry: ${firstLine(e)}`);
+    this.slugs = new TenantCache((slug) => this.one(`SELECT ${COLUMNS} FROM "Tenant" t WHERE t."slug" = $1`, [slug]), stale, LIMITS);
+    this.agents = new TenantCache(
+      (agentId) => this.one(`SELECT ${COLUMNS} FROM "Agent" a JOIN "Tenant" t ON t."id" = a."tenantId" WHERE a."retellAgentId" = $1`, [agentId]),
+      stale,
+      LIMITS,
+    );
+    this.sole = new TenantCache(() => this.soleTenant(), stale, { ...LIMITS, max: 1 });
   }
 
+  /** The tenant with this slug; the caller checks the slug's shape first. */
   bySlug(slug: string): Promise<TenantKey | null> {
-    return this.cached(this.bySlugCache, slug, async () => {
-      const { rows } = await this.pool.query<SealedTenant>(`SELECT "id", "slug", "retellApiKeyEnc" FROM "Tenant" WHERE "slug" = $1`, [slug]);
-      return rows[0] ? this.unseal(rows[0]) : null;
-    });
+    return this.slugs.get(slug);
   }
 
+  /** The tenant that registered this Retell agent; the caller checks the id's shape first. */
   byAgentId(agentId: string): Promise<TenantKey | null> {
-    return this.cached(this.byAgentCache, agentId, async () => {
-      const { rows } = await this.pool.query<SealedTenant>(
-        `SELECT t."id", t."slug", t."retellApiKeyEnc" FROM "Agent" a JOIN "Tenant" t ON t."id" = a."tenantId" WHERE a."retellAgentId" = $1`,
-        [agentId],
-      );
-      return rows[0] ? this.unseal(rows[0]) : null;
-    });
+    return this.agents.get(agentId);
   }
 
-  /** Every tenant's key, for deliveries that name no routable agent (empty when there are too many). */
-  async all(): Promise<TenantKey[]> {
-    if (this.allCache && this.allCache.expires > Date.now()) return this.allCache.value;
-    let rows: SealedTenant[];
-    try {
-      rows = (await this.pool.query<SealedTenant>(`SELECT "id", "slug", "retellApiKeyEnc" FROM "Tenant" ORDER BY "createdAt" LIMIT $1`, [MAX_KEYS_TO_TRY + 1])).rows;
-    } catch (e) {
-      return this.stale(this.allCache, e);
-    }
-    const value = rows.length > MAX_KEYS_TO_TRY ? [] : rows.map((r) => this.unseal(r)).filter((t): t is TenantKey => t !== null);
-    this.allCache = { value, expires: Date.now() + HIT_TTL_MS };
-    return value;
+  /** The only tenant, when exactly one exists (a single-tenant setup needs no agent registration). */
+  onlyTenant(): Promise<TenantKey | null> {
+    return this.sole.get(SOLE_KEY);
   }
 
-  private async cached(cache: Map<string, Entry<TenantKey | null>>, key: string, load: () => Promise<TenantKey | null>): Promise<TenantKey | null> {
-    const hit = cache.get(key);
-    if (hit && hit.expires > Date.now()) return hit.value;
-    let value: TenantKey | null;
-    try {
-      value = await load();
-    } catch (e) {
-      return this.stale(hit, e);
-    }
-    if (cache.size > 10_000) cache.clear();
-    cache.set(key, { value, expires: Date.now() + (value ? HIT_TTL_MS : MISS_TTL_MS) });
-    return value;
+  /** Entries held by the slug and agent caches, for tests that no lookup happened. */
+  cacheSizes(): { slugs: { found: number; missing: number }; agents: { found: number; missing: number } } {
+    return { slugs: this.slugs.size, agents: this.agents.size };
   }
 
-  /**
-   * PostgreSQL is unreachable: a tenant known a moment ago is still that tenant (webhooks keep
-   * flowing into Redis); one never seen cannot be checked, so the caller answers 503.
-   */
-  private stale<T>(entry: Entry<T> | undefined, error: unknown): T {
-    if (entry) {
-      this.logger.warn(`tenant lookup failed, serving the cached entry: ${(error as Error).message.split('\n')[0]}`);
-      return entry.value;
-    }
-    throw new TenantLookupUnavailable(`tenant lookup failed: ${(error as Error).message.split('\n')[0]}`);
+  private async soleTenant(): Promise<TenantKey | null> {
+    const { rows } = await this.pool.query<SealedTenant>(`SELECT ${COLUMNS} FROM "Tenant" t LIMIT 2`);
+    return rows.length === 1 ? this.unseal(rows[0]) : null;
+  }
+
+  private async one(sql: string, params: string[]): Promise<TenantKey | null> {
+    const { rows } = await this.pool.query<SealedTenant>(sql, params);
+    return rows[0] ? this.unseal(rows[0]) : null;
   }
 
   private unseal(t: SealedTenant): TenantKey | null {
+    let retellApiKey: string;
     try {
-      return { id: t.id, slug: t.slug, retellApiKey: this.box.decrypt(t.retellApiKeyEnc) };
+      retellApiKey = this.box.decrypt(t.retellApiKeyEnc);
     } catch {
       this.logger.error(`tenant ${t.slug}: stored Retell key cannot be decrypted with ENCRYPTION_KEY`);
       return null;
     }
+    const tenant: TenantKey = { id: t.id, slug: t.slug, retellApiKey };
+    const until = t.retellApiKeyPrevUntil?.getTime();
+    if (t.retellApiKeyPrevEnc && until !== undefined && until > Date.now()) {
+      try {
+        tenant.previousRetellApiKey = this.box.decrypt(t.retellApiKeyPrevEnc);
+        tenant.previousKeyUntil = until;
+      } catch {
+        this.logger.error(`tenant ${t.slug}: previous Retell key cannot be decrypted with ENCRYPTION_KEY; only the current key verifies`);
+      }
+    }
+    return tenant;
   }
 }

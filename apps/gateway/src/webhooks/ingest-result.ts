@@ -1,8 +1,9 @@
 /** What the gateway answers Retell for one delivery. */
 export interface IngestResult {
   status: 200 | 204 | 400 | 401 | 404 | 503;
+  /** Fixed reasons only: nothing the caller sent is echoed. */
   body?: { error?: string; reason: string; ignored?: boolean };
-  /** Why, for the log line; absent for the happy path. */
+  /** Why, for the log line (the reason, or a bounded detail); absent for the happy path. */
   log?: string;
   callId?: string;
   tenant?: string;

@@ -1,9 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { agentIdOf, checkEnvelope, checkRetellSignature, signatureHeaderProblem } from '@retell-ops/retell';
+import { isUtf8 } from 'node:buffer';
+import { checkEnvelope, checkRetellSignatureBytes, signatureHeaderProblem } from '@retell-ops/retell';
 import { isLifecycleEvent } from '@retell-ops/queue-contracts';
 import { EventQueues } from '../queues/event-queues';
-import { TenantDirectory, TenantLookupUnavailable, type TenantKey } from '../tenants/tenant-directory';
+import { previousKeyInForce, TenantDirectory, TenantLookupUnavailable, type TenantKey } from '../tenants/tenant-directory';
+import { agentIdIn } from './agent-id-scan';
+import { forLog, isAgentIdShaped, isTenantSlugShaped } from './caller-input';
 import { reply, type IngestResult } from './ingest-result';
+import { hasNulEscape } from './nul-escape';
 import { IGNORED_RETELL_EVENTS } from './retell-events';
 
 export interface Delivery {
@@ -13,7 +17,7 @@ export interface Delivery {
   tenantSlug?: string;
 }
 
-// ignoreBOM: a leading byte-order mark stays in the text, so the signature covers the bytes as received.
+// ignoreBOM: a leading byte-order mark stays in the text, as it was in the bytes the signature covers.
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Retell's bodies nest a few levels; far deeper is an attack on every recursive reader after us. */
@@ -45,10 +49,23 @@ export function depthExceeds(value: unknown, limit: number, depth = 1): boolean 
   return false;
 }
 
+/** Fixed answers: nothing the caller sent is echoed back. */
+const REASONS = {
+  unknownSlug: 'no tenant has this slug',
+  unknownAgent: 'no tenant owns this agent_id; register the agent or post to /webhooks/retell/<tenant-slug>',
+  malformedAgent: 'agent_id is not a Retell agent id (letters, digits, _ and -, at most 128); post to /webhooks/retell/<tenant-slug>',
+  noAgent: 'the body names no agent_id to route by; post to /webhooks/retell/<tenant-slug>',
+  badSignature: 'signature does not match the body, or its timestamp is outside ±5 minutes',
+  nul: 'body contains a NUL character (\\u0000), which cannot be stored',
+  unknownEvent: 'unknown event (Retell sends call_started, call_ended, call_analyzed, …)',
+} as const;
+
 /**
- * One delivery, in the order that keeps the gateway safe and cheap: header shape, tenant,
- * signature over the exact bytes, then parsing and the envelope, then the queue. Nothing is
- * trusted before the signature verifies.
+ * One delivery, in the order that keeps the gateway safe and cheap: header shape, tenant (the
+ * slug, or the agent id scanned from the bytes, then one bounded, cached lookup), signature over
+ * the exact bytes under that tenant's key (and its previous key during a rotation), then the
+ * body's content (parsed once), then the queue. Nothing is trusted, echoed or stored before the
+ * signature verifies.
  */
 @Injectable()
 export class WebhookIngestService {
@@ -71,41 +88,18 @@ export class WebhookIngestService {
     if (headerProblem) return reply.reject(401, 'unauthorized', `x-retell-signature header is ${headerProblem}`);
 
     const bytes = delivery.rawBody ?? Buffer.alloc(0);
-    // The SDK verifies strings; bytes that are not UTF-8 are verified as decoded and refused after.
-    let text: string;
-    let validUtf8 = true;
-    try {
-      text = utf8.decode(bytes);
-    } catch {
-      text = bytes.toString('utf8');
-      validUtf8 = false;
-    }
+    const tenant = delivery.tenantSlug !== undefined ? await this.tenantBySlug(delivery.tenantSlug) : await this.tenantByAgent(bytes);
+    if ('rejected' in tenant) return tenant.rejected;
 
-    let parsed: Parsed | undefined;
-    let tenant: TenantKey | null;
-    if (delivery.tenantSlug !== undefined) {
-      tenant = await this.tenants.bySlug(delivery.tenantSlug);
-      if (!tenant) return reply.reject(404, 'not_found', `unknown tenant '${delivery.tenantSlug}'`);
-      if (!(await this.signedBy(text, tenant, delivery.signature))) return this.badSignature(tenant);
-    } else {
-      parsed = validUtf8 ? parseJson(text) : { ok: false };
-      const agentId = parsed.ok ? agentIdOf(parsed.value) : undefined;
-      tenant = agentId ? await this.tenants.byAgentId(agentId) : null;
-      if (tenant) {
-        if (!(await this.signedBy(text, tenant, delivery.signature))) return this.badSignature(tenant);
-      } else {
-        // No registered agent names the tenant: the signature itself can (single-tenant setups).
-        tenant = await this.firstSigner(text, delivery.signature);
-        if (!tenant) {
-          return agentId
-            ? reply.reject(404, 'not_found', `no tenant owns agent_id '${agentId}'; register the agent or post to /webhooks/retell/<tenant-slug>`)
-            : reply.reject(401, 'unauthorized', 'signature does not verify under any tenant key');
-        }
-      }
-    }
-
+    // Verified over the bytes as received. Bytes that are not UTF-8 are verified as their decoded
+    // text (what a signer of that text signed, as the SDK would check it) and refused after.
+    const validUtf8 = isUtf8(bytes);
+    const signed = validUtf8 ? bytes : Buffer.from(bytes.toString('utf8'), 'utf8');
+    if (!this.signedBy(signed, tenant, delivery.signature)) return this.badSignature(tenant);
     if (!validUtf8) return reply.reject(400, 'bad_request', 'body is not valid UTF-8', { tenant: tenant.slug });
-    parsed ??= parseJson(text);
+
+    const text = utf8.decode(bytes);
+    const parsed = parseJson(text);
     if (!parsed.ok) return reply.reject(400, 'bad_request', bytes.length ? 'body is not valid JSON' : 'body is empty', { tenant: tenant.slug });
 
     if (depthExceeds(parsed.value, MAX_JSON_DEPTH)) return reply.reject(400, 'bad_request', `body nests deeper than ${MAX_JSON_DEPTH} levels`, { tenant: tenant.slug });
@@ -116,11 +110,10 @@ export class WebhookIngestService {
     const envelope = checkEnvelope(parsed.value);
     if (!envelope.ok) return reply.reject(400, 'bad_request', `invalid envelope: ${envelope.reason}`, { tenant: tenant.slug, callId: envelope.callId });
     if (!isLifecycleEvent(envelope.event)) {
-      return reply.reject(400, 'bad_request', `unknown event '${envelope.event}' (Retell sends call_started, call_ended, call_analyzed, …)`, {
-        tenant: tenant.slug,
-        callId: envelope.callId,
-      });
+      return reply.reject(400, 'bad_request', REASONS.unknownEvent, { tenant: tenant.slug, callId: envelope.callId, log: `${REASONS.unknownEvent}: ${forLog(envelope.event)}` });
     }
+    // PostgreSQL refuses a NUL in jsonb and text: kept, the event could never be recorded.
+    if (hasNulEscape(text)) return reply.reject(400, 'bad_request', REASONS.nul, { tenant: tenant.slug, callId: envelope.callId });
 
     try {
       await this.queues.enqueue({ tenantId: tenant.id, event: envelope.event, callId: envelope.callId, receivedAt: Date.now(), body: text });
@@ -130,16 +123,39 @@ export class WebhookIngestService {
     return reply.accepted(envelope.callId, tenant.slug);
   }
 
-  private async signedBy(text: string, tenant: TenantKey, signature: Delivery['signature']): Promise<boolean> {
-    return (await checkRetellSignature(text, tenant.retellApiKey, signature)) === 'valid';
+  private async tenantBySlug(slug: string): Promise<TenantKey | { rejected: IngestResult }> {
+    const tenant = isTenantSlugShaped(slug) ? await this.tenants.bySlug(slug) : null;
+    return tenant ?? { rejected: reply.reject(404, 'not_found', REASONS.unknownSlug, { log: `${REASONS.unknownSlug} (slug ${forLog(slug)})` }) };
   }
 
-  private async firstSigner(text: string, signature: Delivery['signature']): Promise<TenantKey | null> {
-    for (const t of await this.tenants.all()) if (await this.signedBy(text, t, signature)) return t;
-    return null;
+  /**
+   * The tenant of the agent the bytes name, found by a scan rather than a parse: before the
+   * signature verifies, a body costs no decoding, no parse and no copy.
+   */
+  private async tenantByAgent(bytes: Buffer): Promise<TenantKey | { rejected: IngestResult }> {
+    const agentId = agentIdIn(bytes);
+    if (agentId === null || (agentId !== undefined && !isAgentIdShaped(agentId))) {
+      return { rejected: reply.reject(404, 'not_found', REASONS.malformedAgent, { log: `${REASONS.malformedAgent} (agent_id ${agentId === null ? 'too long or escaped' : forLog(agentId)})` }) };
+    }
+    const registered = agentId !== undefined ? await this.tenants.byAgentId(agentId) : null;
+    if (registered) return registered;
+    // No registered agent names the tenant. With exactly one tenant the signature can: a
+    // single-tenant setup needs no registration. Otherwise no key is tried at all.
+    const only = await this.tenants.onlyTenant();
+    if (only) return only;
+    const reason = agentId !== undefined ? REASONS.unknownAgent : REASONS.noAgent;
+    return { rejected: reply.reject(404, 'not_found', reason, { log: `${reason} (agent_id ${forLog(agentId)})` }) };
+  }
+
+  /** The tenant's current key, then (only during a rotation) its previous one: at most two checks. */
+  private signedBy(body: Buffer, tenant: TenantKey, signature: Delivery['signature']): boolean {
+    const now = Date.now();
+    if (checkRetellSignatureBytes(body, tenant.retellApiKey, signature, now) === 'valid') return true;
+    const previous = previousKeyInForce(tenant, now);
+    return previous !== undefined && checkRetellSignatureBytes(body, previous, signature, now) === 'valid';
   }
 
   private badSignature(tenant: TenantKey): IngestResult {
-    return reply.reject(401, 'unauthorized', 'signature does not match the body, or its timestamp is outside ±5 minutes', { tenant: tenant.slug });
+    return reply.reject(401, 'unauthorized', REASONS.badSignature, { tenant: tenant.slug });
   }
 }

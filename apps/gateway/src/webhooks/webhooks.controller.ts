@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Logger, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IngestResult } from './ingest-result';
+import { logRejection } from './rejection-log';
 import { WebhookIngestService } from './webhook-ingest.service';
 
 @Controller('webhooks/retell')
@@ -27,10 +28,7 @@ export class WebhooksController {
 
   private send(req: FastifyRequest, res: FastifyReply, result: IngestResult): void {
     if (result.log) {
-      const where = `tenant=${result.tenant ?? '-'} call_id=${result.callId ?? '-'} ip=${req.ip} bytes=${(req.body as Buffer | undefined)?.length ?? 0}`;
-      const line = `${result.status} ${req.url}: ${result.log} (${where})`;
-      if (result.status >= 500) this.logger.error(line);
-      else this.logger.warn(line);
+      logRejection(this.logger, result.status, result.log, { url: req.url, ip: req.ip, bytes: (req.body as Buffer | undefined)?.length ?? 0, tenant: result.tenant, callId: result.callId });
     }
     if (result.status === 503) res.header('retry-after', '5');
     res.status(result.status).send(result.body);

@@ -1,0 +1,63 @@
+import { LRUCache } from 'lru-cache';
+
+/** Thrown when a tenant is not cached and PostgreSQL cannot be asked: the delivery gets 503. */
+export class TenantLookupUnavailable extends Error {}
+
+export interface TenantCacheLimits {
+  /** entries of each kind (found, not found) */
+  max: number;
+  foundTtlMs: number;
+  missingTtlMs: number;
+}
+
+/**
+ * One kind of tenant lookup, cached in two bounded LRUs: what was found, and what was not.
+ * Kept apart so a flood of made-up keys only ever evicts other made-up keys, never a real
+ * tenant. An expired found entry stays (until evicted) so that while PostgreSQL is down a
+ * tenant known a moment ago is still that tenant (webhooks keep flowing into Redis); a key
+ * never found cannot be checked, so the caller answers 503.
+ */
+export class TenantCache<V extends {}> {
+  private readonly found: LRUCache<string, V>;
+  private readonly missing: LRUCache<string, true>;
+
+  constructor(
+    private readonly load: (key: string) => Promise<V | null>,
+    private readonly onStale: (error: Error) => void,
+    limits: TenantCacheLimits,
+  ) {
+    this.found = new LRUCache<string, V>({ max: limits.max, ttl: limits.foundTtlMs, noDeleteOnStaleGet: true });
+    this.missing = new LRUCache<string, true>({ max: limits.max, ttl: limits.missingTtlMs });
+  }
+
+  async get(key: string): Promise<V | null> {
+    if (this.missing.get(key)) return null;
+    const fresh = this.found.get(key);
+    if (fresh !== undefined) return fresh;
+    let value: V | null;
+    try {
+      value = await this.load(key);
+    } catch (e) {
+      const error = e as Error;
+      const stale = this.found.get(key, { allowStale: true });
+      if (stale === undefined) throw new TenantLookupUnavailable(`tenant lookup failed: ${firstLine(error)}`);
+      this.onStale(error);
+      return stale;
+    }
+    if (value === null) {
+      this.found.delete(key);
+      this.missing.set(key, true);
+    } else {
+      this.missing.delete(key);
+      this.found.set(key, value);
+    }
+    return value;
+  }
+
+  /** Entries held (found, not found), for tests of the bound. */
+  get size(): { found: number; missing: number } {
+    return { found: this.found.size, missing: this.missing.size };
+  }
+}
+
+export const firstLine = (error: Error): string => String(error.message).split('\n')[0].slice(0, 200);

@@ -1,0 +1,20 @@
+import type { Logger } from '@nestjs/common';
+import { forLog } from './caller-input';
+
+export interface RejectionContext {
+  url: string;
+  ip: string;
+  bytes: number;
+  tenant?: string;
+  callId?: string;
+}
+
+/**
+ * One line per refused delivery, with enough to find it (tenant, call id, ip, size) and every
+ * caller-provided value cut to a short bound.
+ */
+export function logRejection(logger: Logger, status: number, reason: string, at: RejectionContext): void {
+  const line = `${status} ${forLog(at.url)}: ${reason} (tenant=${forLog(at.tenant)} call_id=${forLog(at.callId)} ip=${forLog(at.ip)} bytes=${at.bytes})`;
+  if (status >= 500) logger.error(line);
+  else logger.warn(line);
+}
