@@ -43,7 +43,7 @@ export async function startDialerStack(opts: { simVars?: Record<string, string>;
     RETELL_SIM_PORT: String(simPort),
     GATEWAY_URL: `http://127.0.0.1:${gatewayPort}`,
     RETELL_BASE_URL: simUrl,
-    RETELL_API_KEY: `key_dial_${randomBytes(16).toString('hex')}`,
+    RETELL_API_KEY: `key_test_dial_${randomBytes(16).toString('hex')}`, // a test key: the simulator signs only with development or test keys
     ADMIN_API_KEY: adminKey,
     DEFAULT_AGENT_ID: `agent_dial_${randomBytes(6).toString('hex')}`,
     DEFAULT_TENANT_SLUG: `dial-${randomBytes(4).toString('hex')}`,

@@ -15,7 +15,7 @@ export async function createTestTenant(prisma: PrismaClient, env: AppEnv, name =
   const id = randomBytes(6).toString('hex');
   const t = {
     slug: `${name}-${id}`,
-    retellApiKey: `key_${randomBytes(16).toString('hex')}`,
+    retellApiKey: `key_test_${randomBytes(16).toString('hex')}`,
     adminApiKey: `rops_${randomBytes(20).toString('hex')}`,
     agentId: `agent_${id}`,
   };
