@@ -34,7 +34,8 @@ const ENDED_STATUSES = new Set(['ended', 'not_connected', 'error']);
  * sent (a lost webhook), so the request's outcome runs and the slot frees; a call still under
  * way is looked at again later; a call Retell does not know fails the request. A request still
  * dialing with no Retell call is linked to the call Retell has for it, or handed out again as a
- * new try. One reaper per tenant at a time (advisory lock).
+ * new try. Requests are claimed one statement at a time (see DialRequestStore.claimStale), so
+ * reapers in several dialer processes never settle one request twice.
  */
 @Injectable()
 export class DialReaper {
@@ -66,31 +67,21 @@ export class DialReaper {
   }
 
   async reap(tenantId: string): Promise<number> {
-    const settled = await this.prisma.$transaction(
-      async (tx) => {
-        const [{ locked }] = await tx.$queryRaw<Array<{ locked: boolean }>>`SELECT pg_try_advisory_xact_lock(hashtextextended(${`dial-reaper/${tenantId}`}, 0)) AS "locked"`;
-        if (!locked) return 0;
-        const before = this.staleBefore();
-        const stale = await tx.$queryRaw<Stale[]>`
-          SELECT r."id", r."status"::text AS "status", r."tries", r."currentCallId", r."cancelRequestedAt", c."retellCallId"
-          FROM "DialRequest" r LEFT JOIN "Call" c ON c."id" = r."currentCallId"
-          WHERE r."tenantId" = ${tenantId}::uuid AND r."status"::text IN (${Prisma.join(DIAL_REQUEST_GROUPS.holdingSlot)})
-            AND r."statusChangedAt" < ${before} AND (r."checkedAt" IS NULL OR r."checkedAt" < ${before})
-          ORDER BY r."statusChangedAt" LIMIT ${PER_PASS}`;
-        let n = 0;
-        for (const r of stale) {
-          try {
-            const result = await this.settle(tenantId, r);
-            this.logger.log(`request ${r.id} (${r.status}, try ${r.tries}${r.retellCallId ? `, ${r.retellCallId}` : ''}) held a slot too long: ${result}`);
-            if (result !== 'still_live' && result !== 'job_pending' && result !== 'unchanged') n++;
-          } catch (e) {
-            this.logger.warn(`request ${r.id}: could not settle (${(e as Error).message}); next pass tries again`);
-          }
-        }
-        return n;
-      },
-      { timeout: 300_000, maxWait: 10_000 },
-    );
+    const claimed = await this.store.claimStale(tenantId, this.staleBefore(), PER_PASS);
+    if (!claimed.length) return 0;
+    const calls = await this.prisma.call.findMany({ where: { id: { in: claimed.flatMap((r) => (r.currentCallId ? [r.currentCallId] : [])) } }, select: { id: true, retellCallId: true } });
+    const retellIds = new Map(calls.map((c) => [c.id, c.retellCallId]));
+    let settled = 0;
+    for (const claim of claimed) {
+      const r: Stale = { ...claim, retellCallId: (claim.currentCallId && retellIds.get(claim.currentCallId)) || null };
+      try {
+        const result = await this.settle(tenantId, r);
+        this.logger.log(`request ${r.id} (${r.status}, try ${r.tries}${r.retellCallId ? `, ${r.retellCallId}` : ''}) held a slot too long: ${result}`);
+        if (result !== 'still_live' && result !== 'job_pending' && result !== 'unchanged') settled++;
+      } catch (e) {
+        this.logger.warn(`request ${r.id}: could not settle (${(e as Error).message}); looked at again after DIAL_STALE_MS`);
+      }
+    }
     if (settled) await this.dispatch.poke(tenantId);
     return settled;
   }

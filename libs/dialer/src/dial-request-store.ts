@@ -77,6 +77,24 @@ export class DialRequestStore {
     return n.count > 0;
   }
 
+  /**
+   * Claims up to `limit` of a tenant's requests that have held a slot (dialing/live) since before
+   * `before` and were not looked at since: their checkedAt is set now, in one statement, so two
+   * reapers never take the same request and none holds a transaction while it asks Retell.
+   */
+  claimStale(tenantId: string, before: Date, limit: number): Promise<Array<{ id: string; status: 'dialing' | 'live'; tries: number; currentCallId: string | null; cancelRequestedAt: Date | null }>> {
+    const holding = DIAL_REQUEST_GROUPS.holdingSlot as readonly string[];
+    return this.prisma.$queryRaw`
+      UPDATE "DialRequest" SET "checkedAt" = now()
+      WHERE "id" IN (
+        SELECT "id" FROM "DialRequest"
+        WHERE "tenantId" = ${tenantId}::uuid AND "status"::text IN (${Prisma.join(holding)})
+          AND "statusChangedAt" < ${before} AND ("checkedAt" IS NULL OR "checkedAt" < ${before})
+        ORDER BY "statusChangedAt" LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED)
+      RETURNING "id", "status"::text AS "status", "tries", "currentCallId", "cancelRequestedAt"`;
+  }
+
   /** The reaper asked Retell and found the call still under way. */
   async markChecked(id: string): Promise<void> {
     await this.prisma.dialRequest.updateMany({ where: { id }, data: { checkedAt: new Date() } });
