@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createPrismaClient, type PrismaClient } from '@retell-ops/db';
 import { freePort, startApp, type AppProcess } from '../support/processes';
+import { privateDatabase, type PrivateDatabase } from '../support/private-database';
 import { envVars, testEnv } from '../support/test-env';
 import { waitFor } from '../support/wait';
+import { bearerApi } from '../support/http';
 
 /**
  * The dialer as `npm start` runs it, against the simulator as Retell: the API takes dial
@@ -17,12 +19,16 @@ describe('end to end: dialling through the simulator', () => {
   let apiUrl: string;
   let prisma: PrismaClient;
   let tenantId: string;
+  let database: PrivateDatabase;
 
   beforeAll(async () => {
+    // Its own database: the dialer worker serves every tenant it finds, and must find only this suite's.
+    database = await privateDatabase('e2e_dial');
     const [gatewayPort, apiPort, simPort] = await Promise.all([freePort(), freePort(), freePort()]);
     simUrl = `http://127.0.0.1:${simPort}`;
     apiUrl = `http://127.0.0.1:${apiPort}`;
     const env = testEnv({
+      DATABASE_URL: database.url,
       GATEWAY_PORT: String(gatewayPort),
       API_PORT: String(apiPort),
       RETELL_SIM_PORT: String(simPort),
@@ -53,17 +59,10 @@ describe('end to end: dialling through the simulator', () => {
   afterAll(async () => {
     await Promise.all(apps.map((a) => a.stop()));
     await prisma.$disconnect();
+    await database?.drop();
   });
 
-  async function api(method: string, path: string, body?: unknown) {
-    const res = await fetch(`${apiUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text ? JSON.parse(text) : undefined };
-  }
+  const api = bearerApi(() => apiUrl, adminKey);
   const simStats = async () => (await (await fetch(`${simUrl}/sim/stats`)).json()) as { maxConcurrentObserved: number; created: number };
   const number = (last: string) => `+1415${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}${last}`;
 

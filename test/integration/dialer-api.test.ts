@@ -3,6 +3,7 @@ import { createPrismaClient, type PrismaClient } from '@retell-ops/db';
 import { createApi } from '../../apps/api/src/create-api';
 import { createTestTenant, type TestTenant } from '../support/tenants';
 import { testEnv } from '../support/test-env';
+import { bearerApi } from '../support/http';
 
 /** The dial API's validation and bookkeeping (placing calls is covered end to end with the simulator). */
 describe('dialer API', () => {
@@ -27,15 +28,7 @@ describe('dialer API', () => {
     await prisma.$disconnect();
   });
 
-  const send = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${tenant.adminApiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text ? JSON.parse(text) : undefined };
-  };
+  const send = bearerApi(() => base, () => tenant.adminApiKey);
   const message = (r: { json: { message?: unknown } }) => [r.json?.message].flat().join(' | ');
   const dialRequests = () => prisma.dialRequest.count({ where: { tenantId: tenant.tenantId } });
 

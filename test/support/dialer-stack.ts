@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { createPrismaClient, type PrismaClient } from '@retell-ops/db';
 import type { AppEnv } from '@retell-ops/config';
 import { freePort, startApp, type AppProcess } from './processes';
+import { privateDatabase } from './private-database';
 import { envVars, testEnv } from './test-env';
+import { bearerApi } from './http';
 
 export interface SimCreate {
   at: number;
@@ -37,7 +39,10 @@ export async function startDialerStack(opts: { simVars?: Record<string, string>;
   const simUrl = `http://127.0.0.1:${simPort}`;
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const adminKey = `rops_dial_${randomBytes(16).toString('hex')}`;
+  // Its own database: its dialer worker serves every tenant it finds, and must find only this stack's.
+  const database = await privateDatabase('dial');
   const env = testEnv({
+    DATABASE_URL: database.url,
     GATEWAY_PORT: String(gatewayPort),
     API_PORT: String(apiPort),
     RETELL_SIM_PORT: String(simPort),
@@ -58,15 +63,7 @@ export async function startDialerStack(opts: { simVars?: Record<string, string>;
   apps.push(...(await Promise.all([startApp('gateway', vars, /listening on/), startApp('call-worker', vars, /consuming/), startApp('retell-sim', vars, /listening on/)])));
   let dialer: AppProcess | undefined = await startApp('dialer-worker', vars, /consuming/);
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${apiUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text ? JSON.parse(text) : undefined };
-  };
+  const api = bearerApi(apiUrl, adminKey);
   const sim = async <T>(method: string, path: string) => {
     const res = await fetch(`${simUrl}${path}`, { method });
     const text = await res.text();
@@ -93,6 +90,7 @@ export async function startDialerStack(opts: { simVars?: Record<string, string>;
     stop: async () => {
       await Promise.all([...apps, ...(dialer ? [dialer] : [])].map((a) => a.stop()));
       await prisma.$disconnect();
+      await database.drop();
     },
   };
 }

@@ -26,3 +26,23 @@ export async function getJson(url: string, bearer?: string): Promise<Answer> {
   const res = await fetch(url, { headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
   return answer(res);
 }
+
+export interface ApiAnswer {
+  status: number;
+  /** the parsed body, or undefined when it is empty */
+  json: any;
+}
+
+/** A caller of the admin API with one bearer key: `api('POST', '/api/v1/calls', body)`. */
+export function bearerApi(baseUrl: (() => string) | string, bearer: (() => string) | string) {
+  const value = (v: (() => string) | string) => (typeof v === 'function' ? v() : v);
+  return async (method: string, path: string, body?: unknown): Promise<ApiAnswer> => {
+    const res = await fetch(`${value(baseUrl)}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${value(bearer)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, json: text ? JSON.parse(text) : undefined };
+  };
+}
