@@ -61,7 +61,7 @@ export class InterviewBooking {
 
     const existing = await this.prisma.interview.findUnique({ where: { tenantId_sourceCallId: { tenantId: job.tenantId, sourceCallId: job.retellCallId } } });
     if (existing) {
-      if (existing.status === 'scheduled') await this.reminders.schedule(existing);
+      if (existing.status === 'scheduled') await this.scheduleReminders(existing);
       return existing;
     }
     const interviewer = interviewerOf(call?.metadata);
@@ -90,7 +90,7 @@ export class InterviewBooking {
         },
       });
     });
-    if (interview.status === 'scheduled') await this.reminders.schedule(interview);
+    if (interview.status === 'scheduled') await this.scheduleReminders(interview);
     this.logger.log(`interview ${interview.id} for candidate ${job.candidateId}: ${interview.status} ${interview.scheduledAt?.toISOString() ?? ''} ${interview.timeZone ?? ''}`);
     return interview;
   }
@@ -131,13 +131,17 @@ export class InterviewBooking {
     const interviewer = input.interviewer === undefined ? current.interviewer : input.interviewer;
     const duration = input.durationMinutes ?? current.durationMinutes;
 
-    const moved = await this.prisma.$transaction(async (tx) => {
+    const { previous, moved } = await this.prisma.$transaction(async (tx) => {
+      // The row is locked and read again: a cancel or move committed since the read above is
+      // seen here (and waited for while it runs), never undone by this update.
+      const previous = await lockInterview(tx, tenantId, interviewId);
+      if (previous.status === 'cancelled') throw new RecruitingError('conflict', 'a cancelled interview cannot be rescheduled');
       if (interviewer) {
         await lockInterviewer(tx, tenantId, interviewer);
         const clash = await findClash(tx, tenantId, interviewer, time.instant, duration, interviewId);
         if (clash) throw new RecruitingError('conflict', `${interviewer} has interview ${clash} at that time`);
       }
-      return tx.interview.update({
+      const moved = await tx.interview.update({
         where: { id: interviewId },
         data: {
           status: 'scheduled',
@@ -150,23 +154,45 @@ export class InterviewBooking {
           sequence: { increment: 1 },
         },
       });
+      return { previous, moved };
     });
-    await this.reminders.unschedule(current);
-    await this.reminders.schedule(moved);
+    await this.reminders.unschedule({ id: interviewId, scheduledAt: previous.scheduledAt });
+    await this.scheduleReminders(moved);
     return moved;
   }
 
   async cancel(tenantId: string, interviewId: string): Promise<Interview> {
-    const current = await this.prisma.interview.findFirst({ where: { id: interviewId, tenantId } });
-    if (!current) throw new RecruitingError('not_found', `no interview '${interviewId}'`);
-    if (current.status === 'cancelled') return current;
-    const cancelled = await this.prisma.interview.update({
-      where: { id: interviewId },
-      data: { status: 'cancelled', cancelledAt: new Date(), sequence: { increment: 1 } },
+    const { previous, cancelled } = await this.prisma.$transaction(async (tx) => {
+      const previous = await lockInterview(tx, tenantId, interviewId);
+      if (previous.status === 'cancelled') return { previous, cancelled: await tx.interview.findUniqueOrThrow({ where: { id: interviewId } }) };
+      const cancelled = await tx.interview.update({
+        where: { id: interviewId },
+        data: { status: 'cancelled', cancelledAt: new Date(), sequence: { increment: 1 } },
+      });
+      return { previous, cancelled };
     });
-    await this.reminders.unschedule(current);
+    if (previous.status !== 'cancelled') await this.reminders.unschedule({ id: interviewId, scheduledAt: previous.scheduledAt });
     return cancelled;
   }
+
+  /**
+   * Adds an interview's reminders, then takes them back if it was cancelled or moved meanwhile:
+   * that change committed after this booking, but its removal of reminders may have run before
+   * these were added.
+   */
+  private async scheduleReminders(interview: Interview): Promise<void> {
+    await this.reminders.schedule(interview);
+    const now = await this.prisma.interview.findUnique({ where: { id: interview.id }, select: { status: true, scheduledAt: true } });
+    if (now?.status !== 'scheduled' || now.scheduledAt?.getTime() !== interview.scheduledAt?.getTime()) await this.reminders.unschedule(interview);
+  }
+}
+
+/** The interview's row, locked until the transaction ends (a cancel and a reschedule of it take turns). */
+async function lockInterview(tx: Tx, tenantId: string, interviewId: string): Promise<{ status: string; scheduledAt: Date | null }> {
+  const [row] = await tx.$queryRaw<Array<{ status: string; scheduledAt: Date | null }>>`
+    SELECT "status"::text AS "status", "scheduledAt" FROM "Interview" WHERE "id" = ${interviewId}::uuid AND "tenantId" = ${tenantId}::uuid FOR UPDATE`;
+  if (!row) throw new RecruitingError('not_found', `no interview '${interviewId}'`);
+  return row;
 }
 
 /** Serialises bookings of one interviewer, so two at once cannot both pass the clash check. */
