@@ -77,11 +77,17 @@ function build() {
 }
 
 async function prepareForStart() {
-  ensureDependencies();
-  ensureServices();
   const db = require('./db');
-  db.generate();
-  build();
+  // Under the test run (npm start's own smoke test) the tree is already prepared and built:
+  // building again would rewrite dist/ under the suites running beside it.
+  if (process.env.ROPS_TEST_PREPARED === '1') {
+    say('ROPS_TEST_PREPARED=1: using the prepared tree as built (no install, generate or build)');
+  } else {
+    ensureDependencies();
+    ensureServices();
+    db.generate();
+    build();
+  }
   const applied = await db.migrate(process.env.DATABASE_URL || undefined, { log: (m) => say(m) });
   say(`database ready (${applied} migration(s) applied)`);
 }
