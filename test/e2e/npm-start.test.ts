@@ -158,8 +158,10 @@ describe('npm start', () => {
   it('SIGTERM stops it, and every process it started exits (no orphans)', async () => {
     expect(started.size).toBeGreaterThanOrEqual(APPS.length + 1);
     npm.kill('SIGTERM');
-    const how = await Promise.race([exited, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`npm start still running 30 s after SIGTERM:\n${output.slice(-3000)}`)), 30000))]);
-    expect(how).toEqual({ code: 0, signal: null });
+    await waitFor(() => npm.exitCode !== null || npm.signalCode !== null, { what: 'npm start to exit after SIGTERM', timeoutMs: 30000 }).catch((e) => {
+      throw new Error(`${(e as Error).message}:\n${output.slice(-3000)}`);
+    });
+    expect(await exited).toEqual({ code: 0, signal: null });
     const running = () => [...started].filter(([pid]) => alive(pid)).map(([pid, cmd]) => `${pid} ${cmd}`);
     await waitFor(() => running().length === 0, { what: 'every started process to exit', timeoutMs: 15000 }).catch((e) => {
       throw new Error(`${(e as Error).message}; still running: ${running().join('; ')}`);
