@@ -128,3 +128,70 @@ describe('end to end: the dialer when a create fails, and redials', () => {
     expect(before).toEqual(redials.map(([, , e]) => e.attempts));
   }, 120000);
 });
+
+/**
+ * The same faults as seeded shares of every create (RETELL_SIM_SERVER_ERROR_SHARE,
+ * _SERVER_ERROR_AFTER_CREATE_SHARE, _SLOW_CREATE_SHARE), under a batch running five at a time.
+ */
+describe('end to end: a batch while a share of creates fails or is slow', () => {
+  const TIMEOUT_MS = 2500;
+  let stack: DialerStack;
+
+  beforeAll(async () => {
+    stack = await startDialerStack({
+      envOverrides: { RETELL_TIMEOUT_MS: String(TIMEOUT_MS), DIAL_STALE_MS: '120000' },
+      simVars: {
+        RETELL_SIM_CONCURRENCY: '10',
+        RETELL_SIM_FAULT_SEED: '5',
+        RETELL_SIM_SERVER_ERROR_SHARE: '0.15',
+        RETELL_SIM_SERVER_ERROR_AFTER_CREATE_SHARE: '0.15',
+        RETELL_SIM_SLOW_CREATE_SHARE: '0.15',
+        RETELL_SIM_SLOW_CREATE_MS: String(TIMEOUT_MS + 1500),
+      },
+    });
+  }, 90000);
+  afterAll(() => stack?.stop());
+
+  it('every request ends; a 500 before the call fails it as dial_failed, every call Retell made is linked and completes; nobody dialled twice', async () => {
+    const targets = Array.from({ length: 30 }, () => simNumber('0'));
+    const created = await stack.api('POST', '/api/v1/batches', { name: 'flaky creates', maxConcurrent: 5, maxAttempts: 2, retryBackoffSec: 1, targets });
+    expect(created.status).toBe(201);
+    const batchId = created.json.id as string;
+    const done = await waitFor(
+      async () => {
+        const b = (await stack.api('GET', `/api/v1/batches/${batchId}`)).json;
+        return b.status === 'completed' ? b : undefined;
+      },
+      { what: 'the batch to complete', timeoutMs: 120000, intervalMs: 500 },
+    );
+
+    // the last slow answers may still be held back
+    const creates = await waitFor(async () => {
+      const all = await stack.simCreates();
+      return all.every((c) => !c.answerDelayMs || c.callerGone !== undefined) ? all : undefined;
+    }, { what: 'every slow answer to be ready', timeoutMs: 20000 });
+    // every fault happened, so the run proves something
+    expect(creates.filter((c) => c.result === 'server_error').length).toBeGreaterThan(0);
+    expect(creates.filter((c) => c.result === 'dialled' && c.status === 500).length).toBeGreaterThan(0);
+    const slow = creates.filter((c) => c.answerDelayMs);
+    expect(slow.length).toBeGreaterThan(0);
+    // each slow answer came after the dialer had given up on it
+    expect(slow.map((c) => c.callerGone)).toEqual(slow.map(() => true));
+
+    const requests = await stack.prisma.dialRequest.findMany({ where: { batchId }, include: { calls: true } });
+    const refused = requests.filter((r) => creates.some((c) => c.toNumber === r.toNumber && c.result === 'server_error'));
+    expect(done.progress).toMatchObject({ total: 30, queued: 0, live: 0, completed: 30 - refused.length, failed: refused.length, cancelled: 0 });
+    for (const r of requests) {
+      const mine = creates.filter((c) => c.toNumber === r.toNumber);
+      // one create, for the request's one call row
+      expect({ number: r.toNumber, creates: mine.map((c) => c.platformCallId), calls: r.calls.map((c) => c.id) }).toEqual({ number: r.toNumber, creates: [r.calls[0]?.id], calls: [r.calls[0]?.id] });
+      if (mine[0].result === 'server_error') {
+        expect(r).toMatchObject({ status: 'failed', attempts: 1, lastOutcome: 'dial_failed' });
+        expect(r.calls[0]).toMatchObject({ status: 'failed', retellCallId: null });
+      } else {
+        expect(r).toMatchObject({ status: 'completed', attempts: 1 });
+        expect(r.calls[0]).toMatchObject({ status: 'completed', retellCallId: mine[0].callId });
+      }
+    }
+  }, 180000);
+});
