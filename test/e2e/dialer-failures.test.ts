@@ -91,6 +91,18 @@ describe('end to end: the dialer when a create fails, and redials', () => {
     expect(await createsFor(p.toNumber)).toHaveLength(1);
   }, 60000);
 
+  it('a slow create inside the client timeout: the placer waits for the answer and places the call (the answer found it there)', async () => {
+    const p = await post({ toNumber: simNumber('0'), metadata: { sim_create_delay_ms: 600 } });
+    const done = await until(p.requestId, DIAL_REQUEST_GROUPS.final, 'the call to end');
+    const creates = await waitFor(async () => {
+      const mine = await createsFor(p.toNumber);
+      return mine[0]?.callerGone !== undefined ? mine : undefined;
+    }, { what: 'the answer to be recorded' });
+    expect(creates.map((c) => [c.result, c.status, c.answerDelayMs, c.callerGone])).toEqual([['dialled', 201, 600, false]]);
+    expect(done).toMatchObject({ status: 'completed', attempts: 1, tries: 1 });
+    expect(done.calls.map((c) => c.retellCallId)).toEqual([creates[0].callId]);
+  }, 60000);
+
   const BACKOFF_SEC = 2;
   const redials: Array<[string, string, { status: string; attempts: number; lastOutcome: string }]> = [
     ['busy', '2', { status: 'failed', attempts: 3, lastOutcome: 'busy' }],

@@ -73,10 +73,8 @@ export interface SimStats {
   byDisconnectionReason: Record<string, number>;
   /** batch tasks waiting for their trigger time or a free slot */
   queued: number;
-  /** create-phone-call answered 429 (no call created) */
+  /** create-phone-call answered 429 (no call created); 500s are in the create records (GET /sim/creates) */
   rateLimited: number;
-  /** create-phone-call answered 500, with or without the call made */
-  serverErrors: number;
   /** final webhooks not delivered (dropWebhookShare) */
   droppedWebhooks: number;
 }
@@ -143,7 +141,7 @@ export class CallEngine implements OnApplicationShutdown {
   private epoch = 0;
   private closed = false;
   private liveCount = 0;
-  private counters = { maxConcurrentObserved: 0, created: 0, ended: 0, byDisconnectionReason: {} as Record<string, number>, rateLimited: 0, serverErrors: 0, droppedWebhooks: 0 };
+  private counters = { maxConcurrentObserved: 0, created: 0, ended: 0, byDisconnectionReason: {} as Record<string, number>, rateLimited: 0, droppedWebhooks: 0 };
   private creates: CreateRecord[] = [];
   /** one seeded stream per kind of fault, so one fault's draws never shift another's */
   private faults: Record<FaultKind, () => number>;
@@ -177,13 +175,11 @@ export class CallEngine implements OnApplicationShutdown {
     }
     const named = createFaultFromMetadata(req.metadata);
     if (named === 'server_error' || this.draw('serverError', this.settings.serverErrorShare)) {
-      this.counters.serverErrors++;
       this.recordCreate({ at: Date.now(), toNumber: req.toNumber, result: 'server_error', status: 500, platformCallId });
       throw serverError();
     }
     const { call, record } = this.place(req);
     if (named === 'server_error_after_create' || this.draw('serverErrorAfter', this.settings.serverErrorAfterCreateShare)) {
-      this.counters.serverErrors++;
       record.status = 500;
       throw serverError();
     }
@@ -281,7 +277,6 @@ export class CallEngine implements OnApplicationShutdown {
       byDisconnectionReason: { ...this.counters.byDisconnectionReason },
       queued: this.batches.reduce((n, b) => n + b.queue.length, 0),
       rateLimited: this.counters.rateLimited,
-      serverErrors: this.counters.serverErrors,
       droppedWebhooks: this.counters.droppedWebhooks,
     };
   }
@@ -294,7 +289,7 @@ export class CallEngine implements OnApplicationShutdown {
     this.calls.clear();
     this.batches = [];
     this.liveCount = 0;
-    this.counters = { maxConcurrentObserved: 0, created: 0, ended: 0, byDisconnectionReason: {}, rateLimited: 0, serverErrors: 0, droppedWebhooks: 0 };
+    this.counters = { maxConcurrentObserved: 0, created: 0, ended: 0, byDisconnectionReason: {}, rateLimited: 0, droppedWebhooks: 0 };
     this.creates = [];
     this.faults = this.faultStreams();
   }
