@@ -37,6 +37,7 @@ describe('loadEnv: defaults', () => {
       JOB_ATTEMPTS: 10,
       JOB_BACKOFF_MS: 1000,
       DIAL_STALE_MS: 180000,
+      RETELL_TIMEOUT_MS: 30000,
       DEPENDENCY_RETRY_MAX_MS: 30000,
       LOG_LEVEL: 'log',
       NODE_ENV: 'development',
@@ -63,6 +64,8 @@ describe('loadEnv: defaults', () => {
     ['JOB_ATTEMPTS', '100', 100],
     ['JOB_BACKOFF_MS', '10', 10],
     ['DIAL_STALE_MS', '1000', 1000],
+    ['RETELL_TIMEOUT_MS', '100', 100],
+    ['RETELL_TIMEOUT_MS', '2500', 2500],
     ['DEPENDENCY_RETRY_MAX_MS', '100', 100],
   ])('%s=%p is read as the number %p', (name, value, expected) => {
     expect(loadEnv({ [name]: value })[name as keyof AppEnv]).toBe(expected);
@@ -120,6 +123,8 @@ describe('loadEnv: each invalid value is reported by name', () => {
     ['JOB_BACKOFF_MS', '9'],
     ['DIAL_STALE_MS', '999'],
     ['DIAL_STALE_MS', 'soon'],
+    ['RETELL_TIMEOUT_MS', '99'],
+    ['RETELL_TIMEOUT_MS', '30s'],
     ['DEPENDENCY_RETRY_MAX_MS', '99'],
     ['LOG_LEVEL', 'info'],
     ['NODE_ENV', 'staging'],

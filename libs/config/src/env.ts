@@ -112,6 +112,13 @@ export class AppEnv {
   @Type(() => Number) @IsInt() @Min(1000)
   DIAL_STALE_MS = 180000;
 
+  /**
+   * How long the dialer waits for any answer from Retell before giving up on the request (a create
+   * that times out is then looked up by the platform's call id before it is declared failed).
+   */
+  @Type(() => Number) @IsInt() @Min(100)
+  RETELL_TIMEOUT_MS = 30000;
+
   /** Zone for interview times when neither the call nor the candidate names one (a tenant may set its own). */
   @IsString()
   DEFAULT_TIME_ZONE = 'America/New_York';

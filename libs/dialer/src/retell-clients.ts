@@ -7,6 +7,7 @@ import { PrismaService } from '@retell-ops/db';
  * The official SDK per tenant (its key, its base URL). maxRetries 0: the SDK's automatic retry of
  * a create after a timeout or 5xx could dial the same person twice (the SDK sends no idempotency key).
  * A tenant's stored base URL is held to the same rule as RETELL_BASE_URL (https under production).
+ * Requests give up after RETELL_TIMEOUT_MS.
  */
 /** A tenant's Retell URL that this deployment may not call (plain http under production). */
 export class RetellTargetRefused extends Error {}
@@ -30,7 +31,7 @@ export class RetellClients {
     const baseURL = t.retellBaseUrl ?? this.env.RETELL_BASE_URL;
     const problem = retellBaseUrlProblem(baseURL, this.env.NODE_ENV);
     if (problem) throw new RetellTargetRefused(`tenant ${tenantId}: ${problem}`);
-    const client = new Retell({ apiKey: this.box.decrypt(t.retellApiKeyEnc), baseURL, maxRetries: 0, timeout: 30_000 });
+    const client = new Retell({ apiKey: this.box.decrypt(t.retellApiKeyEnc), baseURL, maxRetries: 0, timeout: this.env.RETELL_TIMEOUT_MS });
     this.clients.set(tenantId, { client, expires: Date.now() + 60_000 });
     return client;
   }

@@ -32,6 +32,10 @@ describe('simConfigFromEnv: the Retell API settings', () => {
       rateLimitRetryAfterSec: 1,
       concurrencyFaultShare: 0,
       dropFinalWebhookShare: 0,
+      serverErrorShare: 0,
+      serverErrorAfterCreateShare: 0,
+      slowCreateShare: 0,
+      slowCreateMs: 35000,
     });
   });
 
@@ -42,8 +46,22 @@ describe('simConfigFromEnv: the Retell API settings', () => {
       RETELL_SIM_RATE_LIMIT_RETRY_AFTER_S: '2',
       RETELL_SIM_CONCURRENCY_FAULT_SHARE: '.15',
       RETELL_SIM_DROP_FINAL_WEBHOOK_SHARE: '1',
+      RETELL_SIM_SERVER_ERROR_SHARE: '0.1',
+      RETELL_SIM_SERVER_ERROR_AFTER_CREATE_SHARE: '0.05',
+      RETELL_SIM_SLOW_CREATE_SHARE: '0.3',
+      RETELL_SIM_SLOW_CREATE_MS: '4000',
     });
-    expect(retellApiConfig(config)).toMatchObject({ faultSeed: 42, rateLimitShare: 0.2, rateLimitRetryAfterSec: 2, concurrencyFaultShare: 0.15, dropFinalWebhookShare: 1 });
+    expect(retellApiConfig(config)).toMatchObject({
+      faultSeed: 42,
+      rateLimitShare: 0.2,
+      rateLimitRetryAfterSec: 2,
+      concurrencyFaultShare: 0.15,
+      dropFinalWebhookShare: 1,
+      serverErrorShare: 0.1,
+      serverErrorAfterCreateShare: 0.05,
+      slowCreateShare: 0.3,
+      slowCreateMs: 4000,
+    });
   });
 
   it.each([
@@ -53,6 +71,10 @@ describe('simConfigFromEnv: the Retell API settings', () => {
     ['RETELL_SIM_RATE_LIMIT_SHARE', '1.5'],
     ['RETELL_SIM_DROP_FINAL_WEBHOOK_SHARE', 'half'],
     ['RETELL_SIM_CONCURRENCY_FAULT_SHARE', '-0.1'],
+    ['RETELL_SIM_SERVER_ERROR_SHARE', '2'],
+    ['RETELL_SIM_SERVER_ERROR_AFTER_CREATE_SHARE', 'some'],
+    ['RETELL_SIM_SLOW_CREATE_SHARE', '1.01'],
+    ['RETELL_SIM_SLOW_CREATE_MS', 'long'],
   ])('refuses %s=%s', (name, value) => {
     expect(() => simConfigFromEnv(env, { [name]: value })).toThrow(name);
   });

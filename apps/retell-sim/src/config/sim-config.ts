@@ -37,6 +37,14 @@ export interface RetellApiConfig {
   concurrencyFaultShare: number;
   /** share (0–1) of final webhooks (call_ended, call_analyzed) never delivered (default 0) */
   dropFinalWebhookShare: number;
+  /** share (0–1) of create-phone-call answered 500 before any call is made (default 0) */
+  serverErrorShare: number;
+  /** share (0–1) of create-phone-call answered 500 although the call was made and plays on (default 0) */
+  serverErrorAfterCreateShare: number;
+  /** share (0–1) of create-phone-call whose call is made at once but whose answer comes slowCreateMs later (default 0) */
+  slowCreateShare: number;
+  /** how late a slow create answers, in ms (default 35000: past the platform's 30 s client timeout) */
+  slowCreateMs: number;
 }
 
 export const RETELL_API_DEFAULTS: RetellApiConfig = {
@@ -52,6 +60,10 @@ export const RETELL_API_DEFAULTS: RetellApiConfig = {
   rateLimitRetryAfterSec: 1,
   concurrencyFaultShare: 0,
   dropFinalWebhookShare: 0,
+  serverErrorShare: 0,
+  serverErrorAfterCreateShare: 0,
+  slowCreateShare: 0,
+  slowCreateMs: 35_000,
 };
 
 export interface SimConfig extends PlayTarget {
@@ -83,7 +95,11 @@ function shareVar(source: NodeJS.ProcessEnv, name: string): number | undefined {
   return Number(raw);
 }
 
-/** The fault settings (tests): RETELL_SIM_FAULT_SEED, _RATE_LIMIT_SHARE, _RATE_LIMIT_RETRY_AFTER_S, _CONCURRENCY_FAULT_SHARE, _DROP_FINAL_WEBHOOK_SHARE. */
+/**
+ * The fault settings (tests): RETELL_SIM_FAULT_SEED, _RATE_LIMIT_SHARE, _RATE_LIMIT_RETRY_AFTER_S,
+ * _CONCURRENCY_FAULT_SHARE, _DROP_FINAL_WEBHOOK_SHARE, _SERVER_ERROR_SHARE,
+ * _SERVER_ERROR_AFTER_CREATE_SHARE, _SLOW_CREATE_SHARE, _SLOW_CREATE_MS.
+ */
 function faultsFromEnv(source: NodeJS.ProcessEnv): Partial<RetellApiConfig> {
   return {
     faultSeed: intVar(source, 'RETELL_SIM_FAULT_SEED', 0),
@@ -91,6 +107,10 @@ function faultsFromEnv(source: NodeJS.ProcessEnv): Partial<RetellApiConfig> {
     rateLimitRetryAfterSec: intVar(source, 'RETELL_SIM_RATE_LIMIT_RETRY_AFTER_S', 0),
     concurrencyFaultShare: shareVar(source, 'RETELL_SIM_CONCURRENCY_FAULT_SHARE'),
     dropFinalWebhookShare: shareVar(source, 'RETELL_SIM_DROP_FINAL_WEBHOOK_SHARE'),
+    serverErrorShare: shareVar(source, 'RETELL_SIM_SERVER_ERROR_SHARE'),
+    serverErrorAfterCreateShare: shareVar(source, 'RETELL_SIM_SERVER_ERROR_AFTER_CREATE_SHARE'),
+    slowCreateShare: shareVar(source, 'RETELL_SIM_SLOW_CREATE_SHARE'),
+    slowCreateMs: intVar(source, 'RETELL_SIM_SLOW_CREATE_MS', 0),
   };
 }
 

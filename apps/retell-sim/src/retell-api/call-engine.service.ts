@@ -10,8 +10,8 @@ import { transcriptText } from '../transcript';
 import { AgentDirectory } from './agents';
 import { listCalls, type CallListPage, type ListQuery } from './list-calls';
 import type { BatchRequest, CallRequest, CallTimeWindow } from './request-validation';
-import { assetNotFound, badRequest, rateLimited } from './retell-errors';
-import { chooseScenario, customAnalysisFromMetadata, SCENARIO_ENDINGS, timingFromMetadata, type CallTiming } from './scenario';
+import { assetNotFound, badRequest, rateLimited, serverError } from './retell-errors';
+import { chooseScenario, createDelayFromMetadata, createFaultFromMetadata, customAnalysisFromMetadata, SCENARIO_ENDINGS, timingFromMetadata, type CallTiming } from './scenario';
 
 /** One call the simulated Retell placed, from create-phone-call or a batch task. */
 interface CallRecord {
@@ -73,7 +73,7 @@ export interface SimStats {
   byDisconnectionReason: Record<string, number>;
   /** batch tasks waiting for their trigger time or a free slot */
   queued: number;
-  /** create-phone-call answered 429 (no call created) */
+  /** create-phone-call answered 429 (no call created); 500s are in the create records (GET /sim/creates) */
   rateLimited: number;
   /** final webhooks not delivered (dropWebhookShare) */
   droppedWebhooks: number;
@@ -83,13 +83,33 @@ export interface SimStats {
 export interface CreateRecord {
   at: number;
   toNumber: string;
-  /** absent when no call was created (429) */
+  /** absent when no call was created (429, or a 500 before the call was made) */
   callId?: string;
-  /** rate_limited: 429, no call; concurrency_limited: ended at once, never rang; dialled: rang (and maybe connected) */
-  result: 'rate_limited' | 'concurrency_limited' | 'dialled';
+  /**
+   * rate_limited: 429, no call; server_error: 500, no call; concurrency_limited: ended at once,
+   * never rang; dialled: rang (and maybe connected)
+   */
+  result: 'rate_limited' | 'server_error' | 'concurrency_limited' | 'dialled';
+  /** the HTTP status create-phone-call answered (a call may exist although it is 500) */
+  status: 201 | 429 | 500;
+  /** how long the answer was held back after the call was made (slow creates), when it was */
+  answerDelayMs?: number;
+  /** the caller had hung up (timed out, or died) by the time the held-back answer was ready */
+  callerGone?: boolean;
   /** the platform's call id from the metadata, when it sent one */
   platformCallId?: string;
 }
+
+/** What create-phone-call answers, and after how long. */
+export interface CreateAnswer {
+  call: RetellCall;
+  /** hold the answer back this long (the call is already placed) */
+  delayMs: number;
+  /** the create's entry in GET /sim/creates, for the controller to complete */
+  record: CreateRecord;
+}
+
+type FaultKind = 'rateLimit' | 'concurrency' | 'drop' | 'serverError' | 'serverErrorAfter' | 'slow';
 
 export type StopResult = 'stopped' | 'unknown' | 'not_active';
 
@@ -124,7 +144,7 @@ export class CallEngine implements OnApplicationShutdown {
   private counters = { maxConcurrentObserved: 0, created: 0, ended: 0, byDisconnectionReason: {} as Record<string, number>, rateLimited: 0, droppedWebhooks: 0 };
   private creates: CreateRecord[] = [];
   /** one seeded stream per kind of fault, so one fault's draws never shift another's */
-  private faults: Record<'rateLimit' | 'concurrency' | 'drop', () => number>;
+  private faults: Record<FaultKind, () => number>;
 
   constructor(@Inject(SIM_CONFIG) private readonly config: SimConfig) {
     this.settings = retellApiConfig(config);
@@ -136,13 +156,36 @@ export class CallEngine implements OnApplicationShutdown {
 
   /** create-phone-call: the call as registered; it then plays on its own. */
   createPhoneCall(req: CallRequest): RetellCall {
+    return this.createPhoneCallAnswer(req).call;
+  }
+
+  /**
+   * create-phone-call with its faults: a 429 or a 500 before any call is made, a 500 after the
+   * call is made (it plays on), or an answer held back after the call is made (a slow create).
+   * The faults are drawn in that order, each from its own seeded stream; `metadata.sim_create_fault`
+   * names a 500 for one call and `sim_create_delay_ms` its delay.
+   */
+  createPhoneCallAnswer(req: CallRequest): CreateAnswer {
     this.checkAgent(req.overrideAgentId);
+    const platformCallId = platformCallIdOf(req.metadata);
     if (this.draw('rateLimit', this.settings.rateLimitShare)) {
       this.counters.rateLimited++;
-      this.recordCreate({ at: Date.now(), toNumber: req.toNumber, result: 'rate_limited', platformCallId: platformCallIdOf(req.metadata) });
+      this.recordCreate({ at: Date.now(), toNumber: req.toNumber, result: 'rate_limited', status: 429, platformCallId });
       throw rateLimited(this.settings.rateLimitRetryAfterSec);
     }
-    return this.place(req);
+    const named = createFaultFromMetadata(req.metadata);
+    if (named === 'server_error' || this.draw('serverError', this.settings.serverErrorShare)) {
+      this.recordCreate({ at: Date.now(), toNumber: req.toNumber, result: 'server_error', status: 500, platformCallId });
+      throw serverError();
+    }
+    const { call, record } = this.place(req);
+    if (named === 'server_error_after_create' || this.draw('serverErrorAfter', this.settings.serverErrorAfterCreateShare)) {
+      record.status = 500;
+      throw serverError();
+    }
+    const delayMs = createDelayFromMetadata(req.metadata) || (this.draw('slow', this.settings.slowCreateShare) ? this.settings.slowCreateMs : 0);
+    if (delayMs) record.answerDelayMs = delayMs;
+    return { call, delayMs, record };
   }
 
   /** Every create since start or the last reset, oldest first. */
@@ -263,7 +306,7 @@ export class CallEngine implements OnApplicationShutdown {
     if (this.settings.strictAgents && agentId !== undefined && !this.agents.get(agentId)) throw assetNotFound();
   }
 
-  private place(req: CallRequest, batchCallId?: string): RetellCall {
+  private place(req: CallRequest, batchCallId?: string): { call: RetellCall; record: CreateRecord } {
     const now = Date.now();
     const agentId = req.overrideAgentId ?? this.config.defaultAgentId;
     const agent = this.agents.get(agentId);
@@ -304,17 +347,17 @@ export class CallEngine implements OnApplicationShutdown {
 
     const platformCallId = platformCallIdOf(req.metadata);
     if (this.liveCount >= this.settings.concurrencyLimit || this.draw('concurrency', this.settings.concurrencyFaultShare)) {
-      this.recordCreate({ at: now, toNumber: req.toNumber, callId, result: 'concurrency_limited', platformCallId });
+      const record = this.recordCreate({ at: now, toNumber: req.toNumber, callId, result: 'concurrency_limited', status: 201, platformCallId });
       // no slot: Retell ends the call at once, and still sends call_ended and call_analyzed
       this.endNotConnected(rec, 'concurrency_limit_reached', `The call was not placed: the concurrency limit (${this.settings.concurrencyLimit}) was reached.`);
-      return registered;
+      return { call: registered, record };
     }
-    this.recordCreate({ at: now, toNumber: req.toNumber, callId, result: 'dialled', platformCallId });
+    const record = this.recordCreate({ at: now, toNumber: req.toNumber, callId, result: 'dialled', status: 201, platformCallId });
     rec.live = true;
     this.liveCount++;
     this.counters.maxConcurrentObserved = Math.max(this.counters.maxConcurrentObserved, this.liveCount);
     rec.timer = this.schedule(rec.timing.ringMs, () => this.ringOut(rec));
-    return registered;
+    return { call: registered, record };
   }
 
   private ringOut(rec: CallRecord): void {
@@ -402,19 +445,27 @@ export class CallEngine implements OnApplicationShutdown {
 
   // ── plumbing ─────────────────────────────────────────────────────────────────────────────
 
-  private faultStreams() {
+  private faultStreams(): Record<FaultKind, () => number> {
     const seed = this.settings.faultSeed;
-    return { rateLimit: seededRandom(seed), concurrency: seededRandom(seed + 1), drop: seededRandom(seed + 2) };
+    return {
+      rateLimit: seededRandom(seed),
+      concurrency: seededRandom(seed + 1),
+      drop: seededRandom(seed + 2),
+      serverError: seededRandom(seed + 3),
+      serverErrorAfter: seededRandom(seed + 4),
+      slow: seededRandom(seed + 5),
+    };
   }
 
   /** Whether this fault strikes now: never for a share of 0 (and no draw, so other streams are unchanged). */
-  private draw(kind: 'rateLimit' | 'concurrency' | 'drop', share: number): boolean {
+  private draw(kind: FaultKind, share: number): boolean {
     return share > 0 && this.faults[kind]() < share;
   }
 
-  private recordCreate(record: CreateRecord): void {
+  private recordCreate(record: CreateRecord): CreateRecord {
     this.creates.push(record);
     if (this.creates.length > this.settings.callStoreLimit) this.creates.splice(0, this.creates.length - this.settings.callStoreLimit);
+    return record;
   }
 
   private store(rec: CallRecord): void {

@@ -108,6 +108,105 @@ describe('CallEngine faults', () => {
   });
 });
 
+describe('CallEngine create faults: 500s and slow answers', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(['error', 'warn']));
+  const engineWith = (faults: object) => new CallEngine({ ...base, retellApi: { faultSeed: 3, ringMs: 60_000, concurrencyLimit: 1000, slowCreateMs: 4000, ...faults } });
+  /** each create as [its status, whether a call was made, the answer's delay] */
+  const run = (engine: CallEngine, n = 40) =>
+    Array.from({ length: n }, (_, i) => {
+      const to = `+1415555${String(i).padStart(4, '0')}`;
+      try {
+        const { call, delayMs } = engine.createPhoneCallAnswer(req(to, { metadata: { rops_call_id: `c${i}` } }));
+        return [201, engine.getCall(call.call_id) !== undefined, delayMs] as const;
+      } catch (e) {
+        const made = engine.createRecords().at(-1)!.callId;
+        return [(e as { getStatus(): number }).getStatus(), made !== undefined && engine.getCall(made) !== undefined, 0] as const;
+      }
+    });
+
+  it('500 before the call: no call made, Retell\'s error body, recorded as server_error', () => {
+    const engine = engineWith({ serverErrorShare: 0.3 });
+    const results = run(engine);
+    engine.onApplicationShutdown();
+    const errors = results.filter(([status]) => status === 500);
+    expect(errors.length).toBeGreaterThan(4);
+    expect(errors.length).toBeLessThan(24);
+    expect(errors.every(([, made]) => !made)).toBe(true);
+    const records = engine.createRecords();
+    expect(records.filter((r) => r.result === 'server_error')).toHaveLength(errors.length);
+    for (const r of records.filter((r) => r.result === 'server_error')) {
+      expect(r).toMatchObject({ status: 500, platformCallId: expect.stringMatching(/^c\d+$/) });
+      expect(r.callId).toBeUndefined();
+    }
+    expect(engine.stats()).toMatchObject({ created: 40 - errors.length });
+    let thrown: unknown;
+    try {
+      engineWith({ serverErrorShare: 1 }).createPhoneCall(req('+14155550100'));
+    } catch (e) {
+      thrown = e;
+    }
+    expect((thrown as { getResponse(): unknown }).getResponse()).toEqual({ status: 'error', message: 'Internal server error, please try again later.' });
+  });
+
+  it('500 after the call: the call exists and rings although the answer is an error', () => {
+    const engine = engineWith({ serverErrorAfterCreateShare: 0.3 });
+    const results = run(engine);
+    engine.onApplicationShutdown();
+    const errors = results.filter(([status]) => status === 500);
+    expect(errors.length).toBeGreaterThan(4);
+    expect(errors.every(([, made]) => made)).toBe(true);
+    const failedAnswers = engine.createRecords().filter((r) => r.status === 500);
+    expect(failedAnswers).toHaveLength(errors.length);
+    for (const r of failedAnswers) {
+      expect(r.result).toBe('dialled');
+      expect(engine.getCall(r.callId!)).toMatchObject({ call_status: 'registered', metadata: { rops_call_id: r.platformCallId } });
+    }
+    expect(engine.stats()).toMatchObject({ created: 40, live: 40 });
+  });
+
+  it('a slow create: the call is made at once, its answer is held back slowCreateMs', () => {
+    const engine = engineWith({ slowCreateShare: 0.3 });
+    const results = run(engine);
+    engine.onApplicationShutdown();
+    const slow = results.filter(([, , delay]) => delay > 0);
+    expect(slow.length).toBeGreaterThan(4);
+    expect(slow.length).toBeLessThan(24);
+    expect(slow.every(([status, made, delay]) => status === 201 && made && delay === 4000)).toBe(true);
+    expect(engine.createRecords().filter((r) => r.answerDelayMs === 4000)).toHaveLength(slow.length);
+  });
+
+  it('one call\'s metadata names its fault; sim_create_delay_ms sets its delay', () => {
+    const engine = engineWith({});
+    expect(() => engine.createPhoneCallAnswer(req('+14155550100', { metadata: { sim_create_fault: 'server_error' } }))).toThrow('Internal server error');
+    expect(() => engine.createPhoneCallAnswer(req('+14155550101', { metadata: { sim_create_fault: 'server_error_after_create' } }))).toThrow('Internal server error');
+    expect(engine.createPhoneCallAnswer(req('+14155550102', { metadata: { sim_create_delay_ms: 1200 } })).delayMs).toBe(1200);
+    engine.onApplicationShutdown();
+    expect(engine.createRecords().map((r) => [r.result, r.status, r.callId !== undefined])).toEqual([
+      ['server_error', 500, false],
+      ['dialled', 500, true],
+      ['dialled', 201, true],
+    ]);
+  });
+
+  it('the same seed gives the same faults; shares of 0 leave the older fault streams as they were', () => {
+    const mixed = { rateLimitShare: 0.2, serverErrorShare: 0.2, serverErrorAfterCreateShare: 0.2, slowCreateShare: 0.2 };
+    const [a, b] = [engineWith(mixed), engineWith(mixed)].map((e) => {
+      const r = run(e);
+      e.onApplicationShutdown();
+      return r.map(([status, made, delay]) => `${status}/${made}/${delay}`);
+    });
+    expect(a).toEqual(b);
+    expect(new Set(a)).toEqual(new Set(['201/true/0', '201/true/4000', '500/true/0', '500/false/0', '429/false/0']));
+    const older = (e: CallEngine) => {
+      run(e);
+      e.onApplicationShutdown();
+      return e.createRecords().map((r) => r.result);
+    };
+    expect(older(engineWith({ rateLimitShare: 0.3 }))).toEqual(older(engineWith({ rateLimitShare: 0.3, serverErrorAfterCreateShare: 0, slowCreateShare: 0 })));
+  });
+});
+
 describe('scenario choice', () => {
   it.each(Object.entries(SCENARIO_BY_LAST_DIGIT))('a number ending in %s is %s', (digit, scenario) => {
     expect(chooseScenario(`+1415555012${digit}`, undefined)).toBe(scenario);

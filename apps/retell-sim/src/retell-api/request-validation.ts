@@ -1,5 +1,5 @@
 import { badRequest } from './retell-errors';
-import { scenarioFromMetadata, timingFromMetadata } from './scenario';
+import { createFaultFromMetadata, scenarioFromMetadata, timingFromMetadata } from './scenario';
 
 // Hand-written checks of Retell's request bodies (SDK 5.66.1 `CallCreatePhoneCallParams`,
 // `BatchCallCreateBatchCallParams`), each failure a 400 with a message naming the field.
@@ -115,6 +115,8 @@ function callFields(body: Record<string, unknown>, prefix: string): Omit<CallReq
   if (typeof scenario === 'object') throw badRequest(`${prefix}${scenario.error}`);
   const timing = timingFromMetadata(metadata);
   if ('error' in timing) throw badRequest(`${prefix}${timing.error}`);
+  const fault = createFaultFromMetadata(metadata);
+  if (typeof fault === 'object') throw badRequest(`${prefix}${fault.error}`);
   optionalBoolean(body.ignore_e164_validation, `${prefix}ignore_e164_validation`);
   return {
     toNumber,

@@ -1,9 +1,9 @@
-import { Body, Controller, Get, HttpCode, Logger, Param, Post, Query, UseGuards } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import { Body, Controller, Get, HttpCode, Logger, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { CallEngine } from './call-engine.service';
 import { parseListQuery } from './list-calls';
 import { parseCreateBatchCall, parseCreatePhoneCall, undeclaredFields } from './request-validation';
 import { assetNotFound, badRequest } from './retell-errors';
-import { createDelayFromMetadata } from './scenario';
 import { RetellAuthGuard } from './retell-auth.guard';
 
 /** Retell's REST API at the paths retell-sdk 5.66.1 calls (RETELL.md §3). */
@@ -22,13 +22,19 @@ export class RetellApiController {
 
   @Post('v2/create-phone-call')
   @HttpCode(201)
-  async createPhoneCall(@Body() body: unknown) {
+  async createPhoneCall(@Body() body: unknown, @Req() request: { raw: IncomingMessage }) {
     this.warnUndeclared(body, 'createPhoneCall', 'create-phone-call');
-    const req = parseCreatePhoneCall(body);
-    const call = this.engine.createPhoneCall(req);
-    // The call is placed (ringing) before the answer comes back, as with a slow create at Retell.
-    const delay = createDelayFromMetadata(req.metadata);
-    if (delay) await new Promise((r) => setTimeout(r, delay));
+    const { call, delayMs, record } = this.engine.createPhoneCallAnswer(parseCreatePhoneCall(body));
+    if (delayMs) {
+      // The call is placed (ringing) before the answer comes back, as with a slow create at Retell.
+      // A caller that hangs up meanwhile (its timeout, or its process died) closes the connection.
+      let gone = false;
+      const onClose = () => (gone = true);
+      request.raw.socket?.once('close', onClose);
+      await new Promise((r) => setTimeout(r, delayMs));
+      request.raw.socket?.off('close', onClose);
+      record.callerGone = gone || request.raw.socket?.destroyed !== false;
+    }
     return call;
   }
 

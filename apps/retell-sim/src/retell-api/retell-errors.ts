@@ -33,6 +33,9 @@ export const assetNotFound = () => new RetellApiError(422, RETELL_MESSAGES.notFo
 /** Too many requests: try again after `retryAfterSec`. */
 export const rateLimited = (retryAfterSec: number) => new RetellApiError(429, 'Rate limit exceeded, please retry later.', { 'retry-after': String(retryAfterSec) });
 
+/** Retell's answer to a failure on its side (500 with its error body). */
+export const serverError = () => new RetellApiError(500, RETELL_MESSAGES.internal);
+
 /** Paths that belong to the simulator itself and keep Nest's default error body. */
 const SIM_OWN_PATH = /^\/(sim|health)(\/|\?|$)/;
 

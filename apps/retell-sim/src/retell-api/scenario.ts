@@ -83,3 +83,18 @@ export function createDelayFromMetadata(metadata: unknown): number {
   const v = isRecord(metadata) ? metadata[CREATE_DELAY_METADATA_KEY] : undefined;
   return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_CREATE_DELAY_MS ? v : 0;
 }
+
+/**
+ * metadata key: make this one create-phone-call answer 500 (tests): `server_error` makes no call,
+ * `server_error_after_create` makes the call (it plays on) and still answers 500.
+ */
+export const CREATE_FAULT_METADATA_KEY = 'sim_create_fault';
+export const CREATE_FAULTS = ['server_error', 'server_error_after_create'] as const;
+export type CreateFault = (typeof CREATE_FAULTS)[number];
+
+/** The create fault the metadata names: undefined when absent, or an error message when it is not one. */
+export function createFaultFromMetadata(metadata: unknown): CreateFault | { error: string } | undefined {
+  if (!isRecord(metadata) || metadata[CREATE_FAULT_METADATA_KEY] === undefined) return undefined;
+  const v = metadata[CREATE_FAULT_METADATA_KEY];
+  return (CREATE_FAULTS as readonly unknown[]).includes(v) ? (v as CreateFault) : { error: `metadata.${CREATE_FAULT_METADATA_KEY} must be one of: ${CREATE_FAULTS.join(', ')}` };
+}
