@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 
-/** Small, valid lifecycle deliveries for one call (the simulator builds the realistic ones). */
-export const LIFECYCLE_START = Date.parse('2026-03-10T14:00:00Z');
-
-export function lifecycle(agentId: string, callId = `call_${randomBytes(12).toString('hex')}`, start = LIFECYCLE_START) {
+/**
+ * Small, valid lifecycle deliveries for one call (the simulator builds the realistic ones). The
+ * call started 90 s before `lifecycle()` was called and ended 75 s later, so it is always a
+ * recent call, whatever the calendar says.
+ */
+export function lifecycle(agentId: string, callId = `call_${randomBytes(12).toString('hex')}`, start = Date.now() - 90_000) {
   const base = {
     call_id: callId,
     agent_id: agentId,
