@@ -144,22 +144,32 @@ describe('end to end: dialling through the simulator', () => {
   }, 60000);
 
   it('under a saturated limit, high priority goes first', async () => {
-    // Fill every slot of the tenant (the simulator's limit): one call that ends soon, the rest long,
-    // so exactly one slot frees while two low and one high request wait.
+    // Fill every slot of the tenant (the simulator's limit) with calls that outlast the test: no
+    // slot frees until the test frees one.
     const fillers = await Promise.all(
-      Array.from({ length: SIM_LIMIT }, (_, i) => api('POST', '/api/v1/calls', { toNumber: number('0'), metadata: { sim_talk_ms: i === 0 ? 2500 : 30000 }, priority: 'low' })),
+      Array.from({ length: SIM_LIMIT }, () => api('POST', '/api/v1/calls', { toNumber: number('0'), metadata: { sim_talk_ms: 300_000 }, priority: 'low' })),
     );
-    await waitFor(async () => (await prisma.dialRequest.count({ where: { tenantId, id: { in: fillers.map((f) => f.json.dialRequestId) }, status: 'live' } })) === SIM_LIMIT, { what: 'every slot taken' });
+    const liveFillers = () => prisma.dialRequest.count({ where: { tenantId, id: { in: fillers.map((f) => f.json.dialRequestId) }, status: 'live' } });
+    await waitFor(async () => (await liveFillers()) === SIM_LIMIT, { what: 'every slot taken', timeoutMs: 30000 });
     const lows = [await api('POST', '/api/v1/calls', { toNumber: number('0'), priority: 'low' }), await api('POST', '/api/v1/calls', { toNumber: number('0'), priority: 'low' })];
     const high = await api('POST', '/api/v1/calls', { toNumber: number('0'), priority: 'high' });
+    const waiting = [...lows, high].map((r) => r.json.dialRequestId);
+    expect(await prisma.dialRequest.count({ where: { id: { in: waiting }, status: 'queued' } })).toBe(3);
+    expect(await liveFillers()).toBe(SIM_LIMIT);
 
-    await waitFor(async () => ((await api('GET', `/api/v1/calls/${high.json.id}`)).json.callId ? true : undefined), { what: 'the high-priority call to be placed', timeoutMs: 20000, intervalMs: 50 });
-    // The one freed slot went to the high request, queued last; both lows still wait.
+    // Free exactly one slot: stop one filler, and see it end.
+    expect((await api('DELETE', `/api/v1/calls/${fillers[0].json.id}`)).status).toBeLessThan(300);
+    await waitFor(async () => (await liveFillers()) === SIM_LIMIT - 1, { what: 'the stopped filler to leave its slot', timeoutMs: 30000 });
+
+    await waitFor(async () => ((await api('GET', `/api/v1/calls/${high.json.id}`)).json.callId ? true : undefined), { what: 'the high-priority call to be placed', timeoutMs: 30000 });
+    // The one freed slot went to the high request, queued last; both lows still wait, and the
+    // other fillers still hold theirs.
     const lowStates = await prisma.dialRequest.findMany({ where: { id: { in: lows.map((l) => l.json.dialRequestId) } } });
     expect(lowStates.map((l) => l.status)).toEqual(['queued', 'queued']);
-    expect((await prisma.dialRequest.findUniqueOrThrow({ where: { id: fillers[0].json.dialRequestId } })).status).not.toBe('live');
+    expect(await liveFillers()).toBe(SIM_LIMIT - 1);
 
     // Leave no long call running: cancel the waiting lows, stop the long fillers.
     for (const r of [...lows, ...fillers.slice(1)]) expect((await api('DELETE', `/api/v1/calls/${r.json.id}`)).status).toBeLessThan(300);
-  }, 60000);
+    await waitFor(async () => (await liveFillers()) === 0, { what: 'every filler stopped', timeoutMs: 30000 });
+  }, 120000);
 });

@@ -34,9 +34,17 @@ const CALL_FIELDS = [
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const HOUR = 3_600_000;
-/** Directly written rows live in their own window, far from the lifecycle calls (which start ~90 s ago). */
-const T0 = Date.UTC(2024, 2, 1, 12, 0, 0);
+/**
+ * Directly written rows live in their own window: noon UTC 30 days before the run, far from the
+ * lifecycle calls (which start ~90 s ago), and inside one UTC day (hours −12 to +12).
+ */
+const T0 = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 30 * 86_400_000 + 12 * HOUR;
 const at = (hours: number) => new Date(T0 + hours * HOUR);
+/** T0's calendar day (UTC) and the next, as bare ISO dates. */
+const T0_DAY = new Date(T0).toISOString().slice(0, 10);
+const T0_NEXT_DAY = new Date(T0 + 24 * HOUR).toISOString().slice(0, 10);
+/** An instant written with a +01:00 offset, as a caller in Central Europe might send it. */
+const plusOneHour = (d: Date) => `${new Date(d.getTime() + HOUR).toISOString().slice(0, 19)}+01:00`;
 
 /** A row of the test's own model of a tenant's calls, to compute what a list should answer. */
 interface ModelCall {
@@ -399,28 +407,30 @@ describe('admin API (apps/api)', () => {
       ['from (inclusive) only', () => ({ from: at(5).toISOString() }), (m) => m.occurredAt >= at(5)],
       ['to (exclusive) only', () => ({ to: at(1).toISOString() }), (m) => m.occurredAt < at(1)],
       ['from/to window [1h, 4h)', () => ({ from: at(1).toISOString(), to: at(4).toISOString() }), (m) => m.occurredAt >= at(1) && m.occurredAt < at(4)],
-      ['from/to with a UTC offset', () => ({ from: '2024-03-01T14:00:00+01:00', to: '2024-03-01T16:30:00+01:00' }), (m) => m.occurredAt >= at(1) && m.occurredAt < at(3.5)],
-      ['from/to as bare dates', () => ({ from: '2024-03-01', to: '2024-03-02' }), (m) => m.occurredAt >= at(-12) && m.occurredAt < at(12)],
+      ['from/to with a UTC offset', () => ({ from: plusOneHour(at(1)), to: plusOneHour(at(3.5)) }), (m) => m.occurredAt >= at(1) && m.occurredAt < at(3.5)],
+      ['from/to as bare dates', () => ({ from: T0_DAY, to: T0_NEXT_DAY }), (m) => m.occurredAt >= at(-12) && m.occurredAt < at(12)],
       [
         'status + agentId + window',
         () => ({ status: 'completed', agentId: otherAgent, from: at(0).toISOString(), to: at(3).toISOString() }),
         (m) => m.status === 'completed' && m.agentId === otherAgent && m.occurredAt >= at(0) && m.occurredAt < at(3),
       ],
       ['status + outcome', () => ({ status: 'completed', outcome: 'connected' }), (m) => m.status === 'completed' && m.outcome === 'connected'],
-      ['window that only the recent lifecycle call is in', () => ({ from: new Date(Date.now() - 86_400_000).toISOString() }), (m) => m.occurredAt.getTime() > Date.now() - 86_400_000],
+      ['from = now − 24 h: only the recent lifecycle call', () => ({ from: new Date(Date.now() - 86_400_000).toISOString() }), (m) => m.occurredAt.getTime() > Date.now() - 86_400_000],
     ];
 
-    it.each(CASES)('%s', async (_name, query, predicate) => {
+    it.each(CASES)('%s', async (name, query, predicate) => {
       const res = await get(`/api/v1/calls?${new URLSearchParams({ ...query(), limit: '200' })}`, A.adminApiKey);
       expect(res.status).toBe(200);
       const expected = modelA.filter(predicate).sort(newestFirst).map((m) => m.callId);
+      // A row may only expect nothing when it says so: an empty list equal to an empty list proves nothing.
+      if (!name.includes('(none')) expect(expected).not.toEqual([]);
       expect(res.json().data.map((c: { callId: string }) => c.callId)).toEqual(expected);
       expect(res.json().nextCursor).toBeNull();
     });
 
-    it('sanity: the filter cases are not all trivially empty', () => {
-      expect(modelA.filter((m) => m.status === 'completed' && m.agentId === otherAgent && m.occurredAt < at(3))).toHaveLength(2);
-      expect(modelA.filter((m) => m.occurredAt >= at(1) && m.occurredAt < at(4))).toHaveLength(4);
+    it('from = now − 24 h answers exactly the lifecycle call recorded in this run', async () => {
+      const res = await get(`/api/v1/calls?from=${new Date(Date.now() - 86_400_000).toISOString()}`, A.adminApiKey);
+      expect(res.json().data.map((c: { callId: string }) => c.callId)).toEqual([lifeA.callId]);
     });
 
     it('defaults to 50 per page and newest first', async () => {
@@ -450,7 +460,8 @@ describe('admin API (apps/api)', () => {
 
     it('is stable when a newer call arrives mid-walk (keyset, not offset)', async () => {
       const first = (await get('/api/v1/calls?limit=2', A.adminApiKey)).json();
-      const late = await insertCall(A, { status: 'completed', outcome: 'connected', agentId: A.agentId, hours: 24 * 365 * 10 });
+      // Newer than every call of the walk, the lifecycle call (~90 s ago) included.
+      const late = await insertCall(A, { status: 'completed', outcome: 'connected', agentId: A.agentId, hours: (Date.now() - T0) / HOUR + 1 });
       try {
         const ids = first.data.map((c: { callId: string }) => c.callId);
         let cursor: string | null = first.nextCursor;

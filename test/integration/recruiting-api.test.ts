@@ -5,6 +5,7 @@ import { createPrismaClient, type PrismaClient } from '@retell-ops/db';
 import { QUEUES, type ReminderJob } from '@retell-ops/queue-contracts';
 import { createApi } from '../../apps/api/src/create-api';
 import { createTestTenant, type TestTenant } from '../support/tenants';
+import { agoIso, FUTURE_YEAR as Y } from '../support/dates';
 import { testEnv } from '../support/test-env';
 
 /**
@@ -354,16 +355,16 @@ describe('recruiting API (candidates, positions, interviews)', () => {
       const cb = await createCandidate({ firstName: 'Carl', timeZone: 'America/Chicago' });
       const res = await post(
         `/api/v1/candidates/${cb.id}/retell-call-data`,
-        callFor(undefined, { outcome: 'Callback Requested', scheduled_date: '2030-02-01', scheduled_time: '9:30 AM', availability_preference: 'mornings' }),
+        callFor(undefined, { outcome: 'Callback Requested', scheduled_date: `${Y}-02-01`, scheduled_time: '9:30 AM', availability_preference: 'mornings' }),
       );
       expect(res.status).toBe(200);
       expect(res.json().candidate).toMatchObject({ status: 'screening', availabilityPreference: 'mornings' });
       expect(res.json().callbackTask).toMatchObject({
         candidateId: cb.id,
         status: 'pending',
-        dueAt: '2030-02-01T15:30:00.000Z',
+        dueAt: `${Y}-02-01T15:30:00.000Z`,
         timeZone: 'America/Chicago',
-        localTime: '2030-02-01T09:30:00-06:00',
+        localTime: `${Y}-02-01T09:30:00-06:00`,
       });
       const detail = (await get(`/api/v1/candidates/${cb.id}`)).json();
       expect(detail.callbackTasks).toEqual([res.json().callbackTask]);
@@ -560,9 +561,9 @@ describe('recruiting API (candidates, positions, interviews)', () => {
 
     it('DELETE removes the candidate with its interviews; its calls stay, unlinked', async () => {
       const c = await createCandidate({ firstName: 'Temp', timeZone: 'America/New_York' });
-      const call = callFor(undefined, { outcome: 'Interview Scheduled', scheduled_datetime_iso: '2031-05-05T10:00:00-04:00' });
+      const call = callFor(undefined, { outcome: 'Interview Scheduled', scheduled_datetime_iso: `${Y + 1}-05-05T10:00:00-04:00` });
       const saved = (await post(`/api/v1/candidates/${c.id}/retell-call-data`, call)).json();
-      expect(saved.interview).toMatchObject({ status: 'scheduled', scheduledAt: '2031-05-05T14:00:00.000Z' });
+      expect(saved.interview).toMatchObject({ status: 'scheduled', scheduledAt: `${Y + 1}-05-05T14:00:00.000Z` });
       expect((await remindersOf(saved.interview.id)).map((r) => r.offset).sort()).toEqual(['1h', '24h']);
       expect((await del(`/api/v1/candidates/${c.id}`)).status).toBe(204);
       expect((await get(`/api/v1/candidates/${c.id}`)).status).toBe(404);
@@ -640,11 +641,11 @@ describe('recruiting API (candidates, positions, interviews)', () => {
       jane = await createCandidate({ firstName: 'Jane', lastName: 'Roe', externalId: `jane-${tag}`, positionId: position.id });
       const saved = await post(
         `/api/v1/candidates/${jane.id}/retell-call-data`,
-        callFor(undefined, { outcome: 'Interview Scheduled', scheduled_datetime_iso: '2030-01-20T10:00:00-05:00', candidate_timezone: 'Eastern' }),
+        callFor(undefined, { outcome: 'Interview Scheduled', scheduled_datetime_iso: `${Y}-01-20T10:00:00-05:00`, candidate_timezone: 'Eastern' }),
       );
       expect(saved.status).toBe(200);
       janeInterview = saved.json().interview;
-      expect(janeInterview).toMatchObject({ status: 'scheduled', scheduledAt: '2030-01-20T15:00:00.000Z', interviewer: 'Emma Johnson' });
+      expect(janeInterview).toMatchObject({ status: 'scheduled', scheduledAt: `${Y}-01-20T15:00:00.000Z`, interviewer: 'Emma Johnson' });
     });
 
     it('GET /interviews/:id and the list with its filters', async () => {
@@ -682,15 +683,15 @@ describe('recruiting API (candidates, positions, interviews)', () => {
     });
 
     it('reschedule moves it (SEQUENCE + 1, reminders at the new time) and the .ics follows', async () => {
-      const res = await post(`/api/v1/interviews/${interview.id}/reschedule`, { scheduledAt: '2030-01-15T15:00:00-05:00' });
+      const res = await post(`/api/v1/interviews/${interview.id}/reschedule`, { scheduledAt: `${Y}-01-15T15:00:00-05:00` });
       expect(res.status).toBe(200);
       const moved = res.json();
       expect(moved).toMatchObject({
         id: interview.id,
         status: 'scheduled',
-        scheduledAt: '2030-01-15T20:00:00.000Z',
+        scheduledAt: `${Y}-01-15T20:00:00.000Z`,
         timeZone: 'America/New_York',
-        localTime: '2030-01-15T15:00:00-05:00',
+        localTime: `${Y}-01-15T15:00:00-05:00`,
         resolvedFrom: 'manual',
         sequence: 1,
         interviewer: 'Emma Johnson',
@@ -698,21 +699,21 @@ describe('recruiting API (candidates, positions, interviews)', () => {
       });
       const reminders = await remindersOf(interview.id);
       expect(reminders.map((r) => [r.offset, r.scheduledAt]).sort()).toEqual([
-        ['1h', Date.parse('2030-01-15T20:00:00.000Z')],
-        ['24h', Date.parse('2030-01-15T20:00:00.000Z')],
+        ['1h', Date.parse(`${Y}-01-15T20:00:00.000Z`)],
+        ['24h', Date.parse(`${Y}-01-15T20:00:00.000Z`)],
       ]);
       const ics = await get(`/api/v1/interviews/${interview.id}/ics`);
-      expect(ics.text).toContain('DTSTART:20300115T200000Z\r\n');
+      expect(ics.text).toContain(`DTSTART:${Y}0115T200000Z\r\n`);
       expect(ics.text).toContain('SEQUENCE:1\r\n');
 
       // date + time + zone, a new length
-      const again = await post(`/api/v1/interviews/${interview.id}/reschedule`, { date: '2030-01-16', time: '10:00 AM', timeZone: 'America/Chicago', durationMinutes: 45 });
+      const again = await post(`/api/v1/interviews/${interview.id}/reschedule`, { date: `${Y}-01-16`, time: '10:00 AM', timeZone: 'America/Chicago', durationMinutes: 45 });
       expect(again.status).toBe(200);
-      expect(again.json()).toMatchObject({ scheduledAt: '2030-01-16T16:00:00.000Z', timeZone: 'America/Chicago', localTime: '2030-01-16T10:00:00-06:00', durationMinutes: 45, sequence: 2 });
-      expect((await remindersOf(interview.id)).every((r) => r.scheduledAt === Date.parse('2030-01-16T16:00:00.000Z'))).toBe(true);
+      expect(again.json()).toMatchObject({ scheduledAt: `${Y}-01-16T16:00:00.000Z`, timeZone: 'America/Chicago', localTime: `${Y}-01-16T10:00:00-06:00`, durationMinutes: 45, sequence: 2 });
+      expect((await remindersOf(interview.id)).every((r) => r.scheduledAt === Date.parse(`${Y}-01-16T16:00:00.000Z`))).toBe(true);
       const ics2 = await get(`/api/v1/interviews/${interview.id}/ics`);
-      expect(ics2.text).toContain('DTSTART:20300116T160000Z\r\n');
-      expect(ics2.text).toContain('DTEND:20300116T164500Z\r\n');
+      expect(ics2.text).toContain(`DTSTART:${Y}0116T160000Z\r\n`);
+      expect(ics2.text).toContain(`DTEND:${Y}0116T164500Z\r\n`);
       expect(ics2.text).toContain('SEQUENCE:2\r\n');
     });
 
@@ -722,27 +723,27 @@ describe('recruiting API (candidates, positions, interviews)', () => {
     });
 
     it('reschedule into another interview of the same interviewer → 409, nothing moves', async () => {
-      const res = await post(`/api/v1/interviews/${interview.id}/reschedule`, { scheduledAt: '2030-01-20T15:30:00Z' });
+      const res = await post(`/api/v1/interviews/${interview.id}/reschedule`, { scheduledAt: `${Y}-01-20T15:30:00Z` });
       expect(res.status).toBe(409);
       expect(messageOf(res)).toMatch(new RegExp(`Emma Johnson has interview ${janeInterview.id}`));
-      expect((await get(`/api/v1/interviews/${interview.id}`)).json()).toMatchObject({ scheduledAt: '2030-01-16T16:00:00.000Z', sequence: 2 });
+      expect((await get(`/api/v1/interviews/${interview.id}`)).json()).toMatchObject({ scheduledAt: `${Y}-01-16T16:00:00.000Z`, sequence: 2 });
       // another interviewer at that time is fine
-      const other = await post(`/api/v1/interviews/${interview.id}/reschedule`, { scheduledAt: '2030-01-20T15:30:00Z', interviewer: 'Sam Lee' });
+      const other = await post(`/api/v1/interviews/${interview.id}/reschedule`, { scheduledAt: `${Y}-01-20T15:30:00Z`, interviewer: 'Sam Lee' });
       expect(other.status).toBe(200);
       expect(other.json()).toMatchObject({ interviewer: 'Sam Lee', sequence: 3 });
     });
 
     it.each([
-      ['a time in the past', { scheduledAt: '2020-01-01T10:00:00Z' }, 400, /in the past/],
+      ['a time in the past', { scheduledAt: agoIso(60_000) }, 400, /in the past/],
       ['a relative date', { date: 'next Tuesday', time: '3 PM', timeZone: 'ET' }, 400, /cannot resolve the new time: relative_date/],
-      ['an unknown zone', { date: '2030-03-01', time: '3:00 PM', timeZone: 'Atlantis' }, 400, /unknown_zone/],
-      ['scheduledAt without an offset', { scheduledAt: '2030-03-01T15:00:00' }, 400, /scheduledAt must be a date-time with Z or an offset/],
-      ['scheduledAt and date', { scheduledAt: '2030-03-01T15:00:00Z', date: '2030-03-01', time: '3 PM' }, 400, /either scheduledAt, or date and time/],
+      ['an unknown zone', { date: `${Y}-03-01`, time: '3:00 PM', timeZone: 'Atlantis' }, 400, /unknown_zone/],
+      ['scheduledAt without an offset', { scheduledAt: `${Y}-03-01T15:00:00` }, 400, /scheduledAt must be a date-time with Z or an offset/],
+      ['scheduledAt and date', { scheduledAt: `${Y}-03-01T15:00:00Z`, date: `${Y}-03-01`, time: '3 PM' }, 400, /either scheduledAt, or date and time/],
       ['no time at all', { durationMinutes: 30 }, 400, /give the new time/],
-      ['a date without a time', { date: '2030-03-01' }, 400, /give the new time/],
-      ['durationMinutes 10', { scheduledAt: '2030-03-01T15:00:00Z', durationMinutes: 10 }, 400, /durationMinutes must not be less than 15/],
-      ['durationMinutes 481', { scheduledAt: '2030-03-01T15:00:00Z', durationMinutes: 481 }, 400, /durationMinutes must not be greater than 480/],
-      ['an unknown field', { scheduledAt: '2030-03-01T15:00:00Z', room: 'A' }, 400, /property room should not exist/],
+      ['a date without a time', { date: `${Y}-03-01` }, 400, /give the new time/],
+      ['durationMinutes 10', { scheduledAt: `${Y}-03-01T15:00:00Z`, durationMinutes: 10 }, 400, /durationMinutes must not be less than 15/],
+      ['durationMinutes 481', { scheduledAt: `${Y}-03-01T15:00:00Z`, durationMinutes: 481 }, 400, /durationMinutes must not be greater than 480/],
+      ['an unknown field', { scheduledAt: `${Y}-03-01T15:00:00Z`, room: 'A' }, 400, /property room should not exist/],
     ])('reschedule with %s (%j) → %i', async (_name, body, status, message) => {
       const before = (await get(`/api/v1/interviews/${janeInterview.id}`)).json();
       const res = await post(`/api/v1/interviews/${janeInterview.id}/reschedule`, body);
@@ -765,7 +766,7 @@ describe('recruiting API (candidates, positions, interviews)', () => {
       expect(ics.text).toContain(`SEQUENCE:${before.sequence + 1}\r\n`);
       const again = await post(`/api/v1/interviews/${janeInterview.id}/cancel`, undefined);
       expect(again.json()).toMatchObject({ status: 'cancelled', sequence: before.sequence + 1 });
-      const moved = await post(`/api/v1/interviews/${janeInterview.id}/reschedule`, { scheduledAt: '2030-04-01T15:00:00Z' });
+      const moved = await post(`/api/v1/interviews/${janeInterview.id}/reschedule`, { scheduledAt: `${Y}-04-01T15:00:00Z` });
       expect(moved.status).toBe(409);
       expect(messageOf(moved)).toMatch(/cancelled interview cannot be rescheduled/);
       expect((await get(`/api/v1/interviews?status=cancelled&candidateId=${jane.id}`)).json().data.map((i: any) => i.id)).toEqual([janeInterview.id]);
@@ -781,15 +782,15 @@ describe('recruiting API (candidates, positions, interviews)', () => {
       const ics = await get(`/api/v1/interviews/${i.id}/ics`);
       expect(ics.status).toBe(409);
       expect(messageOf(ics)).toMatch(/has no time yet \(needs_review: time could not be resolved: relative_date\)/);
-      const fixed = await post(`/api/v1/interviews/${i.id}/reschedule`, { date: '2030-06-04', time: '14:00', timeZone: 'Europe/London' });
-      expect(fixed.json()).toMatchObject({ status: 'scheduled', scheduledAt: '2030-06-04T13:00:00.000Z', reviewReason: null, sequence: 1 });
+      const fixed = await post(`/api/v1/interviews/${i.id}/reschedule`, { date: `${Y}-06-04`, time: '14:00', timeZone: 'Europe/London' });
+      expect(fixed.json()).toMatchObject({ status: 'scheduled', scheduledAt: `${Y}-06-04T13:00:00.000Z`, reviewReason: null, sequence: 1 });
       expect((await get(`/api/v1/interviews/${i.id}/ics`)).status).toBe(200);
     });
 
     it.each([
       ['status off the list', 'status=done', /status must be one of/],
       ['from not an instant', 'from=tomorrow', /from must be .*ISO 8601/],
-      ['from after to', 'from=2030-01-02T00:00:00Z&to=2030-01-01T00:00:00Z', /from must be before to/],
+      ['from after to', `from=${Y}-01-02T00:00:00Z&to=${Y}-01-01T00:00:00Z`, /from must be before to/],
       ['a garbage cursor', 'cursor=zzz', /cursor is not one this API issued/],
     ])('GET /interviews with %s → 400', async (_name, qs, message) => {
       const res = await get(`/api/v1/interviews?${qs}`);
@@ -802,7 +803,7 @@ describe('recruiting API (candidates, positions, interviews)', () => {
         expect({ path, status: (await get(path)).status }).toEqual({ path, status: 404 });
       }
       expect((await post('/api/v1/interviews/00000000-0000-4000-8000-000000000000/cancel', undefined)).status).toBe(404);
-      expect((await post('/api/v1/interviews/00000000-0000-4000-8000-000000000000/reschedule', { scheduledAt: '2030-01-01T00:00:00Z' })).status).toBe(404);
+      expect((await post('/api/v1/interviews/00000000-0000-4000-8000-000000000000/reschedule', { scheduledAt: `${Y}-01-01T00:00:00Z` })).status).toBe(404);
     });
   });
 
@@ -821,7 +822,7 @@ describe('recruiting API (candidates, positions, interviews)', () => {
         ['save call data', await post('/api/v1/candidates/199/retell-call-data', { ...SEED_BODY, call_id: `call_${hex()}` }, key)],
         ['GET interview', await get(`/api/v1/interviews/${interviewId}`, key)],
         ['GET interview .ics', await get(`/api/v1/interviews/${interviewId}/ics`, key)],
-        ['reschedule interview', await post(`/api/v1/interviews/${interviewId}/reschedule`, { scheduledAt: '2031-01-01T15:00:00Z' }, key)],
+        ['reschedule interview', await post(`/api/v1/interviews/${interviewId}/reschedule`, { scheduledAt: `${Y + 1}-01-01T15:00:00Z` }, key)],
         ['cancel interview', await post(`/api/v1/interviews/${interviewId}/cancel`, undefined, key)],
         ['GET position', await get(`/api/v1/positions/${position.id}`, key)],
         ['PATCH position', await patch(`/api/v1/positions/${position.id}`, { title: 'Taken over' }, key)],
@@ -869,7 +870,7 @@ describe('recruiting API (candidates, positions, interviews)', () => {
         ['delete candidate', await del('/api/v1/candidates/199', viewerKey)],
         ['save call data', await post('/api/v1/candidates/199/retell-call-data', SEED_BODY, viewerKey)],
         ['create position', await post('/api/v1/positions', { title: `V ${hex()}` }, viewerKey)],
-        ['reschedule', await post(`/api/v1/interviews/${interviewId}/reschedule`, { scheduledAt: '2031-01-01T15:00:00Z' }, viewerKey)],
+        ['reschedule', await post(`/api/v1/interviews/${interviewId}/reschedule`, { scheduledAt: `${Y + 1}-01-01T15:00:00Z` }, viewerKey)],
         ['cancel', await post(`/api/v1/interviews/${interviewId}/cancel`, undefined, viewerKey)],
       ];
       for (const [what, res] of writes) {

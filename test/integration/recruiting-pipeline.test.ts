@@ -7,6 +7,7 @@ import { startPipeline, type InProcessPipeline } from '../support/pipeline';
 import { seedCall } from '../support/seed-call';
 import { createTestTenant, type TestTenant } from '../support/tenants';
 import { testEnv } from '../support/test-env';
+import { FUTURE_YEAR } from '../support/dates';
 import { waitFor } from '../support/wait';
 
 /**
@@ -16,21 +17,34 @@ import { waitFor } from '../support/wait';
  */
 describe('recruiting: analysed calls move candidates and book interviews', () => {
   const env = testEnv({ INTERVIEW_REMINDERS: '3s,2s' });
+  /** The scheduling worker's clock: the system's, until a test pins it to the instant it chose. */
+  let pinnedNow: number | undefined;
+  const reminderClock = { now: () => pinnedNow ?? Date.now() };
   let prisma: PrismaClient;
   let pipeline: InProcessPipeline;
   let tenant: TestTenant;
-  const reminders = new Queue(QUEUES.interviewReminders, { connection: { host: '127.0.0.1', port: 6379 }, prefix: env.QUEUE_PREFIX });
+  const connection = { host: '127.0.0.1', port: 6379 };
+  const reminders = new Queue(QUEUES.interviewReminders, { connection, prefix: env.QUEUE_PREFIX });
+  /** Every queue a delivery passes through on its way to a candidate and an interview. */
+  const flow = [QUEUES.callStarted, QUEUES.callEnded, QUEUES.callAnalyzed, QUEUES.candidateScreening, QUEUES.interviewScheduling].map((name) => new Queue(name, { connection, prefix: env.QUEUE_PREFIX }));
+  /** Waits until no job of the flow waits, runs or retries: after that, nothing more can be written. */
+  const pipelineSettled = () =>
+    waitFor(async () => {
+      const counts = await Promise.all(flow.map((q) => q.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'paused')));
+      return counts.every((c) => Object.values(c).every((n) => n === 0));
+    }, { what: 'the pipeline queues to settle' });
 
   beforeAll(async () => {
     prisma = createPrismaClient({ databaseUrl: env.DATABASE_URL });
     tenant = await createTestTenant(prisma, env, 'recruit');
-    pipeline = await startPipeline(env, { recruiting: true });
+    pipeline = await startPipeline(env, { recruiting: true, reminderClock });
   });
 
   afterAll(async () => {
     await pipeline.stop();
     await reminders.obliterate({ force: true });
     await reminders.close();
+    await Promise.all(flow.map((q) => q.close()));
     await prisma.$disconnect();
   });
 
@@ -73,7 +87,8 @@ describe('recruiting: analysed calls move candidates and book interviews', () =>
     const linked = await prisma.call.findUniqueOrThrow({ where: { tenantId_retellCallId: { tenantId: tenant.tenantId, retellCallId: call.call_id } } });
     expect(linked.candidateId).toBe(candidate.id);
 
-    await new Promise((r) => setTimeout(r, 1000)); // any straggling duplicate would land by now
+    // Every copy has been through the whole pipeline once its queues hold nothing more to do.
+    await pipelineSettled();
     expect(await prisma.interview.count({ where: { candidateId: candidate.id } })).toBe(1);
     expect(await prisma.candidateScreening.count({ where: { candidateId: candidate.id } })).toBe(1);
   });
@@ -89,8 +104,10 @@ describe('recruiting: analysed calls move candidates and book interviews', () =>
 
   it('an older call arriving late does not overwrite what a newer call set', async () => {
     const candidate = await newCandidate();
-    const newer = seedCall({ callId: uniqueCallId(), candidateId: candidate.id, endTimestamp: Date.parse('2026-05-02T10:00:00Z'), customAnalysis: { outcome: 'Callback Requested', candidate_interest_level: 'Medium', scheduled_datetime_iso: '2026-12-01T10:00:00-05:00' } });
-    const older = seedCall({ callId: uniqueCallId(), candidateId: candidate.id, endTimestamp: Date.parse('2026-05-01T10:00:00Z'), customAnalysis: { outcome: 'Voicemail Left', candidate_interest_level: 'Low' } });
+    const newerEnd = Date.now() - 3_600_000;
+    const callbackIso = `${FUTURE_YEAR}-12-01T10:00:00-05:00`;
+    const newer = seedCall({ callId: uniqueCallId(), candidateId: candidate.id, endTimestamp: newerEnd, customAnalysis: { outcome: 'Callback Requested', candidate_interest_level: 'Medium', scheduled_datetime_iso: callbackIso } });
+    const older = seedCall({ callId: uniqueCallId(), candidateId: candidate.id, endTimestamp: newerEnd - 86_400_000, customAnalysis: { outcome: 'Voicemail Left', candidate_interest_level: 'Low' } });
     await deliver('call_analyzed', newer);
     await waitFor(async () => (await prisma.candidateScreening.count({ where: { candidateId: candidate.id } })) === 1, { what: 'the newer screening' });
     await deliver('call_analyzed', older);
@@ -99,7 +116,7 @@ describe('recruiting: analysed calls move candidates and book interviews', () =>
     expect(c).toMatchObject({ status: 'screening', interestLevel: 'Medium', screeningOutcome: 'Callback Requested', lastScreeningCallId: newer.call_id, callAttempts: 1 });
     const task = await waitFor(() => prisma.callbackTask.findFirst({ where: { candidateId: candidate.id } }).then((t) => t ?? undefined), { what: 'the callback task' });
     expect(task).toMatchObject({ status: 'pending', timeZone: expect.any(String), sourceCallId: newer.call_id });
-    expect(task.dueAt?.toISOString()).toBe('2026-12-01T15:00:00.000Z');
+    expect(task.dueAt?.toISOString()).toBe(`${FUTURE_YEAR}-12-01T15:00:00.000Z`);
   });
 
   it('voicemail left: status unchanged, the attempt counted once per call', async () => {
@@ -108,7 +125,7 @@ describe('recruiting: analysed calls move candidates and book interviews', () =>
     await deliver('call_analyzed', call);
     await deliver('call_analyzed', call);
     await waitFor(async () => (await prisma.candidateScreening.count({ where: { candidateId: candidate.id } })) === 1, { what: 'the screening' });
-    await new Promise((r) => setTimeout(r, 500));
+    await pipelineSettled();
     expect(await prisma.candidate.findUniqueOrThrow({ where: { id: candidate.id } })).toMatchObject({ status: 'new', callAttempts: 1 });
   });
 
@@ -129,42 +146,67 @@ describe('recruiting: analysed calls move candidates and book interviews', () =>
   });
 
   it('fires reminders at their instant, and a cancelled interview’s never fire', async () => {
-    const soon = new Date(Date.now() + 5000);
-    const iso = soon.toISOString().replace(/\.\d{3}Z$/, '+00:00');
-    const kept = await newCandidate();
-    const dropped = await newCandidate();
-    // Different interviewers: the same one twice at one instant would be a clash (needs_review).
-    const mk = (candidateId: string) => {
-      const call = seedCall({ callId: uniqueCallId(), candidateId, customAnalysis: { outcome: 'Interview Scheduled', scheduled_datetime_iso: iso, scheduled_timezone: 'UTC' } });
-      return { ...call, metadata: { ...call.metadata, recruiter: `Recruiter ${candidateId}` } };
-    };
-    await deliver('call_analyzed', mk(kept.id));
-    await deliver('call_analyzed', mk(dropped.id));
-    const [a, b] = await waitFor(async () => {
-      const rows = await Promise.all([kept.id, dropped.id].map((id) => prisma.interview.findFirst({ where: { candidateId: id, status: 'scheduled' } })));
-      return rows.every(Boolean) ? (rows as NonNullable<(typeof rows)[number]>[]) : undefined;
-    }, { what: 'both interviews' });
-    expect(a.scheduledAt?.getTime()).toBe(Math.floor(soon.getTime() / 1000) * 1000);
+    // The scheduling worker reads "now" as the instant the calls were analysed, however long the
+    // pipeline takes to book them: both reminders (3 s and 2 s before) are always still ahead.
+    const analysedAt = Math.floor(Date.now() / 1000) * 1000;
+    pinnedNow = analysedAt;
+    const interviewAt = analysedAt + 5000;
+    const iso = new Date(interviewAt).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+    // Nothing fires until the cancel below is done: the reminder queue is paused.
+    await reminders.pause();
+    let keptId = '';
+    let droppedId = '';
+    try {
+      const kept = await newCandidate();
+      const dropped = await newCandidate();
+      // Different interviewers: the same one twice at one instant would be a clash (needs_review).
+      const mk = (candidateId: string) => {
+        const call = seedCall({ callId: uniqueCallId(), candidateId, customAnalysis: { outcome: 'Interview Scheduled', scheduled_datetime_iso: iso, scheduled_timezone: 'UTC' } });
+        return { ...call, metadata: { ...call.metadata, recruiter: `Recruiter ${candidateId}` } };
+      };
+      await deliver('call_analyzed', mk(kept.id));
+      await deliver('call_analyzed', mk(dropped.id));
+      const [a, b] = await waitFor(async () => {
+        const rows = await Promise.all([kept.id, dropped.id].map((id) => prisma.interview.findFirst({ where: { candidateId: id, status: 'scheduled' } })));
+        return rows.every(Boolean) ? (rows as NonNullable<(typeof rows)[number]>[]) : undefined;
+      }, { what: 'both interviews' });
+      expect(a.scheduledAt?.getTime()).toBe(interviewAt);
+      [keptId, droppedId] = [a.id, b.id];
+      const jobsOf = async (interviewId: string) => (await reminders.getJobs(['delayed', 'waiting', 'paused', 'prioritized', 'active', 'completed', 'failed'])).filter((j) => j?.data.interviewId === interviewId);
+      // Each reminder is due exactly at its instant (the job's timestamp + delay).
+      const due = (job: { timestamp: number; delay: number }) => job.timestamp + job.delay;
+      const planned = await waitFor(async () => {
+        const jobs = await jobsOf(a.id);
+        return jobs.length === 2 ? jobs : undefined;
+      }, { what: "the kept interview's two reminder jobs" });
+      expect(planned.map((j) => [j.data.offset, due(j)]).sort()).toEqual([['2s', interviewAt - 2000], ['3s', interviewAt - 3000]]);
+      await waitFor(async () => (await jobsOf(b.id)).length === 2, { what: "the dropped interview's two reminder jobs" });
 
-    // Cancel one the way the API does (the use case removes its delayed reminder jobs).
-    const { InterviewBooking, ReminderScheduler } = await import('@retell-ops/recruiting');
-    const { QueueProducers } = await import('@retell-ops/config');
-    const producers = new QueueProducers(env);
-    const booking = new InterviewBooking(prisma as never, new ReminderScheduler(producers, env), env);
-    await booking.cancel(tenant.tenantId, b.id);
-    await producers.onModuleDestroy();
-    const delayedIds = (await reminders.getDelayed()).map((j) => j.id);
-    expect(delayedIds.filter((id) => id?.includes(b.id))).toEqual([]);
+      // Cancel one the way the API does (the use case removes its reminder jobs).
+      const { InterviewBooking, ReminderScheduler } = await import('@retell-ops/recruiting');
+      const { QueueProducers } = await import('@retell-ops/config');
+      const producers = new QueueProducers(env);
+      const booking = new InterviewBooking(prisma as never, new ReminderScheduler(producers, env), env);
+      await booking.cancel(tenant.tenantId, b.id);
+      await producers.onModuleDestroy();
+      expect(await jobsOf(b.id)).toEqual([]);
+    } finally {
+      pinnedNow = undefined;
+      await reminders.resume();
+    }
 
     const fired = await waitFor(async () => {
-      const rows = await prisma.interviewReminder.findMany({ where: { interviewId: a.id } });
+      const rows = await prisma.interviewReminder.findMany({ where: { interviewId: keptId } });
       return rows.length === 2 ? rows : undefined;
-    }, { what: 'both reminders to fire', timeoutMs: 15000 });
-    const at = a.scheduledAt!.getTime();
+    }, { what: 'both reminders to fire', timeoutMs: 30_000 });
     for (const r of fired) {
-      const due = at - (r.offset === '3s' ? 3000 : 2000);
-      expect(r.firedAt.getTime()).toBeGreaterThanOrEqual(due);
+      expect(r.firedAt.getTime()).toBeGreaterThanOrEqual(interviewAt - (r.offset === '3s' ? 3000 : 2000));
     }
-    expect(await prisma.interviewReminder.count({ where: { interviewId: b.id } })).toBe(0);
+    // The cancelled one's reminders were due at the same instants: with the queue empty, none can come.
+    await waitFor(async () => {
+      const c = await reminders.getJobCounts('delayed', 'wait', 'paused', 'prioritized', 'active');
+      return Object.values(c).every((n) => n === 0);
+    }, { what: 'the reminder queue to drain' });
+    expect(await prisma.interviewReminder.count({ where: { interviewId: droppedId } })).toBe(0);
   });
 });

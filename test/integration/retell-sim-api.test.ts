@@ -245,7 +245,7 @@ describe('retell-sim: Retell REST API through the official SDK', () => {
   });
 
   it('metadata.sim_custom_analysis becomes custom_analysis_data of an answered call', async () => {
-    const custom = { interview_scheduled: true, scheduled_datetime_iso: '2030-01-02T15:00:00Z', outcome: 'Interview Scheduled' };
+    const custom = { interview_scheduled: true, scheduled_datetime_iso: new Date(Date.now() + 7 * 86_400_000).toISOString(), outcome: 'Interview Scheduled' };
     const { call_id } = await create('+14155550230', { metadata: { sim_custom_analysis: custom } });
     const h = await analyzed(call_id);
     expect(h.body.call.call_analysis.custom_analysis_data).toEqual(custom);

@@ -6,7 +6,7 @@ import { getJson, postRaw, postSigned } from '../support/http';
 import { lifecycle } from '../support/payloads';
 import { startPipeline, type InProcessPipeline } from '../support/pipeline';
 import { rawRequest } from '../support/raw-http';
-import { allJobs, closeQueues, lifecycleQueues, sleep } from '../support/reliability';
+import { allJobs, closeQueues, lifecycleQueues } from '../support/reliability';
 import { createTestTenant, type TestTenant } from '../support/tenants';
 import { testEnv } from '../support/test-env';
 import { waitFor } from '../support/wait';
@@ -379,10 +379,6 @@ describe('bad-input catalogue: status and no side effect', () => {
     expect((await getJson(`${base}/health`)).status).toBe(200);
   });
 
-  it(`covers at least 20 classes (${rows.length} rows)`, () => {
-    expect(rows.length).toBeGreaterThanOrEqual(20);
-  });
-
   it('leaves the gateway healthy and the tenants with only what was legitimately accepted', async () => {
     expect((await getJson(`${base}/health`)).json()).toEqual({ status: 'ok' });
     expect((await getJson(`${base}/ready`)).status).toBe(200);
@@ -391,10 +387,10 @@ describe('bad-input catalogue: status and no side effect', () => {
     expect((await postSigned(slugUrl(), json(l.call_started), A.retellApiKey)).status).toBe(204);
     acceptedCallIds.push(l.callId);
     await waitFor(async () => (await prisma.callEvent.count({ where: { tenantId: A.tenantId, processedAt: { not: null } } })) === acceptedCallIds.length, { what: 'accepted rows to be recorded' });
-    await sleep(300);
+    // Once no job of a well-behaved row waits, runs or retries, nothing more can be recorded.
+    await waitFor(async () => (await allJobs(queues, ['delayed', 'waiting', 'active', 'prioritized'])).every((j) => misbehaved.has(j.data.callId)), { what: 'the queues to settle' });
     // Rows that already failed on their status are reported there, not counted again here; what
     // became of them is printed for the bug report.
-    await sleep(1000);
     for (const j of (await allJobs(queues)).filter((job) => misbehaved.has(job.data.callId))) {
       console.log(`misbehaving row's job ${j.id}: state ${await j.getState()}, attempts ${j.attemptsMade}/${j.opts.attempts}, last error: ${j.failedReason ?? '-'}`);
     }

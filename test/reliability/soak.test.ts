@@ -1,5 +1,4 @@
 import { createPrismaClient, type PrismaClient } from '@retell-ops/db';
-import { startPipeline } from '../support/pipeline';
 import { freePort, startApp, type AppProcess } from '../support/processes';
 import {
   closeQueues,
@@ -25,10 +24,10 @@ import { waitFor } from '../support/wait';
  * call worker on the real PostgreSQL and Redis. Afterwards nothing may be lost or duplicated and
  * every row must equal the fold of one clean delivery of each of its events.
  *
- * Default (`npm test`): ≥ 150 calls and ≥ 1,500 deliveries, gateway and worker in this process.
- * `SOAK=full` (`npm run test:soak`): ≥ 1,000 calls and ≥ 10,000 deliveries, gateway and worker
- * as the built apps in their own processes. SOAK_CALLS / SOAK_DELIVERIES / SOAK_CONCURRENCY
- * override the sizes; SOAK_SEED replays a run (the seed is printed).
+ * Both sizes run the gateway and the call worker as the built apps, each in its own process, as
+ * `npm start` does. Default (`npm test`): ≥ 150 calls and ≥ 1,500 deliveries. `SOAK=full`
+ * (`npm run test:soak`): ≥ 1,000 calls and ≥ 10,000 deliveries. SOAK_CALLS / SOAK_DELIVERIES /
+ * SOAK_CONCURRENCY override the sizes; SOAK_SEED replays a run (the seed is printed).
  */
 const FULL = process.env.SOAK === 'full';
 const MIN_CALLS = Number(process.env.SOAK_CALLS ?? (FULL ? 1000 : 150));
@@ -40,29 +39,20 @@ describe(`soak (${FULL ? 'full' : 'default'}): duplicated, reordered deliveries 
   let prisma: PrismaClient;
   let tenant: TestTenant;
   let gatewayUrl: string;
-  const stops: Array<() => Promise<void>> = [];
   const apps: AppProcess[] = [];
   const queues = lifecycleQueues(env.REDIS_URL, env.QUEUE_PREFIX);
 
   beforeAll(async () => {
     prisma = createPrismaClient({ databaseUrl: env.DATABASE_URL });
     tenant = await createTestTenant(prisma, env, 'soak');
-    if (FULL) {
-      const port = await freePort();
-      const vars = envVars({ ...env, GATEWAY_PORT: port } as typeof env);
-      apps.push(await startApp('gateway', vars, /listening on/));
-      apps.push(await startApp('call-worker', vars, /consuming/));
-      gatewayUrl = `http://127.0.0.1:${port}`;
-    } else {
-      const pipeline = await startPipeline(env);
-      stops.push(pipeline.stop);
-      gatewayUrl = pipeline.gatewayUrl;
-    }
+    const port = await freePort();
+    const vars = envVars({ ...env, GATEWAY_PORT: port } as typeof env);
+    apps.push(...(await Promise.all([startApp('gateway', vars, /listening on/), startApp('call-worker', vars, /consuming/)])));
+    gatewayUrl = `http://127.0.0.1:${port}`;
   }, 60_000);
 
   afterAll(async () => {
     await Promise.all(apps.map((a) => a.stop('SIGTERM')));
-    for (const stop of stops) await stop();
     await closeQueues(queues);
     await prisma.$disconnect();
   });
@@ -77,7 +67,7 @@ describe(`soak (${FULL ? 'full' : 'default'}): duplicated, reordered deliveries 
       for (const c of plan.calls) mix[c.scenario] = (mix[c.scenario] ?? 0) + 1;
       console.log(
         `soak seed=${seed} (replay with SOAK_SEED=${seed}): ${plan.calls.length} calls ${JSON.stringify(mix)}, ${pairs} distinct events, ` +
-          `${plan.deliveries.length} deliveries (${plan.deliveries.length - pairs} duplicates), ${CONCURRENCY} in flight, ${FULL ? 'separate processes' : 'in process'}`,
+          `${plan.deliveries.length} deliveries (${plan.deliveries.length - pairs} duplicates), ${CONCURRENCY} in flight, gateway and worker in their own processes`,
       );
 
       const t0 = Date.now();
@@ -109,6 +99,8 @@ describe(`soak (${FULL ? 'full' : 'default'}): duplicated, reordered deliveries 
       expect(counts.failed).toBe(0);
       // BullMQ keeps one job per (tenant, call, event) id: duplicates never became jobs of their own.
       expect(counts.completed).toBe(pairs);
+      // Both processes lived through the whole run (none was restarted behind the test's back).
+      expect(apps.map((a) => a.child.exitCode)).toEqual([null, null]);
       expect(ledgerProblems(l)).toEqual(NO_PROBLEMS);
       expect(await prisma.call.count({ where: { tenantId: tenant.tenantId } })).toBe(plan.calls.length);
       expect(await prisma.callEvent.count({ where: { tenantId: tenant.tenantId } })).toBe(pairs);

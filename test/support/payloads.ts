@@ -1,8 +1,13 @@
 import { randomBytes } from 'node:crypto';
 
-/** Small, valid lifecycle deliveries for one call (the simulator builds the realistic ones). */
-export const LIFECYCLE_START = Date.parse('2026-03-10T14:00:00Z');
+/**
+ * When the fixture calls start: 90 s before the suite loaded this module, so they are always
+ * recent calls whatever the calendar says, and every call of one suite has the same times (tests
+ * compare the rows of two calls field by field).
+ */
+export const LIFECYCLE_START = Date.now() - 90_000;
 
+/** Small, valid lifecycle deliveries for one call (the simulator builds the realistic ones); it ends 75 s after it starts. */
 export function lifecycle(agentId: string, callId = `call_${randomBytes(12).toString('hex')}`, start = LIFECYCLE_START) {
   const base = {
     call_id: callId,

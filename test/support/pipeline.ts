@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppEnv } from '@retell-ops/config';
+import type { ReminderClock } from '@retell-ops/recruiting';
 import type { Call } from '@retell-ops/db';
 import { CallWorkerModule } from '../../apps/call-worker/src/call-worker.module';
 import { CandidateWorkerModule } from '../../apps/candidate-worker/src/candidate-worker.module';
@@ -15,12 +16,12 @@ export interface InProcessPipeline {
 
 /**
  * Gateway and call worker in this process, on the given env (its own queue prefix); with
- * `recruiting`, the candidate and scheduling workers too.
+ * `recruiting`, the candidate and scheduling workers too (`reminderClock`: the scheduling worker's).
  */
-export async function startPipeline(env: AppEnv, { recruiting = false } = {}): Promise<InProcessPipeline> {
+export async function startPipeline(env: AppEnv, { recruiting = false, reminderClock }: { recruiting?: boolean; reminderClock?: ReminderClock } = {}): Promise<InProcessPipeline> {
   const gateway: NestFastifyApplication = await createGateway(env);
   await gateway.listen(0, '127.0.0.1');
-  const modules = [CallWorkerModule.forRoot(env), ...(recruiting ? [CandidateWorkerModule.forRoot(env), SchedulingWorkerModule.forRoot(env)] : [])];
+  const modules = [CallWorkerModule.forRoot(env), ...(recruiting ? [CandidateWorkerModule.forRoot(env), SchedulingWorkerModule.forRoot(env, { reminderClock })] : [])];
   const workers: INestApplicationContext[] = [];
   for (const m of modules) {
     const w = await NestFactory.createApplicationContext(m, { logger: ['error'] });

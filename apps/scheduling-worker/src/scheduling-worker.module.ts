@@ -1,16 +1,17 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppEnv, QueueProducers } from '@retell-ops/config';
 import { DbModule } from '@retell-ops/db';
-import { FireReminder, InterviewBooking, ReminderScheduler } from '@retell-ops/recruiting';
+import { FireReminder, InterviewBooking, REMINDER_CLOCK, ReminderScheduler, systemClock, type ReminderClock } from '@retell-ops/recruiting';
 import { SchedulingWorkers } from './scheduling-workers';
 
 @Module({})
 export class SchedulingWorkerModule {
-  static forRoot(env: AppEnv): DynamicModule {
+  /** `reminderClock`: where reminder delays are measured from (tests pass their own). */
+  static forRoot(env: AppEnv, { reminderClock = systemClock }: { reminderClock?: ReminderClock } = {}): DynamicModule {
     return {
       module: SchedulingWorkerModule,
       imports: [DbModule.forRoot({ databaseUrl: env.DATABASE_URL, poolSize: 6 })],
-      providers: [{ provide: AppEnv, useValue: env }, QueueProducers, ReminderScheduler, InterviewBooking, FireReminder, SchedulingWorkers],
+      providers: [{ provide: AppEnv, useValue: env }, { provide: REMINDER_CLOCK, useValue: reminderClock }, QueueProducers, ReminderScheduler, InterviewBooking, FireReminder, SchedulingWorkers],
     };
   }
 }

@@ -1,7 +1,9 @@
 import { RETRY_AFTER, retryAfterMs } from './retry-after';
 
 describe('retryAfterMs', () => {
-  const now = Date.parse('2030-01-01T00:00:00Z');
+  // The clock is injected: a whole second (HTTP dates carry seconds), taken from the real one.
+  const now = Math.floor(Date.now() / 1000) * 1000;
+  const httpDate = (offsetMs: number) => new Date(now + offsetMs).toUTCString();
   it.each<[string, Record<string, string> | undefined, number]>([
     ['no headers', undefined, RETRY_AFTER.defaultMs],
     ['no Retry-After', { 'content-type': 'application/json' }, RETRY_AFTER.defaultMs],
@@ -13,8 +15,8 @@ describe('retryAfterMs', () => {
     ['retry-after-ms wins over retry-after', { 'retry-after-ms': '2500', 'retry-after': '60' }, 2500],
     ['retry-after-ms below the floor', { 'retry-after-ms': '20' }, RETRY_AFTER.minMs],
     ['unreadable retry-after-ms falls back to retry-after', { 'retry-after-ms': 'soon', 'retry-after': '4' }, 4000],
-    ['an HTTP date 30 s ahead', { 'retry-after': 'Tue, 01 Jan 2030 00:00:30 GMT' }, 30_000],
-    ['an HTTP date in the past', { 'retry-after': 'Mon, 31 Dec 2029 23:00:00 GMT' }, RETRY_AFTER.minMs],
+    ['an HTTP date 30 s ahead', { 'retry-after': httpDate(30_000) }, 30_000],
+    ['an HTTP date in the past', { 'retry-after': httpDate(-3_600_000) }, RETRY_AFTER.minMs],
     ['negative seconds are unreadable', { 'retry-after': '-5' }, RETRY_AFTER.defaultMs],
     ['garbage', { 'retry-after': 'later please' }, RETRY_AFTER.defaultMs],
   ])('%s → %d ms', (_name, headers, expected) => expect(retryAfterMs(headers, now)).toBe(expected));

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AppEnv, QueueProducers } from '@retell-ops/config';
 import { parseDurationList } from '@retell-ops/domain';
 import { KEEP_FAILED, QUEUES, REMINDER_JOB, reminderJobId, type ReminderJob } from '@retell-ops/queue-contracts';
@@ -8,6 +8,13 @@ export interface RemindableInterview {
   tenantId: string;
   scheduledAt: Date | null;
 }
+
+/** What the scheduler reads the time from: the system clock, or a test's. */
+export interface ReminderClock {
+  now(): number;
+}
+export const REMINDER_CLOCK = Symbol('ReminderClock');
+export const systemClock: ReminderClock = { now: () => Date.now() };
 
 /**
  * Reminders wait in Redis as delayed jobs (so they survive restarts), one per offset, under ids
@@ -20,6 +27,7 @@ export class ReminderScheduler {
   constructor(
     private readonly producers: QueueProducers,
     env: AppEnv,
+    @Optional() @Inject(REMINDER_CLOCK) private readonly clock: ReminderClock = systemClock,
   ) {
     this.offsets = parseDurationList(env.INTERVIEW_REMINDERS);
   }
@@ -29,13 +37,16 @@ export class ReminderScheduler {
     if (!interview.scheduledAt) return 0;
     const at = interview.scheduledAt.getTime();
     const queue = this.producers.get<ReminderJob>(QUEUES.interviewReminders);
+    const now = this.clock.now();
     let added = 0;
     for (const { label, ms } of this.offsets) {
-      const delay = at - ms - Date.now();
+      const delay = at - ms - now;
       if (delay <= 0) continue;
       const data: ReminderJob = { tenantId: interview.tenantId, interviewId: interview.id, offset: label, scheduledAt: at };
       await queue.add(REMINDER_JOB, data, {
         jobId: reminderJobId(data),
+        // BullMQ makes a job due at timestamp + delay: from one reading of the clock, that is exactly at − offset.
+        timestamp: now,
         delay,
         attempts: 5,
         backoff: { type: 'exponential', delay: 2000, jitter: 0.5 },
