@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { getJson } from '../support/http';
 import { freePort, startApp, type AppProcess } from '../support/processes';
+import { waitForIdleLifecycleQueues } from '../support/reliability';
 import { envVars, testEnv } from '../support/test-env';
 import { waitFor } from '../support/wait';
 
@@ -92,7 +93,7 @@ describe('end to end: simulator → gateway → queue → worker → PostgreSQL 
     const clean = await finalCall(await play({ scenario: 'answered', callId: `call_e2e_clean_${randomBytes(4).toString('hex')}` }));
     const messyId = await play({ scenario: 'answered', duplicates: 3, reorder: true });
     const messy = await finalCall(messyId);
-    await new Promise((r) => setTimeout(r, 500)); // let any straggling duplicate land
+    await waitForIdleLifecycleQueues(vars.REDIS_URL, vars.QUEUE_PREFIX); // every duplicate acknowledged has been handled
     const again = (await getJson(`${apiUrl}/api/v1/calls/${messyId}`, adminKey)).json();
     const strip = (c: Record<string, unknown>) => {
       const { id: _id, callId: _a, createdAt: _b, updatedAt: _c, startedAt: _d, endedAt: _e, recordingUrl: _f, publicLogUrl: _g, transcript: _h, transcriptObject: _i, costCents: _j, durationMs: _k, summary: _l, ...rest } = c;

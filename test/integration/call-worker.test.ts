@@ -3,6 +3,7 @@ import { Calls } from '@retell-ops/call-records';
 import { postSigned } from '../support/http';
 import { lifecycle } from '../support/payloads';
 import { comparable, startPipeline, type InProcessPipeline } from '../support/pipeline';
+import { waitForIdleLifecycleQueues } from '../support/reliability';
 import { createTestTenant, type TestTenant } from '../support/tenants';
 import { testEnv } from '../support/test-env';
 import { waitFor } from '../support/wait';
@@ -45,7 +46,7 @@ describe('call worker: gateway → queue → worker → PostgreSQL', () => {
     await waitFor(async () => (await processedEvents(l.callId)) === 1, { what: 'the event to be processed' });
     // Once more after it was processed: BullMQ still holds the completed id, the database the unique key.
     await deliver(l.call_ended);
-    await new Promise((r) => setTimeout(r, 500));
+    await waitForIdleLifecycleQueues(env.REDIS_URL, env.QUEUE_PREFIX);
     expect(await prisma.callEvent.count({ where: { call: { retellCallId: l.callId } } })).toBe(1);
     expect(await prisma.call.count({ where: { retellCallId: l.callId } })).toBe(1);
     expect(await callRow(l.callId)).toMatchObject({ status: 'completed', outcome: 'connected', retellStatus: 'ended', transcript: l.call_ended.call.transcript });

@@ -7,6 +7,7 @@ import { buildLifecycle, SIM_SCENARIOS, type SimScenario } from '../../apps/rete
 import { seededRandom, shuffle } from '../../apps/retell-sim/src/random';
 import { postSigned, type Answer } from './http';
 import type { TestTenant } from './tenants';
+import { waitFor } from './wait';
 
 // Shared machinery of the reliability suites: seeded plans of realistic, duplicated and
 // reordered deliveries, bounded concurrent sending, queue inspection, and the ledger that says
@@ -141,6 +142,22 @@ export async function queueCounts(queues: Record<LifecycleEvent, Queue<CallEvent
   const sum = { waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0, prioritized: 0, 'waiting-children': 0 };
   for (const c of per) for (const k of Object.keys(sum) as Array<keyof typeof sum>) sum[k] += c[k] ?? 0;
   return sum;
+}
+
+/**
+ * Waits until no lifecycle job of `prefix` is waiting, active, delayed or prioritized: whatever a
+ * delivery already acknowledged was going to do has been done (a condition, not a sleep).
+ */
+export async function waitForIdleLifecycleQueues(redisUrl: string, prefix: string): Promise<void> {
+  const queues = lifecycleQueues(redisUrl, prefix);
+  try {
+    await waitFor(async () => {
+      const c = await queueCounts(queues);
+      return c.waiting + c.active + c.delayed + c.prioritized === 0 || undefined;
+    }, { what: 'the lifecycle queues to be idle' });
+  } finally {
+    await closeQueues(queues, false);
+  }
 }
 
 /** Every job of every lifecycle queue in the given states (all states by default). */
