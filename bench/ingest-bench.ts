@@ -9,6 +9,7 @@
  *   npm run bench -- --profile         CPU profiles of the gateway and worker under load instead
  *   npm run bench -- --drain [--workers 2]  only the call worker's capacity (backlog drain), 3 times
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -258,9 +259,9 @@ async function startBaseline(mode: 'bare' | 'seed'): Promise<{ proc: Child; url:
 /** Extra node flags for every gateway the bench starts (`--gateway-node-args "…"`), to try V8 settings. */
 let gatewayNodeArgs: string[] = [];
 
-async function startGateway(databaseUrl: string, prefix: string, nodeArgs: string[] = []): Promise<{ proc: Child; url: string; env: Record<string, string> }> {
+async function startGateway(databaseUrl: string, prefix: string, nodeArgs: string[] = [], extraEnv: Record<string, string> = {}): Promise<{ proc: Child; url: string; env: Record<string, string> }> {
   const port = await freePort();
-  const env = appEnv(databaseUrl, prefix, port);
+  const env = { ...appEnv(databaseUrl, prefix, port), ...extraEnv };
   const proc = await startNode('gateway', GATEWAY_MAIN, env, /listening on http/, [...gatewayNodeArgs, ...nodeArgs]);
   return { proc, url: `http://127.0.0.1:${port}/webhooks/retell`, env };
 }
@@ -645,6 +646,43 @@ async function pgDownPhase(o: Options, rate: number, redisPid: number) {
   return { rate, up: agg(up), down: agg(down), rounds: { up, down }, afterCacheTtl: afterTtl, notes };
 }
 
+/**
+ * How fast the gateway refuses deliveries while Redis is gone: each must be a 503 (nothing kept,
+ * so Retell retries), and soon, well inside Retell's 10 s webhook timeout. A private redis-server
+ * is SIGKILLed under a warmed gateway, then the gateway is offered the half rate.
+ */
+async function redisDownPhase(o: Options, rate: number) {
+  const port = await freePort();
+  const spawnRedis = () => spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  log(`redis-down: a private redis-server on ${port}`);
+  const server = spawnRedis();
+  const prefix = `benchrd${randomBytes(4).toString('hex')}`;
+  try {
+    for (let i = 0; ; i++) {
+      const c = new IORedis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      const up = await c.connect().then(() => c.ping()).then((p) => p === 'PONG', () => false);
+      c.disconnect();
+      if (up) break;
+      if (i > 100) throw new Error('the private redis-server did not start');
+      await sleep(100);
+    }
+    const gw = await startGateway(BENCH_DB, prefix, [], { REDIS_URL: `redis://127.0.0.1:${port}` });
+    try {
+      await warm(gw.url);
+      server.kill('SIGKILL');
+      await new Promise((r) => server.once('exit', r));
+      const res = await paced({ url: gw.url, pool: await pool(rate * o.pgDownSec * 1.1 + 50), rate, durationSec: o.pgDownSec, latencyOfEveryAnswer: true });
+      log(`redis-down: ${JSON.stringify(res.statusCodes)}, errors ${res.errors}, p50 ${res.p50.toFixed(2)} ms, p99 ${res.p99.toFixed(2)} ms, max ${res.max.toFixed(1)} ms`);
+      const answered = Object.values(res.statusCodes).reduce((a, n) => a + n, 0);
+      return { rate, p50: res.p50, p99: res.p99, max: res.max, statusCodes: res.statusCodes, all503: (res.statusCodes['503'] ?? 0) === answered && res.errors === 0 && answered > 0 };
+    } finally {
+      await gw.proc.stop();
+    }
+  } finally {
+    if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // profile mode
 
@@ -854,6 +892,8 @@ async function main(): Promise<void> {
 
   let pgDown: Awaited<ReturnType<typeof pgDownPhase>> | undefined;
   if (!o.skipPgDown) pgDown = await pgDownPhase(o, halfRate, redis.pid);
+  let redisDown: Awaited<ReturnType<typeof redisDownPhase>> | undefined;
+  if (!o.skipPgDown) redisDown = await redisDownPhase(o, halfRate);
 
   // ------------------------------------------------------------------ figures
   const agg = (rs: RunRecord[]) => ({
@@ -909,6 +949,10 @@ async function main(): Promise<void> {
     targets.push({ key: 'gateway.p50MsPostgresDown', label: 'G p50 with PostgreSQL stopped, ms', value: pgDown.down.p50, target: `±10% of ${pgDown.up.p50.toFixed(2)}`, pass: pgDown.down.non2xx === 0 && within(pgDown.down.p50, pgDown.up.p50) });
   }
 
+  if (redisDown) {
+    targets.push({ key: 'gateway.p99MsRedisDown', label: 'G p99 of 503s with Redis stopped, ms', value: redisDown.p99, target: '≤ 1000, every answer 503', pass: redisDown.all503 && redisDown.p99 <= 1000 });
+  }
+
   const results = {
     generatedAt: new Date().toISOString(),
     mode: o.quick ? 'quick' : 'full',
@@ -953,6 +997,13 @@ async function main(): Promise<void> {
         postgresDownRate: pgDown.rate,
         postgresDownAfterCacheTtl: pgDown.afterCacheTtl,
         postgresDownNotes: pgDown.notes,
+      }),
+      ...(redisDown && {
+        p50MsRedisDown: round(redisDown.p50),
+        p99MsRedisDown: round(redisDown.p99),
+        maxMsRedisDown: round(redisDown.max),
+        redisDownStatusCodes: redisDown.statusCodes,
+        redisDownRate: redisDown.rate,
       }),
     },
     pipeline: pipeline && roundAll(pipeline),
@@ -1000,6 +1051,10 @@ async function main(): Promise<void> {
     console.log(`  PostgreSQL down   p50 ${f(pgDown.down.p50, 2)} ms  p99 ${f(pgDown.down.p99, 2)} ms  non-2xx ${pgDown.down.non2xx}`);
     if (pgDown.afterCacheTtl) console.log(`  down > 30 s (tenant cache TTL): ${JSON.stringify(pgDown.afterCacheTtl.statuses)}`);
     for (const n of pgDown.notes) console.log(`  note: ${n}`);
+  }
+  if (redisDown) {
+    console.log(`\nGateway answer with Redis stopped (private redis-server, paced ${redisDown.rate} req/s):`);
+    console.log(`  ${JSON.stringify(redisDown.statusCodes)}  p50 ${f(redisDown.p50, 2)} ms  p99 ${f(redisDown.p99, 2)} ms  max ${f(redisDown.max, 1)} ms`);
   }
   console.log(`\nTargets (not asserted):`);
   console.log(printTable([['figure', 'value', 'target', ''], ...targets.map((t) => [t.label, f(t.value, 2), t.target, t.pass ? 'PASS' : 'MISS'])]));

@@ -158,7 +158,7 @@ class RawConnection {
  * connection fire its per-second quota back to back at the start of every second. Raw sockets
  * and a minimal parser keep the client's own CPU small (it shares the machine's cores).
  */
-export async function paced(opts: { url: string; pool: RequestPool; rate: number; durationSec: number; maxConnections?: number; timeline?: boolean }): Promise<LoadResult> {
+export async function paced(opts: { url: string; pool: RequestPool; rate: number; durationSec: number; maxConnections?: number; timeline?: boolean; latencyOfEveryAnswer?: boolean }): Promise<LoadResult> {
   const { pool, rate } = opts;
   const dupBefore = pool.duplicates;
   const u = new URL(opts.url);
@@ -207,7 +207,11 @@ export async function paced(opts: { url: string; pool: RequestPool; rate: number
             ok++;
             latencies.push(now - due);
             timeline?.push([due - t0, now - due, sentLateMs]);
-          } else non2xx++;
+          } else {
+            non2xx++;
+            // e.g. how fast 503s come back while Redis is down
+            if (opts.latencyOfEveryAnswer) latencies.push(now - due);
+          }
         }
         if (!c.socket.destroyed) idle.push(c);
         const next = backlog.shift();
