@@ -22,8 +22,7 @@ describe('WorkerHeartbeat', () => {
     ['the check throws → no file', async () => Promise.reject(new Error('redis down')), false],
   ])('%s', async (_name, isAlive, written) => {
     const hb = new WorkerHeartbeat(file, 60_000, isAlive, quiet);
-    hb.start();
-    await new Promise((r) => setTimeout(r, 20));
+    expect(await hb.start()).toBe(written);
     expect(existsSync(file)).toBe(written);
     if (written) expect(new Date(readFileSync(file, 'utf8').trim()).getTime()).toBeGreaterThan(Date.now() - 5000);
     hb.stop();
@@ -37,11 +36,11 @@ describe('WorkerHeartbeat', () => {
       checks += 1;
       return new Promise<boolean>((r) => (release = r));
     }, quiet);
-    hb.start();
+    const first = hb.start();
     expect(await hb.beat()).toBe(false);
     expect(checks).toBe(1);
     release(true);
-    await new Promise((r) => setTimeout(r, 20));
+    expect(await first).toBe(true);
     expect(existsSync(file)).toBe(true);
     hb.stop();
   });
@@ -49,17 +48,16 @@ describe('WorkerHeartbeat', () => {
   it('a beat whose check ends after stop() writes nothing', async () => {
     let release!: (v: boolean) => void;
     const hb = new WorkerHeartbeat(file, 60_000, () => new Promise<boolean>((r) => (release = r)), quiet);
-    hb.start();
+    const first = hb.start();
     hb.stop();
     release(true);
-    await new Promise((r) => setTimeout(r, 20));
+    expect(await first).toBe(false);
     expect(existsSync(file)).toBe(false);
   });
 
   it('an unwritable file is a warning, not a crash', async () => {
     const hb = new WorkerHeartbeat(path.join(dir, 'missing-dir', 'alive'), 60_000, async () => true, quiet);
-    hb.start();
-    await new Promise((r) => setTimeout(r, 20));
+    expect(await hb.start()).toBe(false);
     expect(quiet.warn).toHaveBeenCalledWith(expect.stringContaining('cannot write HEALTH_FILE'));
     hb.stop();
   });

@@ -20,11 +20,12 @@ export class WorkerHeartbeat {
     private readonly logger = new Logger('Heartbeat'),
   ) {}
 
-  start(): void {
-    if (this.timer) return;
+  /** Starts beating; resolves with the first beat's result (whether the file was written). */
+  start(): Promise<boolean> {
+    if (this.timer) return Promise.resolve(false);
     this.timer = setInterval(() => void this.beat(), this.intervalMs);
     this.timer.unref();
-    void this.beat();
+    return this.beat();
   }
 
   /** One beat; skipped while the previous one still waits (a hung Redis must not pile up checks). */
@@ -67,7 +68,7 @@ export function startWorkerHeartbeat(env: AppEnv): { stop: () => void } | undefi
   const redis = createRedis(env.REDIS_URL, 'producer', { enableAutoPipelining: false });
   redis.on('error', () => undefined); // the workers log Redis trouble; the heartbeat just stops beating
   const heartbeat = new WorkerHeartbeat(env.HEALTH_FILE, env.HEALTH_INTERVAL_MS, async () => redis.status === 'ready' && (await redis.ping()) === 'PONG');
-  heartbeat.start();
+  void heartbeat.start();
   const stop = () => {
     heartbeat.stop();
     redis.disconnect();
