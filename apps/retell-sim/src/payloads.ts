@@ -4,7 +4,7 @@ import { callCost, callLatency, llmTokenUsage } from './call-metrics';
 import { newCallId } from './random';
 import { conversationScript, timeScript, transcriptText, voicemailScript, type ScriptLine } from './transcript';
 
-// Builders for the call-lifecycle webhooks Retell sends (RETELL.md §1-2, §5). Pure: no I/O.
+// Builders for the call-lifecycle webhooks Retell sends (docs/retell.md#events, #envelope, #call-object, #analysis). Pure: no I/O.
 
 /** Scenarios `POST /sim/calls` and the CLI play. */
 export const SIM_SCENARIOS = ['answered', 'no_answer', 'busy', 'voicemail'] as const;
@@ -95,7 +95,7 @@ const OUTCOMES: Record<CallScenario, (opts: LifecycleOptions) => Outcome> = {
     script: voicemailScript(),
     callStatus: 'ended',
     disconnectionReason: () => 'voicemail_reached',
-    // no conversation took place, so no custom fields (RETELL.md §5)
+    // no conversation took place, so no custom fields (docs/retell.md#analysis)
     analysis: () => ({
       call_summary: 'The call reached voicemail. The agent left a message asking the user to call back about the Thursday appointment.',
       in_voicemail: true,

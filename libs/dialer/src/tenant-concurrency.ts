@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppEnv } from '@retell-ops/config';
 import { RetellClients } from './retell-clients';
 
-/** Retell's pay-as-you-go default (RETELL.md §3), used until get-concurrency has answered once. */
+/** Retell's pay-as-you-go default (docs/retell.md#concurrency), used until get-concurrency has answered once. */
 const FALLBACK_LIMIT = 20;
 
 /** How many outbound calls a tenant may have live: Retell's limit less what is reserved for inbound. */

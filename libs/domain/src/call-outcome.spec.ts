@@ -1,7 +1,7 @@
 import { CALL_OUTCOMES, outcomeOf, type CallOutcome } from './call-outcome';
 
 /**
- * Every disconnection_reason in RETELL.md §2, with the outcome of an `ended` call that analysis
+ * Every disconnection_reason in docs/retell.md#disconnection-reason, with the outcome of an `ended` call that analysis
  * has not judged. `null` means the reason names no outcome, so the call is a plain conversation
  * (`connected`, or successful/unsuccessful once analysis says so).
  */

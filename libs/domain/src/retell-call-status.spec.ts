@@ -2,7 +2,7 @@ import type { CallStatus } from './call-status';
 import { isKnownRetellCallStatus, neverConnected, statusFromRetell } from './retell-call-status';
 
 /**
- * Every disconnection_reason RETELL.md §2 lists (retell-sdk 5.66.1 enum), with the platform
+ * Every disconnection_reason docs/retell.md#disconnection-reason lists (retell-sdk 5.66.1 enum), with the platform
  * status for a call Retell reports as `ended` and as `not_connected`.
  * A reason that means the callee was never reached makes an `ended` call `failed`.
  */

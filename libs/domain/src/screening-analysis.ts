@@ -1,7 +1,7 @@
 /**
  * Retell's post-call analysis of a recruiting screening call, read into a typed value.
  *
- * `custom_analysis_data` is `unknown` (RETELL.md §5): fields may be missing (calls that never
+ * `custom_analysis_data` is `unknown` (docs/retell.md#analysis): fields may be missing (calls that never
  * connected have none), of the wrong type, or off-enum. This module never throws. A value it
  * cannot use is left out and listed in `issues` with its raw text; an enum value outside the
  * choices is kept raw with `valid: false` (and listed in `issues`). Keys it does not know are
@@ -43,7 +43,7 @@ export type InterestLevel = (typeof INTEREST_LEVELS)[number];
 export const SCREENING_OUTCOMES = ['Interview Scheduled', 'Callback Requested', 'Not Interested', 'Voicemail Left'] as const;
 export type ScreeningOutcome = (typeof SCREENING_OUTCOMES)[number];
 
-/** Retell's built-in `user_sentiment` choices (RETELL.md §2). */
+/** Retell's built-in `user_sentiment` choices (docs/retell.md#analysis). */
 export const USER_SENTIMENTS = ['Positive', 'Neutral', 'Negative', 'Unknown'] as const;
 export type UserSentiment = (typeof USER_SENTIMENTS)[number];
 

@@ -2,7 +2,7 @@ import type { CallStatus } from '@retell-ops/domain';
 import { changedCallFields, foldCallEvents, type CallRecordFields, type ReceivedCallEvent } from './call-record';
 import type { RetellCall } from './call-types';
 
-// One answered outbound call, as Retell's three lifecycle webhooks describe it (RETELL.md §1.1, §2).
+// One answered outbound call, as Retell's three lifecycle webhooks describe it (docs/retell.md#events, #call-object).
 const START = 1_760_000_000_000;
 const END = START + 83_450;
 
@@ -209,7 +209,7 @@ describe('foldCallEvents: status starts from what the dialer recorded', () => {
 });
 
 describe('foldCallEvents: calls that never connected and voicemail', () => {
-  // An unanswered dial: no call_started, status not_connected, duration 0, empty transcript (RETELL.md §1.2).
+  // An unanswered dial: no call_started, status not_connected, duration 0, empty transcript (docs/retell.md#events).
   const noAnswer = (reason: string): RetellCall => ({
     ...base,
     call_status: 'not_connected',

@@ -25,7 +25,7 @@ export interface CallRecordFields {
   successful: boolean | null;
   inVoicemail: boolean | null;
   customAnalysis: unknown;
-  /** cents, as Retell reports them (RETELL.md §2: all money values are cents) */
+  /** cents, as Retell reports them (docs/retell.md#costs: every amount is in cents) */
   costCents: number | null;
   status: CallStatus;
   outcome: CallOutcome | null;

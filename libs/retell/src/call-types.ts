@@ -1,5 +1,5 @@
 /**
- * The parts of Retell's call object the platform reads (RETELL.md §2; retell-sdk
+ * The parts of Retell's call object the platform reads (docs/retell.md#call-object; retell-sdk
  * `resources/call.ts`). Everything but the ids is optional, and enums Retell keeps growing
  * (disconnection_reason) are open strings.
  */

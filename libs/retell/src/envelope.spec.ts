@@ -3,7 +3,7 @@ import { agentIdOf, checkEnvelope } from './envelope';
 const CALL_ID = 'call_5f1c2a9b8e7d4c3b2a1f0e9d8c7b6a50';
 const AGENT_ID = 'agent_3c2b1a0f9e8d7c6b5a4f3e2d';
 
-/** A call_ended delivery as Retell sends it (RETELL.md §1.2, §2). */
+/** A call_ended delivery as Retell sends it (docs/retell.md#envelope, #call-object). */
 const envelope = (call: Record<string, unknown> = {}, top: Record<string, unknown> = {}): Record<string, unknown> => ({
   event: 'call_ended',
   event_timestamp: 1_760_000_083_450,

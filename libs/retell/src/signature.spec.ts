@@ -15,7 +15,7 @@ const BODY = JSON.stringify({
 const clockAt = (ms: number) => jest.spyOn(Date, 'now').mockReturnValue(ms);
 afterEach(() => jest.restoreAllMocks());
 
-describe('SDK test vector (RETELL.md §1.4)', () => {
+describe('SDK test vector (docs/retell.md#signature)', () => {
   const body = '{"event":"call_ended"}';
   const key = 'test-api-key';
   const ts = 1_700_000_000_000;

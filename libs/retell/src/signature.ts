@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { verify } from 'retell-sdk/lib/webhook_auth';
 
-/** Retell's header value: `v=<unix ms>,d=<64 hex HMAC-SHA256(apiKey, body + ms)>` (RETELL.md §1.4). */
+/** Retell's header value: `v=<unix ms>,d=<64 hex HMAC-SHA256(apiKey, body + ms)>` (docs/retell.md#signature). */
 const SIGNATURE_FORMAT = /^v=(\d{1,16}),d=([0-9a-f]{64})$/;
 /** The SDK's window: a timestamp further than this from now, either way, is refused. */
 const FIVE_MINUTES_MS = 5 * 60 * 1000;

@@ -7,7 +7,7 @@ import { E164, IsIanaZone } from '../candidates/validators';
 
 export const PRIORITIES = ['high', 'normal', 'low'] as const;
 
-/** Retell takes string values only (RETELL.md: dynamic variables); the message names the first bad key. */
+/** Retell takes string values only (docs/retell.md#dynamic-variables); the message names the first bad key. */
 export function IsStringRecord(): PropertyDecorator {
   return ValidateBy({
     name: 'isStringRecord',

@@ -1,5 +1,5 @@
 /**
- * Events Retell documents (RETELL.md §1.1) that this platform acknowledges without keeping:
+ * Events Retell documents (docs/retell.md#events) that this platform acknowledges without keeping:
  * answered 200 so Retell does not retry them. Anything else that is not a lifecycle event is
  * not a Retell event at all (e.g. dot-style `call.ended`) and is refused.
  */

@@ -2,7 +2,7 @@ import type { RetellCall } from '@retell-ops/retell';
 import { badRequest } from './retell-errors';
 import { bodyObject, isRecord } from './request-validation';
 
-// POST /v3/list-calls (RETELL.md §3; SDK 5.66.1 `CallListParams`): filters ANDed (agent entries
+// POST /v3/list-calls (docs/retell.md#list-calls; SDK 5.66.1 `CallListParams`): filters ANDed (agent entries
 // ORed), sorted by start_timestamp, cursor-paginated; items omit the transcript fields.
 
 type Op = 'eq' | 'ne' | 'sw' | 'ew' | 'co' | 'gt' | 'ge' | 'lt' | 'le' | 'bt' | 'in' | 'pr' | 'np';

@@ -6,7 +6,7 @@ import { parseCreateBatchCall, parseCreatePhoneCall, undeclaredFields } from './
 import { assetNotFound, badRequest } from './retell-errors';
 import { RetellAuthGuard } from './retell-auth.guard';
 
-/** Retell's REST API at the paths retell-sdk 5.66.1 calls (RETELL.md §3). */
+/** Retell's REST API at the paths retell-sdk 5.66.1 calls (docs/retell.md#rest-api). */
 @Controller()
 @UseGuards(RetellAuthGuard)
 export class RetellApiController {

@@ -5,7 +5,7 @@ import { unauthorized } from './retell-errors';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-/** `Authorization: Bearer <key>` must be the configured RETELL_API_KEY (RETELL.md §3), else 401. */
+/** `Authorization: Bearer <key>` must be the configured RETELL_API_KEY (docs/retell.md#rest-api), else 401. */
 @Injectable()
 export class RetellAuthGuard implements CanActivate {
   private readonly expected: Buffer;

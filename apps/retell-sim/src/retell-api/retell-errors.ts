@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import { BaseExceptionFilter, HttpAdapterHost } from '@nestjs/core';
 
-// Retell's error body is `{"status":"error","message":"…"}` for every status (RETELL.md §3).
+// Retell's error body is `{"status":"error","message":"…"}` for every status (docs/retell.md#errors).
 
 export const RETELL_MESSAGES = {
   badRequest: 'Invalid request format, please check API reference.',

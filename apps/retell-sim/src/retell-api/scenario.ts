@@ -21,7 +21,7 @@ export const SCENARIO_METADATA_KEY = 'sim_scenario';
 /** metadata key whose object becomes custom_analysis_data of an answered call */
 export const CUSTOM_ANALYSIS_METADATA_KEY = 'sim_custom_analysis';
 
-/** What each scenario ends as (RETELL.md §2). */
+/** What each scenario ends as (docs/retell.md#call-status, #disconnection-reason). */
 export const SCENARIO_ENDINGS: Readonly<Record<CallScenario, { connected: boolean; call_status: 'ended' | 'not_connected'; disconnection_reason: string }>> = {
   answered: { connected: true, call_status: 'ended', disconnection_reason: 'agent_hangup | user_hangup' },
   voicemail: { connected: true, call_status: 'ended', disconnection_reason: 'voicemail_reached' },

@@ -1,6 +1,6 @@
 import { ValidateBy, type ValidationOptions } from 'class-validator';
 
-/** A plain object whose values are all strings (Retell's dynamic variables, RETELL.md §3). */
+/** A plain object whose values are all strings (Retell's dynamic variables, docs/retell.md#dynamic-variables). */
 export function IsStringRecord(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
