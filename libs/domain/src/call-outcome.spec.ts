@@ -35,6 +35,7 @@ const REASONS: Array<[reason: string, outcome: CallOutcome | null]> = [
   ['error_retell', 'error'],
   ['error_unknown', 'error'],
   ['error_user_not_joined', 'no_answer'],
+  ['error_inbound_webhook', 'error'],
   ['registered_call_timeout', 'no_answer'],
   ['transfer_bridged', 'transferred'],
   ['transfer_cancelled', null],

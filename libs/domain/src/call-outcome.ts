@@ -49,6 +49,7 @@ const BY_REASON = new Map<string, CallOutcome>(Object.entries({
   error_asr: 'error',
   error_retell: 'error',
   error_unknown: 'error',
+  error_inbound_webhook: 'error',
 } satisfies Record<string, CallOutcome>));
 
 export interface OutcomeInput {

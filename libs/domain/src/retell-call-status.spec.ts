@@ -42,6 +42,7 @@ const REASONS: Array<[reason: string, ended: CallStatus, notConnected: CallStatu
   ['error_retell', 'completed', 'failed'],
   ['error_unknown', 'completed', 'failed'],
   ['error_user_not_joined', 'failed', 'failed'],
+  ['error_inbound_webhook', 'failed', 'failed'],
   // Other outcomes
   ['registered_call_timeout', 'failed', 'failed'],
   ['transfer_bridged', 'completed', 'failed'],

@@ -20,6 +20,8 @@ const NEVER_CONNECTED = new Set([
   'sip_routing_error',
   'registered_call_timeout',
   'error_user_not_joined',
+  // the number's inbound webhook failed: no agent ever took the call
+  'error_inbound_webhook',
 ]);
 
 /**
