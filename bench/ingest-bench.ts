@@ -660,6 +660,7 @@ async function redisDownPhase(o: Options, rate: number) {
   try {
     for (let i = 0; ; i++) {
       const c = new IORedis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      c.on('error', () => undefined); // not listening yet: the connect below says so
       const up = await c.connect().then(() => c.ping()).then((p) => p === 'PONG', () => false);
       c.disconnect();
       if (up) break;
