@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import type { QueryResult } from 'pg';
 import { jsonbLiteral, jsonbTextLiteral, PgPool, sqlLiteral } from '@retell-ops/db';
-import type { CallStatus } from '@retell-ops/domain';
+import { isUuid, type CallStatus } from '@retell-ops/domain';
 import type { CallEventJob } from '@retell-ops/queue-contracts';
 import { CALL_EVENT_FIELDS, changedCallFields, foldCallEvents, type CallRecordFields, type ReceivedCallEvent, type RetellCall, type RetellWebhookEnvelope } from '@retell-ops/retell';
 
@@ -22,7 +22,6 @@ export interface RecordedCall {
 /** The platform's own call id, which it puts in the metadata of every call it places. */
 export const PLACED_CALL_ID_KEY = 'rops_call_id';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Keeps one delivery and rebuilds the call row from every delivery kept for that call, under a
@@ -141,7 +140,7 @@ function compareKeys(a: CallEventJob, b: CallEventJob): number {
 
 function prepare(job: CallEventJob): Prepared {
   const envelope = parseBody(job);
-  if (!UUID.test(job.tenantId)) throw new UnrecoverableError(`job tenant id is not a UUID (call ${job.callId}, ${job.event})`);
+  if (!isUuid(job.tenantId)) throw new UnrecoverableError(`job tenant id is not a UUID (call ${job.callId}, ${job.event})`);
   const placedAs = placedCallId(envelope.call?.metadata);
   const tenant = sqlLiteral(job.tenantId);
   const callId = sqlLiteral(job.callId);
@@ -194,7 +193,7 @@ const JSON_FIELDS = new Set<keyof CallRecordFields>(['transcriptObject', 'metada
 
 function placedCallId(metadata: unknown): string | undefined {
   const v = metadata && typeof metadata === 'object' ? (metadata as Record<string, unknown>)[PLACED_CALL_ID_KEY] : undefined;
-  return typeof v === 'string' && UUID.test(v) ? v : undefined;
+  return typeof v === 'string' && isUuid(v) ? v : undefined;
 }
 
 /** A body the gateway verified but that cannot be a call event will never succeed: fail it for good. */

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CallRows } from '@retell-ops/call-records';
 import { Prisma, PrismaService, type DialRequest } from '@retell-ops/db';
-import { cancelPlanFor, DIAL_REQUEST_GROUPS, isTerminal, type CallStatus, type DialRequestStatus } from '@retell-ops/domain';
+import { cancelPlanFor, DIAL_REQUEST_GROUPS, isTerminal, isUuid, type CallStatus, type DialRequestStatus } from '@retell-ops/domain';
 import { DialRequestStore } from './dial-request-store';
 import { DispatchTrigger } from './dispatch-trigger';
 import { RetellClients } from './retell-clients';
@@ -54,7 +54,6 @@ export type CancelResult = 'cancelled' | 'stopping' | 'final';
 
 type Tx = Prisma.TransactionClient;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Dial requests as admins create and cancel them. Each request gets its first call row at once
@@ -104,7 +103,7 @@ export class DialRequests {
    * ids names it). A call the platform did not place is stopped at Retell if it is live.
    */
   async cancelCall(tenantId: string, callRef: string): Promise<CancelResult> {
-    const call = await this.prisma.call.findFirst({ where: { tenantId, OR: [{ retellCallId: callRef }, ...(UUID.test(callRef) ? [{ id: callRef }] : [])] } });
+    const call = await this.prisma.call.findFirst({ where: { tenantId, OR: [{ retellCallId: callRef }, ...(isUuid(callRef) ? [{ id: callRef }] : [])] } });
     if (!call) throw new DialInputError('not_found', `no call '${callRef}'`);
     if (!call.dialRequestId) {
       if (isTerminal(call.status as CallStatus) || !call.retellCallId) return 'final';
@@ -171,7 +170,7 @@ export class DialRequests {
     if (!agent || agent.tenantId !== tenantId) throw new DialInputError('invalid', `unknown agent '${agentId}' (register it with POST /api/v1/agents)`);
 
     const ref = input.candidateId;
-    const candidate = ref ? await tx.candidate.findFirst({ where: { tenantId, OR: [...(UUID.test(ref) ? [{ id: ref }] : []), { externalId: ref }] } }) : null;
+    const candidate = ref ? await tx.candidate.findFirst({ where: { tenantId, OR: [...(isUuid(ref) ? [{ id: ref }] : []), { externalId: ref }] } }) : null;
     if (input.candidateId && !candidate) throw new DialInputError('invalid', `unknown candidate '${input.candidateId}'`);
     // Candidate and tenant fields first, the caller's own values winning; every value a string (Retell's dynamic variables are strings only).
     const dynamicVariables: Record<string, string> = {

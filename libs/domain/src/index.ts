@@ -10,3 +10,4 @@ export * from './ics';
 export * from './calling-window';
 export * from './dial-retry';
 export * from './dial-request-status';
+export * from './uuid';

@@ -1,6 +1,6 @@
 import type { PrismaClient } from '@retell-ops/db';
+import { isUuid } from '@retell-ops/domain';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The id a call's metadata gives for its candidate (`candidate_id`, as the recruiting guide passes it). */
 export function candidateRefOf(metadata: unknown): string | undefined {
@@ -16,7 +16,7 @@ export function candidateRefOf(metadata: unknown): string | undefined {
  */
 export async function findCandidateId(prisma: PrismaClient, tenantId: string, ref: string): Promise<string | undefined> {
   const found = await prisma.candidate.findFirst({
-    where: { tenantId, OR: [...(UUID.test(ref) ? [{ id: ref }] : []), { externalId: ref }] },
+    where: { tenantId, OR: [...(isUuid(ref) ? [{ id: ref }] : []), { externalId: ref }] },
     select: { id: true },
   });
   return found?.id;

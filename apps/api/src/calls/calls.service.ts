@@ -3,6 +3,7 @@ import { Prisma, PrismaService } from '@retell-ops/db';
 import { CallPage, CallResource } from './call.resource';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { ListCallsQuery } from './list-calls.query';
+import { isUuid } from '@retell-ops/domain';
 
 @Injectable()
 export class CallsService {
@@ -33,7 +34,7 @@ export class CallsService {
   }
 
   async get(tenantId: string, callId: string): Promise<CallResource> {
-    const ours = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(callId);
+    const ours = isUuid(callId);
     const call = await this.prisma.call.findFirst({ where: { tenantId, OR: [{ retellCallId: callId }, ...(ours ? [{ id: callId }] : [])] } });
     if (!call) throw new NotFoundException(`no call '${callId}'`);
     return CallResource.from(call);

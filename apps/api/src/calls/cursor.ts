@@ -1,10 +1,10 @@
+import { isUuid } from '@retell-ops/domain';
+
 /** Keyset cursor over (occurredAt desc, id desc): stable under inserts, no OFFSET scans. */
 export interface CallCursor {
   occurredAt: Date;
   id: string;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function encodeCursor(c: CallCursor): string {
   return Buffer.from(`${c.occurredAt.toISOString()}|${c.id}`, 'utf8').toString('base64url');
@@ -13,6 +13,6 @@ export function encodeCursor(c: CallCursor): string {
 export function decodeCursor(raw: string): CallCursor | undefined {
   const [at, id] = Buffer.from(raw, 'base64url').toString('utf8').split('|');
   const occurredAt = new Date(at ?? '');
-  if (!id || !UUID.test(id) || Number.isNaN(occurredAt.getTime())) return undefined;
+  if (!id || !isUuid(id) || id !== id.toLowerCase() || Number.isNaN(occurredAt.getTime())) return undefined;
   return { occurredAt, id };
 }

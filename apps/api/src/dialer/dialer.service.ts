@@ -1,12 +1,11 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { Prisma, PrismaService, type Batch } from '@retell-ops/db';
 import { DialInputError, DialRequests } from '@retell-ops/dialer';
-import { DIAL_REQUEST_GROUPS, DIAL_REQUEST_STATUSES, type DialRequestStatus } from '@retell-ops/domain';
+import { DIAL_REQUEST_GROUPS, DIAL_REQUEST_STATUSES, isUuid, type DialRequestStatus } from '@retell-ops/domain';
 import { decodeCursor, encodeCursor } from '../calls/cursor';
 import type { CreateBatchBody, CreateCallBody, ListBatchesQuery, StatsQuery } from './dial.dto';
 
 const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function http(e: unknown): never {
   if (e instanceof DialInputError) {
@@ -47,7 +46,7 @@ export class DialerService {
   }
 
   async batch(tenantId: string, batchId: string) {
-    const batch = UUID.test(batchId) ? await this.prisma.batch.findFirst({ where: { id: batchId, tenantId } }) : null;
+    const batch = isUuid(batchId) ? await this.prisma.batch.findFirst({ where: { id: batchId, tenantId } }) : null;
     if (!batch) throw new NotFoundException(`no batch '${batchId}'`);
     const [shown] = await this.withProgress([batch]);
     return shown;
@@ -98,7 +97,7 @@ export class DialerService {
   }
 
   async cancelBatch(tenantId: string, batchId: string) {
-    if (!UUID.test(batchId)) throw new NotFoundException(`no batch '${batchId}'`);
+    if (!isUuid(batchId)) throw new NotFoundException(`no batch '${batchId}'`);
     const { cancelled } = await this.requests.cancelBatch(tenantId, batchId).catch(http);
     return { ...(await this.batch(tenantId, batchId)), cancelledNow: cancelled };
   }
@@ -110,7 +109,7 @@ export class DialerService {
     if (from >= to) throw new BadRequestException('from must be before to');
     const where = Prisma.sql`c."tenantId" = ${tenantId}::uuid AND c."occurredAt" >= ${from} AND c."occurredAt" < ${to}
       ${q.agentId ? Prisma.sql`AND c."agentId" = ${q.agentId}` : Prisma.empty}
-      ${q.batchId ? (UUID.test(q.batchId) ? Prisma.sql`AND r."batchId" = ${q.batchId}::uuid` : Prisma.sql`AND false`) : Prisma.empty}`;
+      ${q.batchId ? (isUuid(q.batchId) ? Prisma.sql`AND r."batchId" = ${q.batchId}::uuid` : Prisma.sql`AND false`) : Prisma.empty}`;
     const base = Prisma.sql`FROM "Call" c LEFT JOIN "DialRequest" r ON r."id" = c."dialRequestId" WHERE ${where}`;
     const measures = Prisma.sql`count(*)::int AS "calls",
       count(*) FILTER (WHERE c."status" = 'completed')::int AS "completed",

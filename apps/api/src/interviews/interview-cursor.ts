@@ -1,4 +1,5 @@
-import { isUuid } from '../candidates/admin-only';
+import { isUuid } from '@retell-ops/domain';
+
 
 /**
  * Keyset cursor over (scheduledAt asc nulls last, id asc): the soonest first, interviews still

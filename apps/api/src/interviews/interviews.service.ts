@@ -1,8 +1,7 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { Prisma, PrismaService, type Interview } from '@retell-ops/db';
-import { renderIcs } from '@retell-ops/domain';
+import { isUuid, renderIcs } from '@retell-ops/domain';
 import { findCandidateId, InterviewBooking } from '@retell-ops/recruiting';
-import { isUuid } from '../candidates/admin-only';
 import { decodeInterviewCursor, encodeInterviewCursor } from './interview-cursor';
 import type { ListInterviewsQuery, RescheduleInterviewBody } from './interview.dto';
 import { InterviewPage, InterviewResource } from './interview.resource';

@@ -1,7 +1,8 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { Prisma, PrismaService, type Position } from '@retell-ops/db';
-import { isUniqueViolation, isUuid } from '../candidates/admin-only';
+import { isUniqueViolation } from '../candidates/admin-only';
 import type { CreatePositionBody, ListPositionsQuery, PositionList, PositionResource, UpdatePositionBody } from './position.dto';
+import { isUuid } from '@retell-ops/domain';
 
 type Counted = Position & { _count: { candidates: number } };
 const WITH_COUNT = { _count: { select: { candidates: true } } } as const;
