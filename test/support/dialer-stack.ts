@@ -5,22 +5,10 @@ import { freePort, startApp, type AppProcess } from './processes';
 import { privateDatabase } from './private-database';
 import { envVars, testEnv } from './test-env';
 import { bearerApi } from './http';
+import type { CreateRecord } from '../../apps/retell-sim/src/retell-api/call-engine.service';
 
-/** One create-phone-call as the simulator saw it (GET /sim/creates). */
-export interface SimCreate {
-  at: number;
-  toNumber: string;
-  /** the call Retell made: none for a 429, or a 500 before the call */
-  callId?: string;
-  result: 'rate_limited' | 'server_error' | 'concurrency_limited' | 'dialled';
-  /** what create-phone-call answered (a 500 may come with a call made) */
-  status: 201 | 429 | 500;
-  /** a slow create: how long its answer was held back */
-  answerDelayMs?: number;
-  /** the caller had hung up (timed out, or died) by the time that answer was ready */
-  callerGone?: boolean;
-  platformCallId?: string;
-}
+/** One create-phone-call as the simulator saw it (GET /sim/creates): the simulator's own type. */
+export type SimCreate = CreateRecord;
 
 export interface DialerStack {
   env: AppEnv;
