@@ -1,10 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { createPrismaClient, type PrismaClient } from '@retell-ops/db';
-import { freePort, startApp, type AppProcess } from '../support/processes';
-import { privateDatabase, type PrivateDatabase } from '../support/private-database';
-import { envVars, testEnv } from '../support/test-env';
+import type { PrismaClient } from '@retell-ops/db';
+import { simNumber, startDialerStack, type DialerStack } from '../support/dialer-stack';
 import { waitFor } from '../support/wait';
-import { bearerApi } from '../support/http';
 
 /**
  * The dialer as `npm start` runs it, against the simulator as Retell: the API takes dial
@@ -13,58 +9,21 @@ import { bearerApi } from '../support/http';
  */
 describe('end to end: dialling through the simulator', () => {
   const SIM_LIMIT = 10;
-  const apps: AppProcess[] = [];
-  const adminKey = `rops_e2e_${randomBytes(16).toString('hex')}`;
+  let stack: DialerStack;
   let simUrl: string;
-  let apiUrl: string;
   let prisma: PrismaClient;
   let tenantId: string;
-  let database: PrivateDatabase;
 
   beforeAll(async () => {
-    // Its own database: the dialer worker serves every tenant it finds, and must find only this suite's.
-    database = await privateDatabase('e2e_dial');
-    const [gatewayPort, apiPort, simPort] = await Promise.all([freePort(), freePort(), freePort()]);
-    simUrl = `http://127.0.0.1:${simPort}`;
-    apiUrl = `http://127.0.0.1:${apiPort}`;
-    const env = testEnv({
-      DATABASE_URL: database.url,
-      GATEWAY_PORT: String(gatewayPort),
-      API_PORT: String(apiPort),
-      RETELL_SIM_PORT: String(simPort),
-      GATEWAY_URL: `http://127.0.0.1:${gatewayPort}`,
-      RETELL_BASE_URL: simUrl,
-      RETELL_API_KEY: `key_dial_${randomBytes(16).toString('hex')}`,
-      ADMIN_API_KEY: adminKey,
-      DEFAULT_AGENT_ID: `agent_dial_${randomBytes(6).toString('hex')}`,
-      DEFAULT_TENANT_SLUG: `e2e-dial-${randomBytes(4).toString('hex')}`,
-      DIALER_TICK_MS: '250',
-      CONCURRENCY_CACHE_MS: '1000',
-    });
-    // The simulator signs with this per-test key, which is not a development key: say so explicitly.
-    const vars = { ...envVars(env), RETELL_SIM_ALLOW_ANY_KEY: '1', RETELL_SIM_CONCURRENCY: String(SIM_LIMIT), RETELL_SIM_RING_MS: '150', RETELL_SIM_TALK_MS: '600', RETELL_SIM_ANALYSIS_MS: '100' };
-    prisma = createPrismaClient({ databaseUrl: env.DATABASE_URL });
-    apps.push(await startApp('api', vars, /listening on/));
-    apps.push(
-      ...(await Promise.all([
-        startApp('gateway', vars, /listening on/),
-        startApp('call-worker', vars, /consuming/),
-        startApp('dialer-worker', vars, /consuming/),
-        startApp('retell-sim', vars, /listening on/),
-      ])),
-    );
-    tenantId = (await api('GET', '/api/v1/tenant')).json.id;
+    stack = await startDialerStack({ simVars: { RETELL_SIM_CONCURRENCY: String(SIM_LIMIT) } });
+    ({ simUrl, prisma, tenantId } = stack);
   }, 90000);
 
-  afterAll(async () => {
-    await Promise.all(apps.map((a) => a.stop()));
-    await prisma.$disconnect();
-    await database?.drop();
-  });
+  afterAll(() => stack?.stop());
 
-  const api = bearerApi(() => apiUrl, adminKey);
+  const api: DialerStack['api'] = (...args) => stack.api(...args);
   const simStats = async () => (await (await fetch(`${simUrl}/sim/stats`)).json()) as { maxConcurrentObserved: number; created: number };
-  const number = (last: string) => `+1415${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}${last}`;
+  const number = simNumber;
 
   it('a batch of 50 with maxConcurrent 5 under a simulator limit of 10: never more than 5 live, all final, no-answers redialled', async () => {
     await fetch(`${simUrl}/sim/reset`, { method: 'POST' });
