@@ -12,9 +12,8 @@ import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';
 import { createTestTenant, type TestTenant } from '../support/tenants';
 import { testEnv } from '../support/test-env';
 import { waitFor } from '../support/wait';
+import { privateDatabase, type PrivateDatabase } from '../support/private-database';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const db = require('../../tools/db.js') as { migrate(url: string, opts?: { log?: (line: string) => void }): Promise<number>; createDatabase(url: string): Promise<void>; dropDatabase(url: string): Promise<void> };
 
 const NOT_FOUND_AGENT = { error: 'not_found', reason: 'no tenant owns this agent_id; register the agent or post to /webhooks/retell/<tenant-slug>' };
 
@@ -301,11 +300,7 @@ describe('gateway: POST /webhooks/retell', () => {
 });
 
 describe('gateway with exactly one tenant: an unregistered agent is routed by the signature', () => {
-  const dbUrl = (() => {
-    const u = new URL(process.env.DATABASE_URL!);
-    u.pathname = `${u.pathname}_solo_${randomBytes(4).toString('hex')}`;
-    return u.toString();
-  })();
+  let database: PrivateDatabase;
   let env: ReturnType<typeof testEnv>;
   let prisma: PrismaClient;
   let app: NestFastifyApplication;
@@ -314,10 +309,9 @@ describe('gateway with exactly one tenant: an unregistered agent is routed by th
   let queue: Queue<CallEventJob>;
 
   beforeAll(async () => {
-    await db.createDatabase(dbUrl);
-    await db.migrate(dbUrl, { log: () => undefined });
-    env = testEnv({ DATABASE_URL: dbUrl });
-    prisma = createPrismaClient({ databaseUrl: dbUrl });
+    database = await privateDatabase('solo');
+    env = testEnv({ DATABASE_URL: database.url });
+    prisma = createPrismaClient({ databaseUrl: database.url });
     only = await createTestTenant(prisma, env, 'solo');
     queue = new Queue<CallEventJob>(QUEUES.callEnded, { connection: { url: env.REDIS_URL }, prefix: env.QUEUE_PREFIX });
     app = await createGateway(env);
@@ -330,7 +324,7 @@ describe('gateway with exactly one tenant: an unregistered agent is routed by th
     await queue?.obliterate({ force: true }).catch(() => undefined);
     await queue?.close();
     await prisma?.$disconnect();
-    await db.dropDatabase(dbUrl);
+    await database?.drop();
   });
 
   const unregistered = () => {
