@@ -12,7 +12,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Queue } from 'bullmq';
 import { loadEnv } from '@retell-ops/config';
-import { LIFECYCLE_EVENTS, QUEUE_FOR_EVENT, type CallEventJob } from '@retell-ops/queue-contracts';
+import { LIFECYCLE_EVENTS, QUEUE_FOR_EVENT, type CallEventJob } from '@retell-ops/queue';
 
 interface Enqueuer {
   enqueue(job: CallEventJob): Promise<void>;

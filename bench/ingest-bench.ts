@@ -19,7 +19,7 @@ import { Client } from 'pg';
 import { Queue } from 'bullmq';
 import { SecretBox } from '@retell-ops/config';
 import { createPrismaClient, upsertTenant } from '@retell-ops/db';
-import { QUEUE_FOR_EVENT, LIFECYCLE_EVENTS } from '@retell-ops/queue-contracts';
+import { QUEUE_FOR_EVENT, LIFECYCLE_EVENTS } from '@retell-ops/queue';
 import { buildPool, templateSizes, type RequestPool } from './payload-pool';
 import { cannon, paced, type LoadResult } from './load';
 import {

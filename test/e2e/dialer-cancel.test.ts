@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { AppEnv, QueueProducers } from '@retell-ops/config';
+import { AppEnv } from '@retell-ops/config';
+import { QueueProducers } from '@retell-ops/queue';
 import type { PrismaService } from '@retell-ops/db';
 import { DialDispatcher, DialRequestStore, RetellClients, TenantConcurrency } from '@retell-ops/dialer';
 import { simNumber, startDialerStack, type DialerStack } from '../support/dialer-stack';

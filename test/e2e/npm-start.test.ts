@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import { loadEnv } from '@retell-ops/config';
-import { QUEUES } from '@retell-ops/queue-contracts';
+import { QUEUES } from '@retell-ops/queue';
 import { getJson } from '../support/http';
 import { privateDatabase, type PrivateDatabase } from '../support/private-database';
 import { freePort } from '../support/processes';

@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { DateTime } from 'luxon';
 import { Client } from 'pg';
 import { createPrismaClient, type PrismaClient } from '@retell-ops/db';
-import { QUEUES, SCREENING_JOB, screeningJobId, type ReminderJob, type ScreeningJob } from '@retell-ops/queue-contracts';
+import { QUEUES, SCREENING_JOB, screeningJobId, type ReminderJob, type ScreeningJob } from '@retell-ops/queue';
 import { postSigned } from '../support/http';
 import { freePort, startApp, type AppProcess } from '../support/processes';
 import { seedCall } from '../support/seed-call';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { hashApiKey, newApiKeyToken, SecretBox } from '@retell-ops/config';
 import { createPrismaClient, PgPool, type PrismaClient } from '@retell-ops/db';
-import type { LifecycleEvent } from '@retell-ops/queue-contracts';
+import type { LifecycleEvent } from '@retell-ops/queue';
 import { createApi } from '../../apps/api/src/create-api';
 import { Calls } from '@retell-ops/call-records';
 import { lifecycle } from '../support/payloads';

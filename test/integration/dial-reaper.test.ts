@@ -2,10 +2,9 @@ import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import Retell from 'retell-sdk';
 import { Calls } from '@retell-ops/call-records';
-import { QueueProducers } from '@retell-ops/config';
 import { createPrismaClient, PgPool, type PrismaClient, type PrismaService } from '@retell-ops/db';
 import { DialOutcome, DialReaper, DialRequestStore, DispatchTrigger, PlaceCall, RetellClients } from '@retell-ops/dialer';
-import { PLACE_JOB, placeJobId, QUEUES } from '@retell-ops/queue-contracts';
+import { placeJobId, QueueProducers, QUEUES } from '@retell-ops/queue';
 import { freePort, startApp, type AppProcess } from '../support/processes';
 import { createTestTenant, type TestTenant } from '../support/tenants';
 import { envVars, testEnv } from '../support/test-env';
@@ -133,7 +132,7 @@ describe('DialReaper', () => {
 
   it('dialing while its place job still waits: left alone', async () => {
     const r = await stale('dialing');
-    await producers.get(QUEUES.dialPlace).add(PLACE_JOB, { tenantId: tenant.tenantId, dialRequestId: r.requestId, callId: r.callId, attempt: 1, try: 1 }, { jobId: placeJobId({ dialRequestId: r.requestId, try: 1 }) });
+    await producers.add(QUEUES.dialPlace, { tenantId: tenant.tenantId, dialRequestId: r.requestId, callId: r.callId, attempt: 1, try: 1 }, { jobId: placeJobId({ dialRequestId: r.requestId, try: 1 }) });
     await reaper.reap(tenant.tenantId);
     const after = await request(r.requestId);
     expect(after.status).toBe('dialing');

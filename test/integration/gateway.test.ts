@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SecretBox } from '@retell-ops/config';
 import { createPrismaClient, type PrismaClient } from '@retell-ops/db';
-import { callEventJobId, QUEUES, type CallEventJob } from '@retell-ops/queue-contracts';
+import { callEventJobId, QUEUES, type CallEventJob } from '@retell-ops/queue';
 import { createGateway } from '../../apps/gateway/src/create-gateway';
 import { TenantDirectory } from '../../apps/gateway/src/tenants/tenant-directory';
 import { getJson, postRaw, postSigned, type Answer } from '../support/http';

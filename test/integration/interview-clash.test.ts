@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DateTime } from 'luxon';
 import { Calls } from '@retell-ops/call-records';
-import { QueueProducers } from '@retell-ops/config';
 import { createPrismaClient, PgPool, type Interview, type PrismaClient } from '@retell-ops/db';
-import { QUEUES, type ReminderJob, type SchedulingJob } from '@retell-ops/queue-contracts';
+import { QueueProducers, QUEUES, type SchedulingJob } from '@retell-ops/queue';
 import { ApplyScreening, InterviewBooking, ReminderScheduler } from '@retell-ops/recruiting';
 import { createApi } from '../../apps/api/src/create-api';
 import { bearerApi, postSigned } from '../support/http';
@@ -55,7 +54,7 @@ describe('interviewer clashes and the booking lock', () => {
   afterAll(async () => {
     await pipeline?.stop();
     for (const app of apis) await app.close();
-    await producers?.get(QUEUES.interviewReminders).obliterate({ force: true }).catch(() => undefined);
+    await producers?.queue(QUEUES.interviewReminders).obliterate({ force: true }).catch(() => undefined);
     await producers?.onModuleDestroy();
     for (const b of bookers) await b.prisma.$disconnect();
     await pool?.end();
@@ -94,7 +93,7 @@ describe('interviewer clashes and the booking lock', () => {
   }
 
   const remindersOf = async (interviewId: string) =>
-    (await producers.get<ReminderJob>(QUEUES.interviewReminders).getDelayed()).filter((j) => j?.data.interviewId === interviewId).map((j) => j.data.offset).sort();
+    (await producers.queue(QUEUES.interviewReminders).getDelayed()).filter((j) => j?.data.interviewId === interviewId).map((j) => j.data.offset).sort();
 
   /** Interviews of one interviewer (any spelling of the name) that are booked, overlapping [at, at + 60 min). */
   const scheduledOverlapping = (interviewer: string, at: Date) =>

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { createPrismaClient, PgPool, type PrismaClient } from '@retell-ops/db';
 import { Calls } from '@retell-ops/call-records';
-import type { CallEventJob } from '@retell-ops/queue-contracts';
+import type { CallEventJob } from '@retell-ops/queue';
 import { lifecycle } from '../support/payloads';
 import { comparable } from '../support/pipeline';
 import { createTestTenant, type TestTenant } from '../support/tenants';

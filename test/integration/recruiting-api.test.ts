@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { hashApiKey, newApiKeyToken, QueueProducers } from '@retell-ops/config';
+import { hashApiKey, newApiKeyToken } from '@retell-ops/config';
 import { createPrismaClient, type PrismaClient } from '@retell-ops/db';
-import { QUEUES, type ReminderJob } from '@retell-ops/queue-contracts';
+import { QueueProducers, QUEUES, type ReminderJob } from '@retell-ops/queue';
 import { createApi } from '../../apps/api/src/create-api';
 import { createTestTenant, type TestTenant } from '../support/tenants';
 import { agoIso, FUTURE_YEAR as Y } from '../support/dates';
@@ -125,7 +125,7 @@ describe('recruiting API (candidates, positions, interviews)', () => {
 
   /** The reminder jobs waiting in Redis for one interview. */
   async function remindersOf(interviewId: string): Promise<ReminderJob[]> {
-    const jobs = await producers.get<ReminderJob>(QUEUES.interviewReminders).getDelayed();
+    const jobs = await producers.queue(QUEUES.interviewReminders).getDelayed();
     return jobs.filter((j) => j?.data.interviewId === interviewId).map((j) => j.data);
   }
 
@@ -145,7 +145,7 @@ describe('recruiting API (candidates, positions, interviews)', () => {
 
   afterAll(async () => {
     await app?.close();
-    await producers?.get(QUEUES.interviewReminders).obliterate({ force: true }).catch(() => undefined);
+    await producers?.queue(QUEUES.interviewReminders).obliterate({ force: true }).catch(() => undefined);
     await producers?.onModuleDestroy();
     if (tenantIds.length) await prisma.tenant.deleteMany({ where: { id: { in: tenantIds } } });
     await prisma?.$disconnect();

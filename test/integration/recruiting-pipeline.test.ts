@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { createPrismaClient, type PrismaClient } from '@retell-ops/db';
-import { QUEUES } from '@retell-ops/queue-contracts';
+import { QUEUES } from '@retell-ops/queue';
 import { postSigned } from '../support/http';
 import { startPipeline, type InProcessPipeline } from '../support/pipeline';
 import { seedCall } from '../support/seed-call';
@@ -184,7 +184,7 @@ describe('recruiting: analysed calls move candidates and book interviews', () =>
 
       // Cancel one the way the API does (the use case removes its reminder jobs).
       const { InterviewBooking, ReminderScheduler } = await import('@retell-ops/recruiting');
-      const { QueueProducers } = await import('@retell-ops/config');
+      const { QueueProducers } = await import('@retell-ops/queue');
       const producers = new QueueProducers(env);
       const booking = new InterviewBooking(prisma as never, new ReminderScheduler(producers, env), env);
       await booking.cancel(tenant.tenantId, b.id);

@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { createPrismaClient, type PrismaClient } from '@retell-ops/db';
-import { CALL_EVENT_JOB, callEventJobId, lifecycleJobOptions, QUEUES, type CallEventJob } from '@retell-ops/queue-contracts';
+import { CALL_EVENT_JOB, callEventJobId, lifecycleJobOptions, QUEUES, type CallEventJob } from '@retell-ops/queue';
 import { lifecycle } from '../support/payloads';
 import { startApp, type AppProcess } from '../support/processes';
 import { createTestTenant } from '../support/tenants';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { symmetric } from 'retell-sdk/lib/webhook_auth';
 import { createPrismaClient, type PrismaClient } from '@retell-ops/db';
-import { callEventJobId, type LifecycleEvent } from '@retell-ops/queue-contracts';
+import { callEventJobId, type LifecycleEvent } from '@retell-ops/queue';
 import { getJson, postRaw, postSigned } from '../support/http';
 import { lifecycle } from '../support/payloads';
 import { startPipeline, type InProcessPipeline } from '../support/pipeline';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createPrismaClient, type PrismaClient } from '@retell-ops/db';
-import { callEventJobId } from '@retell-ops/queue-contracts';
+import { callEventJobId } from '@retell-ops/queue';
 import { postSigned } from '../support/http';
 import { lifecycle } from '../support/payloads';
 import { comparable, startPipeline, type InProcessPipeline } from '../support/pipeline';

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createPrismaClient, type PrismaClient } from '@retell-ops/db';
-import { callEventJobId } from '@retell-ops/queue-contracts';
+import { callEventJobId } from '@retell-ops/queue';
 import { createGateway } from '../../apps/gateway/src/create-gateway';
 import { startApp, type AppProcess } from '../support/processes';
 import {

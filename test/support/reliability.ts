@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Queue, type JobType } from 'bullmq';
 import type { Call, PrismaClient } from '@retell-ops/db';
-import { LIFECYCLE_EVENTS, QUEUE_FOR_EVENT, type CallEventJob, type LifecycleEvent } from '@retell-ops/queue-contracts';
+import { LIFECYCLE_EVENTS, QUEUE_FOR_EVENT, type CallEventJob, type LifecycleEvent } from '@retell-ops/queue';
 import { foldCallEvents, type CallRecordFields, type RetellWebhookEnvelope } from '@retell-ops/retell';
 import { buildLifecycle, SIM_SCENARIOS, type SimScenario } from '../../apps/retell-sim/src/payloads';
 import { seededRandom, shuffle } from '../../apps/retell-sim/src/random';

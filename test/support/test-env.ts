@@ -20,5 +20,5 @@ export function testEnv(overrides: Record<string, string> = {}): AppEnv {
 
 /** The same env as plain variables, for spawned processes. */
 export function envVars(env: AppEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
+  return Object.fromEntries(Object.entries(env).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])));
 }

@@ -1,4 +1,5 @@
-import type { AppEnv, QueueProducers } from '@retell-ops/config';
+import type { AppEnv } from '@retell-ops/config';
+import type { QueueProducers } from '@retell-ops/queue';
 import { ReminderScheduler } from '@retell-ops/recruiting';
 
 /**
@@ -11,11 +12,9 @@ describe('ReminderScheduler', () => {
   const NOW = Date.now();
   const added: Array<{ id: string; offset: string; timestamp: number; delay: number }> = [];
   const producers = {
-    get: () => ({
-      add: async (_name: string, data: { offset: string }, opts: { jobId: string; timestamp: number; delay: number }) => {
-        added.push({ id: opts.jobId, offset: data.offset, timestamp: opts.timestamp, delay: opts.delay });
-      },
-    }),
+    add: async (_queue: string, data: { offset: string }, opts: { jobId: string; timestamp: number; delay: number }) => {
+      added.push({ id: opts.jobId, offset: data.offset, timestamp: opts.timestamp, delay: opts.delay });
+    },
   } as unknown as QueueProducers;
   const scheduler = (now: number) => new ReminderScheduler(producers, { INTERVIEW_REMINDERS: '24h,1h' } as AppEnv, { now: () => now });
 

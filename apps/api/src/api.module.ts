@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Calls } from '@retell-ops/call-records';
-import { AppEnv, QueueProducers } from '@retell-ops/config';
+import { AppEnv } from '@retell-ops/config';
+import { QueueProducers } from '@retell-ops/queue';
 import { DbModule } from '@retell-ops/db';
 import { DialRequests, DialRequestStore, DispatchTrigger, RetellClients } from '@retell-ops/dialer';
 import { ApplyScreening, InterviewBooking, ReminderScheduler } from '@retell-ops/recruiting';

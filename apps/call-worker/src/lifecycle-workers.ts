@@ -1,9 +1,12 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Calls } from '@retell-ops/call-records';
-import { AppEnv, QueueConsumers, QueueProducers } from '@retell-ops/config';
-import { CALL_EVENT_JOB, FOLLOW_UP_JOB_OPTIONS, LIFECYCLE_EVENTS, QUEUE_FOR_EVENT, QUEUES, SCREENING_JOB, screeningJobId, type CallEventJob } from '@retell-ops/queue-contracts';
+import { AppEnv } from '@retell-ops/config';
+import { defineConsumer, FOLLOW_UP_JOB_OPTIONS, QueueConsumers, QueueProducers, QUEUES, screeningJobId, type CallEventJob } from '@retell-ops/queue';
 import { DialOutcome, DispatchTrigger } from '@retell-ops/dialer';
 import { ScreeningTrigger } from '@retell-ops/recruiting';
+
+/** The queues the call worker consumes (QUEUES may narrow a process to some of them). */
+export const CALL_WORKER_QUEUES = [QUEUES.callStarted, QUEUES.callEnded, QUEUES.callAnalyzed] as const;
 
 /**
  * One BullMQ worker per lifecycle queue; each job is one delivery to record. A placed call that
@@ -24,8 +27,11 @@ export class LifecycleWorkers implements OnApplicationBootstrap, OnModuleDestroy
     this.consumers = new QueueConsumers(env, new Logger('CallWorker'));
   }
 
-  onApplicationBootstrap(): Promise<void> {
-    return this.consumers.start(LIFECYCLE_EVENTS.map((event) => ({ queue: QUEUE_FOR_EVENT[event], jobName: CALL_EVENT_JOB, handle: (data: CallEventJob) => this.handle(data) })));
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumers.start(
+      CALL_WORKER_QUEUES,
+      CALL_WORKER_QUEUES.map((queue) => defineConsumer(queue, (data: CallEventJob) => this.handle(data))),
+    );
   }
 
   private async handle(data: CallEventJob): Promise<void> {
@@ -34,7 +40,7 @@ export class LifecycleWorkers implements OnApplicationBootstrap, OnModuleDestroy
     if (recorded.dialRequestId && (await this.dialOutcome.afterCall(recorded))) await this.dispatch.poke(recorded.tenantId);
     if (data.event !== 'call_analyzed') return;
     const job = await this.screening.jobFor(recorded);
-    if (job) await this.producers.get(QUEUES.candidateScreening).add(SCREENING_JOB, job, { jobId: screeningJobId(job), ...FOLLOW_UP_JOB_OPTIONS });
+    if (job) await this.producers.add(QUEUES.candidateScreening, job, { jobId: screeningJobId(job), ...FOLLOW_UP_JOB_OPTIONS });
   }
 
   onModuleDestroy(): Promise<void> {

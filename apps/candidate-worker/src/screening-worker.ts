@@ -1,7 +1,10 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { AppEnv, QueueConsumers, QueueProducers } from '@retell-ops/config';
-import { FOLLOW_UP_JOB_OPTIONS, QUEUES, SCHEDULING_JOB, schedulingJobId, SCREENING_JOB, type ScreeningJob } from '@retell-ops/queue-contracts';
+import { AppEnv } from '@retell-ops/config';
+import { defineConsumer, FOLLOW_UP_JOB_OPTIONS, QueueConsumers, QueueProducers, QUEUES, schedulingJobId, type ScreeningJob } from '@retell-ops/queue';
 import { ApplyScreening } from '@retell-ops/recruiting';
+
+/** The queues the candidate worker consumes (QUEUES may narrow a process to some of them). */
+export const CANDIDATE_WORKER_QUEUES = [QUEUES.candidateScreening] as const;
 
 /** Applies analysed calls to candidates; hands interviews and callbacks to the scheduling worker. */
 @Injectable()
@@ -16,14 +19,13 @@ export class ScreeningWorker implements OnApplicationBootstrap, OnModuleDestroy 
     this.consumers = new QueueConsumers(env, new Logger('CandidateWorker'));
   }
 
-  onApplicationBootstrap(): Promise<void> {
-    return this.consumers.start([{ queue: QUEUES.candidateScreening, jobName: SCREENING_JOB, handle: (job: ScreeningJob) => this.handle(job) }]);
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumers.start(CANDIDATE_WORKER_QUEUES, [defineConsumer(QUEUES.candidateScreening, (job: ScreeningJob) => this.handle(job))]);
   }
 
   private async handle(job: ScreeningJob): Promise<void> {
     const { followUps } = await this.apply.execute(job);
-    const queue = this.producers.get(QUEUES.interviewScheduling);
-    for (const f of followUps) await queue.add(SCHEDULING_JOB, f, { jobId: schedulingJobId(f), ...FOLLOW_UP_JOB_OPTIONS });
+    for (const f of followUps) await this.producers.add(QUEUES.interviewScheduling, f, { jobId: schedulingJobId(f), ...FOLLOW_UP_JOB_OPTIONS });
   }
 
   onModuleDestroy(): Promise<void> {

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Calls } from '@retell-ops/call-records';
-import { AppEnv, QueueProducers } from '@retell-ops/config';
+import { AppEnv } from '@retell-ops/config';
+import { QueueProducers } from '@retell-ops/queue';
 import { DbModule } from '@retell-ops/db';
 import { DialDispatcher, DialOutcome, DialReaper, DialRequestStore, DispatchTrigger, PlaceCall, RetellClients, TenantConcurrency } from '@retell-ops/dialer';
 import { DialerWorkers } from './dialer-workers';

@@ -1,16 +1,19 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import type { Job } from 'bullmq';
-import { AppEnv, QueueConsumers } from '@retell-ops/config';
+import { AppEnv } from '@retell-ops/config';
 import { DialDispatcher, DialReaper, DialRequestStore, PlaceCall } from '@retell-ops/dialer';
-import { DISPATCH_JOB, PLACE_JOB, QUEUES, type DispatchJob, type PlaceJob } from '@retell-ops/queue-contracts';
+import { defineConsumer, QueueConsumers, QUEUES, type DispatchJob, type JobOf, type PlaceJob } from '@retell-ops/queue';
 
 /** How often the tick also completes batches whose requests all ended (each move does it too). */
 const BATCH_SWEEP_MS = 10_000;
 
+/** The queues the dialer worker consumes (QUEUES may narrow a process to some of them). */
+export const DIALER_WORKER_QUEUES = [QUEUES.dialDispatch, QUEUES.dialPlace] as const;
+
 /**
  * Places outbound calls: dispatches queued requests into free slots (on demand and on a tick,
  * which also brings scheduled calls and retries due), creates each try at Retell, and settles
- * requests that held a slot too long (the reaper).
+ * requests that held a slot too long (the reaper). The tick is dispatch work: a process narrowed by
+ * QUEUES to `dial-place.v1` only places.
  */
 @Injectable()
 export class DialerWorkers implements OnApplicationBootstrap, OnModuleDestroy {
@@ -31,12 +34,12 @@ export class DialerWorkers implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.consumers.start([
-      { queue: QUEUES.dialDispatch, jobName: DISPATCH_JOB, handle: (job: DispatchJob) => this.dispatcher.dispatch(job.tenantId), concurrency: 4 },
+    const consumed = await this.consumers.start(DIALER_WORKER_QUEUES, [
+      defineConsumer(QUEUES.dialDispatch, (job: DispatchJob) => this.dispatcher.dispatch(job.tenantId), { concurrency: 4 }),
       // A job started before (its worker died mid-create) checks Retell before creating again.
-      { queue: QUEUES.dialPlace, jobName: PLACE_JOB, handle: (job: PlaceJob, raw: Job) => this.place.execute(job, { rerun: raw.attemptsStarted > 1 }), concurrency: 10 },
+      defineConsumer(QUEUES.dialPlace, (job: PlaceJob, raw: JobOf<typeof QUEUES.dialPlace>) => this.place.execute(job, { rerun: raw.attemptsStarted > 1 }), { concurrency: 10 }),
     ]);
-    this.ticker = setInterval(() => void this.tick(), this.env.DIALER_TICK_MS);
+    if (consumed.includes(QUEUES.dialDispatch)) this.ticker = setInterval(() => void this.tick(), this.env.DIALER_TICK_MS);
   }
 
   private async tick(): Promise<void> {

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppEnv, QueueProducers } from '@retell-ops/config';
+import { AppEnv } from '@retell-ops/config';
+import { QueueProducers } from '@retell-ops/queue';
 import { DbModule } from '@retell-ops/db';
 import { FireReminder, InterviewBooking, REMINDER_CLOCK, ReminderScheduler, systemClock, type ReminderClock } from '@retell-ops/recruiting';
 import { SchedulingWorkers } from './scheduling-workers';

@@ -1,7 +1,10 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { AppEnv, QueueConsumers } from '@retell-ops/config';
-import { QUEUES, REMINDER_JOB, SCHEDULING_JOB, type ReminderJob, type SchedulingJob } from '@retell-ops/queue-contracts';
+import { AppEnv } from '@retell-ops/config';
+import { defineConsumer, QueueConsumers, QUEUES, type ReminderJob, type SchedulingJob } from '@retell-ops/queue';
 import { FireReminder, InterviewBooking } from '@retell-ops/recruiting';
+
+/** The queues the scheduling worker consumes (QUEUES may narrow a process to some of them). */
+export const SCHEDULING_WORKER_QUEUES = [QUEUES.interviewScheduling, QUEUES.interviewReminders] as const;
 
 /** Books interviews and callbacks from applied screenings, and fires interview reminders when due. */
 @Injectable()
@@ -16,10 +19,10 @@ export class SchedulingWorkers implements OnApplicationBootstrap, OnModuleDestro
     this.consumers = new QueueConsumers(env, new Logger('SchedulingWorker'));
   }
 
-  onApplicationBootstrap(): Promise<void> {
-    return this.consumers.start([
-      { queue: QUEUES.interviewScheduling, jobName: SCHEDULING_JOB, handle: (job: SchedulingJob) => this.booking.fromScreening(job) },
-      { queue: QUEUES.interviewReminders, jobName: REMINDER_JOB, handle: (job: ReminderJob) => this.reminders.execute(job) },
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumers.start(SCHEDULING_WORKER_QUEUES, [
+      defineConsumer(QUEUES.interviewScheduling, (job: SchedulingJob) => this.booking.fromScreening(job)),
+      defineConsumer(QUEUES.interviewReminders, (job: ReminderJob) => this.reminders.execute(job)),
     ]);
   }
 

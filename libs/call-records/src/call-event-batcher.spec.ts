@@ -1,4 +1,4 @@
-import type { CallEventJob } from '@retell-ops/queue-contracts';
+import type { CallEventJob } from '@retell-ops/queue';
 import { CallEventBatcher } from './call-event-batcher';
 import type { RecordedCall, RecordOutcome, StartedBatch } from './record-call-event';
 

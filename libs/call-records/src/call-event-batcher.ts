@@ -1,4 +1,4 @@
-import type { CallEventJob } from '@retell-ops/queue-contracts';
+import type { CallEventJob } from '@retell-ops/queue';
 import { callKey, type RecordedCall, type StartedBatch } from './record-call-event';
 
 export interface BatcherOptions {

@@ -1,7 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { AppEnv } from '@retell-ops/config';
 import { PgPool, type Prisma } from '@retell-ops/db';
-import type { CallEventJob } from '@retell-ops/queue-contracts';
+import type { CallEventJob } from '@retell-ops/queue';
 import type { RetellCall } from '@retell-ops/retell';
 import { CallEventBatcher } from './call-event-batcher';
 import { RecordCallEvent, type RecordedCall, type StartedBatch } from './record-call-event';

@@ -3,7 +3,7 @@ import { UnrecoverableError } from 'bullmq';
 import type { QueryResult } from 'pg';
 import { jsonbLiteral, jsonbTextLiteral, PgPool, sqlLiteral } from '@retell-ops/db';
 import { isUuid, type CallStatus } from '@retell-ops/domain';
-import type { CallEventJob } from '@retell-ops/queue-contracts';
+import type { CallEventJob } from '@retell-ops/queue';
 import { CALL_EVENT_FIELDS, changedCallFields, foldCallEvents, type CallRecordFields, type ReceivedCallEvent, type RetellCall, type RetellWebhookEnvelope } from '@retell-ops/retell';
 
 /** What the caller may act on after a delivery is kept. */

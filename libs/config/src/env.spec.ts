@@ -85,6 +85,9 @@ describe('loadEnv: defaults', () => {
     ['DEFAULT_FROM_NUMBER', '+442071838750'],
     ['LOG_LEVEL', 'debug'],
     ['NODE_ENV', 'test'],
+    ['QUEUES', 'dial-place.v1'],
+    ['QUEUES', 'dial-place.v1,dial-dispatch.v1'],
+    ['QUEUES', 'call-started.v1, call-ended.v1'],
   ])('accepts %s=%p', (name, value) => {
     expect(loadEnv({ [name]: value })[name as keyof AppEnv]).toBe(value);
   });
@@ -128,6 +131,11 @@ describe('loadEnv: each invalid value is reported by name', () => {
     ['DEPENDENCY_RETRY_MAX_MS', '99'],
     ['LOG_LEVEL', 'info'],
     ['NODE_ENV', 'staging'],
+    ['QUEUES', 'dial-place.v1,'],
+    ['QUEUES', ',,'],
+    ['QUEUES', 'dial place'],
+    ['QUEUES', 'Dial-Place.v1'],
+    ['QUEUES', 'rops:dial-place.v1'],
   ])('%s=%p', (name, value) => {
     const error = errorOf({ [name]: value });
     expect(error.message).toMatch(/^Invalid environment:/);

@@ -96,6 +96,16 @@ export class AppEnv {
   @Type(() => Number) @IsInt() @Min(100)
   DEPENDENCY_RETRY_MAX_MS = 30000;
 
+  /**
+   * Narrows a worker process to some of the queues its app declares (comma-separated queue names,
+   * e.g. `dial-place.v1`), so one image runs as several pools. Unset: all of them. A name the app
+   * does not declare stops it at boot with the valid ones listed.
+   */
+  @IsOptional() @IsString() @Matches(/^\s*[a-z0-9][a-z0-9.-]*(\s*,\s*[a-z0-9][a-z0-9.-]*)*\s*$/, {
+    message: 'QUEUES must be comma-separated queue names, e.g. dial-place.v1,dial-dispatch.v1',
+  })
+  QUEUES?: string;
+
   /** Interview reminders, as offsets before the interview (s, m, h, d units). */
   @IsString() @Matches(/^\d+[smhd](,\d+[smhd])*$/, { message: 'INTERVIEW_REMINDERS must look like 24h,1h' })
   INTERVIEW_REMINDERS = '24h,1h';

@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CallRows } from '@retell-ops/call-records';
-import { QueueProducers } from '@retell-ops/config';
 import { Prisma, PrismaService } from '@retell-ops/db';
 import { DIAL_REQUEST_GROUPS } from '@retell-ops/domain';
-import { PLACE_JOB, PLACE_JOB_OPTIONS, placeJobId, QUEUES, type PlaceJob } from '@retell-ops/queue-contracts';
+import { PLACE_JOB_OPTIONS, placeJobId, QueueProducers, QUEUES, type PlaceJob } from '@retell-ops/queue';
 import { withinCallingWindowSql } from './calling-window-sql';
 import { DialRequestStore } from './dial-request-store';
 import { TenantConcurrency } from './tenant-concurrency';
@@ -95,9 +94,8 @@ export class DialDispatcher {
       { timeout: 30_000 },
     );
 
-    const queue = this.producers.get<PlaceJob>(QUEUES.dialPlace);
     for (const job of jobs) {
-      await queue.add(PLACE_JOB, job, { jobId: placeJobId(job), ...PLACE_JOB_OPTIONS });
+      await this.producers.add(QUEUES.dialPlace, job, { jobId: placeJobId(job), ...PLACE_JOB_OPTIONS });
     }
     if (jobs.length) this.logger.log(`tenant ${tenantId}: ${jobs.length} to dial (limit ${limit})`);
     return jobs.length;

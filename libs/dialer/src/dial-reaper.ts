@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import Retell from 'retell-sdk';
 import { CallRows, Calls } from '@retell-ops/call-records';
-import { AppEnv, QueueProducers } from '@retell-ops/config';
+import { AppEnv } from '@retell-ops/config';
 import { Prisma, PrismaService } from '@retell-ops/db';
 import { DIAL_REQUEST_GROUPS } from '@retell-ops/domain';
-import { placeJobId, QUEUES, type PlaceJob } from '@retell-ops/queue-contracts';
+import { placeJobId, QueueProducers, QUEUES } from '@retell-ops/queue';
 import type { RetellCall } from '@retell-ops/retell';
 import { DialOutcome } from './dial-outcome';
 import { DialRequestStore } from './dial-request-store';
@@ -92,7 +92,7 @@ export class DialReaper {
     if (!r.currentCallId) return 'unchanged';
 
     // Dialing and Retell's id never came back: the place job may still be at work.
-    const job = await this.producers.get<PlaceJob>(QUEUES.dialPlace).getJob(placeJobId({ dialRequestId: r.id, try: r.tries }));
+    const job = await this.producers.queue(QUEUES.dialPlace).getJob(placeJobId({ dialRequestId: r.id, try: r.tries }));
     if (job && PENDING_JOB_STATES.has(await job.getState())) {
       await this.store.markChecked(r.id);
       return 'job_pending';

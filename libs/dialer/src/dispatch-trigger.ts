@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { QueueProducers } from '@retell-ops/config';
-import { DISPATCH_JOB, QUEUES, type DispatchJob } from '@retell-ops/queue-contracts';
+import { QueueProducers, QUEUES } from '@retell-ops/queue';
 
 /**
  * Asks the dialer to look at a tenant now (a request was added, a slot freed). One waiting job per
@@ -11,6 +10,6 @@ export class DispatchTrigger {
   constructor(private readonly producers: QueueProducers) {}
 
   async poke(tenantId: string): Promise<void> {
-    await this.producers.get<DispatchJob>(QUEUES.dialDispatch).add(DISPATCH_JOB, { tenantId }, { jobId: `dispatch.${tenantId}`, removeOnComplete: true, removeOnFail: true });
+    await this.producers.add(QUEUES.dialDispatch, { tenantId }, { jobId: `dispatch.${tenantId}`, removeOnComplete: true, removeOnFail: true });
   }
 }

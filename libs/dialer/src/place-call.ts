@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import Retell from 'retell-sdk';
 import { CallRows, PLACED_CALL_ID_KEY } from '@retell-ops/call-records';
 import { PrismaService } from '@retell-ops/db';
-import type { PlaceJob } from '@retell-ops/queue-contracts';
+import type { PlaceJob } from '@retell-ops/queue';
 import { DialRequestStore } from './dial-request-store';
 import { DispatchTrigger } from './dispatch-trigger';
 import { RetellClients } from './retell-clients';

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { CallRows } from '@retell-ops/call-records';
 import { Prisma, PrismaService } from '@retell-ops/db';
 import { decideScreeningOutcome, parseCallAnalysis, type CandidateStatus, type ScreeningAnalysis, type ScreeningDecision } from '@retell-ops/domain';
-import type { SchedulingJob, ScreeningJob } from '@retell-ops/queue-contracts';
+import type { SchedulingJob, ScreeningJob } from '@retell-ops/queue';
 
 export interface ScreeningApplied {
   /** false when this call had already been applied (a replay): nothing changed */

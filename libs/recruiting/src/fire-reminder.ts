@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { PrismaService } from '@retell-ops/db';
-import type { ReminderJob } from '@retell-ops/queue-contracts';
+import type { ReminderJob } from '@retell-ops/queue';
 
 /**
  * A reminder coming due: recorded once, and only if the interview still stands at the instant

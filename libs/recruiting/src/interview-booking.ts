@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppEnv } from '@retell-ops/config';
 import { Prisma, PrismaService, type CallbackTask, type Interview } from '@retell-ops/db';
 import { interviewTimeInputOf, resolveInterviewTime, type InterviewTime, type InterviewTimeInput, type ScreeningAnalysis } from '@retell-ops/domain';
-import type { SchedulingJob } from '@retell-ops/queue-contracts';
+import type { SchedulingJob } from '@retell-ops/queue';
 import { RecruitingError } from './errors';
 import { ReminderScheduler } from './reminder-scheduler';
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { AppEnv, QueueProducers } from '@retell-ops/config';
+import { AppEnv } from '@retell-ops/config';
 import { parseDurationList } from '@retell-ops/domain';
-import { KEEP_FAILED, QUEUES, REMINDER_JOB, reminderJobId, type ReminderJob } from '@retell-ops/queue-contracts';
+import { KEEP_FAILED, QueueProducers, QUEUES, reminderJobId, type ReminderJob } from '@retell-ops/queue';
 
 export interface RemindableInterview {
   id: string;
@@ -36,14 +36,13 @@ export class ReminderScheduler {
   async schedule(interview: RemindableInterview): Promise<number> {
     if (!interview.scheduledAt) return 0;
     const at = interview.scheduledAt.getTime();
-    const queue = this.producers.get<ReminderJob>(QUEUES.interviewReminders);
     const now = this.clock.now();
     let added = 0;
     for (const { label, ms } of this.offsets) {
       const delay = at - ms - now;
       if (delay <= 0) continue;
       const data: ReminderJob = { tenantId: interview.tenantId, interviewId: interview.id, offset: label, scheduledAt: at };
-      await queue.add(REMINDER_JOB, data, {
+      await this.producers.add(QUEUES.interviewReminders, data, {
         jobId: reminderJobId(data),
         // BullMQ makes a job due at timestamp + delay: from one reading of the clock, that is exactly at − offset.
         timestamp: now,
@@ -60,7 +59,7 @@ export class ReminderScheduler {
 
   async unschedule(interview: Pick<RemindableInterview, 'id' | 'scheduledAt'>): Promise<void> {
     if (!interview.scheduledAt) return;
-    const queue = this.producers.get<ReminderJob>(QUEUES.interviewReminders);
+    const queue = this.producers.queue(QUEUES.interviewReminders);
     const scheduledAt = interview.scheduledAt.getTime();
     await Promise.all(this.offsets.map(({ label }) => queue.remove(reminderJobId({ interviewId: interview.id, offset: label, scheduledAt }))));
   }

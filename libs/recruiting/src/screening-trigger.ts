@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { RecordedCall } from '@retell-ops/call-records';
 import { PrismaService } from '@retell-ops/db';
-import type { ScreeningJob } from '@retell-ops/queue-contracts';
+import type { ScreeningJob } from '@retell-ops/queue';
 import { candidateRefOf, findCandidateId } from './candidate-link';
 
 /** The screening to apply for an analysed call, when the call is linked to one of the tenant's candidates. */

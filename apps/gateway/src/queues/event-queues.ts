@@ -2,7 +2,9 @@ import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import { AppEnv, createRedis } from '@retell-ops/config';
-import { CALL_EVENT_JOB, callEventJobId, lifecycleJobOptions, QUEUE_FOR_EVENT, type CallEventJob, type LifecycleEvent } from '@retell-ops/queue-contracts';
+import { CALL_EVENT_JOB, callEventJobId, lifecycleJobOptions, QUEUE_FOR_EVENT, type CallEventJob, type LifecycleEvent, type LifecycleQueueName, type QueueOf } from '@retell-ops/queue';
+
+type LifecycleQueue = QueueOf<LifecycleQueueName>;
 
 const ENQUEUE_TIMEOUT_MS = 3000;
 
@@ -22,14 +24,14 @@ export class QueueUnavailableError extends Error {}
 export class EventQueues implements OnModuleDestroy {
   private readonly logger = new Logger('EventQueues');
   private readonly connection: IORedis;
-  private readonly queues: Record<LifecycleEvent, Queue<CallEventJob>>;
+  private readonly queues: Record<LifecycleEvent, LifecycleQueue>;
   private readonly failedKeys: Record<LifecycleEvent, string>;
 
   constructor(private readonly env: AppEnv) {
     this.connection = createRedis(env.REDIS_URL, 'producer');
     this.connection.on('error', () => undefined); // reported per request as 503
     const make = (event: LifecycleEvent) =>
-      new Queue<CallEventJob>(QUEUE_FOR_EVENT[event], {
+      new Queue<CallEventJob, unknown, typeof CALL_EVENT_JOB>(QUEUE_FOR_EVENT[event], {
         connection: this.connection,
         prefix: env.QUEUE_PREFIX,
         defaultJobOptions: lifecycleJobOptions(env.JOB_ATTEMPTS, env.JOB_BACKOFF_MS),
@@ -67,7 +69,7 @@ export class EventQueues implements OnModuleDestroy {
   }
 
   /** The rare path: the event's job had failed for good; this delivery gives it its attempts again. */
-  private async revive(queue: Queue<CallEventJob>, job: CallEventJob, jobId: string): Promise<void> {
+  private async revive(queue: LifecycleQueue, job: CallEventJob, jobId: string): Promise<void> {
     const failed = await queue.getJob(jobId);
     if (!failed) {
       // Removed since (retention, or by hand): a fresh job takes its place.

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { isUtf8 } from 'node:buffer';
 import { checkEnvelope, checkRetellSignatureBytes, signatureHeaderProblem } from '@retell-ops/retell';
-import { isLifecycleEvent } from '@retell-ops/queue-contracts';
+import { isLifecycleEvent } from '@retell-ops/queue';
 import { EventQueues } from '../queues/event-queues';
 import { previousKeyInForce, TenantDirectory, TenantLookupUnavailable, type TenantKey } from '../tenants/tenant-directory';
 import { agentIdIn } from './agent-id-scan';

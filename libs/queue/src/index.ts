@@ -4,3 +4,8 @@ export * from './options';
 export * from './recruiting-jobs';
 export * from './follow-up-options';
 export * from './dialer-jobs';
+export * from './job-map';
+export * from './queue-producers';
+export * from './queue-consumers';
+export * from './consumer-plan';
+export * from './dependency-outage';

@@ -19,11 +19,14 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 export const LIFECYCLE_EVENTS = ['call_started', 'call_ended', 'call_analyzed'] as const;
 export type LifecycleEvent = (typeof LIFECYCLE_EVENTS)[number];
 
-export const QUEUE_FOR_EVENT: Record<LifecycleEvent, QueueName> = {
+export const QUEUE_FOR_EVENT = {
   call_started: QUEUES.callStarted,
   call_ended: QUEUES.callEnded,
   call_analyzed: QUEUES.callAnalyzed,
-};
+} as const satisfies Record<LifecycleEvent, QueueName>;
+
+/** The queues the gateway produces to, one per lifecycle event. */
+export type LifecycleQueueName = (typeof QUEUE_FOR_EVENT)[LifecycleEvent];
 
 export function isLifecycleEvent(event: string): event is LifecycleEvent {
   return (LIFECYCLE_EVENTS as readonly string[]).includes(event);

@@ -1,17 +1,35 @@
 import { Logger } from '@nestjs/common';
 import { Queue, Worker, type Job } from 'bullmq';
 import type IORedis from 'ioredis';
-import { isDependencyUnavailable } from './dependency-errors';
+import { createRedis, isDependencyUnavailable, type AppEnv } from '@retell-ops/config';
+import { parseQueueSelection, planConsumers } from './consumer-plan';
 import { DependencyOutage } from './dependency-outage';
-import type { AppEnv } from './env';
-import { createRedis } from './redis';
+import { JOB_NAMES, type JobNameOf, type JobOf, type PayloadOf } from './job-map';
+import type { QueueName } from './queues';
 
-export interface Consumer<T = any> {
-  queue: string;
+/** The handler of queue Q: it receives exactly Q's payload (and the BullMQ job, typed the same). */
+export type Handler<Q extends QueueName> = (data: PayloadOf<Q>, job: JobOf<Q>) => Promise<unknown>;
+
+export interface Consumer<Q extends QueueName> {
+  readonly queue: Q;
   /** The one job name this queue carries; any other is refused (a producer/consumer mismatch). */
-  jobName: string;
-  handle: (data: T, job: Job<T>) => Promise<unknown>;
-  concurrency?: number;
+  readonly jobName: JobNameOf<Q>;
+  readonly handle: Handler<Q>;
+  readonly concurrency?: number;
+}
+
+/** A consumer of any one queue (a union over the job map, so each keeps its own payload type). */
+export type AnyConsumer = { [Q in QueueName]: Consumer<Q> }[QueueName];
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** A handler whose first parameter is declared wider or narrower than the queue's payload does not type-check. */
+type ExactPayload<Q extends QueueName, H> = H extends (...args: infer A) => unknown
+  ? A extends [] ? unknown : Same<A[0], PayloadOf<Q>> extends true ? unknown : { 'the handler must take exactly the payload of': Q }
+  : never;
+
+/** The consumer of `queue`, typed from the job map: `defineConsumer(QUEUES.dialPlace, (job: PlaceJob) => …)`. */
+export function defineConsumer<Q extends QueueName, H extends Handler<Q>>(queue: Q, handle: H & ExactPayload<Q, H>, options: { concurrency?: number } = {}): Consumer<Q> {
+  return { queue, jobName: JOB_NAMES[queue], handle, concurrency: options.concurrency };
 }
 
 /**
@@ -25,8 +43,8 @@ export interface Consumer<T = any> {
  * count only the job's own errors; an UnrecoverableError still fails it at once.
  */
 export class QueueConsumers {
-  private readonly workers: Worker[] = [];
-  private readonly queues: Queue[] = [];
+  private readonly workers: Worker<unknown, unknown, string>[] = [];
+  private readonly queues: Queue<unknown, unknown, string>[] = [];
   private connection: IORedis | undefined;
   private readonly outage: DependencyOutage;
 
@@ -37,17 +55,25 @@ export class QueueConsumers {
     this.outage = new DependencyOutage(env.DEPENDENCY_RETRY_MAX_MS);
   }
 
-  async start(consumers: Consumer[]): Promise<void> {
+  /**
+   * Starts a worker for each queue of `declared` (the worker app's constant) that QUEUES selects,
+   * or all of them when QUEUES is unset; returns those queues. Throws before connecting when the
+   * handlers do not match the declared queues one to one, or QUEUES names a queue not declared.
+   */
+  async start(declared: readonly QueueName[], consumers: readonly AnyConsumer[]): Promise<QueueName[]> {
+    const planned = planConsumers(declared, consumers, parseQueueSelection(this.env.QUEUES));
     this.connection = createRedis(this.env.REDIS_URL, 'worker');
-    for (const c of consumers) {
+    for (const c of planned) {
+      // Erased here only: a job whose name is this queue's job name carries this queue's payload.
+      const handle = c.handle as (data: unknown, job: Job<unknown, unknown, string>) => Promise<unknown>;
       // Sets the queue's rate-limit key, whose time to live the worker waits out after a RateLimitError.
-      const queue = new Queue(c.queue, { connection: this.connection, prefix: this.env.QUEUE_PREFIX, skipMetasUpdate: true });
+      const queue = new Queue<unknown, unknown, string>(c.queue, { connection: this.connection, prefix: this.env.QUEUE_PREFIX, skipMetasUpdate: true });
       const worker = new Worker(
         c.queue,
-        async (job: Job) => {
+        async (job: Job<unknown, unknown, string>) => {
           if (job.name !== c.jobName) throw new Error(`no handler for job '${job.name}' on ${c.queue}`);
           try {
-            const result = await c.handle(job.data, job);
+            const result = await handle(job.data, job);
             this.reached();
             return result;
           } catch (e) {
@@ -74,7 +100,8 @@ export class QueueConsumers {
       this.workers.push(worker);
     }
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
-    this.logger.log(`consuming ${consumers.map((c) => c.queue).join(', ')}`);
+    this.logger.log(`consuming ${planned.map((c) => c.queue).join(', ')}`);
+    return planned.map((c) => c.queue);
   }
 
   /** The job goes back to wait (BullMQ's RateLimitError) and its worker takes no job for the pause. */
