@@ -18,8 +18,10 @@ export function planConsumers<C extends { queue: QueueName }>(declared: readonly
   const problems: string[] = [];
   const valid = declared.join(', ');
   const count = new Map<string, number>();
-  for (const q of declared) if (count.has(q)) problems.push(`queue ${q} is declared twice`);
-  for (const q of declared) count.set(q, 0);
+  for (const q of declared) {
+    if (count.has(q)) problems.push(`queue ${q} is declared twice`);
+    count.set(q, 0);
+  }
   for (const c of consumers) {
     if (!count.has(c.queue)) problems.push(`a handler is given for queue ${c.queue}, which this worker does not declare (declared: ${valid})`);
     else count.set(c.queue, count.get(c.queue)! + 1);
