@@ -42,7 +42,3 @@ export const JOB_NAMES: { readonly [Q in QueueName]: JobNameOf<Q> } = {
   [QUEUES.dialDispatch]: DISPATCH_JOB,
   [QUEUES.dialPlace]: PLACE_JOB,
 };
-
-export function isQueueName(name: string): name is QueueName {
-  return Object.prototype.hasOwnProperty.call(JOB_NAMES, name);
-}
