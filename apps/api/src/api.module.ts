@@ -1,8 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Calls } from '@retell-ops/call-records';
 import { AppEnv, QueueProducers } from '@retell-ops/config';
-import { DbModule } from '@retell-ops/db';
-import { DialRequests, DialRequestStore, DispatchTrigger, RetellClients } from '@retell-ops/dialer';
+import { DbModule, TenantSettings } from '@retell-ops/db';
+import { DialRequests, DialRequestStore, DialStats, DispatchTrigger, RetellClients } from '@retell-ops/dialer';
 import { ApplyScreening, InterviewBooking, ReminderScheduler } from '@retell-ops/recruiting';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { CallsController } from './calls/calls.controller';
@@ -29,6 +29,7 @@ export class ApiModule {
       providers: [
         { provide: AppEnv, useValue: env },
         ApiKeyGuard,
+        TenantSettings,
         CallsService,
         // Recruiting: the same use cases the call, candidate and scheduling workers run
         QueueProducers,
@@ -44,6 +45,7 @@ export class ApiModule {
         DispatchTrigger,
         DialRequestStore,
         DialRequests,
+        DialStats,
         DialerService,
         ...(options.bootstrapDefaultTenant === false ? [] : [DefaultTenant]),
       ],
