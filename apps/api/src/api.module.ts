@@ -2,8 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { Calls } from '@retell-ops/call-records';
 import { AppEnv } from '@retell-ops/config';
 import { QueueProducers } from '@retell-ops/queue';
-import { DbModule } from '@retell-ops/db';
-import { DialRequests, DialRequestStore, DispatchTrigger, RetellClients } from '@retell-ops/dialer';
+import { DbModule, TenantSettings } from '@retell-ops/db';
+import { DialRequests, DialRequestStore, DialStats, DispatchTrigger, RetellClients } from '@retell-ops/dialer';
 import { ApplyScreening, InterviewBooking, ReminderScheduler } from '@retell-ops/recruiting';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { CallsController } from './calls/calls.controller';
@@ -30,6 +30,7 @@ export class ApiModule {
       providers: [
         { provide: AppEnv, useValue: env },
         ApiKeyGuard,
+        TenantSettings,
         CallsService,
         // Recruiting: the same use cases the call, candidate and scheduling workers run
         QueueProducers,
@@ -45,6 +46,7 @@ export class ApiModule {
         DispatchTrigger,
         DialRequestStore,
         DialRequests,
+        DialStats,
         DialerService,
         ...(options.bootstrapDefaultTenant === false ? [] : [DefaultTenant]),
       ],

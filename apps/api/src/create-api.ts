@@ -3,10 +3,12 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppEnv, createHttpApp } from '@retell-ops/config';
 import { ApiModule } from './api.module';
+import { ApiExceptionFilter } from './common/errors/api-exception.filter';
 
 export async function createApi(env: AppEnv, options: { bootstrapDefaultTenant?: boolean } = {}): Promise<NestFastifyApplication> {
   const app = await createHttpApp(ApiModule.forRoot(env, options), env, { bodyLimit: env.WEBHOOK_BODY_LIMIT_BYTES });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalFilters(new ApiExceptionFilter(app.getHttpAdapter()));
   const doc = new DocumentBuilder()
     .setTitle('Retell Ops admin API')
     .setDescription('Tenant-scoped admin API over calls kept from Retell webhooks. Authenticate with "Authorization: Bearer <API key>".')

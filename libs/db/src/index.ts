@@ -6,3 +6,5 @@ export type { Tenant, ApiKey, Agent, Candidate, Call, CallEvent, Position, Inter
 export { CallStatus as DbCallStatus, ApiKeyRole, CandidateStatus as DbCandidateStatus, InterviewStatus, CallbackStatus } from './generated/prisma/enums';
 export * from './tenant-bootstrap';
 export * from './sql-literal';
+export * from './unique-violation';
+export * from './tenant-settings';

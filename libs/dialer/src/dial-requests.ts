@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CallRows } from '@retell-ops/call-records';
 import { Prisma, PrismaService, type DialRequest } from '@retell-ops/db';
-import { cancelPlanFor, DIAL_REQUEST_GROUPS, isTerminal, isUuid, type CallStatus, type DialRequestStatus } from '@retell-ops/domain';
+import { cancelPlanFor, ConflictError, DIAL_REQUEST_GROUPS, InvalidInputError, isTerminal, isUuid, NotFoundError, type CallStatus, type DialRequestStatus } from '@retell-ops/domain';
 import { DialRequestStore } from './dial-request-store';
 import { DispatchTrigger } from './dispatch-trigger';
 import { RetellClients } from './retell-clients';
@@ -34,15 +34,6 @@ export interface BatchInput {
   maxAttempts?: number;
   retryBackoffSec?: number;
   targets: Array<Omit<DialInput, 'scheduledAt' | 'priority' | 'maxAttempts' | 'retryBackoffSec'>>;
-}
-
-export class DialInputError extends Error {
-  constructor(
-    readonly kind: 'invalid' | 'not_found' | 'conflict',
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /**
@@ -104,7 +95,7 @@ export class DialRequests {
    */
   async cancelCall(tenantId: string, callRef: string): Promise<CancelResult> {
     const call = await this.prisma.call.findFirst({ where: { tenantId, OR: [{ retellCallId: callRef }, ...(isUuid(callRef) ? [{ id: callRef }] : [])] } });
-    if (!call) throw new DialInputError('not_found', `no call '${callRef}'`);
+    if (!call) throw new NotFoundError(`no call '${callRef}'`);
     if (!call.dialRequestId) {
       if (isTerminal(call.status as CallStatus) || !call.retellCallId) return 'final';
       await stopAtRetell(await this.clients.forTenant(tenantId), call.retellCallId, this.logger);
@@ -115,7 +106,7 @@ export class DialRequests {
 
   async cancelBatch(tenantId: string, batchId: string): Promise<{ cancelled: number }> {
     const batch = await this.prisma.batch.findFirst({ where: { id: batchId, tenantId } });
-    if (!batch) throw new DialInputError('not_found', `no batch '${batchId}'`);
+    if (!batch) throw new NotFoundError(`no batch '${batchId}'`);
     const waiting = await this.prisma.$transaction(
       async (tx) => {
         await this.store.cancelBatch(tx, batchId);
@@ -157,21 +148,21 @@ export class DialRequests {
       this.logger.log(`request ${requestId}: cancel requested (${request.status}${current?.retellCallId ? `, stopped ${current.retellCallId}` : ', before its call exists'})`);
       return 'stopping';
     }
-    throw new DialInputError('conflict', `request ${requestId} kept changing while it was cancelled; try again`);
+    throw new ConflictError(`request ${requestId} kept changing while it was cancelled; try again`);
   }
 
   private async createIn(tx: Tx, tenantId: string, input: DialInput, batchId: string | undefined): Promise<{ request: DialRequest; callId: string }> {
     const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId } });
     const agentId = input.agentId ?? tenant.defaultAgentId;
     const fromNumber = input.fromNumber ?? tenant.defaultFromNumber;
-    if (!agentId) throw new DialInputError('invalid', 'agentId is required: the tenant has no default agent');
-    if (!fromNumber) throw new DialInputError('invalid', 'fromNumber is required: the tenant has no default number');
+    if (!agentId) throw new InvalidInputError('agentId is required: the tenant has no default agent');
+    if (!fromNumber) throw new InvalidInputError('fromNumber is required: the tenant has no default number');
     const agent = await tx.agent.findUnique({ where: { retellAgentId: agentId }, select: { tenantId: true } });
-    if (!agent || agent.tenantId !== tenantId) throw new DialInputError('invalid', `unknown agent '${agentId}' (register it with POST /api/v1/agents)`);
+    if (!agent || agent.tenantId !== tenantId) throw new InvalidInputError(`unknown agent '${agentId}' (register it with POST /api/v1/agents)`);
 
     const ref = input.candidateId;
     const candidate = ref ? await tx.candidate.findFirst({ where: { tenantId, OR: [...(isUuid(ref) ? [{ id: ref }] : []), { externalId: ref }] } }) : null;
-    if (input.candidateId && !candidate) throw new DialInputError('invalid', `unknown candidate '${input.candidateId}'`);
+    if (input.candidateId && !candidate) throw new InvalidInputError(`unknown candidate '${input.candidateId}'`);
     // Candidate and tenant fields first, the caller's own values winning; every value a string (Retell's dynamic variables are strings only).
     const dynamicVariables: Record<string, string> = {
       company_name: tenant.name,
@@ -191,7 +182,7 @@ export class DialRequests {
       ...(input.dynamicVariables ?? {}),
     };
     const toNumber = input.toNumber ?? candidate?.phone;
-    if (!toNumber) throw new DialInputError('invalid', input.candidateId ? `candidate '${input.candidateId}' has no phone number` : 'toNumber is required');
+    if (!toNumber) throw new InvalidInputError(input.candidateId ? `candidate '${input.candidateId}' has no phone number` : 'toNumber is required');
     const metadata = { ...(candidate ? { candidate_id: candidate.id } : {}), ...(input.metadata ?? {}) } as Prisma.InputJsonValue;
     const scheduled = input.scheduledAt && input.scheduledAt.getTime() > Date.now();
     const status = scheduled ? 'scheduled' : 'queued';

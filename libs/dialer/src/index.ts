@@ -9,3 +9,4 @@ export * from './dial-reaper';
 export * from './dial-requests';
 export * from './retry-after';
 export * from './calling-window-sql';
+export * from './dial-stats';

@@ -1,4 +1,3 @@
-export * from './errors';
 export * from './candidate-link';
 export * from './apply-screening';
 export * from './reminder-scheduler';

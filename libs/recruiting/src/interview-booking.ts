@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppEnv } from '@retell-ops/config';
 import { Prisma, PrismaService, type CallbackTask, type Interview } from '@retell-ops/db';
-import { interviewTimeInputOf, resolveInterviewTime, type InterviewTime, type InterviewTimeInput, type ScreeningAnalysis } from '@retell-ops/domain';
+import { ConflictError, interviewTimeInputOf, InvalidInputError, NotFoundError, resolveInterviewTime, type InterviewTime, type InterviewTimeInput, type ScreeningAnalysis } from '@retell-ops/domain';
 import type { SchedulingJob } from '@retell-ops/queue';
-import { RecruitingError } from './errors';
 import { ReminderScheduler } from './reminder-scheduler';
 
 type Tx = Prisma.TransactionClient;
@@ -115,8 +114,8 @@ export class InterviewBooking {
 
   async reschedule(tenantId: string, interviewId: string, input: RescheduleInput): Promise<Interview> {
     const current = await this.prisma.interview.findFirst({ where: { id: interviewId, tenantId }, include: { candidate: { select: { timeZone: true, tenant: { select: { timeZone: true } } } } } });
-    if (!current) throw new RecruitingError('not_found', `no interview '${interviewId}'`);
-    if (current.status === 'cancelled') throw new RecruitingError('conflict', 'a cancelled interview cannot be rescheduled');
+    if (!current) throw new NotFoundError(`no interview '${interviewId}'`);
+    if (current.status === 'cancelled') throw new ConflictError('a cancelled interview cannot be rescheduled');
     const timeInput: InterviewTimeInput = {
       scheduledDatetimeIso: input.scheduledAt,
       scheduledDate: input.date,
@@ -126,8 +125,8 @@ export class InterviewBooking {
       tenantZone: current.candidate.tenant.timeZone ?? this.env.DEFAULT_TIME_ZONE,
     };
     const time = resolveInterviewTime(timeInput);
-    if (time.status !== 'resolved') throw new RecruitingError('invalid', `cannot resolve the new time: ${time.reason}${time.field ? ` (${time.field})` : ''}`);
-    if (time.instant.getTime() <= Date.now()) throw new RecruitingError('invalid', 'the new time is in the past');
+    if (time.status !== 'resolved') throw new InvalidInputError(`cannot resolve the new time: ${time.reason}${time.field ? ` (${time.field})` : ''}`);
+    if (time.instant.getTime() <= Date.now()) throw new InvalidInputError('the new time is in the past');
     const interviewer = input.interviewer === undefined ? current.interviewer : input.interviewer;
     const duration = input.durationMinutes ?? current.durationMinutes;
 
@@ -135,11 +134,11 @@ export class InterviewBooking {
       // The row is locked and read again: a cancel or move committed since the read above is
       // seen here (and waited for while it runs), never undone by this update.
       const previous = await lockInterview(tx, tenantId, interviewId);
-      if (previous.status === 'cancelled') throw new RecruitingError('conflict', 'a cancelled interview cannot be rescheduled');
+      if (previous.status === 'cancelled') throw new ConflictError('a cancelled interview cannot be rescheduled');
       if (interviewer) {
         await lockInterviewer(tx, tenantId, interviewer);
         const clash = await findClash(tx, tenantId, interviewer, time.instant, duration, interviewId);
-        if (clash) throw new RecruitingError('conflict', `${interviewer} has interview ${clash} at that time`);
+        if (clash) throw new ConflictError(`${interviewer} has interview ${clash} at that time`);
       }
       const moved = await tx.interview.update({
         where: { id: interviewId },
@@ -191,7 +190,7 @@ export class InterviewBooking {
 async function lockInterview(tx: Tx, tenantId: string, interviewId: string): Promise<{ status: string; scheduledAt: Date | null }> {
   const [row] = await tx.$queryRaw<Array<{ status: string; scheduledAt: Date | null }>>`
     SELECT "status"::text AS "status", "scheduledAt" FROM "Interview" WHERE "id" = ${interviewId}::uuid AND "tenantId" = ${tenantId}::uuid FOR UPDATE`;
-  if (!row) throw new RecruitingError('not_found', `no interview '${interviewId}'`);
+  if (!row) throw new NotFoundError(`no interview '${interviewId}'`);
   return row;
 }
 

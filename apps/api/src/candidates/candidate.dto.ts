@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { CANDIDATE_STATUSES, INTEREST_LEVELS, type CandidateStatus, type InterestLevel } from '@retell-ops/domain';
-import { E164, IsIanaZone, QueryBoolean, Trim } from './validators';
-import { PageQuery } from '../common/page-query';
+import { E164, IsIanaZone, QueryBoolean, Trim } from '../common/validators';
+import { PageQuery } from '../common/keyset-page';
 
 const E164_MESSAGE = '$property must be an E.164 phone number such as +14155550123';
 

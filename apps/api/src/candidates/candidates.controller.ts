@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -15,8 +15,7 @@ import {
 } from '@nestjs/swagger';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
-import { RecruitingErrorFilter } from '../interviews/recruiting-error.filter';
-import { requireAdmin } from './admin-only';
+import { requireAdmin } from '../auth/require-admin';
 import { CreateCandidateBody, ListCandidatesQuery, UpdateCandidateBody } from './candidate.dto';
 import { CandidateDetail, CandidatePage, CandidateResource, RetellCallDataResult } from './candidate.resource';
 import { CandidatesService } from './candidates.service';
@@ -27,7 +26,6 @@ const ID_PARAM = { name: 'id', description: "The candidate's id, or the tenant's
 @ApiTags('candidates')
 @ApiBearerAuth()
 @UseGuards(ApiKeyGuard)
-@UseFilters(RecruitingErrorFilter)
 @Controller('api/v1/candidates')
 export class CandidatesController {
   constructor(private readonly candidates: CandidatesService) {}

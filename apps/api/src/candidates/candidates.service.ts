@@ -1,12 +1,11 @@
-import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Calls } from '@retell-ops/call-records';
-import { Prisma, PrismaService, type CallbackTask, type Interview } from '@retell-ops/db';
-import { canMoveCandidate, type CandidateStatus } from '@retell-ops/domain';
+import { isUniqueViolation, Prisma, PrismaService, type CallbackTask, type Interview } from '@retell-ops/db';
+import { canMoveCandidate, ConflictError, InvalidInputError, NotFoundError, type CandidateStatus } from '@retell-ops/domain';
 import { ApplyScreening, candidateRefOf, findCandidateId, InterviewBooking, ReminderScheduler } from '@retell-ops/recruiting';
 import { CallResource } from '../calls/call.resource';
-import { decodeCursor, encodeCursor } from '../calls/cursor';
+import { keysetPage, readCursor, rowsToFetch } from '../common/keyset-page';
 import { CallbackTaskResource, InterviewResource } from '../interviews/interview.resource';
-import { isUniqueViolation } from './admin-only';
 import type { CreateCandidateBody, ListCandidatesQuery, UpdateCandidateBody } from './candidate.dto';
 import { CandidateDetail, CandidatePage, CandidateResource, RetellCallDataResult, WITH_POSITION, type CandidateRow } from './candidate.resource';
 import type { RetellCallDataBody } from './retell-call-data.dto';
@@ -44,33 +43,26 @@ export class CandidatesService {
   // ───────────────────────────── reads ─────────────────────────────
 
   async list(tenantId: string, q: ListCandidatesQuery): Promise<CandidatePage> {
-    const limit = q.limit ?? 50;
-    const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
-    if (q.cursor !== undefined && !cursor) throw new BadRequestException('cursor is not one this API issued');
+    const cursor = readCursor(q.cursor);
     const contains = (text: string) => ({ contains: text, mode: 'insensitive' as const });
 
     const and: Prisma.CandidateWhereInput[] = [];
     const position = q.position?.trim();
     if (position) and.push({ OR: [{ positionApplied: contains(position) }, { position: { title: contains(position) } }] });
     const words = (q.q ?? '').trim().split(/\s+/).filter(Boolean);
-    if (words.length > MAX_QUERY_WORDS) throw new BadRequestException(`q may hold at most ${MAX_QUERY_WORDS} words`);
+    if (words.length > MAX_QUERY_WORDS) throw new InvalidInputError(`q may hold at most ${MAX_QUERY_WORDS} words`, { field: 'q' });
     for (const w of words) {
       and.push({ OR: [{ firstName: contains(w) }, { lastName: contains(w) }, { email: contains(w) }, { phone: contains(w) }, { externalId: contains(w) }] });
     }
-    if (cursor) and.push({ OR: [{ createdAt: { lt: cursor.occurredAt } }, { createdAt: cursor.occurredAt, id: { lt: cursor.id } }] });
+    if (cursor) and.push({ OR: [{ createdAt: { lt: cursor.at } }, { createdAt: cursor.at, id: { lt: cursor.id } }] });
 
     const rows = await this.prisma.candidate.findMany({
       where: { tenantId, status: q.status, positionId: q.positionId, qualified: q.qualified, interestLevel: q.interest, AND: and },
       include: WITH_POSITION,
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: limit + 1,
+      take: rowsToFetch(q),
     });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      data: page.map(CandidateResource.from),
-      nextCursor: rows.length > limit && last ? encodeCursor({ occurredAt: last.createdAt, id: last.id }) : null,
-    };
+    return keysetPage(rows, q, (c) => ({ at: c.createdAt, id: c.id }), CandidateResource.from);
   }
 
   async get(tenantId: string, ref: string): Promise<CandidateDetail> {
@@ -109,7 +101,7 @@ export class CandidatesService {
       });
       return CandidateResource.from(c);
     } catch (e) {
-      if (isUniqueViolation(e)) throw new ConflictException(`a candidate with externalId '${body.externalId}' already exists`);
+      if (isUniqueViolation(e)) throw new ConflictError(`a candidate with externalId '${body.externalId}' already exists`);
       throw e;
     }
   }
@@ -131,16 +123,16 @@ export class CandidatesService {
     const from = current.status as CandidateStatus;
     const moving = body.status !== undefined && body.status !== from;
     if (moving) {
-      if (!canMoveCandidate(from, body.status!, 'person')) throw new ConflictException(moveRefusal(from, body.status!));
+      if (!canMoveCandidate(from, body.status!, 'person')) throw new ConflictError(moveRefusal(from, body.status!));
       data.status = body.status;
       data.statusChangedAt = new Date();
     }
     try {
       // Conditional on the status read above, so a move racing another change cannot skip the rules.
       const { count } = await this.prisma.candidate.updateMany({ where: { id, tenantId, status: current.status }, data });
-      if (count === 0) throw new ConflictException('the candidate changed meanwhile (its status moved); read it again and retry');
+      if (count === 0) throw new ConflictError('the candidate changed meanwhile (its status moved); read it again and retry');
     } catch (e) {
-      if (isUniqueViolation(e)) throw new ConflictException(`a candidate with externalId '${body.externalId}' already exists`);
+      if (isUniqueViolation(e)) throw new ConflictError(`a candidate with externalId '${body.externalId}' already exists`);
       throw e;
     }
     return CandidateResource.from(await this.load(tenantId, id));
@@ -177,7 +169,7 @@ export class CandidatesService {
     const applied = await this.apply.execute({ tenantId, candidateId, retellCallId });
     // Two saves of one call for two candidates at once: only the first screening counts.
     const screening = await this.prisma.candidateScreening.findUnique({ where: { tenantId_retellCallId: { tenantId, retellCallId } }, select: { candidateId: true } });
-    if (screening && screening.candidateId !== candidateId) throw new ConflictException(`call '${retellCallId}' is already applied to another candidate`);
+    if (screening && screening.candidateId !== candidateId) throw new ConflictError(`call '${retellCallId}' is already applied to another candidate`);
 
     let interview: Interview | undefined;
     let callbackTask: CallbackTask | undefined;
@@ -211,12 +203,12 @@ export class CandidatesService {
       this.prisma.candidateScreening.findUnique({ where: key, select: { candidateId: true } }),
     ]);
     if ((call?.candidateId && call.candidateId !== candidateId) || (screening && screening.candidateId !== candidateId)) {
-      throw new ConflictException(`call '${retellCallId}' is already recorded for another candidate`);
+      throw new ConflictError(`call '${retellCallId}' is already recorded for another candidate`);
     }
     const named = candidateRefOf(metadata);
     const namedId = named === undefined ? undefined : await findCandidateId(this.prisma, tenantId, named);
     if (namedId && namedId !== candidateId) {
-      throw new ConflictException(`call '${retellCallId}' names another candidate ('${named}') in metadata.candidate_id`);
+      throw new ConflictError(`call '${retellCallId}' names another candidate ('${named}') in metadata.candidate_id`);
     }
   }
 
@@ -227,7 +219,7 @@ export class CandidatesService {
   private async positionLink(tenantId: string, positionId: string | null | undefined, positionApplied: string | null | undefined): Promise<{ positionId?: string | null; positionApplied?: string | null }> {
     if (positionId) {
       const p = await this.prisma.position.findFirst({ where: { id: positionId, tenantId }, select: { title: true } });
-      if (!p) throw new BadRequestException(`positionId '${positionId}' is not a position of this tenant`);
+      if (!p) throw new InvalidInputError(`positionId '${positionId}' is not a position of this tenant`, { field: 'positionId' });
       return { positionId, positionApplied: positionApplied === undefined ? p.title : positionApplied };
     }
     if (positionId === null) return { positionId: null, ...(positionApplied !== undefined ? { positionApplied } : {}) };
@@ -239,13 +231,13 @@ export class CandidatesService {
 
   private async resolve(tenantId: string, ref: string): Promise<string> {
     const id = await findCandidateId(this.prisma, tenantId, ref);
-    if (!id) throw new NotFoundException(`no candidate '${ref}'`);
+    if (!id) throw new NotFoundError(`no candidate '${ref}'`);
     return id;
   }
 
   private async load(tenantId: string, id: string): Promise<CandidateRow> {
     const c = await this.prisma.candidate.findFirst({ where: { id, tenantId }, include: WITH_POSITION });
-    if (!c) throw new NotFoundException(`no candidate '${id}'`);
+    if (!c) throw new NotFoundError(`no candidate '${id}'`);
     return c;
   }
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, Min, ValidateBy, type ValidationArguments } from 'class-validator';
 import { RETELL_CALL_STATUSES } from '@retell-ops/retell';
+import { IsStringRecord } from '../common/validators';
 
 type Check = (v: unknown) => boolean;
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -26,17 +27,6 @@ function HasShape(shape: Record<string, [Check, string]>): PropertyDecorator {
         const bad = shapeProblem(args?.value, shape);
         return bad === 'object' || bad === undefined ? `${args?.property} must be an object` : `${args?.property}.${bad} must be ${shape[bad][1]}`;
       },
-    },
-  });
-}
-
-/** An object whose values are all text (Retell's dynamic variables, SIP headers). */
-function IsStringRecord(): PropertyDecorator {
-  return ValidateBy({
-    name: 'isStringRecord',
-    validator: {
-      validate: (value: unknown) => isRecord(value) && Object.values(value).every(str),
-      defaultMessage: (args?: ValidationArguments) => `${args?.property} must be an object of strings`,
     },
   });
 }

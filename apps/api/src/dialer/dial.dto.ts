@@ -1,38 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { plainToInstance, Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy, ValidateNested, buildMessage } from 'class-validator';
-import { IsInstant } from '../common/is-instant';
-import { PageQuery } from '../common/page-query';
-import { E164, IsIanaZone } from '../candidates/validators';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { PageQuery } from '../common/keyset-page';
+import { E164, IsFutureInstant, IsIanaZone, IsInstant, IsStringRecord } from '../common/validators';
+
+/** Retell takes string values only (docs/retell.md#dynamic-variables). */
+const DYNAMIC_VARIABLES_WHY = 'Retell dynamic variables are strings only';
 
 export const PRIORITIES = ['high', 'normal', 'low'] as const;
-
-/** Retell takes string values only (docs/retell.md#dynamic-variables); the message names the first bad key. */
-export function IsStringRecord(): PropertyDecorator {
-  return ValidateBy({
-    name: 'isStringRecord',
-    validator: {
-      validate: (v: unknown) => !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string'),
-      defaultMessage: buildMessage((_each, args) => {
-        const v = args?.value;
-        if (!v || typeof v !== 'object' || Array.isArray(v)) return `${args?.property} must be an object of string values`;
-        const bad = Object.entries(v).find(([, x]) => typeof x !== 'string');
-        return `${args?.property}.${bad?.[0]} must be a string (Retell dynamic variables are strings only; got ${bad === undefined ? 'nothing' : Array.isArray(bad[1]) ? 'array' : bad[1] === null ? 'null' : typeof bad[1]})`;
-      }),
-    },
-  });
-}
-
-/** Rejects instants that have already passed: a call cannot be scheduled into the past. */
-export function IsFutureInstant(): PropertyDecorator {
-  return ValidateBy({
-    name: 'isFutureInstant',
-    validator: {
-      validate: (v: unknown) => typeof v === 'string' && Date.parse(v) > Date.now(),
-      defaultMessage: buildMessage(() => '$property must be in the future'),
-    },
-  });
-}
 
 class DialOptions {
   @ApiPropertyOptional({ enum: PRIORITIES, default: 'normal', description: 'Under a saturated limit, high goes first' })
@@ -66,7 +41,7 @@ export class CreateCallBody extends DialOptions {
   fromNumber?: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
-  @IsOptional() @IsStringRecord()
+  @IsOptional() @IsStringRecord(DYNAMIC_VARIABLES_WHY)
   dynamicVariables?: Record<string, string>;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'e.g. { "candidate_id": "199" }' })
@@ -88,7 +63,7 @@ export class BatchTarget {
   candidateId?: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
-  @IsOptional() @IsStringRecord()
+  @IsOptional() @IsStringRecord(DYNAMIC_VARIABLES_WHY)
   dynamicVariables?: Record<string, string>;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })

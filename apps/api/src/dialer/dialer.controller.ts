@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards 
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
-import { requireAdmin } from '../candidates/admin-only';
+import { requireAdmin } from '../auth/require-admin';
 import { CreateBatchBody, CreateCallBody, ListBatchesQuery, StatsQuery } from './dial.dto';
 import { DialerService } from './dialer.service';
 

@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { IsInstant } from '../common/is-instant';
-import { Trim } from '../candidates/validators';
-import { PageQuery } from '../common/page-query';
+import { IsInstant } from '../common/validators';
+import { Trim } from '../common/validators';
+import { PageQuery } from '../common/keyset-page';
 
 export const INTERVIEW_STATUSES = ['scheduled', 'needs_review', 'cancelled', 'completed'] as const;
 

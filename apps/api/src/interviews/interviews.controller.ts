@@ -1,18 +1,16 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
-import { requireAdmin } from '../candidates/admin-only';
+import { requireAdmin } from '../auth/require-admin';
 import { ListInterviewsQuery, RescheduleInterviewBody } from './interview.dto';
 import { InterviewPage, InterviewResource } from './interview.resource';
 import { InterviewsService } from './interviews.service';
-import { RecruitingErrorFilter } from './recruiting-error.filter';
 
 @ApiTags('interviews')
 @ApiBearerAuth()
 @UseGuards(ApiKeyGuard)
-@UseFilters(RecruitingErrorFilter)
 @Controller('api/v1/interviews')
 export class InterviewsController {
   constructor(private readonly interviews: InterviewsService) {}

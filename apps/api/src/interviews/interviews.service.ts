@@ -1,8 +1,8 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaService, type Interview } from '@retell-ops/db';
-import { isUuid, renderIcs } from '@retell-ops/domain';
+import { ConflictError, InvalidInputError, isUuid, NotFoundError, renderIcs } from '@retell-ops/domain';
 import { findCandidateId, InterviewBooking } from '@retell-ops/recruiting';
-import { decodeInterviewCursor, encodeInterviewCursor } from './interview-cursor';
+import { keysetPage, readCursor, rowsToFetch } from '../common/keyset-page';
 import type { ListInterviewsQuery, RescheduleInterviewBody } from './interview.dto';
 import { InterviewPage, InterviewResource } from './interview.resource';
 
@@ -20,12 +20,10 @@ export class InterviewsService {
   ) {}
 
   async list(tenantId: string, q: ListInterviewsQuery): Promise<InterviewPage> {
-    const limit = q.limit ?? 50;
-    const cursor = q.cursor === undefined ? undefined : decodeInterviewCursor(q.cursor);
-    if (q.cursor !== undefined && !cursor) throw new BadRequestException('cursor is not one this API issued');
+    const cursor = readCursor(q.cursor, { nullable: true });
     const from = q.from ? new Date(q.from) : undefined;
     const to = q.to ? new Date(q.to) : undefined;
-    if (from && to && from >= to) throw new BadRequestException('from must be before to');
+    if (from && to && from >= to) throw new InvalidInputError('from must be before to', { field: 'from' });
     let candidateId: string | undefined;
     if (q.candidateId !== undefined) {
       candidateId = await findCandidateId(this.prisma, tenantId, q.candidateId);
@@ -36,8 +34,8 @@ export class InterviewsService {
     if (from || to) and.push({ scheduledAt: { gte: from, lt: to } });
     if (cursor) {
       and.push(
-        cursor.scheduledAt
-          ? { OR: [{ scheduledAt: { gt: cursor.scheduledAt } }, { scheduledAt: cursor.scheduledAt, id: { gt: cursor.id } }, { scheduledAt: null }] }
+        cursor.at
+          ? { OR: [{ scheduledAt: { gt: cursor.at } }, { scheduledAt: cursor.at, id: { gt: cursor.id } }, { scheduledAt: null }] }
           : { scheduledAt: null, id: { gt: cursor.id } },
       );
     }
@@ -50,11 +48,9 @@ export class InterviewsService {
         AND: and,
       },
       orderBy: [{ scheduledAt: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }],
-      take: limit + 1,
+      take: rowsToFetch(q),
     });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return { data: page.map(InterviewResource.from), nextCursor: rows.length > limit && last ? encodeInterviewCursor(last) : null };
+    return keysetPage(rows, q, (i) => ({ at: i.scheduledAt, id: i.id }), InterviewResource.from);
   }
 
   async get(tenantId: string, id: string): Promise<InterviewResource> {
@@ -63,9 +59,9 @@ export class InterviewsService {
 
   async reschedule(tenantId: string, id: string, body: RescheduleInterviewBody): Promise<InterviewResource> {
     const dateTime = body.date !== undefined || body.time !== undefined;
-    if (body.scheduledAt !== undefined && dateTime) throw new BadRequestException('give either scheduledAt, or date and time, not both');
+    if (body.scheduledAt !== undefined && dateTime) throw new InvalidInputError('give either scheduledAt, or date and time, not both');
     if (body.scheduledAt === undefined && (body.date === undefined || body.time === undefined)) {
-      throw new BadRequestException('give the new time: scheduledAt (with an offset), or date and time (and timeZone)');
+      throw new InvalidInputError('give the new time: scheduledAt (with an offset), or date and time (and timeZone)');
     }
     await this.find(tenantId, id); // 404 for another tenant's or a malformed id, before any work
     const moved = await this.booking.reschedule(tenantId, id, {
@@ -91,9 +87,9 @@ export class InterviewsService {
           include: { candidate: { select: { firstName: true, lastName: true, positionApplied: true, position: { select: { title: true } } } } },
         })
       : null;
-    if (!interview) throw new NotFoundException(`no interview '${id}'`);
+    if (!interview) throw new NotFoundError(`no interview '${id}'`);
     if (!interview.scheduledAt) {
-      throw new ConflictException(`interview '${id}' has no time yet (${interview.status}${interview.reviewReason ? `: ${interview.reviewReason}` : ''}); reschedule it first`);
+      throw new ConflictError(`interview '${id}' has no time yet (${interview.status}${interview.reviewReason ? `: ${interview.reviewReason}` : ''}); reschedule it first`);
     }
     const c = interview.candidate;
     const name = [c.firstName, c.lastName].filter(Boolean).join(' ');
@@ -114,7 +110,7 @@ export class InterviewsService {
 
   private async find(tenantId: string, id: string): Promise<Interview> {
     const interview = isUuid(id) ? await this.prisma.interview.findFirst({ where: { id, tenantId } }) : null;
-    if (!interview) throw new NotFoundException(`no interview '${id}'`);
+    if (!interview) throw new NotFoundError(`no interview '${id}'`);
     return interview;
   }
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
-import { QueryBoolean, Trim } from '../candidates/validators';
+import { QueryBoolean, Trim } from '../common/validators';
 
 export class CreatePositionBody {
   @ApiProperty({ description: 'Unique within the tenant', example: 'Senior Python Developer' })

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Use
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
-import { requireAdmin } from '../candidates/admin-only';
+import { requireAdmin } from '../auth/require-admin';
 import { CreatePositionBody, ListPositionsQuery, PositionList, PositionResource, UpdatePositionBody } from './position.dto';
 import { PositionsService } from './positions.service';
 

@@ -1,8 +1,7 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { Prisma, PrismaService, type Position } from '@retell-ops/db';
-import { isUniqueViolation } from '../candidates/admin-only';
+import { Injectable } from '@nestjs/common';
+import { isUniqueViolation, Prisma, PrismaService, type Position } from '@retell-ops/db';
+import { ConflictError, isUuid, NotFoundError } from '@retell-ops/domain';
 import type { CreatePositionBody, ListPositionsQuery, PositionList, PositionResource, UpdatePositionBody } from './position.dto';
-import { isUuid } from '@retell-ops/domain';
 
 type Counted = Position & { _count: { candidates: number } };
 const WITH_COUNT = { _count: { select: { candidates: true } } } as const;
@@ -53,7 +52,7 @@ export class PositionsService {
       });
       return toResource(p);
     } catch (e) {
-      if (isUniqueViolation(e)) throw new ConflictException(`a position titled '${body.title}' already exists`);
+      if (isUniqueViolation(e)) throw new ConflictError(`a position titled '${body.title}' already exists`);
       throw e;
     }
   }
@@ -68,7 +67,7 @@ export class PositionsService {
       });
       return toResource(p);
     } catch (e) {
-      if (isUniqueViolation(e)) throw new ConflictException(`a position titled '${body.title}' already exists`);
+      if (isUniqueViolation(e)) throw new ConflictError(`a position titled '${body.title}' already exists`);
       throw e;
     }
   }
@@ -81,7 +80,7 @@ export class PositionsService {
 
   private async find(tenantId: string, id: string): Promise<Counted> {
     const p = isUuid(id) ? await this.prisma.position.findFirst({ where: { id, tenantId }, include: WITH_COUNT }) : null;
-    if (!p) throw new NotFoundException(`no position '${id}'`);
+    if (!p) throw new NotFoundError(`no position '${id}'`);
     return p;
   }
 }

@@ -1,9 +1,10 @@
-import { Body, ConflictException, Controller, ForbiddenException, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import { PrismaService } from '@retell-ops/db';
+import { TenantSettings, type Agent } from '@retell-ops/db';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { requireAdmin } from '../auth/require-admin';
 
 export class TenantResource {
   @ApiProperty() id: string;
@@ -36,45 +37,34 @@ export class RegisterAgentBody {
 @UseGuards(ApiKeyGuard)
 @Controller('api/v1')
 export class TenantController {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly settings: TenantSettings) {}
 
   @Get('tenant')
   @ApiOperation({ summary: "The caller's tenant" })
   @ApiOkResponse({ type: TenantResource })
-  async tenant(@CurrentPrincipal() p: Principal): Promise<TenantResource> {
-    const t = await this.prisma.tenant.findUniqueOrThrow({ where: { id: p.tenantId } });
-    return {
-      id: t.id,
-      name: t.name,
-      slug: t.slug,
-      defaultAgentId: t.defaultAgentId,
-      defaultFromNumber: t.defaultFromNumber,
-      retellBaseUrl: t.retellBaseUrl,
-      hasRetellApiKey: !!t.retellApiKeyEnc,
-    };
+  tenant(@CurrentPrincipal() p: Principal): Promise<TenantResource> {
+    return this.settings.view(p.tenantId);
   }
 
   @Get('agents')
   @ApiOperation({ summary: "Retell agents registered to the caller's tenant (webhooks on /webhooks/retell are routed by them)" })
   @ApiOkResponse({ type: [AgentResource] })
   async agents(@CurrentPrincipal() p: Principal): Promise<AgentResource[]> {
-    const rows = await this.prisma.agent.findMany({ where: { tenantId: p.tenantId }, orderBy: { createdAt: 'asc' } });
-    return rows.map((a) => ({ retellAgentId: a.retellAgentId, name: a.name, createdAt: a.createdAt.toISOString() }));
+    return (await this.settings.agents(p.tenantId)).map(agentResource);
   }
 
   @Post('agents')
   @HttpCode(201)
   @ApiOperation({ summary: 'Register a Retell agent to this tenant' })
   @ApiCreatedResponse({ type: AgentResource })
+  @ApiConflictResponse({ description: 'the agent belongs to another tenant' })
+  @ApiForbiddenResponse({ description: 'viewer key' })
   async registerAgent(@CurrentPrincipal() p: Principal, @Body() body: RegisterAgentBody): Promise<AgentResource> {
-    if (p.role !== 'admin') throw new ForbiddenException('only admin keys can register agents');
-    const existing = await this.prisma.agent.findUnique({ where: { retellAgentId: body.retellAgentId } });
-    if (existing && existing.tenantId !== p.tenantId) throw new ConflictException(`agent '${body.retellAgentId}' belongs to another tenant`);
-    const a = await this.prisma.agent.upsert({
-      where: { retellAgentId: body.retellAgentId },
-      create: { tenantId: p.tenantId, retellAgentId: body.retellAgentId, name: body.name },
-      update: { name: body.name ?? undefined },
-    });
-    return { retellAgentId: a.retellAgentId, name: a.name, createdAt: a.createdAt.toISOString() };
+    requireAdmin(p, 'register agents');
+    return agentResource(await this.settings.registerAgent(p.tenantId, { retellAgentId: body.retellAgentId, name: body.name }));
   }
+}
+
+function agentResource(a: Agent): AgentResource {
+  return { retellAgentId: a.retellAgentId, name: a.name, createdAt: a.createdAt.toISOString() };
 }

@@ -25,3 +25,14 @@ export function IsInstant(): PropertyDecorator {
     },
   });
 }
+
+/** Rejects instants that have already passed: a call cannot be scheduled into the past. */
+export function IsFutureInstant(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isFutureInstant',
+    validator: {
+      validate: (v: unknown) => typeof v === 'string' && Date.parse(v) > Date.now(),
+      defaultMessage: buildMessage(() => '$property must be in the future'),
+    },
+  });
+}
