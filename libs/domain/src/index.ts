@@ -11,3 +11,4 @@ export * from './calling-window';
 export * from './dial-retry';
 export * from './dial-request-status';
 export * from './uuid';
+export * from './fixtures/seed-call';
