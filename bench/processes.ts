@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AppProcess } from '../tools/processes';
@@ -79,12 +78,18 @@ export async function backgroundCores<T>(ours: () => number[], work: () => Promi
 // A private PostgreSQL cluster (initdb in a temp dir, pg_ctl on a free port), for the
 // "PostgreSQL stopped" measurement: the shared one is never touched.
 
+// The services step's PostgreSQL helpers (plain JavaScript in tools/, like the process toolkit).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const services = require(path.join(ROOT, 'tools', 'services.js')) as {
+  postgresBinDir(): string | undefined;
+  asPostgres(bin: string, args: string[]): string;
+  givePostgres(dir: string): void;
+};
+
 function pgBin(): string {
-  const base = '/usr/lib/postgresql';
-  const versions = existsSync(base) ? readdirSync(base).filter((v) => existsSync(path.join(base, v, 'bin', 'pg_ctl'))) : [];
-  if (!versions.length) throw new Error('no PostgreSQL server binaries under /usr/lib/postgresql/<version>/bin');
-  versions.sort((a, b) => Number(b) - Number(a));
-  return path.join(base, versions[0], 'bin');
+  const dir = services.postgresBinDir();
+  if (!dir) throw new Error('no PostgreSQL server binaries (initdb, pg_ctl) on PATH or under /usr/lib/postgresql/<version>/bin');
+  return dir;
 }
 
 export interface PrivatePostgres {
@@ -98,17 +103,9 @@ export interface PrivatePostgres {
 
 export async function createPrivatePostgres(): Promise<PrivatePostgres> {
   const bin = pgBin();
-  const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const dir = mkdtempSync(path.join(tmpdir(), 'rops-bench-pg-'));
-  if (asRoot) {
-    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
-    chownSync(dir, uid, gid);
-  }
-  const run = (cmd: string, args: string[]) =>
-    asRoot
-      ? execFileSync('runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args], { stdio: 'pipe', timeout: 60_000 })
-      : execFileSync(path.join(bin, cmd), args, { stdio: 'pipe', timeout: 60_000 });
+  services.givePostgres(dir);
+  const run = (cmd: string, args: string[]) => services.asPostgres(path.join(bin, cmd), args);
   const data = path.join(dir, 'data');
   run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
   const port = await freePort();

@@ -274,7 +274,7 @@ function status(env = process.env) {
     .join('\n');
 }
 
-module.exports = { ensureServices, stopServices, status, postgresBinDir, onPath, reachable, DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL };
+module.exports = { ensureServices, stopServices, status, postgresBinDir, asPostgres, givePostgres, onPath, reachable, DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL };
 
 if (require.main === module) {
   const cmd = process.argv[2];
