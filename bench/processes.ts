@@ -80,11 +80,7 @@ export async function backgroundCores<T>(ours: () => number[], work: () => Promi
 
 // The services step's PostgreSQL helpers (plain JavaScript in tools/, like the process toolkit).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const services = require(path.join(ROOT, 'tools', 'services.js')) as {
-  postgresBinDir(): string | undefined;
-  asPostgres(bin: string, args: string[]): string;
-  givePostgres(dir: string): void;
-};
+const services = require(path.join(ROOT, 'tools', 'services.js')) as typeof import('../tools/services');
 
 function pgBin(): string {
   const dir = services.postgresBinDir();

@@ -6,12 +6,7 @@ import { promisify } from 'node:util';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
 import { freePort } from '../support/processes';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const services = require('../../tools/services.js') as {
-  ensureServices(opts: { databaseUrl: string; redisUrl: string; env?: NodeJS.ProcessEnv; postgresRoots?: string[]; log?: (m: string) => void }): Promise<unknown[]>;
-  reachable(t: { host: string; port: number }): Promise<boolean>;
-};
+import * as services from '../../tools/services';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const run = promisify(execFile);

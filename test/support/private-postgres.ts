@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { freePort } from './processes';
+import * as services from '../../tools/services';
 import { waitFor } from './wait';
 
 const run = promisify(execFile);
@@ -27,9 +28,6 @@ export interface PrivatePostgres {
   /** the server log, for diagnostics */
   log: () => string;
 }
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const services = require('../../tools/services.js') as { postgresBinDir(): string | undefined };
 
 /** Where initdb and pg_ctl are (the services step looks in the same places). */
 export function postgresBinDir(): string {
