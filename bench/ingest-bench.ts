@@ -9,7 +9,6 @@
  *   npm run bench -- --profile         CPU profiles of the gateway and worker under load instead
  *   npm run bench -- --drain [--workers 2]  only the call worker's capacity (backlog drain), 3 times
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -27,12 +26,13 @@ import {
   cpuSecondsOf,
   createPrivatePostgres,
   freePort,
-  killAllChildrenSync,
-  liveChildren,
+  killAllSync,
+  liveApps,
   memoryOf,
   removePrivateClustersSync,
   ROOT,
   sleep,
+  spawnApp,
   startNode,
   type Child,
   type PrivatePostgres,
@@ -653,25 +653,14 @@ async function pgDownPhase(o: Options, rate: number, redisPid: number) {
  */
 async function redisDownPhase(o: Options, rate: number) {
   const port = await freePort();
-  const spawnRedis = () => spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   log(`redis-down: a private redis-server on ${port}`);
-  const server = spawnRedis();
+  const server = await spawnApp({ name: 'redis-server', command: 'redis-server', args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], ready: /Ready to accept connections/ });
   const prefix = `benchrd${randomBytes(4).toString('hex')}`;
   try {
-    for (let i = 0; ; i++) {
-      const c = new IORedis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-      c.on('error', () => undefined); // not listening yet: the connect below says so
-      const up = await c.connect().then(() => c.ping()).then((p) => p === 'PONG', () => false);
-      c.disconnect();
-      if (up) break;
-      if (i > 100) throw new Error('the private redis-server did not start');
-      await sleep(100);
-    }
     const gw = await startGateway(BENCH_DB, prefix, [], { REDIS_URL: `redis://127.0.0.1:${port}` });
     try {
       await warm(gw.url);
-      server.kill('SIGKILL');
-      await new Promise((r) => server.once('exit', r));
+      await server.stop('SIGKILL');
       const res = await paced({ url: gw.url, pool: await pool(rate * o.pgDownSec * 1.1 + 50), rate, durationSec: o.pgDownSec, latencyOfEveryAnswer: true });
       log(`redis-down: ${JSON.stringify(res.statusCodes)}, errors ${res.errors}, p50 ${res.p50.toFixed(2)} ms, p99 ${res.p99.toFixed(2)} ms, max ${res.max.toFixed(1)} ms`);
       const answered = Object.values(res.statusCodes).reduce((a, n) => a + n, 0);
@@ -680,7 +669,7 @@ async function redisDownPhase(o: Options, rate: number) {
       await gw.proc.stop();
     }
   } finally {
-    if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
+    await server.stop('SIGKILL');
   }
 }
 
@@ -1073,7 +1062,7 @@ function roundAll<T>(x: T): T {
 let cleaning: Promise<void> | undefined;
 async function cleanup(): Promise<void> {
   cleaning ??= (async () => {
-    await Promise.all(liveChildren().map((c) => c.stop().catch(() => undefined)));
+    await Promise.all(liveApps().map((c) => c.stop().catch(() => undefined)));
     removePrivateClustersSync();
     for (const p of prefixes) await deleteQueueKeys(p).catch(() => undefined);
     for (const d of databases) await db.dropDatabase(d).catch(() => undefined);
@@ -1082,7 +1071,7 @@ async function cleanup(): Promise<void> {
 }
 
 process.on('exit', () => {
-  killAllChildrenSync();
+  killAllSync();
   removePrivateClustersSync();
 });
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,106 +1,28 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { AppProcess } from '../tools/processes';
 
 /** The repository root (this file runs as dist/bench/processes.js). */
 export const ROOT = path.resolve(__dirname, '..', '..');
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+// The repository's process toolkit, loaded from the source tree: it is plain JavaScript that
+// tools/*.js use without a build, so it is not compiled into dist/.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const processes = require(path.join(ROOT, 'tools', 'processes.js')) as typeof import('../tools/processes');
+
+export const { freePort, spawnApp, liveApps, killAllSync } = processes;
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export interface Child {
-  name: string;
-  child: ChildProcess;
-  pid: number;
-  output: () => string;
-  stop: (signal?: NodeJS.Signals) => Promise<void>;
-}
-
-const children = new Set<Child>();
-
-/** Every child still running; killed on exit whatever happens. */
-export function liveChildren(): Child[] {
-  return [...children];
-}
+export type Child = AppProcess;
 
 /**
  * Starts `node [nodeArgs] script` with `env` and waits for `readyLine` in its output.
  * Output is kept (last 64 KB) for error messages.
  */
-export async function startNode(name: string, script: string, env: Record<string, string>, readyLine: RegExp, nodeArgs: string[] = [], timeoutMs = 30_000): Promise<Child> {
-  const child = spawn(process.execPath, [...nodeArgs, script], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const keep = (d: Buffer) => {
-    out += d.toString();
-    if (out.length > 65536) out = out.slice(-65536);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const handle: Child = {
-    name,
-    child,
-    pid: child.pid!,
-    output: () => out,
-    stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill(signal);
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      children.delete(handle);
-    },
-  };
-  children.add(handle);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not become ready in ${timeoutMs} ms:\n${out}`)), timeoutMs);
-    const onData = () => {
-      if (readyLine.test(out)) {
-        clearTimeout(timer);
-        child.stdout!.off('data', onData);
-        child.stderr!.off('data', onData);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code, sig) => {
-      clearTimeout(timer);
-      children.delete(handle);
-      reject(new Error(`${name} exited (${code ?? sig}) before it was ready:\n${out}`));
-    });
-  });
-  return handle;
-}
-
-/** Synchronous last resort (process 'exit' handler): SIGKILL every child still known. */
-export function killAllChildrenSync(): void {
-  for (const c of children) {
-    try {
-      c.child.kill('SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-  children.clear();
+export function startNode(name: string, script: string, env: Record<string, string>, readyLine: RegExp, nodeArgs: string[] = [], timeoutMs = 30_000): Promise<Child> {
+  return processes.spawnApp({ name, script, nodeArgs, env: { ...env, NO_COLOR: '1' }, ready: readyLine, timeoutMs, keepChars: 65536 });
 }
 
 export interface Memory {
@@ -156,12 +78,14 @@ export async function backgroundCores<T>(ours: () => number[], work: () => Promi
 // A private PostgreSQL cluster (initdb in a temp dir, pg_ctl on a free port), for the
 // "PostgreSQL stopped" measurement: the shared one is never touched.
 
+// The services step's PostgreSQL helpers (plain JavaScript in tools/, like the process toolkit).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const services = require(path.join(ROOT, 'tools', 'services.js')) as typeof import('../tools/services');
+
 function pgBin(): string {
-  const base = '/usr/lib/postgresql';
-  const versions = existsSync(base) ? readdirSync(base).filter((v) => existsSync(path.join(base, v, 'bin', 'pg_ctl'))) : [];
-  if (!versions.length) throw new Error('no PostgreSQL server binaries under /usr/lib/postgresql/<version>/bin');
-  versions.sort((a, b) => Number(b) - Number(a));
-  return path.join(base, versions[0], 'bin');
+  const dir = services.postgresBinDir();
+  if (!dir) throw new Error('no PostgreSQL server binaries (initdb, pg_ctl) on PATH or under /usr/lib/postgresql/<version>/bin');
+  return dir;
 }
 
 export interface PrivatePostgres {
@@ -175,17 +99,9 @@ export interface PrivatePostgres {
 
 export async function createPrivatePostgres(): Promise<PrivatePostgres> {
   const bin = pgBin();
-  const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const dir = mkdtempSync(path.join(tmpdir(), 'rops-bench-pg-'));
-  if (asRoot) {
-    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
-    chownSync(dir, uid, gid);
-  }
-  const run = (cmd: string, args: string[]) =>
-    asRoot
-      ? execFileSync('runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args], { stdio: 'pipe', timeout: 60_000 })
-      : execFileSync(path.join(bin, cmd), args, { stdio: 'pipe', timeout: 60_000 });
+  services.givePostgres(dir);
+  const run = (cmd: string, args: string[]) => services.asPostgres(path.join(bin, cmd), args);
   const data = path.join(dir, 'data');
   run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
   const port = await freePort();

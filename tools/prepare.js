@@ -4,15 +4,19 @@
  * dependencies, PostgreSQL and Redis up, the Prisma client, the build, the database migrated.
  *
  *   node tools/prepare.js deps      install dependencies when missing or stale
+ *   node tools/prepare.js services  PostgreSQL (DATABASE_URL) and Redis (REDIS_URL) up (tools/services.js)
  *   node tools/prepare.js start     deps + services + client + build + migrate DATABASE_URL
  *   node tools/prepare.js test      deps + services + client + build + a fresh test database
  */
 const { execFileSync, execSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const services = require('./services');
 
 const ROOT = path.resolve(__dirname, '..');
 const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/retell_ops_test';
+/** The Redis every suite uses (test/support/test-env.ts). */
+const TEST_REDIS_URL = 'redis://127.0.0.1:6379';
 
 const say = (msg) => process.stdout.write(`[prepare] ${msg}\n`);
 const sh = (cmd, opts = {}) => execSync(cmd, { cwd: ROOT, stdio: 'inherit', ...opts });
@@ -37,22 +41,9 @@ function ensureDependencies() {
 
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 
-/** Starts the machine's PostgreSQL and Redis if they are down (as ../shared/services.md says). */
-function ensureServices() {
-  if (!quiet('pg_isready -h 127.0.0.1 -p 5432')) {
-    say('PostgreSQL is down; starting it');
-    if (!fs.existsSync('/etc/postgresql') && isRoot()) sh('apt-get update -qq && apt-get install -y -qq postgresql');
-    sh('pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start');
-    for (let i = 0; i < 30 && !quiet('pg_isready -h 127.0.0.1 -p 5432'); i++) execSync('sleep 1');
-  }
-  if (!quiet('redis-cli -h 127.0.0.1 -p 6379 ping')) {
-    say('Redis is down; starting it');
-    if (!quiet('command -v redis-server') && isRoot()) sh('apt-get update -qq && apt-get install -y -qq redis-server');
-    fs.mkdirSync('/var/lib/redis', { recursive: true });
-    fs.mkdirSync('/var/log/redis', { recursive: true });
-    sh('redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log');
-    for (let i = 0; i < 30 && !quiet('redis-cli -h 127.0.0.1 -p 6379 ping'); i++) execSync('sleep 1');
-  }
+/** PostgreSQL and Redis answering at these URLs, started privately (or with Docker) when they are not. */
+function ensureServices(databaseUrl = process.env.DATABASE_URL || services.DEFAULT_DATABASE_URL, redisUrl = process.env.REDIS_URL || services.DEFAULT_REDIS_URL) {
+  return services.ensureServices({ databaseUrl, redisUrl });
 }
 
 /**
@@ -84,7 +75,7 @@ async function prepareForStart() {
     say('ROPS_TEST_PREPARED=1: using the prepared tree as built (no install, generate or build)');
   } else {
     ensureDependencies();
-    ensureServices();
+    await ensureServices();
     db.generate();
     build();
   }
@@ -95,7 +86,7 @@ async function prepareForStart() {
 /** A fresh database per test run, so no run sees another's rows. */
 async function prepareForTests({ install = true } = {}) {
   if (install) ensureDependencies();
-  ensureServices();
+  await ensureServices(TEST_DATABASE_URL, TEST_REDIS_URL);
   ensureTestTools();
   const db = require('./db');
   db.generate();
@@ -109,9 +100,9 @@ module.exports = { ensureDependencies, ensureServices, build, prepareForStart, p
 
 if (require.main === module) {
   const cmd = process.argv[2];
-  const run = { deps: async () => ensureDependencies(), start: prepareForStart, test: prepareForTests }[cmd];
+  const run = { deps: async () => ensureDependencies(), services: () => ensureServices(), start: prepareForStart, test: prepareForTests }[cmd];
   if (!run) {
-    console.error('usage: node tools/prepare.js deps|start|test');
+    console.error('usage: node tools/prepare.js deps|services|start|test');
     process.exit(2);
   }
   run().catch((e) => {

@@ -4,11 +4,9 @@
  * then runs the whole platform with the Retell simulator as its Retell, and prints where
  * everything is. Ctrl-C stops it all.
  */
-const { spawn } = require('node:child_process');
-const path = require('node:path');
 const { prepareForStart } = require('./prepare');
+const { appMain, liveApps, spawnApp } = require('./processes');
 
-const ROOT = path.resolve(__dirname, '..');
 const DEV = {
   RETELL_API_KEY: 'key_dev_retell_ops_simulator_0001',
   ADMIN_API_KEY: 'rops_dev_admin_key_change_me',
@@ -39,65 +37,52 @@ const APPS = [
   { name: 'retell-sim', ready: /listening on/ },
 ];
 
-function run(app, env, children) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--enable-source-maps', path.join(ROOT, 'dist', 'apps', app.name, 'src', 'main.js')], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let ready = false;
-    const pad = app.name.padEnd(17);
-    const onLine = (stream) => (chunk) => {
-      for (const line of chunk.toString().split('\n')) {
-        if (!line.trim()) continue;
-        stream.write(`${pad}| ${line}\n`);
-        if (!ready && app.ready.test(line)) {
-          ready = true;
-          resolve(child);
-        }
-      }
-    };
-    child.stdout.on('data', onLine(process.stdout));
-    child.stderr.on('data', onLine(process.stderr));
-    child.on('exit', (code, signal) => {
-      if (!ready) reject(new Error(`${app.name} exited (${signal || code}) before it was ready`));
-      else if (!stopping) {
-        console.error(`\n${app.name} stopped unexpectedly (${signal || code}); stopping the platform`);
-        shutdown(children, 1);
-      }
-    });
+/** Starts one app, its output prefixed with its name; resolves once it says it is ready. */
+async function run(app, env) {
+  const pad = app.name.padEnd(17);
+  const proc = await spawnApp({
+    name: app.name,
+    script: appMain(app.name),
+    nodeArgs: ['--enable-source-maps'],
+    env,
+    inheritEnv: false,
+    ready: app.ready,
+    // The platform takes as long as it takes to come up (a cold start on a busy machine).
+    timeoutMs: 10 * 60 * 1000,
+    onLine: (line, stream) => line.trim() && (stream === 'stderr' ? process.stderr : process.stdout).write(`${pad}| ${line}\n`),
   });
+  proc.exited.then(({ code, signal }) => {
+    if (stopping) return;
+    console.error(`\n${app.name} stopped unexpectedly (${signal || code}); stopping the platform`);
+    shutdown(1);
+  });
+  return proc;
 }
 
 let stopping = false;
-function shutdown(children, code = 0) {
+/** SIGTERM to every app (SIGKILL to any still running 10 s later), then exit. */
+function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
-  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-  const force = setTimeout(() => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')), 10000);
-  force.unref();
-  Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r))))).then(() => process.exit(code));
+  Promise.all(liveApps().map((p) => p.stop())).then(() => process.exit(code));
 }
 
 async function main() {
   await prepareForStart();
   const { env, local } = platformEnv();
-  const children = [];
-  process.on('SIGINT', () => shutdown(children));
-  process.on('SIGTERM', () => shutdown(children));
+  process.on('SIGINT', () => shutdown());
+  process.on('SIGTERM', () => shutdown());
   // Whoever started us (npm, a supervisor) may go away without passing its signal on: then the
   // platform goes too, rather than living on as orphans holding the ports.
   const parent = process.ppid;
-  setInterval(() => process.ppid !== parent && shutdown(children), 1000).unref();
+  setInterval(() => process.ppid !== parent && shutdown(), 1000).unref();
   try {
     // The API first: it creates the default tenant the gateway verifies against.
-    await run(APPS[0], env, children);
-    await Promise.all(APPS.slice(1).map((app) => run(app, env, children)));
+    await run(APPS[0], env);
+    await Promise.all(APPS.slice(1).map((app) => run(app, env)));
   } catch (e) {
-    console.error(e.message);
-    return shutdown(children, 1);
+    console.error(e.message.split('\n')[0]); // its output is above, prefixed with its name
+    return shutdown(1);
   }
   const api = `http://${local}:${env.API_PORT}`;
   const devKeys = Object.keys(DEV).filter((k) => env[k] === DEV[k]);

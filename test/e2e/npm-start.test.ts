@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -7,10 +7,9 @@ import { loadEnv } from '@retell-ops/config';
 import { QUEUES } from '@retell-ops/queue';
 import { getJson } from '../support/http';
 import { privateDatabase, type PrivateDatabase } from '../support/private-database';
-import { freePort } from '../support/processes';
+import { freePort, spawnApp } from '../support/processes';
 import { waitFor } from '../support/wait';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const APPS = ['api', 'gateway', 'call-worker', 'candidate-worker', 'scheduling-worker', 'dialer-worker', 'retell-sim'];
 
 /** Every process under `root` (children, their children, …), from /proc: pid → command line. */
@@ -61,7 +60,7 @@ function alive(pid: number): boolean {
 describe('npm start', () => {
   let db: PrivateDatabase;
   let npm: ChildProcess;
-  let output = '';
+  let output = () => '';
   let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   const ports = { gateway: 0, api: 0, sim: 0 };
   const queuePrefix = `t${randomBytes(5).toString('hex')}`;
@@ -83,10 +82,8 @@ describe('npm start', () => {
       // The tree is built by this test run: `npm start` must not build it again under the other suites.
       ROPS_TEST_PREPARED: '1',
     });
-    npm = spawn('npm', ['start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    npm.stdout!.on('data', (d) => (output += d));
-    npm.stderr!.on('data', (d) => (output += d));
-    exited = new Promise((resolve) => npm.once('exit', (code, signal) => resolve({ code, signal })));
+    const proc = await spawnApp({ name: 'npm start', command: 'npm', args: ['start'], env, inheritEnv: false, keepChars: 16 * 1024 * 1024 });
+    ({ child: npm, exited, output } = proc);
   }, 60000);
 
   afterAll(async () => {
@@ -107,15 +104,15 @@ describe('npm start', () => {
   let adminKey: string;
 
   it('prints where everything is, on the ports it was given', async () => {
-    await waitFor(() => /Retell Ops is running\.[\s\S]*Ctrl-C stops everything\./.test(output) || npm.exitCode !== null, {
+    await waitFor(() => /Retell Ops is running\.[\s\S]*Ctrl-C stops everything\./.test(output()) || npm.exitCode !== null, {
       what: 'the "Retell Ops is running." block',
       timeoutMs: 90000,
       intervalMs: 200,
     }).catch((e) => {
-      throw new Error(`${(e as Error).message}\n--- npm start said:\n${output.slice(-4000)}`);
+      throw new Error(`${(e as Error).message}\n--- npm start said:\n${output().slice(-4000)}`);
     });
-    if (npm.exitCode !== null) throw new Error(`npm start exited (${npm.exitCode}) before it was running:\n${output.slice(-4000)}`);
-    const block = output.slice(output.indexOf('Retell Ops is running.'));
+    if (npm.exitCode !== null) throw new Error(`npm start exited (${npm.exitCode}) before it was running:\n${output().slice(-4000)}`);
+    const block = output().slice(output().indexOf('Retell Ops is running.'));
     const field = (label: string, pattern: RegExp) => {
       const m = new RegExp(`^\\s*${label}\\s+${pattern.source}`, 'm').exec(block);
       if (!m) throw new Error(`no "${label}" line in:\n${block}`);
@@ -159,13 +156,13 @@ describe('npm start', () => {
     expect(started.size).toBeGreaterThanOrEqual(APPS.length + 1);
     npm.kill('SIGTERM');
     await waitFor(() => npm.exitCode !== null || npm.signalCode !== null, { what: 'npm start to exit after SIGTERM', timeoutMs: 30000 }).catch((e) => {
-      throw new Error(`${(e as Error).message}:\n${output.slice(-3000)}`);
+      throw new Error(`${(e as Error).message}:\n${output().slice(-3000)}`);
     });
     expect(await exited).toEqual({ code: 0, signal: null });
     const running = () => [...started].filter(([pid]) => alive(pid)).map(([pid, cmd]) => `${pid} ${cmd}`);
     await waitFor(() => running().length === 0, { what: 'every started process to exit', timeoutMs: 15000 }).catch((e) => {
       throw new Error(`${(e as Error).message}; still running: ${running().join('; ')}`);
     });
-    expect(output).not.toMatch(/stopped unexpectedly/);
+    expect(output()).not.toMatch(/stopped unexpectedly/);
   }, 60000);
 });

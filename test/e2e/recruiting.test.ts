@@ -6,7 +6,7 @@ import { createPrismaClient, type PrismaClient } from '@retell-ops/db';
 import { QUEUES, SCREENING_JOB, screeningJobId, type ReminderJob, type ScreeningJob } from '@retell-ops/queue';
 import { postSigned } from '../support/http';
 import { freePort, startApp, type AppProcess } from '../support/processes';
-import { seedCall } from '../support/seed-call';
+import { seedCall } from '@retell-ops/domain';
 import { createTestTenant, type TestTenant } from '../support/tenants';
 import { envVars, testEnv } from '../support/test-env';
 import { waitFor } from '../support/wait';

@@ -8,7 +8,7 @@ import { ApplyScreening, InterviewBooking, ReminderScheduler } from '@retell-ops
 import { createApi } from '../../apps/api/src/create-api';
 import { bearerApi, postSigned } from '../support/http';
 import { startPipeline, type InProcessPipeline } from '../support/pipeline';
-import { seedCall } from '../support/seed-call';
+import { seedCall } from '@retell-ops/domain';
 import { createTestTenant, type TestTenant } from '../support/tenants';
 import { testEnv } from '../support/test-env';
 import { waitFor } from '../support/wait';

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { hashApiKey, newApiKeyToken } from '@retell-ops/config';
 import { createPrismaClient, type PrismaClient } from '@retell-ops/db';
+import { SEED_CALL } from '@retell-ops/domain';
 import { QueueProducers, QUEUES, type ReminderJob } from '@retell-ops/queue';
 import { createApi } from '../../apps/api/src/create-api';
 import { createTestTenant, type TestTenant } from '../support/tenants';
@@ -28,58 +29,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const messageOf = (res: Answer): string => [res.json().message].flat().join('; ');
 const hex = () => randomBytes(5).toString('hex');
 
-/** The recruiting guide's manual-save request body, exactly (shared/seeds/000, section 4). */
-const SEED_BODY = {
-  call_id: 'call_abc123xyz789',
-  call_status: 'ended',
-  call_type: 'phone_call',
-  recording_url: 'https://retell-recordings.s3.amazonaws.com/call_abc123xyz789.mp3',
-  transcript: 'Agent: Hello, this is Emma from TechCorp...',
-  transcript_object: [
-    {
-      role: 'agent',
-      content: 'Hello, this is Emma from TechCorp. How are you today?',
-      words: [],
-    },
-    {
-      role: 'user',
-      content: 'I am doing well, thank you.',
-      words: [],
-    },
-  ],
-  call_analysis: {
-    call_summary:
-      'Conducted phone screening for Senior Python Developer. Candidate is qualified with 5 years experience. Scheduled technical interview for Tuesday, October 8th at 3 PM EST.',
-    user_sentiment: 'Positive',
-    call_successful: true,
-    in_voicemail: false,
-    custom_analysis_data: {
-      interview_scheduled: true,
-      scheduled_date: '2025-10-08',
-      scheduled_time: '3:00 PM',
-      scheduled_timezone: 'Eastern Time (ET)',
-      scheduled_datetime_iso: '2025-10-08T15:00:00-04:00',
-      candidate_timezone: 'Eastern Time',
-      unavailable_dates: 'October 15-17 (vacation)',
-      is_qualified_candidate: true,
-      candidate_interest_level: 'High',
-      years_of_experience: 5,
-      salary_expectation: 120000,
-      technical_skills_mentioned: ['Python', 'Django', 'AWS', 'Docker'],
-      questions_asked: ['What is the team size?', 'Is remote work supported?'],
-      outcome: 'Interview Scheduled',
-    },
-  },
-  duration_ms: 600000,
-  start_timestamp: 1704067200000,
-  end_timestamp: 1704067800000,
-  metadata: {
-    candidate_id: '199',
-    job_id: '45',
-    recruiter: 'Emma Johnson',
-  },
-  public_log_url: 'https://logs.retellai.com/call/abc123xyz789',
-};
+/** The seed call: the manual-save request body of a screening that booked an interview. */
+const SEED_BODY = SEED_CALL;
 
 /** A variation of the seed call: another call id, candidate and analysis. */
 function callFor(candidateRef: string | undefined, custom: Record<string, unknown>, extra: Record<string, unknown> = {}) {

@@ -4,7 +4,7 @@ import { createPrismaClient, type PrismaClient } from '@retell-ops/db';
 import { QUEUES } from '@retell-ops/queue';
 import { postSigned } from '../support/http';
 import { startPipeline, type InProcessPipeline } from '../support/pipeline';
-import { seedCall } from '../support/seed-call';
+import { seedCall } from '@retell-ops/domain';
 import { createTestTenant, type TestTenant } from '../support/tenants';
 import { testEnv } from '../support/test-env';
 import { FUTURE_YEAR } from '../support/dates';

@@ -1,23 +1,16 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { freePort, startApp } from '../support/processes';
+import { freePort, spawnApp, startApp } from '../support/processes';
 
 /** The built simulator as a process: what it refuses (exit 1, one clear line) and where it listens. */
 const MAIN = path.resolve(__dirname, '..', '..', 'dist', 'apps', 'retell-sim', 'src', 'main.js');
 const REAL_KEY = 'key_0f1e2d3c4b5a69788796a5b4c3d2e1f0';
 
-function run(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [MAIN], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000); // a refusal is immediate; listening would hang here
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out: out.trim() });
-    });
-  });
+async function run(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+  const sim = await spawnApp({ name: 'retell-sim', script: MAIN, env });
+  const timer = setTimeout(() => void sim.stop('SIGKILL'), 15_000); // a refusal is immediate; listening would hang here
+  const { code } = await sim.exited;
+  clearTimeout(timer);
+  return { code, out: sim.output().trim() };
 }
 
 describe('retell-sim process: safe defaults', () => {

@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { freePort } from './processes';
+import * as services from '../../tools/services';
 import { waitFor } from './wait';
 
 const run = promisify(execFile);
@@ -28,12 +29,11 @@ export interface PrivatePostgres {
   log: () => string;
 }
 
+/** Where initdb and pg_ctl are (the services step looks in the same places). */
 export function postgresBinDir(): string {
-  const root = '/usr/lib/postgresql';
-  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(path.join(root, v, 'bin', 'pg_ctl'))) : [];
-  if (!versions.length) throw new Error(`no PostgreSQL server binaries under ${root}`);
-  versions.sort((a, b) => Number(b) - Number(a));
-  return path.join(root, versions[0], 'bin');
+  const dir = services.postgresBinDir();
+  if (!dir) throw new Error('no PostgreSQL server binaries (initdb, pg_ctl) on PATH or under /usr/lib/postgresql/<version>/bin');
+  return dir;
 }
 
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;

@@ -12,3 +12,4 @@ export * from './dial-retry';
 export * from './dial-request-status';
 export * from './uuid';
 export * from './domain-errors';
+export * from './fixtures/seed-call';

@@ -10,35 +10,14 @@ import {
   type ScreeningAnalysis,
   type ScreeningIssue,
 } from './screening-analysis';
+import { SEED_CALL } from './fixtures/seed-call';
 
-/** The seed's section 4 example, as Retell would deliver it. */
-const SEED_CALL_ANALYSIS = {
-  call_summary:
-    'Conducted phone screening for Senior Python Developer. Candidate is qualified with 5 years experience. Scheduled technical interview for Tuesday, October 8th at 3 PM EST.',
-  user_sentiment: 'Positive',
-  call_successful: true,
-  in_voicemail: false,
-  custom_analysis_data: {
-    interview_scheduled: true,
-    scheduled_date: '2025-10-08',
-    scheduled_time: '3:00 PM',
-    scheduled_timezone: 'Eastern Time (ET)',
-    scheduled_datetime_iso: '2025-10-08T15:00:00-04:00',
-    candidate_timezone: 'Eastern Time',
-    unavailable_dates: 'October 15-17 (vacation)',
-    is_qualified_candidate: true,
-    candidate_interest_level: 'High',
-    years_of_experience: 5,
-    salary_expectation: 120000,
-    technical_skills_mentioned: ['Python', 'Django', 'AWS', 'Docker'],
-    questions_asked: ['What is the team size?', 'Is remote work supported?'],
-    outcome: 'Interview Scheduled',
-  },
-};
+/** The seed call's analysis, as Retell delivers it. */
+const SEED_CALL_ANALYSIS = SEED_CALL.call_analysis;
 
 const EMPTY: ScreeningAnalysis = { technicalSkillsMentioned: [], questionsAsked: [], extra: {}, issues: [] };
 
-describe("the seed's example", () => {
+describe('the seed call', () => {
   const expected: ScreeningAnalysis = {
     interviewScheduled: true,
     scheduledDate: '2025-10-08',

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, Min, ValidateBy, type ValidationArguments } from 'class-validator';
 import { RETELL_CALL_STATUSES } from '@retell-ops/retell';
 import { IsStringRecord } from '../common/validators';
+import { SEED_CALL } from '@retell-ops/domain';
 
 type Check = (v: unknown) => boolean;
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -102,43 +103,5 @@ export class RetellCallDataBody {
   @ApiPropertyOptional({ description: 'Web calls only; accepted and never stored' }) @IsOptional() @IsString() access_token?: string;
 }
 
-/** The recruiting guide's example request (shared/seeds/000 §4), for the API docs. */
-export const SEED_CALL_EXAMPLE = {
-  call_id: 'call_abc123xyz789',
-  call_status: 'ended',
-  call_type: 'phone_call',
-  recording_url: 'https://retell-recordings.s3.amazonaws.com/call_abc123xyz789.mp3',
-  transcript: 'Agent: Hello, this is Emma from TechCorp...',
-  transcript_object: [
-    { role: 'agent', content: 'Hello, this is Emma from TechCorp. How are you today?', words: [] },
-    { role: 'user', content: 'I am doing well, thank you.', words: [] },
-  ],
-  call_analysis: {
-    call_summary:
-      'Conducted phone screening for Senior Python Developer. Candidate is qualified with 5 years experience. Scheduled technical interview for Tuesday, October 8th at 3 PM EST.',
-    user_sentiment: 'Positive',
-    call_successful: true,
-    in_voicemail: false,
-    custom_analysis_data: {
-      interview_scheduled: true,
-      scheduled_date: '2025-10-08',
-      scheduled_time: '3:00 PM',
-      scheduled_timezone: 'Eastern Time (ET)',
-      scheduled_datetime_iso: '2025-10-08T15:00:00-04:00',
-      candidate_timezone: 'Eastern Time',
-      unavailable_dates: 'October 15-17 (vacation)',
-      is_qualified_candidate: true,
-      candidate_interest_level: 'High',
-      years_of_experience: 5,
-      salary_expectation: 120000,
-      technical_skills_mentioned: ['Python', 'Django', 'AWS', 'Docker'],
-      questions_asked: ['What is the team size?', 'Is remote work supported?'],
-      outcome: 'Interview Scheduled',
-    },
-  },
-  duration_ms: 600000,
-  start_timestamp: 1704067200000,
-  end_timestamp: 1704067800000,
-  metadata: { candidate_id: '199', job_id: '45', recruiter: 'Emma Johnson' },
-  public_log_url: 'https://logs.retellai.com/call/abc123xyz789',
-};
+/** The seed call (`libs/domain/src/fixtures/seed-call.ts`), as the API docs' example request. */
+export const SEED_CALL_EXAMPLE = SEED_CALL;
