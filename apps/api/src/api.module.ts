@@ -3,6 +3,7 @@ import { Calls } from '@retell-ops/call-records';
 import { AppEnv, QueueProducers } from '@retell-ops/config';
 import { DbModule } from '@retell-ops/db';
 import { DialRequests, DialRequestStore, DispatchTrigger, RetellClients } from '@retell-ops/dialer';
+import { LiveEventHub, LiveEventPublisher, LiveUpdates } from '@retell-ops/live-events';
 import { ApplyScreening, InterviewBooking, ReminderScheduler } from '@retell-ops/recruiting';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { CallsController } from './calls/calls.controller';
@@ -12,6 +13,7 @@ import { CandidatesService } from './candidates/candidates.service';
 import { DefaultTenant } from './default-tenant';
 import { DialerController } from './dialer/dialer.controller';
 import { DialerService } from './dialer/dialer.service';
+import { EventsController } from './events/events.controller';
 import { HealthController } from './health/health.controller';
 import { InterviewsController } from './interviews/interviews.controller';
 import { InterviewsService } from './interviews/interviews.service';
@@ -25,7 +27,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [DbModule.forRoot({ databaseUrl: env.DATABASE_URL, poolSize: 10 })],
-      controllers: [CallsController, DialerController, CandidatesController, PositionsController, InterviewsController, TenantController, HealthController],
+      controllers: [CallsController, DialerController, CandidatesController, PositionsController, InterviewsController, TenantController, HealthController, EventsController],
       providers: [
         { provide: AppEnv, useValue: env },
         ApiKeyGuard,
@@ -45,6 +47,10 @@ export class ApiModule {
         DialRequestStore,
         DialRequests,
         DialerService,
+        // Live events: published after each change, streamed at /api/v1/events
+        LiveEventPublisher,
+        LiveUpdates,
+        LiveEventHub,
         ...(options.bootstrapDefaultTenant === false ? [] : [DefaultTenant]),
       ],
     };

@@ -3,6 +3,7 @@ import { Calls } from '@retell-ops/call-records';
 import { AppEnv, QueueConsumers, QueueProducers } from '@retell-ops/config';
 import { CALL_EVENT_JOB, FOLLOW_UP_JOB_OPTIONS, LIFECYCLE_EVENTS, QUEUE_FOR_EVENT, QUEUES, SCREENING_JOB, screeningJobId, type CallEventJob } from '@retell-ops/queue-contracts';
 import { DialOutcome, DispatchTrigger } from '@retell-ops/dialer';
+import { LiveUpdates } from '@retell-ops/live-events';
 import { ScreeningTrigger } from '@retell-ops/recruiting';
 
 /**
@@ -20,6 +21,7 @@ export class LifecycleWorkers implements OnApplicationBootstrap, OnModuleDestroy
     private readonly producers: QueueProducers,
     private readonly dialOutcome: DialOutcome,
     private readonly dispatch: DispatchTrigger,
+    private readonly live: LiveUpdates,
   ) {
     this.consumers = new QueueConsumers(env, new Logger('CallWorker'));
   }
@@ -30,8 +32,12 @@ export class LifecycleWorkers implements OnApplicationBootstrap, OnModuleDestroy
 
   private async handle(data: CallEventJob): Promise<void> {
     const recorded = await this.calls.recordDelivery(data);
+    await this.live.callRecorded(recorded);
     // A call the platform placed has ended: its slot is free and its request decides what next.
-    if (recorded.dialRequestId && (await this.dialOutcome.afterCall(recorded))) await this.dispatch.poke(recorded.tenantId);
+    if (recorded.dialRequestId && (await this.dialOutcome.afterCall(recorded))) {
+      await this.live.dialRequests(recorded.tenantId, [recorded.dialRequestId]);
+      await this.dispatch.poke(recorded.tenantId);
+    }
     if (data.event !== 'call_analyzed') return;
     const job = await this.screening.jobFor(recorded);
     if (job) await this.producers.get(QUEUES.candidateScreening).add(SCREENING_JOB, job, { jobId: screeningJobId(job), ...FOLLOW_UP_JOB_OPTIONS });

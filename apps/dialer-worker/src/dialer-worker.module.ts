@@ -3,6 +3,7 @@ import { Calls } from '@retell-ops/call-records';
 import { AppEnv, QueueProducers } from '@retell-ops/config';
 import { DbModule } from '@retell-ops/db';
 import { DialDispatcher, DialOutcome, DialReaper, DialRequestStore, DispatchTrigger, PlaceCall, RetellClients, TenantConcurrency } from '@retell-ops/dialer';
+import { LiveEventPublisher, LiveUpdates } from '@retell-ops/live-events';
 import { DialerWorkers } from './dialer-workers';
 
 @Module({})
@@ -14,6 +15,8 @@ export class DialerWorkerModule {
       providers: [
         { provide: AppEnv, useValue: env },
         QueueProducers,
+        LiveEventPublisher,
+        LiveUpdates,
         RetellClients,
         TenantConcurrency,
         DispatchTrigger,

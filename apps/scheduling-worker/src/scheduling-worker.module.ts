@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppEnv, QueueProducers } from '@retell-ops/config';
 import { DbModule } from '@retell-ops/db';
 import { FireReminder, InterviewBooking, REMINDER_CLOCK, ReminderScheduler, systemClock, type ReminderClock } from '@retell-ops/recruiting';
+import { LiveEventPublisher, LiveUpdates } from '@retell-ops/live-events';
 import { SchedulingWorkers } from './scheduling-workers';
 
 @Module({})
@@ -11,7 +12,7 @@ export class SchedulingWorkerModule {
     return {
       module: SchedulingWorkerModule,
       imports: [DbModule.forRoot({ databaseUrl: env.DATABASE_URL, poolSize: 6 })],
-      providers: [{ provide: AppEnv, useValue: env }, { provide: REMINDER_CLOCK, useValue: reminderClock }, QueueProducers, ReminderScheduler, InterviewBooking, FireReminder, SchedulingWorkers],
+      providers: [{ provide: AppEnv, useValue: env }, { provide: REMINDER_CLOCK, useValue: reminderClock }, QueueProducers, LiveEventPublisher, LiveUpdates, ReminderScheduler, InterviewBooking, FireReminder, SchedulingWorkers],
     };
   }
 }
