@@ -4,6 +4,7 @@ import { AppEnv } from '@retell-ops/config';
 import { QueueProducers } from '@retell-ops/queue';
 import { DbModule, TenantSettings } from '@retell-ops/db';
 import { DialRequests, DialRequestStore, DialStats, DispatchTrigger, RetellClients } from '@retell-ops/dialer';
+import { LiveEventHub, LiveEventPublisher, LiveUpdates } from '@retell-ops/live-events';
 import { ApplyScreening, InterviewBooking, ReminderScheduler } from '@retell-ops/recruiting';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { CallsController } from './calls/calls.controller';
@@ -13,6 +14,7 @@ import { CandidatesService } from './candidates/candidates.service';
 import { DefaultTenant } from './default-tenant';
 import { DialerController } from './dialer/dialer.controller';
 import { DialerService } from './dialer/dialer.service';
+import { EventsController } from './events/events.controller';
 import { HealthController } from './health/health.controller';
 import { InterviewsController } from './interviews/interviews.controller';
 import { InterviewsService } from './interviews/interviews.service';
@@ -26,7 +28,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [DbModule.forRoot({ databaseUrl: env.DATABASE_URL, poolSize: 10 })],
-      controllers: [CallsController, DialerController, CandidatesController, PositionsController, InterviewsController, TenantController, HealthController],
+      controllers: [CallsController, DialerController, CandidatesController, PositionsController, InterviewsController, TenantController, HealthController, EventsController],
       providers: [
         { provide: AppEnv, useValue: env },
         ApiKeyGuard,
@@ -48,6 +50,10 @@ export class ApiModule {
         DialRequests,
         DialStats,
         DialerService,
+        // Live events: published after each change, streamed at /api/v1/events
+        LiveEventPublisher,
+        LiveUpdates,
+        LiveEventHub,
         ...(options.bootstrapDefaultTenant === false ? [] : [DefaultTenant]),
       ],
     };

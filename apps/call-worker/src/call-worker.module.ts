@@ -4,6 +4,7 @@ import { AppEnv } from '@retell-ops/config';
 import { QueueProducers } from '@retell-ops/queue';
 import { DbModule } from '@retell-ops/db';
 import { DialOutcome, DialRequestStore, DispatchTrigger } from '@retell-ops/dialer';
+import { LiveEventPublisher, LiveUpdates } from '@retell-ops/live-events';
 import { ScreeningTrigger } from '@retell-ops/recruiting';
 import { LifecycleWorkers } from './lifecycle-workers';
 
@@ -13,7 +14,7 @@ export class CallWorkerModule {
     return {
       module: CallWorkerModule,
       imports: [DbModule.forRoot({ databaseUrl: env.DATABASE_URL, poolSize: env.CALL_WORKER_CONCURRENCY + 2 })],
-      providers: [{ provide: AppEnv, useValue: env }, Calls, ScreeningTrigger, QueueProducers, DialRequestStore, DialOutcome, DispatchTrigger, LifecycleWorkers],
+      providers: [{ provide: AppEnv, useValue: env }, Calls, ScreeningTrigger, QueueProducers, DialRequestStore, DialOutcome, DispatchTrigger, LiveEventPublisher, LiveUpdates, LifecycleWorkers],
     };
   }
 }

@@ -3,6 +3,7 @@ import { Calls } from '@retell-ops/call-records';
 import { AppEnv } from '@retell-ops/config';
 import { defineConsumer, FOLLOW_UP_JOB_OPTIONS, QueueConsumers, QueueProducers, QUEUES, screeningJobId, type CallEventJob } from '@retell-ops/queue';
 import { DialOutcome, DispatchTrigger } from '@retell-ops/dialer';
+import { LiveUpdates } from '@retell-ops/live-events';
 import { ScreeningTrigger } from '@retell-ops/recruiting';
 
 /** The queues the call worker consumes (QUEUES may narrow a process to some of them). */
@@ -23,6 +24,7 @@ export class LifecycleWorkers implements OnApplicationBootstrap, OnModuleDestroy
     private readonly producers: QueueProducers,
     private readonly dialOutcome: DialOutcome,
     private readonly dispatch: DispatchTrigger,
+    private readonly live: LiveUpdates,
   ) {
     this.consumers = new QueueConsumers(env, new Logger('CallWorker'));
   }
@@ -36,8 +38,12 @@ export class LifecycleWorkers implements OnApplicationBootstrap, OnModuleDestroy
 
   private async handle(data: CallEventJob): Promise<void> {
     const recorded = await this.calls.recordDelivery(data);
+    await this.live.callRecorded(recorded);
     // A call the platform placed has ended: its slot is free and its request decides what next.
-    if (recorded.dialRequestId && (await this.dialOutcome.afterCall(recorded))) await this.dispatch.poke(recorded.tenantId);
+    if (recorded.dialRequestId && (await this.dialOutcome.afterCall(recorded))) {
+      await this.live.dialRequests(recorded.tenantId, [recorded.dialRequestId]);
+      await this.dispatch.poke(recorded.tenantId);
+    }
     if (data.event !== 'call_analyzed') return;
     const job = await this.screening.jobFor(recorded);
     if (job) await this.producers.add(QUEUES.candidateScreening, job, { jobId: screeningJobId(job), ...FOLLOW_UP_JOB_OPTIONS });

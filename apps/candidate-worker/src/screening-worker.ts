@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { AppEnv } from '@retell-ops/config';
 import { defineConsumer, FOLLOW_UP_JOB_OPTIONS, QueueConsumers, QueueProducers, QUEUES, schedulingJobId, type ScreeningJob } from '@retell-ops/queue';
+import { LiveUpdates } from '@retell-ops/live-events';
 import { ApplyScreening } from '@retell-ops/recruiting';
 
 /** The queues the candidate worker consumes (QUEUES may narrow a process to some of them). */
@@ -15,6 +16,7 @@ export class ScreeningWorker implements OnApplicationBootstrap, OnModuleDestroy 
     env: AppEnv,
     private readonly apply: ApplyScreening,
     private readonly producers: QueueProducers,
+    private readonly live: LiveUpdates,
   ) {
     this.consumers = new QueueConsumers(env, new Logger('CandidateWorker'));
   }
@@ -24,7 +26,8 @@ export class ScreeningWorker implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   private async handle(job: ScreeningJob): Promise<void> {
-    const { followUps } = await this.apply.execute(job);
+    const { applied, followUps } = await this.apply.execute(job);
+    if (applied) await this.live.candidate(job.tenantId, job.candidateId);
     for (const f of followUps) await this.producers.add(QUEUES.interviewScheduling, f, { jobId: schedulingJobId(f), ...FOLLOW_UP_JOB_OPTIONS });
   }
 

@@ -4,6 +4,7 @@ import { AppEnv } from '@retell-ops/config';
 import { QueueProducers } from '@retell-ops/queue';
 import { DbModule } from '@retell-ops/db';
 import { DialDispatcher, DialOutcome, DialReaper, DialRequestStore, DispatchTrigger, PlaceCall, RetellClients, TenantConcurrency } from '@retell-ops/dialer';
+import { LiveEventPublisher, LiveUpdates } from '@retell-ops/live-events';
 import { DialerWorkers } from './dialer-workers';
 
 @Module({})
@@ -15,6 +16,8 @@ export class DialerWorkerModule {
       providers: [
         { provide: AppEnv, useValue: env },
         QueueProducers,
+        LiveEventPublisher,
+        LiveUpdates,
         RetellClients,
         TenantConcurrency,
         DispatchTrigger,

@@ -3,6 +3,7 @@ import { AppEnv } from '@retell-ops/config';
 import { QueueProducers } from '@retell-ops/queue';
 import { DbModule } from '@retell-ops/db';
 import { FireReminder, InterviewBooking, REMINDER_CLOCK, ReminderScheduler, systemClock, type ReminderClock } from '@retell-ops/recruiting';
+import { LiveEventPublisher, LiveUpdates } from '@retell-ops/live-events';
 import { SchedulingWorkers } from './scheduling-workers';
 
 @Module({})
@@ -12,7 +13,7 @@ export class SchedulingWorkerModule {
     return {
       module: SchedulingWorkerModule,
       imports: [DbModule.forRoot({ databaseUrl: env.DATABASE_URL, poolSize: 6 })],
-      providers: [{ provide: AppEnv, useValue: env }, { provide: REMINDER_CLOCK, useValue: reminderClock }, QueueProducers, ReminderScheduler, InterviewBooking, FireReminder, SchedulingWorkers],
+      providers: [{ provide: AppEnv, useValue: env }, { provide: REMINDER_CLOCK, useValue: reminderClock }, QueueProducers, LiveEventPublisher, LiveUpdates, ReminderScheduler, InterviewBooking, FireReminder, SchedulingWorkers],
     };
   }
 }

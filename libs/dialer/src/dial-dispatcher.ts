@@ -1,8 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { CallRows } from '@retell-ops/call-records';
 import { Prisma, PrismaService } from '@retell-ops/db';
 import { DIAL_REQUEST_GROUPS } from '@retell-ops/domain';
 import { PLACE_JOB_OPTIONS, placeJobId, QueueProducers, QUEUES, type PlaceJob } from '@retell-ops/queue';
+import { LiveUpdates } from '@retell-ops/live-events';
 import { withinCallingWindowSql } from './calling-window-sql';
 import { DialRequestStore } from './dial-request-store';
 import { TenantConcurrency } from './tenant-concurrency';
@@ -41,6 +42,8 @@ export class DialDispatcher {
     private readonly store: DialRequestStore,
     private readonly concurrency: TenantConcurrency,
     private readonly producers: QueueProducers,
+    // Optional so a test can build this without live events; the apps always provide it.
+    @Optional() private readonly live?: LiveUpdates,
   ) {}
 
   /** Tenants with something due: queued, or scheduled / waiting to retry whose time has come. */
@@ -53,6 +56,7 @@ export class DialDispatcher {
 
   async dispatch(tenantId: string): Promise<number> {
     const limit = await this.concurrency.limit(tenantId);
+    const planned: string[] = [];
     const jobs = await this.prisma.$transaction(
       async (tx) => {
         const [{ locked }] = await tx.$queryRaw<Array<{ locked: boolean }>>`SELECT pg_try_advisory_xact_lock(hashtextextended(${`dial/${tenantId}`}, 0)) AS "locked"`;
@@ -87,6 +91,7 @@ export class DialDispatcher {
             if (!reuse) await CallRows.cancelUnplaced(tx, callId);
             continue;
           }
+          if (!reuse) planned.push(callId);
           jobs.push({ tenantId, dialRequestId: r.id, callId, attempt, try: r.tries + 1 });
         }
         return jobs;
@@ -98,6 +103,8 @@ export class DialDispatcher {
       await this.producers.add(QUEUES.dialPlace, job, { jobId: placeJobId(job), ...PLACE_JOB_OPTIONS });
     }
     if (jobs.length) this.logger.log(`tenant ${tenantId}: ${jobs.length} to dial (limit ${limit})`);
+    await this.live?.dialRequests(tenantId, jobs.map((j) => j.dialRequestId));
+    await this.live?.calls(tenantId, planned);
     return jobs.length;
   }
 

@@ -1,10 +1,11 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import Retell from 'retell-sdk';
 import { CallRows, Calls } from '@retell-ops/call-records';
 import { AppEnv } from '@retell-ops/config';
 import { Prisma, PrismaService } from '@retell-ops/db';
 import { DIAL_REQUEST_GROUPS } from '@retell-ops/domain';
 import { placeJobId, QueueProducers, QUEUES } from '@retell-ops/queue';
+import { LiveUpdates } from '@retell-ops/live-events';
 import type { RetellCall } from '@retell-ops/retell';
 import { DialOutcome } from './dial-outcome';
 import { DialRequestStore } from './dial-request-store';
@@ -51,6 +52,8 @@ export class DialReaper {
     private readonly place: PlaceCall,
     private readonly producers: QueueProducers,
     private readonly dispatch: DispatchTrigger,
+    // Optional so a test can build this without live events; the apps always provide it.
+    @Optional() private readonly live?: LiveUpdates,
   ) {}
 
   private staleBefore(): Date {
@@ -78,6 +81,10 @@ export class DialReaper {
         const result = await this.settle(tenantId, r);
         this.logger.log(`request ${r.id} (${r.status}, try ${r.tries}${r.retellCallId ? `, ${r.retellCallId}` : ''}) held a slot too long: ${result}`);
         if (result !== 'still_live' && result !== 'job_pending' && result !== 'unchanged') settled++;
+        if (result !== 'job_pending' && result !== 'unchanged') {
+          await this.live?.dialRequests(tenantId, [r.id]);
+          if (r.currentCallId) await this.live?.calls(tenantId, [r.currentCallId]);
+        }
       } catch (e) {
         this.logger.warn(`request ${r.id}: could not settle (${(e as Error).message}); looked at again after DIAL_STALE_MS`);
       }

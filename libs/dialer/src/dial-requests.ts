@@ -1,7 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { CallRows } from '@retell-ops/call-records';
 import { Prisma, PrismaService, type DialRequest } from '@retell-ops/db';
 import { cancelPlanFor, ConflictError, DIAL_REQUEST_GROUPS, InvalidInputError, isTerminal, isUuid, NotFoundError, type CallStatus, type DialRequestStatus } from '@retell-ops/domain';
+import { LiveUpdates } from '@retell-ops/live-events';
 import { DialRequestStore } from './dial-request-store';
 import { DispatchTrigger } from './dispatch-trigger';
 import { RetellClients } from './retell-clients';
@@ -59,10 +60,14 @@ export class DialRequests {
     private readonly store: DialRequestStore,
     private readonly dispatch: DispatchTrigger,
     private readonly clients: RetellClients,
+    // Optional so a test can build this without live events; the apps always provide it.
+    @Optional() private readonly live?: LiveUpdates,
   ) {}
 
   async create(tenantId: string, input: DialInput): Promise<{ request: DialRequest; callId: string }> {
     const created = await this.prisma.$transaction(async (tx) => this.createIn(tx, tenantId, input, undefined));
+    await this.live?.dialRequests(tenantId, [created.request.id]);
+    await this.live?.calls(tenantId, [created.callId]);
     await this.dispatch.poke(tenantId);
     return created;
   }
@@ -85,6 +90,7 @@ export class DialRequests {
       },
       { timeout: 60_000 },
     );
+    await this.live?.batch(tenantId, batchId);
     await this.dispatch.poke(tenantId);
     return { batchId, requests: input.targets.length };
   }
@@ -120,6 +126,7 @@ export class DialRequests {
     const open = await this.prisma.dialRequest.findMany({ where: { batchId, status: { notIn: [...DIAL_REQUEST_GROUPS.final] } }, select: { id: true } });
     let cancelled = waiting;
     for (const r of open) if ((await this.cancelRequest(tenantId, r.id)) === 'cancelled') cancelled++;
+    await this.live?.batch(tenantId, batchId);
     this.logger.log(`batch ${batchId}: cancelled (${cancelled} at once, ${open.length} being stopped or cancelled one by one)`);
     return { cancelled };
   }
@@ -138,6 +145,8 @@ export class DialRequests {
         });
         if (!done) continue;
         await this.store.settleBatchOf(requestId);
+        await this.live?.dialRequests(tenantId, [requestId]);
+        if (request.currentCallId) await this.live?.calls(tenantId, [request.currentCallId]);
         this.logger.log(`request ${requestId}: cancelled (${request.status})`);
         return 'cancelled';
       }

@@ -1,8 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import Retell from 'retell-sdk';
 import { CallRows, PLACED_CALL_ID_KEY } from '@retell-ops/call-records';
 import { PrismaService } from '@retell-ops/db';
 import type { PlaceJob } from '@retell-ops/queue';
+import { LiveUpdates } from '@retell-ops/live-events';
 import { DialRequestStore } from './dial-request-store';
 import { DispatchTrigger } from './dispatch-trigger';
 import { RetellClients } from './retell-clients';
@@ -26,9 +27,20 @@ export class PlaceCall {
     private readonly store: DialRequestStore,
     private readonly clients: RetellClients,
     private readonly dispatch: DispatchTrigger,
+    // Optional so a test can build this without live events; the apps always provide it.
+    @Optional() private readonly live?: LiveUpdates,
   ) {}
 
-  async execute(job: PlaceJob, { rerun = false } = {}): Promise<PlaceResult> {
+  async execute(job: PlaceJob, options: { rerun?: boolean } = {}): Promise<PlaceResult> {
+    const result = await this.place(job, options);
+    if (result !== 'skipped') {
+      await this.live?.dialRequests(job.tenantId, [job.dialRequestId]);
+      await this.live?.calls(job.tenantId, [job.callId]);
+    }
+    return result;
+  }
+
+  private async place(job: PlaceJob, { rerun = false }: { rerun?: boolean }): Promise<PlaceResult> {
     const request = await this.prisma.dialRequest.findUnique({ where: { id: job.dialRequestId } });
     const call = await this.prisma.call.findUnique({ where: { id: job.callId }, select: { id: true, retellCallId: true } });
     if (!request || !call || request.status !== 'dialing' || request.tries !== job.try || request.currentCallId !== job.callId) return 'skipped';

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Calls } from '@retell-ops/call-records';
 import { isUniqueViolation, Prisma, PrismaService, type CallbackTask, type Interview } from '@retell-ops/db';
 import { canMoveCandidate, ConflictError, InvalidInputError, NotFoundError, type CandidateStatus } from '@retell-ops/domain';
+import { LiveUpdates } from '@retell-ops/live-events';
 import { ApplyScreening, candidateRefOf, findCandidateId, InterviewBooking, ReminderScheduler } from '@retell-ops/recruiting';
 import { CallResource } from '../calls/call.resource';
 import { keysetPage, readCursor, rowsToFetch } from '../common/keyset-page';
@@ -38,6 +39,7 @@ export class CandidatesService {
     private readonly apply: ApplyScreening,
     private readonly booking: InterviewBooking,
     private readonly reminders: ReminderScheduler,
+    private readonly live: LiveUpdates,
   ) {}
 
   // ───────────────────────────── reads ─────────────────────────────
@@ -99,6 +101,7 @@ export class CandidatesService {
         },
         include: WITH_POSITION,
       });
+      await this.live.candidate(tenantId, c.id);
       return CandidateResource.from(c);
     } catch (e) {
       if (isUniqueViolation(e)) throw new ConflictError(`a candidate with externalId '${body.externalId}' already exists`);
@@ -135,6 +138,7 @@ export class CandidatesService {
       if (isUniqueViolation(e)) throw new ConflictError(`a candidate with externalId '${body.externalId}' already exists`);
       throw e;
     }
+    await this.live.candidate(tenantId, id);
     return CandidateResource.from(await this.load(tenantId, id));
   }
 
@@ -159,14 +163,16 @@ export class CandidatesService {
 
     const { access_token: _webCallToken, ...call } = body; // a web call's token is never stored
     const clean = JSON.parse(JSON.stringify(call)) as Record<string, unknown>;
-    await this.calls.recordDeliveryAlone({
+    const recorded = await this.calls.recordDeliveryAlone({
       tenantId,
       event: 'call_analyzed',
       callId: retellCallId,
       receivedAt: Date.now(),
       body: JSON.stringify({ event: 'call_analyzed', call: clean }),
     });
+    await this.live.callRecorded(recorded);
     const applied = await this.apply.execute({ tenantId, candidateId, retellCallId });
+    if (applied.applied) await this.live.candidate(tenantId, candidateId);
     // Two saves of one call for two candidates at once: only the first screening counts.
     const screening = await this.prisma.candidateScreening.findUnique({ where: { tenantId_retellCallId: { tenantId, retellCallId } }, select: { candidateId: true } });
     if (screening && screening.candidateId !== candidateId) throw new ConflictError(`call '${retellCallId}' is already applied to another candidate`);
@@ -175,7 +181,7 @@ export class CandidatesService {
     let callbackTask: CallbackTask | undefined;
     for (const followUp of applied.followUps) {
       const booked = await this.booking.fromScreening(followUp);
-      if (followUp.kind === 'interview') interview = booked as Interview;
+      if (followUp.kind === 'interview') await this.live.interview(tenantId, (interview = booked as Interview));
       else callbackTask = booked as CallbackTask;
     }
     // A replay after the candidate moved on books nothing new; still show what this call booked.

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaService, type Interview } from '@retell-ops/db';
 import { ConflictError, InvalidInputError, isUuid, NotFoundError, renderIcs } from '@retell-ops/domain';
+import { LiveUpdates } from '@retell-ops/live-events';
 import { findCandidateId, InterviewBooking } from '@retell-ops/recruiting';
 import { keysetPage, readCursor, rowsToFetch } from '../common/keyset-page';
 import type { ListInterviewsQuery, RescheduleInterviewBody } from './interview.dto';
@@ -17,6 +18,7 @@ export class InterviewsService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly booking: InterviewBooking,
+    private readonly live: LiveUpdates,
   ) {}
 
   async list(tenantId: string, q: ListInterviewsQuery): Promise<InterviewPage> {
@@ -72,12 +74,15 @@ export class InterviewsService {
       durationMinutes: body.durationMinutes,
       interviewer: body.interviewer,
     });
+    await this.live.interview(tenantId, moved);
     return InterviewResource.from(moved);
   }
 
   async cancel(tenantId: string, id: string): Promise<InterviewResource> {
     await this.find(tenantId, id);
-    return InterviewResource.from(await this.booking.cancel(tenantId, id));
+    const cancelled = await this.booking.cancel(tenantId, id);
+    await this.live.interview(tenantId, cancelled);
+    return InterviewResource.from(cancelled);
   }
 
   async ics(tenantId: string, id: string): Promise<IcsFile> {
