@@ -6,6 +6,8 @@ import { DependencyOutage } from './dependency-outage';
 import type { AppEnv } from './env';
 import { createRedis } from './redis';
 
+// `any` by default so one list can hold consumers of different job types (`unknown` would refuse their handlers).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface Consumer<T = any> {
   queue: string;
   /** The one job name this queue carries; any other is refused (a producer/consumer mismatch). */
