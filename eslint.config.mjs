@@ -9,10 +9,50 @@ import tseslint from 'typescript-eslint';
 
 // Only the ones the repo's plain .js files use (the `globals` package is not a dependency here).
 const nodeGlobals = Object.fromEntries(
-  ['require', 'module', 'exports', '__dirname', '__filename', 'process', 'console', 'Buffer', 'URL', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'fetch', 'AbortController', 'AbortSignal'].map((g) => [g, 'readonly']),
+  [
+    'require',
+    'module',
+    'exports',
+    '__dirname',
+    '__filename',
+    'process',
+    'console',
+    'Buffer',
+    'URL',
+    'setTimeout',
+    'clearTimeout',
+    'setInterval',
+    'clearInterval',
+    'setImmediate',
+    'fetch',
+    'AbortController',
+    'AbortSignal',
+  ].map((g) => [g, 'readonly']),
 );
 const browserGlobals = Object.fromEntries(
-  ['window', 'document', 'navigator', 'location', 'history', 'localStorage', 'sessionStorage', 'fetch', 'URL', 'URLSearchParams', 'EventSource', 'Blob', 'File', 'FileReader', 'FormData', 'console', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'AbortController'].map((g) => [g, 'readonly']),
+  [
+    'window',
+    'document',
+    'navigator',
+    'location',
+    'history',
+    'localStorage',
+    'sessionStorage',
+    'fetch',
+    'URL',
+    'URLSearchParams',
+    'EventSource',
+    'Blob',
+    'File',
+    'FileReader',
+    'FormData',
+    'console',
+    'setTimeout',
+    'clearTimeout',
+    'setInterval',
+    'clearInterval',
+    'AbortController',
+  ].map((g) => [g, 'readonly']),
 );
 
 // What the domain may never import: it holds pure rules, no I/O and no framework.
@@ -93,9 +133,14 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: [{ name: '@retell-ops/domain', allowTypeImports: true, message: 'The dashboard runs in the browser: only `import type` from @retell-ops/domain.' }],
+          paths: [
+            { name: '@retell-ops/domain', allowTypeImports: true, message: 'The dashboard runs in the browser: only `import type` from @retell-ops/domain.' },
+          ],
           patterns: [
-            { group: ['@retell-ops/*', '!@retell-ops/domain'], message: 'The dashboard runs in the browser: it talks to the server over HTTP, never through a server lib.' },
+            {
+              group: ['@retell-ops/*', '!@retell-ops/domain'],
+              message: 'The dashboard runs in the browser: it talks to the server over HTTP, never through a server lib.',
+            },
             { group: ['**/libs/**', '**/apps/*/src/**'], message: 'The dashboard imports no server source by path.' },
           ],
         },
