@@ -127,7 +127,7 @@ async function migrate(url = databaseUrl(), { log = console.log } = {}) {
       } catch (e) {
         await db.query('ROLLBACK');
         await db.query('UPDATE "_prisma_migrations" SET logs = $2 WHERE id = $1', [id, String(e && e.message)]);
-        throw new Error(`migration ${m.name} failed: ${e.message}`);
+        throw new Error(`migration ${m.name} failed: ${e.message}`, { cause: e });
       }
       await db.query('UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1', [id]);
       count++;

@@ -7,6 +7,7 @@
  *   node tools/prepare.js services  PostgreSQL (DATABASE_URL) and Redis (REDIS_URL) up (tools/services.js)
  *   node tools/prepare.js start     deps + services + client + build + migrate DATABASE_URL
  *   node tools/prepare.js test      deps + services + client + build + a fresh test database
+ *   node tools/prepare.js test-db   services + a fresh test database (Nx's `tests:prepare`, after its builds)
  */
 const { execFileSync, execSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -61,10 +62,17 @@ function ensureTestTools() {
   }
 }
 
+/** Nx offline: no daemon left behind, no cloud, no terminal UI. */
+const nxEnv = () => ({ ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' });
+
+/**
+ * Every project's `build` through Nx: each transpiles its own sources (tools/build-project.js), and
+ * a project whose inputs did not change is restored from the local Nx cache (.nx/cache) instead.
+ * Type errors are caught by the typecheck test (`tsc --noEmit`), not here.
+ */
 function build() {
-  say('building (tsc)');
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
-  execFileSync(process.execPath, [require.resolve('tsc-alias/dist/bin/index.js'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  say('building (nx run-many -t build; unchanged projects come from the Nx cache)');
+  execFileSync(process.execPath, [require.resolve('nx/bin/nx.js'), 'run-many', '-t', 'build', '--outputStyle=static'], { cwd: ROOT, stdio: 'inherit', env: nxEnv() });
 }
 
 async function prepareForStart() {
@@ -86,23 +94,27 @@ async function prepareForStart() {
 /** A fresh database per test run, so no run sees another's rows. */
 async function prepareForTests({ install = true } = {}) {
   if (install) ensureDependencies();
+  require('./db').generate();
+  build();
+  await freshTestDatabase();
+}
+
+async function freshTestDatabase() {
   await ensureServices(TEST_DATABASE_URL, TEST_REDIS_URL);
   ensureTestTools();
   const db = require('./db');
-  db.generate();
-  build();
   await db.dropDatabase(TEST_DATABASE_URL);
   await db.migrate(TEST_DATABASE_URL, { log: () => {} });
   say(`test database ready: ${TEST_DATABASE_URL}`);
 }
 
-module.exports = { ensureDependencies, ensureServices, build, prepareForStart, prepareForTests, TEST_DATABASE_URL };
+module.exports = { ensureDependencies, ensureServices, build, prepareForStart, prepareForTests, freshTestDatabase, TEST_DATABASE_URL };
 
 if (require.main === module) {
   const cmd = process.argv[2];
-  const run = { deps: async () => ensureDependencies(), services: () => ensureServices(), start: prepareForStart, test: prepareForTests }[cmd];
+  const run = { deps: async () => ensureDependencies(), services: () => ensureServices(), start: prepareForStart, test: prepareForTests, 'test-db': freshTestDatabase }[cmd];
   if (!run) {
-    console.error('usage: node tools/prepare.js deps|services|start|test');
+    console.error('usage: node tools/prepare.js deps|services|start|test|test-db');
     process.exit(2);
   }
   run().catch((e) => {

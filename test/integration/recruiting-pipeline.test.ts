@@ -154,8 +154,8 @@ describe('recruiting: analysed calls move candidates and book interviews', () =>
     const iso = new Date(interviewAt).toISOString().replace(/\.\d{3}Z$/, '+00:00');
     // Nothing fires until the cancel below is done: the reminder queue is paused.
     await reminders.pause();
-    let keptId = '';
-    let droppedId = '';
+    let keptId: string;
+    let droppedId: string;
     try {
       const kept = await newCandidate();
       const dropped = await newCandidate();

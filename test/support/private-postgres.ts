@@ -45,7 +45,7 @@ async function asPostgres(bin: string, args: string[]): Promise<string> {
     return stdout + stderr;
   } catch (e) {
     const err = e as Error & { stdout?: string; stderr?: string };
-    throw new Error(`${path.basename(bin)} ${args.join(' ')} failed: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+    throw new Error(`${path.basename(bin)} ${args.join(' ')} failed: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`, { cause: e });
   }
 }
 

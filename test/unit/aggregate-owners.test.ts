@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { OWNERS, writesIn, writesOutsideOwners } from '../support/aggregate-writes';
 
@@ -27,7 +28,6 @@ describe('one owner per aggregate', () => {
 
   it('each owner file exists and does write its table (the allowlist is not stale)', () => {
     const root = path.resolve(__dirname, '..', '..');
-    const { readFileSync } = require('node:fs') as typeof import('node:fs');
     for (const [table, { files }] of Object.entries(OWNERS)) {
       const writes = files.flatMap((f) => writesIn(readFileSync(path.join(root, f), 'utf8'))).filter((w) => w.table === table);
       expect({ table, writes: writes.length > 0 }).toEqual({ table, writes: true });

@@ -17,7 +17,7 @@ export interface TenantCacheLimits {
  * tenant known a moment ago is still that tenant (webhooks keep flowing into Redis); a key
  * never found cannot be checked, so the caller answers 503.
  */
-export class TenantCache<V extends {}> {
+export class TenantCache<V extends NonNullable<unknown>> {
   private readonly found: LRUCache<string, V>;
   private readonly missing: LRUCache<string, true>;
 
