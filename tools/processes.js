@@ -39,7 +39,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Resolves once `url` answers with a status `accept` takes (2xx by default); rejects after `timeoutMs`. */
 async function waitForHttp(url, { timeoutMs = 30000, intervalMs = 100, accept = (status) => status >= 200 && status < 300 } = {}) {
   const deadline = Date.now() + timeoutMs;
-  let last = 'no answer yet';
+  let last;
   for (;;) {
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(Math.max(100, Math.min(5000, deadline - Date.now()))) });

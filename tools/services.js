@@ -121,7 +121,7 @@ function asPostgres(bin, args) {
   try {
     return execFileSync(cmd, argv, { encoding: 'utf8', stdio: 'pipe', timeout: 120000 });
   } catch (e) {
-    throw new Error(`${path.basename(bin)} ${args.join(' ')} failed: ${(e.stderr || e.stdout || e.message).toString().trim()}`);
+    throw new Error(`${path.basename(bin)} ${args.join(' ')} failed: ${(e.stderr || e.stdout || e.message).toString().trim()}`, { cause: e });
   }
 }
 

@@ -4,7 +4,7 @@ import { loadEnv } from '@retell-ops/config';
 import { createPrismaClient, type PrismaClient } from '@retell-ops/db';
 import { LiveEventHub, LiveEventPublisher, liveChannel, liveStreamKey, type LiveEvent } from '@retell-ops/live-events';
 import { createApi } from '../../apps/api/src/create-api';
-import { openSse, type SseClient, type SseEvent } from '../support/sse';
+import { openSse, type SseClient } from '../support/sse';
 import { createTestTenant, type TestTenant } from '../support/tenants';
 import { testEnv } from '../support/test-env';
 import { waitFor } from '../support/wait';
@@ -36,7 +36,6 @@ describe('live events: GET /api/v1/events', () => {
   const numsub = async (tenantId: string) => Number(((await redis.pubsub('NUMSUB', liveChannel(env.QUEUE_PREFIX, tenantId))) as [string, number])[1]);
   const api = (t: TestTenant, method: string, path: string, body?: unknown) =>
     fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${t.adminApiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, json: (await r.json()) as { id: string } }));
-  const only = (type: string) => (e: SseEvent) => e.event === type;
 
   beforeAll(async () => {
     app = await createApi(env, { bootstrapDefaultTenant: false });

@@ -18,8 +18,8 @@ export function isLiveEventId(id: string): boolean {
 
 /** Orders two stream ids (`<ms>-<seq>`). */
 export function compareLiveEventIds(a: string, b: string): number {
-  const [, am, as] = ID.exec(a) ?? [, '0', '0'];
-  const [, bm, bs] = ID.exec(b) ?? [, '0', '0'];
+  const [, am, as] = ID.exec(a) ?? ['', '0', '0'];
+  const [, bm, bs] = ID.exec(b) ?? ['', '0', '0'];
   const ms = BigInt(am!) - BigInt(bm!);
   if (ms !== 0n) return ms < 0n ? -1 : 1;
   const seq = BigInt(as!) - BigInt(bs!);
