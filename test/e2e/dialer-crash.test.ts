@@ -11,6 +11,8 @@ import { waitFor } from '../support/wait';
 describe('end to end: a dialer worker killed mid-create', () => {
   const CALLS = 6;
   const CREATE_DELAY_MS = 4000;
+  // Longer than a restart plus the stalled-job pickup on a loaded machine, so the restarted placer, not a webhook, links each call.
+  const RING_MS = 25000;
   let stack: DialerStack;
 
   beforeAll(async () => {
@@ -25,7 +27,7 @@ describe('end to end: a dialer worker killed mid-create', () => {
       Array.from({ length: CALLS }, async () => {
         const toNumber = simNumber('0');
         // a long ring too: no webhook can link the call while the dialer is down
-        const res = await api('POST', '/api/v1/calls', { toNumber, metadata: { sim_create_delay_ms: CREATE_DELAY_MS, sim_ring_ms: 12000 } });
+        const res = await api('POST', '/api/v1/calls', { toNumber, metadata: { sim_create_delay_ms: CREATE_DELAY_MS, sim_ring_ms: RING_MS } });
         expect(res.status).toBe(202);
         return { toNumber, requestId: res.json.dialRequestId as string, callRef: res.json.id as string };
       }),
@@ -67,7 +69,7 @@ describe('end to end: a dialer worker killed mid-create', () => {
         const rs = await prisma.dialRequest.findMany({ where: { id: { in: posted.map((p) => p.requestId) } }, include: { calls: true } });
         return rs.every((r) => (DIAL_REQUEST_GROUPS.final as readonly string[]).includes(r.status)) ? rs : undefined;
       },
-      { what: 'every request to end', timeoutMs: 60000, intervalMs: 250 },
+      { what: 'every request to end', timeoutMs: RING_MS + 60000, intervalMs: 250 },
     );
     const creates = (await stack.simCreates()).filter((c) => numbers.has(c.toNumber));
     for (const r of ended) {
