@@ -76,6 +76,26 @@ function build() {
   execFileSync(process.execPath, [require.resolve('tsc-alias/dist/bin/index.js'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
 }
 
+/** The dashboard SPA (apps/dashboard) into dist/apps/dashboard, which the API serves at `/`. */
+function buildDashboard() {
+  say('building the dashboard (vite)');
+  execFileSync(process.execPath, [path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js'), 'build', '--config', 'apps/dashboard/vite.config.mts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+/**
+ * Debian's Chromium for the dashboard's browser tests (test/e2e/dashboard.test.ts), when missing.
+ * Best effort: without it that suite says it was skipped.
+ */
+function ensureChromium() {
+  if (fs.existsSync('/usr/bin/chromium') || !isRoot() || !quiet('command -v apt-get')) return;
+  say('installing chromium (Debian package) for the dashboard browser tests');
+  try {
+    execSync('apt-get install -y -qq chromium || (apt-get update -qq && apt-get install -y -qq chromium)', { cwd: ROOT, stdio: 'ignore', timeout: 600000 });
+  } catch {
+    say('chromium could not be installed; the dashboard browser tests will be skipped');
+  }
+}
+
 async function prepareForStart() {
   const db = require('./db');
   // Under the test run (npm start's own smoke test) the tree is already prepared and built:
@@ -87,6 +107,7 @@ async function prepareForStart() {
     ensureServices();
     db.generate();
     build();
+    buildDashboard();
   }
   const applied = await db.migrate(process.env.DATABASE_URL || undefined, { log: (m) => say(m) });
   say(`database ready (${applied} migration(s) applied)`);
@@ -97,15 +118,17 @@ async function prepareForTests({ install = true } = {}) {
   if (install) ensureDependencies();
   ensureServices();
   ensureTestTools();
+  ensureChromium();
   const db = require('./db');
   db.generate();
   build();
+  buildDashboard();
   await db.dropDatabase(TEST_DATABASE_URL);
   await db.migrate(TEST_DATABASE_URL, { log: () => {} });
   say(`test database ready: ${TEST_DATABASE_URL}`);
 }
 
-module.exports = { ensureDependencies, ensureServices, build, prepareForStart, prepareForTests, TEST_DATABASE_URL };
+module.exports = { ensureDependencies, ensureServices, build, buildDashboard, prepareForStart, prepareForTests, TEST_DATABASE_URL };
 
 if (require.main === module) {
   const cmd = process.argv[2];
