@@ -37,6 +37,16 @@ export function collectTargets(pasted: string, csv: { targets: BatchTargetInput[
   return { targets, errors: [...errors, ...(csv?.errors ?? [])] };
 }
 
+/** FileReader rather than Blob.text(): the same in every browser and in jsdom. */
+function readText(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result ?? ''));
+    reader.onerror = () => reject(reader.error);
+    reader.readAsText(file);
+  });
+}
+
 export function BatchForm({ onCreate, pending }: { onCreate: (b: BatchBody) => Promise<unknown>; pending?: boolean }) {
   const [name, setName] = useState('');
   const [pasted, setPasted] = useState('');
@@ -51,7 +61,7 @@ export function BatchForm({ onCreate, pending }: { onCreate: (b: BatchBody) => P
 
   const onFile = async (file: File | undefined) => {
     if (!file) return setCsv(null);
-    const parsed = parseTargetsCsv(await file.text());
+    const parsed = parseTargetsCsv(await readText(file));
     setCsv({ file: file.name, ...parsed });
   };
 
