@@ -43,8 +43,9 @@ export function useSignOut() {
     mutationFn: () => api<void>('/api/v1/auth/session', { method: 'DELETE' }),
     onSettled: () => {
       setCsrfToken(null);
-      qc.clear();
+      // The gate's observer stays on the session query: set it, and drop every other cache.
       qc.setQueryData(SESSION_KEY, null);
+      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== SESSION_KEY[0] });
     },
   });
 }
