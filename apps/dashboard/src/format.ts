@@ -21,12 +21,12 @@ export function viewerZone(): string {
 }
 
 /** An instant in the named zone, with the zone's abbreviation: "Mar 3, 2026, 14:05 EST". */
-export function formatInstant(iso: string | null | undefined, timeZone: string = viewerZone()): string {
+export function formatInstant(iso: string | null | undefined, timeZone: string = viewerZone(), seconds = false): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '—';
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' }).format(d);
+    return new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', ...(seconds ? { second: '2-digit' as const } : {}), hourCycle: 'h23', timeZoneName: 'short' }).format(d);
   } catch {
     return d.toISOString();
   }

@@ -29,14 +29,14 @@ function Deliveries({ callId }: { callId: string }) {
   return (
     <QueryState query={q} isEmpty={(d) => d.length === 0} empty="No webhook deliveries recorded for this call yet.">
       {(rows) => (
-        <table>
+        <div className="table-wrap"><table>
           <thead><tr><th scope="col">Event</th><th scope="col">Received</th><th scope="col">Processed</th></tr></thead>
           <tbody>
             {rows.map((d) => (
-              <tr key={d.event}><td>{d.event}</td><td>{formatInstant(d.receivedAt)}</td><td>{formatInstant(d.processedAt)}</td></tr>
+              <tr key={d.event}><td>{d.event}</td><td>{formatInstant(d.receivedAt, undefined, true)}</td><td>{formatInstant(d.processedAt, undefined, true)}</td></tr>
             ))}
           </tbody>
-        </table>
+        </table></div>
       )}
     </QueryState>
   );

@@ -13,12 +13,12 @@ export const CALL_OUTCOMES = ['successful', 'unsuccessful', 'connected', 'voicem
 
 const col = createColumnHelper<Call>();
 const COLUMNS = [
-  col.accessor((c) => c.callId ?? c.id, { id: 'callId', header: 'Call', cell: (i) => <Link to={`/calls/${encodeURIComponent(i.getValue())}`}>{i.row.original.callId ?? 'not placed yet'}</Link> }),
+  col.accessor((c) => c.callId ?? c.id, { id: 'callId', header: 'Call', cell: (i) => <Link className="clip" title={i.getValue()} to={`/calls/${encodeURIComponent(i.getValue())}`}>{i.row.original.callId ?? 'not placed yet'}</Link> }),
   col.accessor((c) => c.startedAt ?? c.createdAt, { id: 'time', header: 'Time', cell: (i) => formatInstant(i.getValue()) }),
   col.accessor('direction', { header: 'Direction', cell: (i) => i.getValue() ?? '—' }),
   col.accessor('fromNumber', { header: 'From', cell: (i) => i.getValue() ?? '—' }),
   col.accessor('toNumber', { header: 'To', cell: (i) => i.getValue() ?? '—' }),
-  col.accessor('agentId', { header: 'Agent', cell: (i) => i.getValue() ?? '—' }),
+  col.accessor('agentId', { header: 'Agent', cell: (i) => <span className="clip" title={i.getValue() ?? ''}>{i.getValue() ?? '—'}</span> }),
   col.accessor('status', { header: 'Status', cell: (i) => <Badge value={i.getValue()} /> }),
   col.accessor('outcome', { header: 'Outcome', cell: (i) => humanize(i.getValue()) }),
   col.accessor('durationMs', { header: 'Duration', cell: (i) => formatDuration(i.getValue()) }),
