@@ -40,7 +40,7 @@ function Chart<T extends object>({ title, data, x, onBar }: { title: string; dat
             <XAxis dataKey={x as string} tick={{ fontSize: 11 }} />
             <YAxis allowDecimals={false} width={32} />
             <Tooltip />
-            <Bar dataKey="calls" fill="var(--accent)" cursor="pointer" onClick={(d) => onBar((d as unknown as { payload: T }).payload)} />
+            <Bar dataKey="calls" fill="var(--accent)" cursor="pointer" isAnimationActive={false} onClick={(d) => onBar((d as unknown as { payload: T }).payload)} />
           </BarChart>
         </ResponsiveContainer>
       )}
