@@ -75,6 +75,20 @@ function build() {
   execFileSync(process.execPath, [require.resolve('nx/bin/nx.js'), 'run-many', '-t', 'build', '--outputStyle=static'], { cwd: ROOT, stdio: 'inherit', env: nxEnv() });
 }
 
+/**
+ * Debian's Chromium for the dashboard's browser tests (test/e2e/dashboard.test.ts), when missing.
+ * Best effort: without it that suite says it was skipped.
+ */
+function ensureChromium() {
+  if (fs.existsSync('/usr/bin/chromium') || !isRoot() || !quiet('command -v apt-get')) return;
+  say('installing chromium (Debian package) for the dashboard browser tests');
+  try {
+    execSync('apt-get install -y -qq chromium || (apt-get update -qq && apt-get install -y -qq chromium)', { cwd: ROOT, stdio: 'ignore', timeout: 600000 });
+  } catch {
+    say('chromium could not be installed; the dashboard browser tests will be skipped');
+  }
+}
+
 async function prepareForStart() {
   const db = require('./db');
   // Under the test run (npm start's own smoke test) the tree is already prepared and built:
@@ -102,6 +116,7 @@ async function prepareForTests({ install = true } = {}) {
 async function freshTestDatabase() {
   await ensureServices(TEST_DATABASE_URL, TEST_REDIS_URL);
   ensureTestTools();
+  ensureChromium();
   const db = require('./db');
   await db.dropDatabase(TEST_DATABASE_URL);
   await db.migrate(TEST_DATABASE_URL, { log: () => {} });

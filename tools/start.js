@@ -88,6 +88,7 @@ async function main() {
   const devKeys = Object.keys(DEV).filter((k) => env[k] === DEV[k]);
   console.log(`
 Retell Ops is running.
+  Dashboard         ${api}/  (sign in with the admin API key below)
   Webhook gateway   ${env.GATEWAY_URL}/webhooks/retell  (or /webhooks/retell/default)
   Admin API         ${api}/api/v1/calls
   API docs          ${api}/api/docs

@@ -152,7 +152,7 @@ describe('prisma/schema.prisma and prisma/migrations agree', () => {
 
   it('the snapshot sees the whole schema (guards against an empty comparison)', () => {
     expect(Object.keys(fromMigrations.tables).sort()).toEqual(
-      ['Agent', 'ApiKey', 'Batch', 'Call', 'CallEvent', 'CallbackTask', 'Candidate', 'CandidateScreening', 'DialRequest', 'Interview', 'InterviewReminder', 'Position', 'Tenant'],
+      ['Agent', 'ApiKey', 'Batch', 'Call', 'CallEvent', 'CallbackTask', 'Candidate', 'CandidateScreening', 'DialRequest', 'Interview', 'InterviewReminder', 'Position', 'Session', 'Tenant'],
     );
     expect(fromMigrations.enums).toMatchObject({
       CallStatus: ['scheduled', 'queued', 'initiated', 'ringing', 'in_progress', 'completed', 'failed', 'cancelled'],

@@ -7,6 +7,10 @@ import { DialRequests, DialRequestStore, DialStats, DispatchTrigger, RetellClien
 import { LiveEventHub, LiveEventPublisher, LiveUpdates } from '@retell-ops/live-events';
 import { ApplyScreening, InterviewBooking, ReminderScheduler } from '@retell-ops/recruiting';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { SessionController } from './auth/session.controller';
+import { Sessions } from './auth/sessions';
+import { CallViewsController } from './call-views/call-views.controller';
+import { CallViews } from './call-views/call-views.service';
 import { CallsController } from './calls/calls.controller';
 import { CallsService } from './calls/calls.service';
 import { CandidatesController } from './candidates/candidates.controller';
@@ -28,11 +32,13 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [DbModule.forRoot({ databaseUrl: env.DATABASE_URL, poolSize: 10 })],
-      controllers: [CallsController, DialerController, CandidatesController, PositionsController, InterviewsController, TenantController, HealthController, EventsController],
+      controllers: [SessionController, CallViewsController, CallsController, DialerController, CandidatesController, PositionsController, InterviewsController, TenantController, HealthController, EventsController],
       providers: [
         { provide: AppEnv, useValue: env },
         ApiKeyGuard,
         TenantSettings,
+        Sessions,
+        CallViews,
         CallsService,
         // Recruiting: the same use cases the call, candidate and scheduling workers run
         QueueProducers,

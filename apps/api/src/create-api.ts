@@ -4,14 +4,16 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppEnv, createHttpApp } from '@retell-ops/config';
 import { ApiModule } from './api.module';
 import { ApiExceptionFilter } from './common/errors/api-exception.filter';
+import { serveDashboard } from './dashboard/serve-dashboard';
 
 export async function createApi(env: AppEnv, options: { bootstrapDefaultTenant?: boolean } = {}): Promise<NestFastifyApplication> {
   const app = await createHttpApp(ApiModule.forRoot(env, options), env, { bodyLimit: env.WEBHOOK_BODY_LIMIT_BYTES });
+  await serveDashboard(app);
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new ApiExceptionFilter(app.getHttpAdapter()));
   const doc = new DocumentBuilder()
     .setTitle('Retell Ops admin API')
-    .setDescription('Tenant-scoped admin API over calls kept from Retell webhooks. Authenticate with "Authorization: Bearer <API key>".')
+    .setDescription('Tenant-scoped admin API over calls kept from Retell webhooks. Authenticate with "Authorization: Bearer <API key>", or with the dashboard\'s session cookie (rops_session; writes then need X-CSRF-Token).')
     .setVersion('1')
     .addBearerAuth()
     .build();

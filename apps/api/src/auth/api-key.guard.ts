@@ -1,12 +1,17 @@
 import { CanActivate, ExecutionContext, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import { checkCsrf } from './csrf';
 import { AppEnv, DEV_DEFAULTS, hashApiKey } from '@retell-ops/config';
 import { PrismaService } from '@retell-ops/db';
 import type { Principal } from './principal';
+import { sessionTokenOf } from './session-cookie';
+import { Sessions } from './sessions';
 
 const CACHE_TTL_MS = 15_000;
 
 /**
  * Bearer API keys: only their SHA-256 is stored; revoked keys stop working within the cache TTL.
+ * Without an Authorization header, the dashboard's session cookie (see sessions.ts) is accepted;
+ * a mutating request it authenticates must carry the session's X-CSRF-Token.
  * Under NODE_ENV=production the development admin key is refused whatever the database says (it
  * is published in the README, and may linger in a database first started in development).
  */
@@ -20,6 +25,7 @@ export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly prisma: PrismaService,
     env: AppEnv,
+    private readonly sessions: Sessions,
   ) {
     this.refuseDevKey = env.NODE_ENV === 'production';
   }
@@ -27,6 +33,8 @@ export class ApiKeyGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest();
     const header: string | undefined = req.headers.authorization;
+    const sessionToken = header ? undefined : sessionTokenOf(req);
+    if (sessionToken) return this.fromSession(req, sessionToken);
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match) throw new UnauthorizedException('send an API key as "Authorization: Bearer <key>"');
     if (this.refuseDevKey && match[1] === DEV_DEFAULTS.ADMIN_API_KEY) {
@@ -39,6 +47,14 @@ export class ApiKeyGuard implements CanActivate {
       throw new UnauthorizedException('API key is unknown or revoked');
     }
     req.principal = principal;
+    return true;
+  }
+
+  private async fromSession(req: { method: string; url: string; ip: string; headers: Record<string, unknown>; principal?: Principal }, token: string): Promise<boolean> {
+    const session = await this.sessions.find(token);
+    if (!session) throw new UnauthorizedException('the session has ended (signed out, expired, or its API key was revoked): sign in again');
+    checkCsrf(req, session.csrfToken, this.logger);
+    req.principal = session.principal;
     return true;
   }
 

@@ -5,6 +5,8 @@ export interface Principal {
   tenantId: string;
   apiKeyId: string;
   role: 'admin' | 'viewer';
+  /** Set when the dashboard's session cookie authenticated the request (not a bearer key). */
+  sessionId?: string;
 }
 
 export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => ctx.switchToHttp().getRequest().principal);

@@ -21,6 +21,7 @@ export class CallsService {
       outcome: q.outcome,
       agentId: q.agentId,
       occurredAt: from || to ? { gte: from, lt: to } : undefined,
+      ...(q.phone ? { AND: [{ OR: [{ toNumber: { contains: q.phone } }, { fromNumber: { contains: q.phone } }] }] } : {}),
       ...(cursor
         ? { OR: [{ occurredAt: { lt: cursor.at } }, { occurredAt: cursor.at, id: { lt: cursor.id } }] }
         : {}),

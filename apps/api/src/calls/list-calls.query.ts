@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsInstant } from '../common/validators';
 import { CALL_OUTCOMES, CALL_STATUSES, type CallOutcome, type CallStatus } from '@retell-ops/domain';
 import { PageQuery } from '../common/keyset-page';
@@ -24,4 +24,8 @@ export class ListCallsQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Calls that started (or were first seen) before this instant (ISO 8601)' })
   @IsOptional() @IsInstant()
   to?: string;
+
+  @ApiPropertyOptional({ description: 'Calls whose from or to number contains these digits (e.g. +1415555 or 0123)' })
+  @IsOptional() @IsString() @Matches(/^\+?\d{3,15}$/, { message: 'phone must be 3 to 15 digits, optionally after a +' })
+  phone?: string;
 }

@@ -1,0 +1,49 @@
+import { Link } from 'react-router-dom';
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../api';
+import type { Page } from '../types';
+import { QueryState } from '../components/ui';
+
+export const PIPELINE = ['new', 'screening', 'interviewing', 'offered', 'hired', 'rejected', 'withdrawn'] as const;
+
+export interface CandidateCard {
+  id: string;
+  firstName: string;
+  lastName: string | null;
+  phone: string | null;
+  positionApplied: string | null;
+  status: string;
+  qualified: boolean | null;
+  interestLevel: string | null;
+}
+
+export function CandidatesPage() {
+  const q = useQuery({ queryKey: ['candidates'], queryFn: () => api<Page<CandidateCard>>('/api/v1/candidates?limit=200') });
+  return (
+    <section aria-labelledby="cand-title">
+      <h1 id="cand-title">Candidates</h1>
+      <QueryState query={q} isEmpty={(p) => p.data.length === 0} empty="No candidates yet. Add them through POST /api/v1/candidates.">
+        {(page) => (
+          <div className="board">
+            {PIPELINE.map((status) => {
+              const mine = page.data.filter((c) => c.status === status);
+              return (
+                <section key={status} className="column" aria-label={`${status} (${mine.length})`} data-status={status}>
+                  <h2>{status} <span className="muted">{mine.length}</span></h2>
+                  <ul>
+                    {mine.map((c) => (
+                      <li key={c.id} className="card" data-candidate-id={c.id}>
+                        <Link to={`/candidates/${c.id}`}>{[c.firstName, c.lastName].filter(Boolean).join(' ')}</Link>
+                        <small className="muted">{c.positionApplied ?? 'no position'}{c.interestLevel ? ` · ${c.interestLevel}` : ''}</small>
+                      </li>
+                    ))}
+                  </ul>
+                </section>
+              );
+            })}
+          </div>
+        )}
+      </QueryState>
+    </section>
+  );
+}
