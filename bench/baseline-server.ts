@@ -40,7 +40,10 @@ async function main(): Promise<void> {
   const address = await app.listen({ port, host: '127.0.0.1' });
   console.log(`bench ${mode} server listening on ${address}`);
   const close = () => {
-    void app.close().then(() => pool?.end()).finally(() => process.exit(0));
+    void app
+      .close()
+      .then(() => pool?.end())
+      .finally(() => process.exit(0));
   };
   process.on('SIGTERM', close);
   process.on('SIGINT', close);

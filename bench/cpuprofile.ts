@@ -132,7 +132,11 @@ export function formatSummary(title: string, s: ProfileSummary, per?: { count: n
 }
 
 /** Self time per package of two profiles side by side, in µs per request, largest difference first. */
-export function comparePackages(a: { name: string; s: ProfileSummary; count: number }, b: { name: string; s: ProfileSummary; count: number }, top = 20): string {
+export function comparePackages(
+  a: { name: string; s: ProfileSummary; count: number },
+  b: { name: string; s: ProfileSummary; count: number },
+  top = 20,
+): string {
   const rows = new Map<string, [number, number]>();
   for (const r of a.s.byPackage) rows.set(r.fn, [(r.ms * 1000) / a.count, 0]);
   for (const r of b.s.byPackage) rows.set(r.fn, [rows.get(r.fn)?.[0] ?? 0, (r.ms * 1000) / b.count]);

@@ -30,7 +30,8 @@ const median = (xs: number[]) => {
 };
 
 async function main(): Promise<void> {
-  const modulePath = process.argv[2] && !process.argv[2].startsWith('--') ? path.resolve(process.argv[2]) : path.join(__dirname, '../apps/gateway/src/queues/event-queues.js');
+  const modulePath =
+    process.argv[2] && !process.argv[2].startsWith('--') ? path.resolve(process.argv[2]) : path.join(__dirname, '../apps/gateway/src/queues/event-queues.js');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { EventQueues } = require(modulePath) as { EventQueues: new (env: unknown) => Enqueuer };
   const n = arg('n', 3000);
@@ -39,8 +40,17 @@ async function main(): Promise<void> {
   const env = loadEnv({ ...process.env, QUEUE_PREFIX: prefix });
   const queues = new EventQueues(env);
   const tenantId = randomUUID();
-  const body = JSON.stringify({ event: 'call_started', call: { call_id: 'x'.repeat(32), agent_id: 'agent_bench', call_status: 'ongoing', transcript: 'y'.repeat(1900) } }); // ≈2 KB, a call_started
-  const jobFor = (i: number, run: number): CallEventJob => ({ tenantId, callId: `call_${run}_${i}`, event: LIFECYCLE_EVENTS[i % 3], body, receivedAt: Date.now() });
+  const body = JSON.stringify({
+    event: 'call_started',
+    call: { call_id: 'x'.repeat(32), agent_id: 'agent_bench', call_status: 'ongoing', transcript: 'y'.repeat(1900) },
+  }); // ≈2 KB, a call_started
+  const jobFor = (i: number, run: number): CallEventJob => ({
+    tenantId,
+    callId: `call_${run}_${i}`,
+    event: LIFECYCLE_EVENTS[i % 3],
+    body,
+    receivedAt: Date.now(),
+  });
 
   const results: Record<string, number[]> = {
     'fresh, one at a time (µs/enqueue)': [],

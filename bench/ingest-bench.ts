@@ -246,20 +246,30 @@ interface Variant {
 
 async function startBaseline(mode: 'bare' | 'seed'): Promise<{ proc: Child; url: string }> {
   const port = await freePort();
-  const proc = await startNode(`baseline-${mode}`, BASELINE_MAIN, {
-    BENCH_MODE: mode,
-    BENCH_PORT: String(port),
-    BENCH_RETELL_KEY: secrets.retell,
-    BENCH_DATABASE_URL: BENCH_DB,
-    BENCH_SEED_TABLE: SEED_TABLE,
-  }, /listening on/);
+  const proc = await startNode(
+    `baseline-${mode}`,
+    BASELINE_MAIN,
+    {
+      BENCH_MODE: mode,
+      BENCH_PORT: String(port),
+      BENCH_RETELL_KEY: secrets.retell,
+      BENCH_DATABASE_URL: BENCH_DB,
+      BENCH_SEED_TABLE: SEED_TABLE,
+    },
+    /listening on/,
+  );
   return { proc, url: `http://127.0.0.1:${port}/webhooks/retell` };
 }
 
 /** Extra node flags for every gateway the bench starts (`--gateway-node-args "…"`), to try V8 settings. */
 let gatewayNodeArgs: string[] = [];
 
-async function startGateway(databaseUrl: string, prefix: string, nodeArgs: string[] = [], extraEnv: Record<string, string> = {}): Promise<{ proc: Child; url: string; env: Record<string, string> }> {
+async function startGateway(
+  databaseUrl: string,
+  prefix: string,
+  nodeArgs: string[] = [],
+  extraEnv: Record<string, string> = {},
+): Promise<{ proc: Child; url: string; env: Record<string, string> }> {
   const port = await freePort();
   const env = { ...appEnv(databaseUrl, prefix, port), ...extraEnv };
   const proc = await startNode('gateway', GATEWAY_MAIN, env, /listening on http/, [...gatewayNodeArgs, ...nodeArgs]);
@@ -312,7 +322,9 @@ async function waitQuiet(ours: () => number[]): Promise<number> {
 }
 
 async function backendPids(): Promise<number[]> {
-  return withPg(BENCH_DB, async (c) => (await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()')).rows.map((r) => r.pid));
+  return withPg(BENCH_DB, async (c) =>
+    (await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()')).rows.map((r) => r.pid),
+  );
 }
 
 async function measure(v: Variant, redisPid: number, run: () => Promise<LoadResult>): Promise<Omit<RunRecord, 'round'>> {
@@ -399,7 +411,15 @@ interface SustainedResult {
   drainAfterSec: number;
 }
 
-async function sustained(c: Client, url: string, rate: number, sec: number, connections: number, timeoutSec: number, ours: () => number[]): Promise<SustainedResult> {
+async function sustained(
+  c: Client,
+  url: string,
+  rate: number,
+  sec: number,
+  connections: number,
+  timeoutSec: number,
+  ours: () => number[],
+): Promise<SustainedResult> {
   const p = await pool(rate * sec * 1.1 + connections);
   const samples: Sample[] = [];
   let accepted = 0;
@@ -466,7 +486,9 @@ async function pipelinePhase(o: Options, g: { url: string; env: Record<string, s
     const capacity = rateBetween(capSamples, tOf(0.1), tOf(0.9));
     const workerCpu = cpuSecondsOf(worker.pid);
     pgPids = await backendPids(); // the worker's pool is open by now
-    log(`pipeline: worker drained ${pre.ok} queued events in ${((capDrain.at - w0) / 1000).toFixed(1)} s: ${capacity.toFixed(0)} events/s with the gateway idle`);
+    log(
+      `pipeline: worker drained ${pre.ok} queued events in ${((capDrain.at - w0) / 1000).toFixed(1)} s: ${capacity.toFixed(0)} events/s with the gateway idle`,
+    );
 
     let rate = Math.max(10, Math.min(0.85 * capacity, 0.8 * gatewaySat));
     let sus: SustainedResult | undefined;
@@ -526,7 +548,12 @@ async function pipelinePhase(o: Options, g: { url: string; env: Record<string, s
       p95ReceiveToCommitMs: sus!.p95ReceiveToCommitMs,
       p99ReceiveToCommitMs: sus!.p99ReceiveToCommitMs,
       gatewayAtSustainedRate: { p50: sus!.load.p50, p99: sus!.load.p99, reqPerSec: sus!.load.reqPerSec, non2xx: sus!.load.non2xx },
-      attempts: attempts.map((a) => ({ rate: a.rate, committedPerSec: a.committedPerSec, backlogGrowthPerSec: a.backlogGrowthPerSec, sustainable: a.sustainable })),
+      attempts: attempts.map((a) => ({
+        rate: a.rate,
+        committedPerSec: a.committedPerSec,
+        backlogGrowthPerSec: a.backlogGrowthPerSec,
+        sustainable: a.sustainable,
+      })),
       burst: {
         rate: burstRate,
         seconds: o.burstSec,
@@ -620,13 +647,19 @@ async function pgDownPhase(o: Options, rate: number, redisPid: number) {
         for (let i = 0; i < 10; i++) {
           const d = p.take();
           const t = performance.now();
-          const res = await fetch(gw.url, { method: 'POST', body: d.body, headers: { 'content-type': 'application/json', 'x-retell-signature': d.signature } }).catch(() => undefined);
+          const res = await fetch(gw.url, {
+            method: 'POST',
+            body: d.body,
+            headers: { 'content-type': 'application/json', 'x-retell-signature': d.signature },
+          }).catch(() => undefined);
           lat.push(performance.now() - t);
           const code = String(res?.status ?? 'error');
           statuses[code] = (statuses[code] ?? 0) + 1;
         }
         afterTtl = { statuses, p50: round(median(lat)), sentAfterSec: round((Date.now() - warmedAt) / 1000, 1) };
-        log(`postgres-down: ${afterTtl.sentAfterSec.toFixed(0)} s after warm-up, 10 deliveries answered ${JSON.stringify(statuses)} (median ${afterTtl.p50.toFixed(1)} ms)`);
+        log(
+          `postgres-down: ${afterTtl.sentAfterSec.toFixed(0)} s after warm-up, 10 deliveries answered ${JSON.stringify(statuses)} (median ${afterTtl.p50.toFixed(1)} ms)`,
+        );
       } finally {
         await gw.proc.stop();
         await deleteQueueKeys(prefix);
@@ -654,7 +687,12 @@ async function pgDownPhase(o: Options, rate: number, redisPid: number) {
 async function redisDownPhase(o: Options, rate: number) {
   const port = await freePort();
   log(`redis-down: a private redis-server on ${port}`);
-  const server = await spawnApp({ name: 'redis-server', command: 'redis-server', args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], ready: /Ready to accept connections/ });
+  const server = await spawnApp({
+    name: 'redis-server',
+    command: 'redis-server',
+    args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    ready: /Ready to accept connections/,
+  });
   const prefix = `benchrd${randomBytes(4).toString('hex')}`;
   try {
     const gw = await startGateway(BENCH_DB, prefix, [], { REDIS_URL: `redis://127.0.0.1:${port}` });
@@ -662,9 +700,18 @@ async function redisDownPhase(o: Options, rate: number) {
       await warm(gw.url);
       await server.stop('SIGKILL');
       const res = await paced({ url: gw.url, pool: await pool(rate * o.pgDownSec * 1.1 + 50), rate, durationSec: o.pgDownSec, latencyOfEveryAnswer: true });
-      log(`redis-down: ${JSON.stringify(res.statusCodes)}, errors ${res.errors}, p50 ${res.p50.toFixed(2)} ms, p99 ${res.p99.toFixed(2)} ms, max ${res.max.toFixed(1)} ms`);
+      log(
+        `redis-down: ${JSON.stringify(res.statusCodes)}, errors ${res.errors}, p50 ${res.p50.toFixed(2)} ms, p99 ${res.p99.toFixed(2)} ms, max ${res.max.toFixed(1)} ms`,
+      );
       const answered = Object.values(res.statusCodes).reduce((a, n) => a + n, 0);
-      return { rate, p50: res.p50, p99: res.p99, max: res.max, statusCodes: res.statusCodes, all503: (res.statusCodes['503'] ?? 0) === answered && res.errors === 0 && answered > 0 };
+      return {
+        rate,
+        p50: res.p50,
+        p99: res.p99,
+        max: res.max,
+        statusCodes: res.statusCodes,
+        all503: (res.statusCodes['503'] ?? 0) === answered && res.errors === 0 && answered > 0,
+      };
     } finally {
       await gw.proc.stop();
     }
@@ -685,7 +732,13 @@ async function profileMode(o: Options): Promise<void> {
   try {
     // B0 and G under the same saturation load, interleaved, each with --cpu-prof.
     const port = await freePort();
-    const b0 = await startNode('baseline-bare', BASELINE_MAIN, { BENCH_MODE: 'bare', BENCH_PORT: String(port), BENCH_RETELL_KEY: secrets.retell }, /listening on/, prof('baseline'));
+    const b0 = await startNode(
+      'baseline-bare',
+      BASELINE_MAIN,
+      { BENCH_MODE: 'bare', BENCH_PORT: String(port), BENCH_RETELL_KEY: secrets.retell },
+      /listening on/,
+      prof('baseline'),
+    );
     const g = await startGateway(BENCH_DB, prefix, prof('gateway'));
     const targets = [
       { name: 'B0', url: `http://127.0.0.1:${port}/webhooks/retell`, ok: 0 },
@@ -717,7 +770,11 @@ async function profileMode(o: Options): Promise<void> {
     await worker.stop();
     await g2.proc.stop();
 
-    const files = { baseline: path.join(dir, 'baseline.cpuprofile'), gateway: path.join(dir, 'gateway.cpuprofile'), worker: path.join(dir, 'call-worker.cpuprofile') };
+    const files = {
+      baseline: path.join(dir, 'baseline.cpuprofile'),
+      gateway: path.join(dir, 'gateway.cpuprofile'),
+      worker: path.join(dir, 'call-worker.cpuprofile'),
+    };
     for (const [k, f] of Object.entries(files)) if (!existsSync(f)) throw new Error(`no ${k} profile written`);
     const sb = summariseProfile(files.baseline, 15);
     const sg = summariseProfile(files.gateway, 30);
@@ -757,7 +814,9 @@ async function drainMode(o: Options): Promise<void> {
       await Promise.all(workers.map((w) => w.stop()));
       const rate = ((n - c0) / (res.at - first.at)) * 1000;
       rates.push(rate);
-      log(`drain ${r + 1}: ${n - c0} events committed in ${((res.at - first.at) / 1000).toFixed(1)} s = ${rate.toFixed(0)} events/s${res.drained ? '' : ' TIMED OUT'}`);
+      log(
+        `drain ${r + 1}: ${n - c0} events committed in ${((res.at - first.at) / 1000).toFixed(1)} s = ${rate.toFixed(0)} events/s${res.drained ? '' : ' TIMED OUT'}`,
+      );
     }
     await g.proc.stop();
     log(`worker capacity, median: ${median(rates).toFixed(0)} events/s`);
@@ -780,7 +839,13 @@ interface Target {
 
 function printTable(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r, ri) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ') + (ri === 0 ? `\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : '')).join('\n');
+  return rows
+    .map(
+      (r, ri) =>
+        r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ') +
+        (ri === 0 ? `\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : ''),
+    )
+    .join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -788,20 +853,25 @@ function printTable(rows: string[][]): string {
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
-  for (const f of [GATEWAY_MAIN, WORKER_MAIN, BASELINE_MAIN]) if (!existsSync(f)) throw new Error(`${path.relative(ROOT, f)} is missing: run npm run build first`);
+  for (const f of [GATEWAY_MAIN, WORKER_MAIN, BASELINE_MAIN])
+    if (!existsSync(f)) throw new Error(`${path.relative(ROOT, f)} is missing: run npm run build first`);
   gatewayNodeArgs = o.gatewayNodeArgs;
   if (o.profile) return profileMode(o);
   if (o.drain) return drainMode(o);
 
   const started = Date.now();
   quietBudgetMs = o.quick ? 10_000 : 90_000;
-  log(`${o.quick ? 'quick' : 'full'} run: ${o.rounds} round(s), ${o.satSec} s per saturation run, ${o.rateSec} s per fixed-rate run, ${o.connections} connections`);
+  log(
+    `${o.quick ? 'quick' : 'full'} run: ${o.rounds} round(s), ${o.satSec} s per saturation run, ${o.rateSec} s per fixed-rate run, ${o.connections} connections`,
+  );
   const sizes = templateSizes(secrets.agent);
   log(`payloads: call_started ${sizes.call_started} B, call_ended ${sizes.call_ended} B, call_analyzed ${sizes.call_analyzed} B`);
 
   await prepareDatabase(BENCH_DB);
   await withPg(BENCH_DB, (c) =>
-    c.query(`CREATE TABLE ${SEED_TABLE} (id bigserial PRIMARY KEY, call_id text NOT NULL, event text NOT NULL, received_at timestamptz NOT NULL, payload jsonb NOT NULL)`),
+    c.query(
+      `CREATE TABLE ${SEED_TABLE} (id bigserial PRIMARY KEY, call_id text NOT NULL, event text NOT NULL, received_at timestamptz NOT NULL, payload jsonb NOT NULL)`,
+    ),
   );
   const redis = await redisInfo();
   const gPrefix = `bench${randomBytes(4).toString('hex')}`;
@@ -834,7 +904,14 @@ async function main(): Promise<void> {
 
   // The six orders in turn: each variant runs first, second and third equally often and after each
   // of the others (a plain rotation would always run G right after S).
-  const ORDERS = [[0, 1, 2], [2, 1, 0], [1, 2, 0], [0, 2, 1], [2, 0, 1], [1, 0, 2]];
+  const ORDERS = [
+    [0, 1, 2],
+    [2, 1, 0],
+    [1, 2, 0],
+    [0, 2, 1],
+    [2, 0, 1],
+    [1, 0, 2],
+  ];
   const order = (r: number) => ORDERS[r % ORDERS.length].map((i) => variants[i]);
   const sat: Record<VariantName, RunRecord[]> = { B0: [], S: [], G: [] };
   const rss: number[] = [];
@@ -913,7 +990,8 @@ async function main(): Promise<void> {
     gatewayVsSeedDesignPairedMedian: paired(sat.G, sat.S),
     // less sensitive to other processes: CPU per request, server (+ Redis for G, + PostgreSQL backends for S)
     cpuPerRequestBaselineVsGateway: satAgg.B0.serverCpuUsPerReq / (satAgg.G.serverCpuUsPerReq + (satAgg.G.redisCpuUsPerReq || 0)),
-    cpuPerRequestSeedDesignVsGateway: (satAgg.S.serverCpuUsPerReq + (satAgg.S.dbCpuUsPerReq || 0)) / (satAgg.G.serverCpuUsPerReq + (satAgg.G.redisCpuUsPerReq || 0)),
+    cpuPerRequestSeedDesignVsGateway:
+      (satAgg.S.serverCpuUsPerReq + (satAgg.S.dbCpuUsPerReq || 0)) / (satAgg.G.serverCpuUsPerReq + (satAgg.G.redisCpuUsPerReq || 0)),
   };
   const rssMb = Math.max(...rss, gMem.rssMb);
   // "unchanged": p50 within ±10% (or 0.25 ms), p99 no more than 10% (or 0.25 ms) worse, nothing refused
@@ -929,18 +1007,48 @@ async function main(): Promise<void> {
   ];
   if (pipeline) {
     targets.push(
-      { key: 'pipeline.committedPerSec', label: 'events/s committed (sustained)', value: pipeline.committedPerSec, target: '≥ 1500', pass: pipeline.committedPerSec >= 1500 },
-      { key: 'pipeline.burstDrainSec', label: '30 s burst @2× drained in, s', value: pipeline.burstDrainSec, target: '≤ 60', pass: !pipeline.burstDrainTimedOut && pipeline.burstDrainSec <= 60 },
+      {
+        key: 'pipeline.committedPerSec',
+        label: 'events/s committed (sustained)',
+        value: pipeline.committedPerSec,
+        target: '≥ 1500',
+        pass: pipeline.committedPerSec >= 1500,
+      },
+      {
+        key: 'pipeline.burstDrainSec',
+        label: '30 s burst @2× drained in, s',
+        value: pipeline.burstDrainSec,
+        target: '≤ 60',
+        pass: !pipeline.burstDrainTimedOut && pipeline.burstDrainSec <= 60,
+      },
     );
   }
   if (pgDown) {
     const ok = pgDown.down.non2xx === 0 && within(pgDown.down.p50, pgDown.up.p50) && notWorse(pgDown.down.p99, pgDown.up.p99);
-    targets.push({ key: 'gateway.p99MsPostgresDown', label: 'G p99 with PostgreSQL stopped, ms', value: pgDown.down.p99, target: `≤ ${(pgDown.up.p99 * 1.1).toFixed(2)} (up +10%)`, pass: ok });
-    targets.push({ key: 'gateway.p50MsPostgresDown', label: 'G p50 with PostgreSQL stopped, ms', value: pgDown.down.p50, target: `±10% of ${pgDown.up.p50.toFixed(2)}`, pass: pgDown.down.non2xx === 0 && within(pgDown.down.p50, pgDown.up.p50) });
+    targets.push({
+      key: 'gateway.p99MsPostgresDown',
+      label: 'G p99 with PostgreSQL stopped, ms',
+      value: pgDown.down.p99,
+      target: `≤ ${(pgDown.up.p99 * 1.1).toFixed(2)} (up +10%)`,
+      pass: ok,
+    });
+    targets.push({
+      key: 'gateway.p50MsPostgresDown',
+      label: 'G p50 with PostgreSQL stopped, ms',
+      value: pgDown.down.p50,
+      target: `±10% of ${pgDown.up.p50.toFixed(2)}`,
+      pass: pgDown.down.non2xx === 0 && within(pgDown.down.p50, pgDown.up.p50),
+    });
   }
 
   if (redisDown) {
-    targets.push({ key: 'gateway.p99MsRedisDown', label: 'G p99 of 503s with Redis stopped, ms', value: redisDown.p99, target: '≤ 1000, every answer 503', pass: redisDown.all503 && redisDown.p99 <= 1000 });
+    targets.push({
+      key: 'gateway.p99MsRedisDown',
+      label: 'G p99 of 503s with Redis stopped, ms',
+      value: redisDown.p99,
+      target: '≤ 1000, every answer 503',
+      pass: redisDown.all503 && redisDown.p99 <= 1000,
+    });
   }
 
   const results = {
@@ -1022,17 +1130,25 @@ async function main(): Promise<void> {
       f(satAgg[n].serverCpuUsPerReq) + (n === 'G' ? ` (+Redis ${f(satAgg.G.redisCpuUsPerReq)})` : n === 'S' ? ` (+PG ${f(satAgg.S.dbCpuUsPerReq)})` : ''),
     ]),
   ];
-  console.log(`\nIngest benchmark (${o.quick ? 'quick' : 'full'}: medians of ${o.rounds} interleaved round(s); saturation = ${o.connections} connections closed loop; ` +
-    `"ac" = autocannon overallRate, "paced" = open-loop at a steady rate, latency from the due time)\n`);
+  console.log(
+    `\nIngest benchmark (${o.quick ? 'quick' : 'full'}: medians of ${o.rounds} interleaved round(s); saturation = ${o.connections} connections closed loop; ` +
+      `"ac" = autocannon overallRate, "paced" = open-loop at a steady rate, latency from the due time)\n`,
+  );
   console.log(printTable(rows));
   if (pipeline) {
     console.log(`\nPipeline (gateway + call worker, ${o.connections} connections):`);
     console.log(`  worker capacity, gateway idle      ${f(pipeline.workerCapacityPerSec)} events/s`);
     for (const a of pipeline.attempts) {
-      console.log(`  gateway loaded at ${f(a.rate).padEnd(5)} req/s      ${f(a.committedPerSec)} events/s committed (backlog ${a.backlogGrowthPerSec >= 0 ? '+' : ''}${f(a.backlogGrowthPerSec)}/s${a.sustainable ? ', sustainable' : ', NOT sustainable'})`);
+      console.log(
+        `  gateway loaded at ${f(a.rate).padEnd(5)} req/s      ${f(a.committedPerSec)} events/s committed (backlog ${a.backlogGrowthPerSec >= 0 ? '+' : ''}${f(a.backlogGrowthPerSec)}/s${a.sustainable ? ', sustainable' : ', NOT sustainable'})`,
+      );
     }
-    console.log(`  receive→commit                      p50 ${f(pipeline.p50ReceiveToCommitMs)} ms, p95 ${f(pipeline.p95ReceiveToCommitMs)} ms, p99 ${f(pipeline.p99ReceiveToCommitMs)} ms`);
-    console.log(`  burst ${f(pipeline.burst.rate)} req/s × ${pipeline.burst.seconds} s     ${pipeline.burst.accepted} accepted, backlog ${pipeline.burst.backlogAtEnd} at end, drained ${pipeline.burst.drained ? `${f(pipeline.burst.drainSec, 1)} s after delivery` : `NOT within ${o.drainTimeoutSec} s`} (${f(pipeline.burst.drainRatePerSec)} events/s)`);
+    console.log(
+      `  receive→commit                      p50 ${f(pipeline.p50ReceiveToCommitMs)} ms, p95 ${f(pipeline.p95ReceiveToCommitMs)} ms, p99 ${f(pipeline.p99ReceiveToCommitMs)} ms`,
+    );
+    console.log(
+      `  burst ${f(pipeline.burst.rate)} req/s × ${pipeline.burst.seconds} s     ${pipeline.burst.accepted} accepted, backlog ${pipeline.burst.backlogAtEnd} at end, drained ${pipeline.burst.drained ? `${f(pipeline.burst.drainSec, 1)} s after delivery` : `NOT within ${o.drainTimeoutSec} s`} (${f(pipeline.burst.drainRatePerSec)} events/s)`,
+    );
     console.log(`  Redis per 1k completed jobs kept    ${f(pipeline.redisMbPer1kCompletedJobs, 1)} MB`);
   }
   if (pgDown) {
@@ -1049,7 +1165,9 @@ async function main(): Promise<void> {
   console.log(`\nTargets (not asserted):`);
   console.log(printTable([['figure', 'value', 'target', ''], ...targets.map((t) => [t.label, f(t.value, 2), t.target, t.pass ? 'PASS' : 'MISS'])]));
   console.log(`\nOther processes on this machine kept ${f(median(bgAll), 2)} cores busy during the runs (median; max ${f(Math.max(...bgAll), 2)}).`);
-  console.log(`G RSS after load ${f(rssMb, 1)} MB (peak ${f(gMem.hwmMb, 1)} MB; B0 ${f(satAgg.B0.rssMbMax, 1)} MB, S ${f(satAgg.S.rssMbMax, 1)} MB). Wrote ${path.relative(ROOT, o.out)} in ${f((Date.now() - started) / 1000)} s.`);
+  console.log(
+    `G RSS after load ${f(rssMb, 1)} MB (peak ${f(gMem.hwmMb, 1)} MB; B0 ${f(satAgg.B0.rssMbMax, 1)} MB, S ${f(satAgg.S.rssMbMax, 1)} MB). Wrote ${path.relative(ROOT, o.out)} in ${f((Date.now() - started) / 1000)} s.`,
+  );
 }
 
 function roundAll<T>(x: T): T {

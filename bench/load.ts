@@ -158,7 +158,15 @@ class RawConnection {
  * connection fire its per-second quota back to back at the start of every second. Raw sockets
  * and a minimal parser keep the client's own CPU small (it shares the machine's cores).
  */
-export async function paced(opts: { url: string; pool: RequestPool; rate: number; durationSec: number; maxConnections?: number; timeline?: boolean; latencyOfEveryAnswer?: boolean }): Promise<LoadResult> {
+export async function paced(opts: {
+  url: string;
+  pool: RequestPool;
+  rate: number;
+  durationSec: number;
+  maxConnections?: number;
+  timeline?: boolean;
+  latencyOfEveryAnswer?: boolean;
+}): Promise<LoadResult> {
   const { pool, rate } = opts;
   const dupBefore = pool.duplicates;
   const u = new URL(opts.url);

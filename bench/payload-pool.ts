@@ -93,7 +93,9 @@ export async function buildPool(count: number, apiKey: string, agentId: string):
     const call = Math.floor(k / 3) - e * LAG + 2 * LAG; // ≥ 0, unique per (call, event) in this pool
     const callId = `call_${run}${call.toString(16).padStart(24, '0')}`;
     const body = tpl[e].parts.join(callId);
-    const digest = createHmac('sha256', apiKey).update(body + ts).digest('hex');
+    const digest = createHmac('sha256', apiKey)
+      .update(body + ts)
+      .digest('hex');
     items[k] = { body: Buffer.from(body, 'utf8'), signature: `v=${ts},d=${digest}` };
   }
   if (count > 0) {

@@ -21,7 +21,14 @@ export type Child = AppProcess;
  * Starts `node [nodeArgs] script` with `env` and waits for `readyLine` in its output.
  * Output is kept (last 64 KB) for error messages.
  */
-export function startNode(name: string, script: string, env: Record<string, string>, readyLine: RegExp, nodeArgs: string[] = [], timeoutMs = 30_000): Promise<Child> {
+export function startNode(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  readyLine: RegExp,
+  nodeArgs: string[] = [],
+  timeoutMs = 30_000,
+): Promise<Child> {
   return processes.spawnApp({ name, script, nodeArgs, env: { ...env, NO_COLOR: '1' }, ready: readyLine, timeoutMs, keepChars: 65536 });
 }
 

@@ -43,7 +43,10 @@ function ensureDependencies() {
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 
 /** PostgreSQL and Redis answering at these URLs, started privately (or with Docker) when they are not. */
-function ensureServices(databaseUrl = process.env.DATABASE_URL || services.DEFAULT_DATABASE_URL, redisUrl = process.env.REDIS_URL || services.DEFAULT_REDIS_URL) {
+function ensureServices(
+  databaseUrl = process.env.DATABASE_URL || services.DEFAULT_DATABASE_URL,
+  redisUrl = process.env.REDIS_URL || services.DEFAULT_REDIS_URL,
+) {
   return services.ensureServices({ databaseUrl, redisUrl });
 }
 
@@ -56,7 +59,11 @@ function ensureTestTools() {
   if (quiet('command -v docker-compose') || !isRoot() || !quiet('command -v apt-get')) return;
   say('installing docker-compose (Debian package) to validate docker-compose.yml');
   try {
-    execSync('apt-get install -y -qq docker-compose || (apt-get update -qq && apt-get install -y -qq docker-compose)', { cwd: ROOT, stdio: 'ignore', timeout: 300000 });
+    execSync('apt-get install -y -qq docker-compose || (apt-get update -qq && apt-get install -y -qq docker-compose)', {
+      cwd: ROOT,
+      stdio: 'ignore',
+      timeout: 300000,
+    });
   } catch {
     say('docker-compose could not be installed; its check will be skipped');
   }
@@ -72,7 +79,11 @@ const nxEnv = () => ({ ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', 
  */
 function build() {
   say('building (nx run-many -t build; unchanged projects come from the Nx cache)');
-  execFileSync(process.execPath, [require.resolve('nx/bin/nx.js'), 'run-many', '-t', 'build', '--outputStyle=static'], { cwd: ROOT, stdio: 'inherit', env: nxEnv() });
+  execFileSync(process.execPath, [require.resolve('nx/bin/nx.js'), 'run-many', '-t', 'build', '--outputStyle=static'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: nxEnv(),
+  });
 }
 
 /**
@@ -127,7 +138,13 @@ module.exports = { ensureDependencies, ensureServices, build, prepareForStart, p
 
 if (require.main === module) {
   const cmd = process.argv[2];
-  const run = { deps: async () => ensureDependencies(), services: () => ensureServices(), start: prepareForStart, test: prepareForTests, 'test-db': freshTestDatabase }[cmd];
+  const run = {
+    deps: async () => ensureDependencies(),
+    services: () => ensureServices(),
+    start: prepareForStart,
+    test: prepareForTests,
+    'test-db': freshTestDatabase,
+  }[cmd];
   if (!run) {
     console.error('usage: node tools/prepare.js deps|services|start|test|test-db');
     process.exit(2);

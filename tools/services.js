@@ -142,7 +142,9 @@ function givePostgres(dir) {
     uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
     gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
   } catch {
-    throw new Error('running as root, PostgreSQL needs an unprivileged user to run as, and there is no `postgres` user: create one (useradd --system postgres) or run as another user');
+    throw new Error(
+      'running as root, PostgreSQL needs an unprivileged user to run as, and there is no `postgres` user: create one (useradd --system postgres) or run as another user',
+    );
   }
   fs.chownSync(dir, uid, gid);
   try {
@@ -157,7 +159,8 @@ async function startPostgres({ host, port }, dir, bin) {
   fs.mkdirSync(dir, { recursive: true });
   givePostgres(dir);
   const data = path.join(dir, 'data');
-  if (!fs.existsSync(path.join(data, 'PG_VERSION'))) asPostgres(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-locale', '--no-sync']);
+  if (!fs.existsSync(path.join(data, 'PG_VERSION')))
+    asPostgres(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-locale', '--no-sync']);
   const listen = host === 'localhost' ? '127.0.0.1' : host;
   // A Unix socket beside the data when its path fits the kernel's limit (about 107 bytes); else TCP only.
   const socketDir = path.join(dir, `.s.PGSQL.${port}`).length < 100 ? dir : "''";
@@ -174,7 +177,30 @@ async function startRedis({ host, port }, dir, bin) {
   fs.mkdirSync(dir, { recursive: true });
   const bind = host === 'localhost' ? '127.0.0.1' : host;
   const started = { service: 'redis', bin, host, port, dir, pidfile: path.join(dir, 'redis.pid'), log: path.join(dir, 'redis.log') };
-  execFileSync(bin, ['--daemonize', 'yes', '--port', String(port), '--bind', bind, '--dir', dir, '--pidfile', started.pidfile, '--logfile', started.log, '--save', '', '--appendonly', 'yes', '--maxmemory-policy', 'noeviction'], { stdio: 'pipe', timeout: 30000 });
+  execFileSync(
+    bin,
+    [
+      '--daemonize',
+      'yes',
+      '--port',
+      String(port),
+      '--bind',
+      bind,
+      '--dir',
+      dir,
+      '--pidfile',
+      started.pidfile,
+      '--logfile',
+      started.log,
+      '--save',
+      '',
+      '--appendonly',
+      'yes',
+      '--maxmemory-policy',
+      'noeviction',
+    ],
+    { stdio: 'pipe', timeout: 30000 },
+  );
   fs.writeFileSync(path.join(dir, 'service.json'), `${JSON.stringify(started, null, 2)}\n`);
   await waitUntil(() => redisAnswers({ host, port }), `the private Redis on ${where({ host, port })}`);
   return started;
@@ -182,7 +208,12 @@ async function startRedis({ host, port }, dir, bin) {
 
 /** `docker compose up -d` of the compose file's PostgreSQL and/or Redis, published on the given ports. */
 async function startWithDocker(needed, targets, env, log) {
-  const composeEnv = { ...env, POSTGRES_PASSWORD: env.POSTGRES_PASSWORD || 'postgres', ROPS_PG_PORT: String(targets.postgres.port), ROPS_REDIS_PORT: String(targets.redis.port) };
+  const composeEnv = {
+    ...env,
+    POSTGRES_PASSWORD: env.POSTGRES_PASSWORD || 'postgres',
+    ROPS_PG_PORT: String(targets.postgres.port),
+    ROPS_REDIS_PORT: String(targets.redis.port),
+  };
   const args = ['compose', '-f', path.join(ROOT, 'docker-compose.yml'), '-f', path.join(ROOT, 'docker', 'compose.services.yml'), 'up', '-d', ...needed];
   log(`starting ${needed.map((s) => NAMES[s]).join(' and ')} with Docker: docker ${args.join(' ')}`);
   execFileSync('docker', args, { cwd: ROOT, env: composeEnv, stdio: 'inherit' });
@@ -195,7 +226,13 @@ async function startWithDocker(needed, targets, env, log) {
  * `env` (PATH, ROPS_SERVICES_DIR) and `postgresRoots` say where to look; tests change them.
  * Resolves with what it started.
  */
-async function ensureServices({ databaseUrl = DEFAULT_DATABASE_URL, redisUrl = DEFAULT_REDIS_URL, env = process.env, postgresRoots = POSTGRES_ROOTS, log = (m) => process.stdout.write(`[services] ${m}\n`) } = {}) {
+async function ensureServices({
+  databaseUrl = DEFAULT_DATABASE_URL,
+  redisUrl = DEFAULT_REDIS_URL,
+  env = process.env,
+  postgresRoots = POSTGRES_ROOTS,
+  log = (m) => process.stdout.write(`[services] ${m}\n`),
+} = {}) {
   const targets = { postgres: target(databaseUrl, 5432), redis: target(redisUrl, 6379) };
   const needed = [];
   for (const s of ['postgres', 'redis']) if (!(await reachable(targets[s]))) needed.push(s);
@@ -203,7 +240,9 @@ async function ensureServices({ databaseUrl = DEFAULT_DATABASE_URL, redisUrl = D
   for (const s of needed) {
     if (!isLocal(targets[s].host)) {
       const variable = s === 'postgres' ? 'the database URL' : 'REDIS_URL';
-      throw new Error(`${NAMES[s]} at ${where(targets[s])} (${variable}) does not answer, and it is not on this machine, so it cannot be started here: start it there, or point ${variable} at one that runs`);
+      throw new Error(
+        `${NAMES[s]} at ${where(targets[s])} (${variable}) does not answer, and it is not on this machine, so it cannot be started here: start it there, or point ${variable} at one that runs`,
+      );
     }
   }
   const bins = { postgres: postgresBinDir({ PATH: env.PATH, roots: postgresRoots }), redis: onPath('redis-server', env.PATH) };
@@ -216,15 +255,22 @@ async function ensureServices({ databaseUrl = DEFAULT_DATABASE_URL, redisUrl = D
     log(`${NAMES[s]} is running on ${where(targets[s])}, its files in ${shown(dir)} (log: ${path.basename(got.log)})`);
     started.push(got);
   }
-  if (started.length) log(`they keep running for later runs; stop them with: node tools/services.js stop${env.ROPS_SERVICES_DIR ? ` (with ROPS_SERVICES_DIR=${env.ROPS_SERVICES_DIR})` : ''}`);
+  if (started.length)
+    log(
+      `they keep running for later runs; stop them with: node tools/services.js stop${env.ROPS_SERVICES_DIR ? ` (with ROPS_SERVICES_DIR=${env.ROPS_SERVICES_DIR})` : ''}`,
+    );
   const missing = needed.filter((n) => !bins[n]);
   if (!missing.length) return started;
   if (onPath('docker', env.PATH)) {
     await startWithDocker(missing, targets, env, log);
     return started;
   }
-  const what = missing.map((s) => `${NAMES[s]} does not answer on ${where(targets[s])} and its server is not installed (${s === 'postgres' ? 'initdb, pg_ctl' : 'redis-server'})`).join('; ');
-  throw new Error(`${what}, nor is Docker. Install ${missing.length > 1 ? 'them' : 'it'} with:\n  sudo apt-get install -y ${missing.map((s) => INSTALL[s]).join(' ')}\nand run this again.`);
+  const what = missing
+    .map((s) => `${NAMES[s]} does not answer on ${where(targets[s])} and its server is not installed (${s === 'postgres' ? 'initdb, pg_ctl' : 'redis-server'})`)
+    .join('; ');
+  throw new Error(
+    `${what}, nor is Docker. Install ${missing.length > 1 ? 'them' : 'it'} with:\n  sudo apt-get install -y ${missing.map((s) => INSTALL[s]).join(' ')}\nand run this again.`,
+  );
 }
 
 /** The private instances recorded under the services folder. */
@@ -243,7 +289,8 @@ function pidAlive(pid) {
 }
 
 const redisPid = (svc) => Number(fs.existsSync(svc.pidfile) ? fs.readFileSync(svc.pidfile, 'utf8').trim() : NaN);
-const postgresPid = (svc) => Number(fs.existsSync(path.join(svc.data, 'postmaster.pid')) ? fs.readFileSync(path.join(svc.data, 'postmaster.pid'), 'utf8').split('\n')[0] : NaN);
+const postgresPid = (svc) =>
+  Number(fs.existsSync(path.join(svc.data, 'postmaster.pid')) ? fs.readFileSync(path.join(svc.data, 'postmaster.pid'), 'utf8').split('\n')[0] : NaN);
 
 /** Stops the private instances (fast shutdown; their data stays for the next start). */
 async function stopServices({ env = process.env, log = (m) => process.stdout.write(`[services] ${m}\n`) } = {}) {

@@ -50,7 +50,15 @@ describeBrowser('dashboard in the browser', () => {
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: { width: 1280, height: 860 },
       timezoneId: 'America/New_York',
     });
@@ -78,7 +86,11 @@ describeBrowser('dashboard in the browser', () => {
   }, 30000);
 
   it('a call played by the simulator appears on /calls, and its detail shows the transcript', async () => {
-    const res = await fetch(`${stack.simUrl}/sim/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenario: 'answered' }) });
+    const res = await fetch(`${stack.simUrl}/sim/calls`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ scenario: 'answered' }),
+    });
     expect(res.status).toBe(201);
     playedCallId = ((await res.json()) as { callId: string }).callId;
     const row = page.locator(`tr[data-call-id="${playedCallId}"]`);

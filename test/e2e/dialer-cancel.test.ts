@@ -44,10 +44,13 @@ describe('end to end: cancel in every dial-request state', () => {
     return { callRef: res.json.id as string, requestId: res.json.dialRequestId as string, toNumber: body.toNumber as string };
   };
   const until = (id: string, statuses: string[], what: string) =>
-    waitFor(async () => {
-      const r = await requestOf(id);
-      return statuses.includes(r.status) ? r : undefined;
-    }, { what, timeoutMs: 30000 });
+    waitFor(
+      async () => {
+        const r = await requestOf(id);
+        return statuses.includes(r.status) ? r : undefined;
+      },
+      { what, timeoutMs: 30000 },
+    );
 
   /** A window of one minute half a day away: closed for the whole test. */
   const closedWindow = () => {
@@ -99,21 +102,37 @@ describe('end to end: cancel in every dial-request state', () => {
       'dialing, during the create (Retell has the call, its answer has not come back)',
       async () => {
         const p = await call({ toNumber: simNumber('0'), metadata: { sim_create_delay_ms: 3000, sim_ring_ms: 20000 } });
-        await waitFor(async () => (await stack.simCreates()).some((c) => c.toNumber === p.toNumber) || undefined, { what: 'the create to reach the simulator' });
+        await waitFor(async () => (await stack.simCreates()).some((c) => c.toNumber === p.toNumber) || undefined, {
+          what: 'the create to reach the simulator',
+        });
         expect((await requestOf(p.requestId)).status).toBe('dialing');
         return p;
       },
-      { result: 'stopping', request: 'cancelled', call: { status: 'cancelled', outcome: 'stopped', disconnectionReason: 'manual_stopped' }, creates: 1, stopped: true },
+      {
+        result: 'stopping',
+        request: 'cancelled',
+        call: { status: 'cancelled', outcome: 'stopped', disconnectionReason: 'manual_stopped' },
+        creates: 1,
+        stopped: true,
+      },
     ],
     [
       'live (connected, talking)',
       async () => {
         const p = await call({ toNumber: simNumber('0'), metadata: { sim_talk_ms: 60000 } });
         await until(p.requestId, ['live'], 'the call to be live');
-        await waitFor(async () => (await stack.prisma.call.findUniqueOrThrow({ where: { id: p.callRef } })).status === 'in_progress' || undefined, { what: 'the call to connect' });
+        await waitFor(async () => (await stack.prisma.call.findUniqueOrThrow({ where: { id: p.callRef } })).status === 'in_progress' || undefined, {
+          what: 'the call to connect',
+        });
         return p;
       },
-      { result: 'stopping', request: 'cancelled', call: { status: 'completed', outcome: 'stopped', disconnectionReason: 'manual_stopped' }, creates: 1, stopped: true },
+      {
+        result: 'stopping',
+        request: 'cancelled',
+        call: { status: 'completed', outcome: 'stopped', disconnectionReason: 'manual_stopped' },
+        creates: 1,
+        stopped: true,
+      },
     ],
     [
       'completed',
@@ -146,27 +165,34 @@ describe('end to end: cancel in every dial-request state', () => {
 
   const cancelled: Prepared[] = [];
 
-  it.each(cases)('%s', async (_name, prepare, expected) => {
-    const p = await prepare();
-    const answer = await stack.api('DELETE', `/api/v1/calls/${p.callRef}`);
-    expect({ status: answer.status, result: answer.json.result }).toEqual({ status: 202, result: expected.result });
-    await p.after?.();
+  it.each(cases)(
+    '%s',
+    async (_name, prepare, expected) => {
+      const p = await prepare();
+      const answer = await stack.api('DELETE', `/api/v1/calls/${p.callRef}`);
+      expect({ status: answer.status, result: answer.json.result }).toEqual({ status: 202, result: expected.result });
+      await p.after?.();
 
-    const request = await until(p.requestId, [expected.request], `the request to end ${expected.request}`);
-    const row = await waitFor(async () => {
-      const c = await stack.prisma.call.findUniqueOrThrow({ where: { id: p.callRef } });
-      return c.status === expected.call.status ? c : undefined;
-    }, { what: `the call to be ${expected.call.status}` });
-    expect(row).toMatchObject(expected.call);
-    if (expected.request === 'cancelled') expect(request.lastOutcome).toBe('stopped');
-    // a cancel that could not finish at once was recorded, so nothing redials it
-    expect(request.cancelRequestedAt !== null).toBe(expected.result === 'stopping');
-    const creates = (await stack.simCreates()).filter((c) => c.toNumber === p.toNumber);
-    expect(creates.filter((c) => c.result !== 'rate_limited')).toHaveLength(expected.creates);
-    const reason = row.retellCallId ? (await stack.prisma.call.findUniqueOrThrow({ where: { id: p.callRef } })).disconnectionReason : null;
-    expect(reason === 'manual_stopped').toBe(expected.stopped);
-    if (expected.request === 'cancelled') cancelled.push(p);
-  }, 60000);
+      const request = await until(p.requestId, [expected.request], `the request to end ${expected.request}`);
+      const row = await waitFor(
+        async () => {
+          const c = await stack.prisma.call.findUniqueOrThrow({ where: { id: p.callRef } });
+          return c.status === expected.call.status ? c : undefined;
+        },
+        { what: `the call to be ${expected.call.status}` },
+      );
+      expect(row).toMatchObject(expected.call);
+      if (expected.request === 'cancelled') expect(request.lastOutcome).toBe('stopped');
+      // a cancel that could not finish at once was recorded, so nothing redials it
+      expect(request.cancelRequestedAt !== null).toBe(expected.result === 'stopping');
+      const creates = (await stack.simCreates()).filter((c) => c.toNumber === p.toNumber);
+      expect(creates.filter((c) => c.result !== 'rate_limited')).toHaveLength(expected.creates);
+      const reason = row.retellCallId ? (await stack.prisma.call.findUniqueOrThrow({ where: { id: p.callRef } })).disconnectionReason : null;
+      expect(reason === 'manual_stopped').toBe(expected.stopped);
+      if (expected.request === 'cancelled') cancelled.push(p);
+    },
+    60000,
+  );
 
   it('a cancelled request is never dialled or redialled afterwards', async () => {
     expect(cancelled.length).toBe(7);

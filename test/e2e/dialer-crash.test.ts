@@ -35,7 +35,10 @@ describe('end to end: a dialer worker killed mid-create', () => {
     const numbers = new Set(posted.map((p) => p.toNumber));
 
     // Every create has reached Retell (the call exists, its answer is held back): kill now.
-    await waitFor(async () => (await stack.simCreates()).filter((c) => numbers.has(c.toNumber)).length === CALLS || undefined, { what: 'every create to reach the simulator', intervalMs: 25 });
+    await waitFor(async () => (await stack.simCreates()).filter((c) => numbers.has(c.toNumber)).length === CALLS || undefined, {
+      what: 'every create to reach the simulator',
+      intervalMs: 25,
+    });
     await stack.dialer().stop('SIGKILL');
 
     // It landed mid-create: the dialer never got Retell's ids, and the answers found it gone.
@@ -62,7 +65,8 @@ describe('end to end: a dialer worker killed mid-create', () => {
       },
       { what: 'every request to leave dialing', timeoutMs: 30000 },
     );
-    for (const r of linked) expect({ id: r.id, status: r.status, started: r.calls.map((c) => c.startedAt) }).toEqual({ id: r.id, status: 'live', started: [null] });
+    for (const r of linked)
+      expect({ id: r.id, status: r.status, started: r.calls.map((c) => c.startedAt) }).toEqual({ id: r.id, status: 'live', started: [null] });
 
     const ended = await waitFor(
       async () => {

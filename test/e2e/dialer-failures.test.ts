@@ -31,10 +31,13 @@ describe('end to end: the dialer when a create fails, and redials', () => {
     return { callRef: res.json.id as string, requestId: res.json.dialRequestId as string, toNumber: body.toNumber as string };
   };
   const until = (id: string, statuses: readonly string[], what: string, timeoutMs = 40000) =>
-    waitFor(async () => {
-      const r = await requestOf(id);
-      return statuses.includes(r.status) ? r : undefined;
-    }, { what, timeoutMs, intervalMs: 100 });
+    waitFor(
+      async () => {
+        const r = await requestOf(id);
+        return statuses.includes(r.status) ? r : undefined;
+      },
+      { what, timeoutMs, intervalMs: 100 },
+    );
   const createsFor = async (toNumber: string): Promise<SimCreate[]> => (await stack.simCreates()).filter((c) => c.toNumber === toNumber);
   const held = () => stack.prisma.dialRequest.count({ where: { tenantId: stack.tenantId, status: { in: [...DIAL_REQUEST_GROUPS.holdingSlot] } } });
 
@@ -94,10 +97,13 @@ describe('end to end: the dialer when a create fails, and redials', () => {
   it('a slow create inside the client timeout: the placer waits for the answer and places the call (the answer found it there)', async () => {
     const p = await post({ toNumber: simNumber('0'), metadata: { sim_create_delay_ms: 600 } });
     const done = await until(p.requestId, DIAL_REQUEST_GROUPS.final, 'the call to end');
-    const creates = await waitFor(async () => {
-      const mine = await createsFor(p.toNumber);
-      return mine[0]?.callerGone !== undefined ? mine : undefined;
-    }, { what: 'the answer to be recorded' });
+    const creates = await waitFor(
+      async () => {
+        const mine = await createsFor(p.toNumber);
+        return mine[0]?.callerGone !== undefined ? mine : undefined;
+      },
+      { what: 'the answer to be recorded' },
+    );
     expect(creates.map((c) => [c.result, c.status, c.answerDelayMs, c.callerGone])).toEqual([['dialled', 201, 600, false]]);
     expect(done).toMatchObject({ status: 'completed', attempts: 1, tries: 1 });
     expect(done.calls.map((c) => c.retellCallId)).toEqual([creates[0].callId]);
@@ -178,10 +184,13 @@ describe('end to end: a batch while a share of creates fails or is slow', () => 
     );
 
     // the last slow answers may still be held back
-    const creates = await waitFor(async () => {
-      const all = await stack.simCreates();
-      return all.every((c) => !c.answerDelayMs || c.callerGone !== undefined) ? all : undefined;
-    }, { what: 'every slow answer to be ready', timeoutMs: 20000 });
+    const creates = await waitFor(
+      async () => {
+        const all = await stack.simCreates();
+        return all.every((c) => !c.answerDelayMs || c.callerGone !== undefined) ? all : undefined;
+      },
+      { what: 'every slow answer to be ready', timeoutMs: 20000 },
+    );
     // every fault happened, so the run proves something
     expect(creates.filter((c) => c.result === 'server_error').length).toBeGreaterThan(0);
     expect(creates.filter((c) => c.result === 'dialled' && c.status === 500).length).toBeGreaterThan(0);
@@ -196,7 +205,11 @@ describe('end to end: a batch while a share of creates fails or is slow', () => 
     for (const r of requests) {
       const mine = creates.filter((c) => c.toNumber === r.toNumber);
       // one create, for the request's one call row
-      expect({ number: r.toNumber, creates: mine.map((c) => c.platformCallId), calls: r.calls.map((c) => c.id) }).toEqual({ number: r.toNumber, creates: [r.calls[0]?.id], calls: [r.calls[0]?.id] });
+      expect({ number: r.toNumber, creates: mine.map((c) => c.platformCallId), calls: r.calls.map((c) => c.id) }).toEqual({
+        number: r.toNumber,
+        creates: [r.calls[0]?.id],
+        calls: [r.calls[0]?.id],
+      });
       if (mine[0].result === 'server_error') {
         expect(r).toMatchObject({ status: 'failed', attempts: 1, lastOutcome: 'dial_failed' });
         expect(r.calls[0]).toMatchObject({ status: 'failed', retellCallId: null });

@@ -74,10 +74,13 @@ describe('end to end: dialling through the simulator', () => {
     expect((await api('GET', `/api/v1/calls/${kept.json.id}`)).json.status).toBe('scheduled');
     expect((await api('DELETE', `/api/v1/calls/${dropped.json.id}`)).json.result).toBe('cancelled');
 
-    const placed = await waitFor(async () => {
-      const c = (await api('GET', `/api/v1/calls/${kept.json.id}`)).json;
-      return c.callId ? c : undefined;
-    }, { what: 'the scheduled call to be placed', timeoutMs: 30000 });
+    const placed = await waitFor(
+      async () => {
+        const c = (await api('GET', `/api/v1/calls/${kept.json.id}`)).json;
+        return c.callId ? c : undefined;
+      },
+      { what: 'the scheduled call to be placed', timeoutMs: 30000 },
+    );
     const request = await prisma.dialRequest.findUniqueOrThrow({ where: { id: kept.json.dialRequestId }, include: { calls: true } });
     expect(request.calls[0].updatedAt.getTime()).toBeGreaterThanOrEqual(at.getTime());
     expect(placed.status).not.toBe('scheduled');
@@ -88,16 +91,24 @@ describe('end to end: dialling through the simulator', () => {
     expect(cancelled.calls.every((c) => c.retellCallId === null && c.status === 'cancelled')).toBe(true);
   }, 60000);
 
-  it('a large high-priority batch whose window is closed never holds back the tenant\'s other calls', async () => {
+  it("a large high-priority batch whose window is closed never holds back the tenant's other calls", async () => {
     const now = new Date();
     const start = ((now.getUTCHours() * 60 + now.getUTCMinutes() + 720) % 1440) % 1439;
     const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
     // More queued requests than the old dispatcher ever read (it took 1000 in priority order and skipped in JS).
     const targets = Array.from({ length: 1200 }, () => number('0'));
-    const batch = await api('POST', '/api/v1/batches', { maxConcurrent: 5, priority: 'high', window: { start: hhmm(start), end: hhmm(start + 1), timeZone: 'UTC' }, targets });
+    const batch = await api('POST', '/api/v1/batches', {
+      maxConcurrent: 5,
+      priority: 'high',
+      window: { start: hhmm(start), end: hhmm(start + 1), timeZone: 'UTC' },
+      targets,
+    });
     expect(batch.status).toBe(201);
     const single = await api('POST', '/api/v1/calls', { toNumber: number('0'), priority: 'low' });
-    await waitFor(async () => ((await api('GET', `/api/v1/calls/${single.json.id}`)).json.callId ? true : undefined), { what: 'the single call to be placed', timeoutMs: 20000 });
+    await waitFor(async () => ((await api('GET', `/api/v1/calls/${single.json.id}`)).json.callId ? true : undefined), {
+      what: 'the single call to be placed',
+      timeoutMs: 20000,
+    });
     expect((await api('GET', `/api/v1/batches/${batch.json.id}`)).json.progress).toMatchObject({ total: 1200, queued: 1200, live: 0 });
     const cancelled = await api('DELETE', `/api/v1/batches/${batch.json.id}`);
     expect(cancelled.json).toMatchObject({ status: 'cancelled', cancelledNow: 1200, progress: { cancelled: 1200 } });
@@ -111,7 +122,10 @@ describe('end to end: dialling through the simulator', () => {
     );
     const liveFillers = () => prisma.dialRequest.count({ where: { tenantId, id: { in: fillers.map((f) => f.json.dialRequestId) }, status: 'live' } });
     await waitFor(async () => (await liveFillers()) === SIM_LIMIT, { what: 'every slot taken', timeoutMs: 30000 });
-    const lows = [await api('POST', '/api/v1/calls', { toNumber: number('0'), priority: 'low' }), await api('POST', '/api/v1/calls', { toNumber: number('0'), priority: 'low' })];
+    const lows = [
+      await api('POST', '/api/v1/calls', { toNumber: number('0'), priority: 'low' }),
+      await api('POST', '/api/v1/calls', { toNumber: number('0'), priority: 'low' }),
+    ];
     const high = await api('POST', '/api/v1/calls', { toNumber: number('0'), priority: 'high' });
     const waiting = [...lows, high].map((r) => r.json.dialRequestId);
     expect(await prisma.dialRequest.count({ where: { id: { in: waiting }, status: 'queued' } })).toBe(3);
@@ -121,7 +135,10 @@ describe('end to end: dialling through the simulator', () => {
     expect((await api('DELETE', `/api/v1/calls/${fillers[0].json.id}`)).status).toBeLessThan(300);
     await waitFor(async () => (await liveFillers()) === SIM_LIMIT - 1, { what: 'the stopped filler to leave its slot', timeoutMs: 30000 });
 
-    await waitFor(async () => ((await api('GET', `/api/v1/calls/${high.json.id}`)).json.callId ? true : undefined), { what: 'the high-priority call to be placed', timeoutMs: 30000 });
+    await waitFor(async () => ((await api('GET', `/api/v1/calls/${high.json.id}`)).json.callId ? true : undefined), {
+      what: 'the high-priority call to be placed',
+      timeoutMs: 30000,
+    });
     // The one freed slot went to the high request, queued last; both lows still wait, and the
     // other fillers still hold theirs.
     const lowStates = await prisma.dialRequest.findMany({ where: { id: { in: lows.map((l) => l.json.dialRequestId) } } });

@@ -25,11 +25,27 @@ describe('end to end: live events from the workers', () => {
   });
 
   it('a simulator call played through gateway and call worker arrives as call.updated', async () => {
-    const res = await fetch(`${stack.simUrl}/sim/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenario: 'answered' }) });
+    const res = await fetch(`${stack.simUrl}/sim/calls`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ scenario: 'answered' }),
+    });
     expect(res.status).toBe(201);
     const { callId } = (await res.json()) as { callId: string };
-    const [ended] = await stream.take(1, of('call.updated', (d) => d.callId === callId && d.status === 'completed'));
-    expect(data(ended)).toEqual({ id: expect.any(String), callId, status: 'completed', outcome: expect.any(String), dialRequestId: null, batchId: null, candidateId: null, at: expect.any(String) });
+    const [ended] = await stream.take(
+      1,
+      of('call.updated', (d) => d.callId === callId && d.status === 'completed'),
+    );
+    expect(data(ended)).toEqual({
+      id: expect.any(String),
+      callId,
+      status: 'completed',
+      outcome: expect.any(String),
+      dialRequestId: null,
+      batchId: null,
+      candidateId: null,
+      at: expect.any(String),
+    });
     expect(ended.id).toMatch(/^\d+-\d+$/);
   }, 60000);
 
@@ -37,7 +53,10 @@ describe('end to end: live events from the workers', () => {
     const created = await stack.api('POST', '/api/v1/calls', { toNumber: simNumber('0') });
     expect(created.status).toBe(202);
     const { id, dialRequestId } = created.json;
-    await stream.take(1, of('dial.updated', (d) => d.dialRequestId === dialRequestId && d.status === 'completed'));
+    await stream.take(
+      1,
+      of('dial.updated', (d) => d.dialRequestId === dialRequestId && d.status === 'completed'),
+    );
     const statuses = stream.events.filter(of('dial.updated', (d) => d.dialRequestId === dialRequestId)).map((e) => data(e).status);
     expect(statuses[0]).toBe('queued');
     expect(statuses.slice(-1)).toEqual(['completed']);
@@ -45,14 +64,20 @@ describe('end to end: live events from the workers', () => {
     expect(statuses.indexOf('dialing')).toBeLessThan(statuses.indexOf('live'));
     const calls = stream.events.filter(of('call.updated', (d) => d.id === id)).map(data);
     expect(calls[0]).toMatchObject({ id, callId: null, status: 'queued', dialRequestId });
-    await stream.take(1, of('call.updated', (d) => d.id === id && d.status === 'completed' && d.callId));
+    await stream.take(
+      1,
+      of('call.updated', (d) => d.id === id && d.status === 'completed' && d.callId),
+    );
   }, 60000);
 
   it('a batch reports batch.progress until it completes', async () => {
     const created = await stack.api('POST', '/api/v1/batches', { maxConcurrent: 2, targets: [simNumber('0'), simNumber('0'), simNumber('0')] });
     expect(created.status).toBe(201);
     const batchId = created.json.id;
-    const [done] = await stream.take(1, of('batch.progress', (d) => d.batchId === batchId && d.status === 'completed'));
+    const [done] = await stream.take(
+      1,
+      of('batch.progress', (d) => d.batchId === batchId && d.status === 'completed'),
+    );
     expect(data(done)).toMatchObject({ batchId, status: 'completed', total: 3, counts: { queued: 0, live: 0, completed: 3, failed: 0, canceled: 0 } });
     const first = stream.events.find(of('batch.progress', (d) => d.batchId === batchId));
     expect(data(first!)).toMatchObject({ status: 'active', total: 3 });

@@ -122,7 +122,11 @@ describe('npm start', () => {
     apiUrl = field('Admin API', /(http:\/\/[^\s/]+)\/api\/v1\/calls/);
     simUrl = field('Retell simulator', /(http:\/\/[^\s/]+)/);
     adminKey = field('Admin API key', /(\S+)/);
-    expect({ gatewayUrl, apiUrl, simUrl }).toEqual({ gatewayUrl: `http://127.0.0.1:${ports.gateway}`, apiUrl: `http://127.0.0.1:${ports.api}`, simUrl: `http://127.0.0.1:${ports.sim}` });
+    expect({ gatewayUrl, apiUrl, simUrl }).toEqual({
+      gatewayUrl: `http://127.0.0.1:${ports.gateway}`,
+      apiUrl: `http://127.0.0.1:${ports.api}`,
+      simUrl: `http://127.0.0.1:${ports.sim}`,
+    });
     expect(block).toMatch(/development values in use for RETELL_API_KEY, ADMIN_API_KEY/);
 
     // Every app of the platform runs under npm start, each its own process.
@@ -135,7 +139,11 @@ describe('npm start', () => {
 
   it('plays a call through the simulator and reads it back through the admin API with the printed key', async () => {
     expect(adminKey).toBeDefined();
-    const res = await fetch(`${simUrl}/sim/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenario: 'answered' }) });
+    const res = await fetch(`${simUrl}/sim/calls`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ scenario: 'answered' }),
+    });
     expect(res.status).toBe(201);
     const played = (await res.json()) as { callId: string; deliveries: Array<{ status: number }> };
     expect(played.deliveries.map((d) => d.status)).toEqual(played.deliveries.map(() => 204));

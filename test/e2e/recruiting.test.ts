@@ -91,7 +91,9 @@ describe('recruiting end to end: the candidate and scheduling workers as process
   };
 
   const newCandidate = (externalId: string) =>
-    prisma.candidate.create({ data: { tenantId: tenant.tenantId, externalId, firstName: 'John', lastName: 'Doe', email: 'john.doe@example.com', phone: '+14155550142' } });
+    prisma.candidate.create({
+      data: { tenantId: tenant.tenantId, externalId, firstName: 'John', lastName: 'Doe', email: 'john.doe@example.com', phone: '+14155550142' },
+    });
 
   const screeningJobOf = (retellCallId: string) => screeningJobId({ tenantId: tenant.tenantId, candidateId: '', retellCallId });
   const remindersOf = async (interviewId: string) => (await reminders.getDelayed()).filter((j) => j?.data.interviewId === interviewId);
@@ -107,7 +109,10 @@ describe('recruiting end to end: the candidate and scheduling workers as process
     const call = guideCall('199', at);
     await deliver(call);
 
-    const interview = await waitFor(() => prisma.interview.findFirst({ where: { candidateId: candidate.id } }).then((i) => i ?? undefined), { what: 'the interview', timeoutMs: 30000 });
+    const interview = await waitFor(() => prisma.interview.findFirst({ where: { candidateId: candidate.id } }).then((i) => i ?? undefined), {
+      what: 'the interview',
+      timeoutMs: 30000,
+    });
     expect(interview).toMatchObject({
       status: 'scheduled',
       scheduledAt: at.toJSDate(),
@@ -130,14 +135,21 @@ describe('recruiting end to end: the candidate and scheduling workers as process
       sentiment: 'Positive',
       lastScreeningCallId: call.call_id,
     });
-    expect(await prisma.candidateScreening.findMany({ where: { candidateId: candidate.id }, select: { retellCallId: true, outcome: true } })).toEqual([{ retellCallId: call.call_id, outcome: 'Interview Scheduled' }]);
-    expect(await prisma.call.findUniqueOrThrow({ where: { tenantId_retellCallId: { tenantId: tenant.tenantId, retellCallId: call.call_id } } })).toMatchObject({ candidateId: candidate.id });
+    expect(await prisma.candidateScreening.findMany({ where: { candidateId: candidate.id }, select: { retellCallId: true, outcome: true } })).toEqual([
+      { retellCallId: call.call_id, outcome: 'Interview Scheduled' },
+    ]);
+    expect(await prisma.call.findUniqueOrThrow({ where: { tenantId_retellCallId: { tenantId: tenant.tenantId, retellCallId: call.call_id } } })).toMatchObject({
+      candidateId: candidate.id,
+    });
 
     // One delayed job per reminder, due its offset before the interview.
-    const jobs = await waitFor(async () => {
-      const found = await remindersOf(interview.id);
-      return found.length === 2 ? found : undefined;
-    }, { what: 'the two reminder jobs' });
+    const jobs = await waitFor(
+      async () => {
+        const found = await remindersOf(interview.id);
+        return found.length === 2 ? found : undefined;
+      },
+      { what: 'the two reminder jobs' },
+    );
     const before = { '24h': 86_400_000, '1h': 3_600_000 } as Record<string, number>;
     for (const job of jobs) {
       expect(await job.getState()).toBe('delayed');
@@ -167,13 +179,19 @@ describe('recruiting end to end: the candidate and scheduling workers as process
       // Proof it is mid-transaction: a backend, inside a transaction, waiting for the lock this test holds.
       const waiting = await waitFor(
         async () =>
-          (await blocker.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid)) AND xact_start IS NOT NULL`, [blockerPid])).rows[0]?.pid,
+          (
+            await blocker.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid)) AND xact_start IS NOT NULL`, [
+              blockerPid,
+            ])
+          ).rows[0]?.pid,
         { what: "the worker's transaction to wait for the candidate's row", timeoutMs: 30000 },
       );
       await candidateWorker.stop('SIGKILL');
       await blocker.query('ROLLBACK');
       // PostgreSQL rolls the dead client's transaction back when it notices the client is gone.
-      await waitFor(async () => (await blocker.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [waiting])).rowCount === 0, { what: "the killed worker's backend to end" });
+      await waitFor(async () => (await blocker.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [waiting])).rowCount === 0, {
+        what: "the killed worker's backend to end",
+      });
     } finally {
       await blocker.end();
     }
@@ -184,21 +202,37 @@ describe('recruiting end to end: the candidate and scheduling workers as process
     expect(await prisma.interview.count({ where: { candidateId: candidate.id } })).toBe(0);
 
     await startCandidateWorker();
-    await waitFor(async () => (await screening.getJobState(jobId)) === 'completed', { what: 'the stalled job to be taken up again and completed', timeoutMs: 30000 });
+    await waitFor(async () => (await screening.getJobState(jobId)) === 'completed', {
+      what: 'the stalled job to be taken up again and completed',
+      timeoutMs: 30000,
+    });
     expect((await screening.getJob(jobId))?.stalledCounter).toBe(1); // taken up again as stalled, not delivered anew
-    const interview = await waitFor(() => prisma.interview.findFirst({ where: { candidateId: candidate.id } }).then((i) => i ?? undefined), { what: 'the interview', timeoutMs: 30000 });
+    const interview = await waitFor(() => prisma.interview.findFirst({ where: { candidateId: candidate.id } }).then((i) => i ?? undefined), {
+      what: 'the interview',
+      timeoutMs: 30000,
+    });
     await waitFor(settled, { what: 'the candidate and scheduling queues to drain' });
 
     expect(interview).toMatchObject({ status: 'scheduled', scheduledAt: at.toJSDate(), sourceCallId: call.call_id });
     expect(await prisma.candidateScreening.count({ where: { candidateId: candidate.id } })).toBe(1);
     expect(await prisma.interview.count({ where: { candidateId: candidate.id } })).toBe(1);
-    expect(await prisma.candidate.findUniqueOrThrow({ where: { id: candidate.id } })).toMatchObject({ status: 'interviewing', lastScreeningCallId: call.call_id, callAttempts: 0 });
+    expect(await prisma.candidate.findUniqueOrThrow({ where: { id: candidate.id } })).toMatchObject({
+      status: 'interviewing',
+      lastScreeningCallId: call.call_id,
+      callAttempts: 0,
+    });
     expect((await remindersOf(interview.id)).map((j) => j.data.offset).sort()).toEqual(['1h', '24h']);
   });
 
   it('a call that arrives while the candidate worker is down waits for it, and is applied once, replays included', async () => {
     const candidate = await newCandidate('201');
-    const call = guideCall('201', interviewTime(), { outcome: 'Voicemail Left', interview_scheduled: false, scheduled_datetime_iso: undefined, scheduled_date: undefined, scheduled_time: undefined });
+    const call = guideCall('201', interviewTime(), {
+      outcome: 'Voicemail Left',
+      interview_scheduled: false,
+      scheduled_datetime_iso: undefined,
+      scheduled_date: undefined,
+      scheduled_time: undefined,
+    });
     const jobId = screeningJobOf(call.call_id);
 
     await candidateWorker.stop('SIGTERM');
@@ -209,7 +243,12 @@ describe('recruiting end to end: the candidate and scheduling workers as process
 
     await startCandidateWorker();
     await waitFor(async () => (await screening.getJobState(jobId)) === 'completed', { what: 'the screening job to complete', timeoutMs: 30000 });
-    expect(await prisma.candidate.findUniqueOrThrow({ where: { id: candidate.id } })).toMatchObject({ status: 'new', callAttempts: 1, screeningOutcome: 'Voicemail Left', lastScreeningCallId: call.call_id });
+    expect(await prisma.candidate.findUniqueOrThrow({ where: { id: candidate.id } })).toMatchObject({
+      status: 'new',
+      callAttempts: 1,
+      screeningOutcome: 'Voicemail Left',
+      lastScreeningCallId: call.call_id,
+    });
 
     // The same job run again, as after a worker that committed but died before BullMQ heard: nothing changes.
     const job = (await screening.getJob(jobId))!;

@@ -41,7 +41,13 @@ describe('end to end: simulator → gateway → queue → worker → PostgreSQL 
     // The simulator (server and CLI) signs with the per-test key above, not a development key: say so explicitly.
     vars.RETELL_SIM_ALLOW_ANY_KEY = '1';
     apps.push(await startApp('api', vars, /listening on/));
-    apps.push(...(await Promise.all([startApp('gateway', vars, /listening on/), startApp('call-worker', vars, /consuming/), startApp('retell-sim', vars, /listening on/)])));
+    apps.push(
+      ...(await Promise.all([
+        startApp('gateway', vars, /listening on/),
+        startApp('call-worker', vars, /consuming/),
+        startApp('retell-sim', vars, /listening on/),
+      ])),
+    );
   }, 90000);
 
   afterAll(async () => {
@@ -69,15 +75,28 @@ describe('end to end: simulator → gateway → queue → worker → PostgreSQL 
 
   const scenarios: Array<[string, Record<string, unknown>]> = [
     ['answered', { status: 'completed', retellStatus: 'ended', outcome: 'successful', successful: true, sentiment: 'Positive', inVoicemail: false }],
-    ['no_answer', { status: 'failed', retellStatus: 'not_connected', disconnectionReason: 'dial_no_answer', outcome: 'no_answer', durationMs: 0, customAnalysis: null }],
+    [
+      'no_answer',
+      { status: 'failed', retellStatus: 'not_connected', disconnectionReason: 'dial_no_answer', outcome: 'no_answer', durationMs: 0, customAnalysis: null },
+    ],
     ['busy', { status: 'failed', retellStatus: 'not_connected', disconnectionReason: 'dial_busy', outcome: 'busy', durationMs: 0 }],
-    ['voicemail', { status: 'completed', retellStatus: 'ended', disconnectionReason: 'voicemail_reached', outcome: 'voicemail', inVoicemail: true, successful: false }],
+    [
+      'voicemail',
+      { status: 'completed', retellStatus: 'ended', disconnectionReason: 'voicemail_reached', outcome: 'voicemail', inVoicemail: true, successful: false },
+    ],
   ];
 
   it.each(scenarios)('%s', async (scenario, expected) => {
     const callId = await play({ scenario, toNumber: '+14155550199', metadata: { candidate_id: 'cand-42' }, dynamicVariables: { first_name: 'Ana' } });
     const call = await finalCall(callId);
-    expect(call).toMatchObject({ callId, direction: 'outbound', toNumber: '+14155550199', metadata: { candidate_id: 'cand-42' }, dynamicVariables: { first_name: 'Ana' }, ...expected });
+    expect(call).toMatchObject({
+      callId,
+      direction: 'outbound',
+      toNumber: '+14155550199',
+      metadata: { candidate_id: 'cand-42' },
+      dynamicVariables: { first_name: 'Ana' },
+      ...expected,
+    });
     if (scenario === 'answered') {
       expect(call.transcript).toMatch(/Agent: /);
       expect(call.summary).toEqual(expect.any(String));
@@ -96,7 +115,22 @@ describe('end to end: simulator → gateway → queue → worker → PostgreSQL 
     await waitForIdleLifecycleQueues(vars.REDIS_URL, vars.QUEUE_PREFIX); // every duplicate acknowledged has been handled
     const again = (await getJson(`${apiUrl}/api/v1/calls/${messyId}`, adminKey)).json();
     const strip = (c: Record<string, unknown>) => {
-      const { id: _id, callId: _a, createdAt: _b, updatedAt: _c, startedAt: _d, endedAt: _e, recordingUrl: _f, publicLogUrl: _g, transcript: _h, transcriptObject: _i, costCents: _j, durationMs: _k, summary: _l, ...rest } = c;
+      const {
+        id: _id,
+        callId: _a,
+        createdAt: _b,
+        updatedAt: _c,
+        startedAt: _d,
+        endedAt: _e,
+        recordingUrl: _f,
+        publicLogUrl: _g,
+        transcript: _h,
+        transcriptObject: _i,
+        costCents: _j,
+        durationMs: _k,
+        summary: _l,
+        ...rest
+      } = c;
       return rest;
     };
     expect(again).toEqual(messy);
@@ -107,7 +141,11 @@ describe('end to end: simulator → gateway → queue → worker → PostgreSQL 
 
   it('plays a call from the command line', async () => {
     const cli = path.resolve(__dirname, '..', '..', 'dist', 'apps', 'retell-sim', 'src', 'cli.js');
-    const { stdout } = await promisify(execFile)(process.execPath, [cli, 'play', '--scenario', 'busy', '--gateway', gatewayUrl, '--agent', vars.DEFAULT_AGENT_ID], { env: { ...process.env, ...vars } });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [cli, 'play', '--scenario', 'busy', '--gateway', gatewayUrl, '--agent', vars.DEFAULT_AGENT_ID],
+      { env: { ...process.env, ...vars } },
+    );
     const callId = /\b(call_[0-9a-f]{32})\b/.exec(stdout)?.[1];
     expect(callId).toBeDefined();
     expect(await finalCall(callId!)).toMatchObject({ outcome: 'busy', status: 'failed' });

@@ -35,12 +35,18 @@ describe('API errors through the exception filter', () => {
     await prisma.$disconnect();
   });
 
-  const admin = bearerApi(() => base, () => A.adminApiKey);
-  const viewer = bearerApi(() => base, () => viewerKey);
+  const admin = bearerApi(
+    () => base,
+    () => A.adminApiKey,
+  );
+  const viewer = bearerApi(
+    () => base,
+    () => viewerKey,
+  );
 
   it.each<[string, () => ReturnType<typeof admin>, () => Record<string, unknown>]>([
     [
-      'another tenant\'s agent → 409 (TenantSettings)',
+      "another tenant's agent → 409 (TenantSettings)",
       () => admin('POST', '/api/v1/agents', { retellAgentId: B.agentId }),
       () => ({ statusCode: 409, error: 'Conflict', message: `agent '${B.agentId}' belongs to another tenant`, code: 'agent_of_another_tenant' }),
     ],
@@ -74,19 +80,30 @@ describe('API errors through the exception filter', () => {
     const res = await call();
     expect(res.json).toMatchObject(body);
     expect(res.status).toBe(body.statusCode);
-    expect(Object.keys(res.json).sort()).toEqual(Object.keys(body).concat('message').filter((k, i, all) => all.indexOf(k) === i).sort());
+    expect(Object.keys(res.json).sort()).toEqual(
+      Object.keys(body)
+        .concat('message')
+        .filter((k, i, all) => all.indexOf(k) === i)
+        .sort(),
+    );
   });
 
-  it('two tenants registering one new agent at once: one gets it, the other a 409, and its row stays the winner\'s', async () => {
+  it("two tenants registering one new agent at once: one gets it, the other a 409, and its row stays the winner's", async () => {
     const id = `agent_race_${randomBytes(4).toString('hex')}`;
-    const adminOfB = bearerApi(() => base, () => B.adminApiKey);
-    const [a, b] = await Promise.all([admin('POST', '/api/v1/agents', { retellAgentId: id, name: 'of A' }), adminOfB('POST', '/api/v1/agents', { retellAgentId: id, name: 'of B' })]);
+    const adminOfB = bearerApi(
+      () => base,
+      () => B.adminApiKey,
+    );
+    const [a, b] = await Promise.all([
+      admin('POST', '/api/v1/agents', { retellAgentId: id, name: 'of A' }),
+      adminOfB('POST', '/api/v1/agents', { retellAgentId: id, name: 'of B' }),
+    ]);
     expect([a.status, b.status].sort()).toEqual([201, 409]);
     const winner = a.status === 201 ? { tenantId: A.tenantId, name: 'of A' } : { tenantId: B.tenantId, name: 'of B' };
     expect(await prisma.agent.findUnique({ where: { retellAgentId: id } })).toMatchObject(winner);
   });
 
-  it('a refused agent is still the other tenant\'s', async () => {
+  it("a refused agent is still the other tenant's", async () => {
     await admin('POST', '/api/v1/agents', { retellAgentId: B.agentId, name: 'taken over?' });
     expect(await prisma.agent.findUnique({ where: { retellAgentId: B.agentId } })).toMatchObject({ tenantId: B.tenantId, name: 'default agent' });
   });

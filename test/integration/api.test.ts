@@ -26,10 +26,38 @@ interface Answer {
 
 /** What a list item / call detail looks like: exactly these fields, no tenant internals. */
 const CALL_FIELDS = [
-  'id', 'callId', 'dialRequestId', 'attempt', 'agentId', 'agentVersion', 'callType', 'direction', 'fromNumber', 'toNumber', 'status', 'retellStatus',
-  'disconnectionReason', 'outcome', 'startedAt', 'endedAt', 'durationMs', 'transcript', 'transcriptObject', 'recordingUrl',
-  'publicLogUrl', 'summary', 'sentiment', 'successful', 'inVoicemail', 'customAnalysis', 'costCents', 'metadata',
-  'dynamicVariables', 'candidateId', 'createdAt', 'updatedAt',
+  'id',
+  'callId',
+  'dialRequestId',
+  'attempt',
+  'agentId',
+  'agentVersion',
+  'callType',
+  'direction',
+  'fromNumber',
+  'toNumber',
+  'status',
+  'retellStatus',
+  'disconnectionReason',
+  'outcome',
+  'startedAt',
+  'endedAt',
+  'durationMs',
+  'transcript',
+  'transcriptObject',
+  'recordingUrl',
+  'publicLogUrl',
+  'summary',
+  'sentiment',
+  'successful',
+  'inVoicemail',
+  'customAnalysis',
+  'costCents',
+  'metadata',
+  'dynamicVariables',
+  'candidateId',
+  'createdAt',
+  'updatedAt',
 ].sort();
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -100,7 +128,10 @@ describe('admin API (apps/api)', () => {
     }
   }
 
-  async function insertCall(tenant: TestTenant, c: { callId?: string; status: string; outcome: string | null; agentId: string | null; hours: number; started?: boolean }) {
+  async function insertCall(
+    tenant: TestTenant,
+    c: { callId?: string; status: string; outcome: string | null; agentId: string | null; hours: number; started?: boolean },
+  ) {
     const occurredAt = at(c.hours);
     const started = c.started ?? true;
     return prisma.call.create({
@@ -306,7 +337,12 @@ describe('admin API (apps/api)', () => {
 
     it('filters stay scoped: B’s row with A’s agent id never shows up for A, and vice versa', async () => {
       const forA = (await get(`/api/v1/calls?agentId=${A.agentId}&limit=200`, A.adminApiKey)).json().data;
-      expect(forA.map((c: { callId: string }) => c.callId).sort()).toEqual(modelA.filter((m) => m.agentId === A.agentId).map((m) => m.callId).sort());
+      expect(forA.map((c: { callId: string }) => c.callId).sort()).toEqual(
+        modelA
+          .filter((m) => m.agentId === A.agentId)
+          .map((m) => m.callId)
+          .sort(),
+      );
       const forB = (await get(`/api/v1/calls?agentId=${A.agentId}&limit=200`, B.adminApiKey)).json().data;
       expect(forB.map((c: { callId: string }) => c.callId)).toEqual(modelB.filter((m) => m.agentId === A.agentId).map((m) => m.callId));
     });
@@ -374,7 +410,7 @@ describe('admin API (apps/api)', () => {
       expect(listed).toEqual(detail);
     });
 
-    it('accepts the platform\'s own call id as well as Retell\'s', async () => {
+    it("accepts the platform's own call id as well as Retell's", async () => {
       const id = modelA.find((m) => m.callId === lifeA.callId)!.id;
       const res = await get(`/api/v1/calls/${id}`, A.adminApiKey);
       expect(res.status).toBe(200);
@@ -415,13 +451,20 @@ describe('admin API (apps/api)', () => {
         (m) => m.status === 'completed' && m.agentId === otherAgent && m.occurredAt >= at(0) && m.occurredAt < at(3),
       ],
       ['status + outcome', () => ({ status: 'completed', outcome: 'connected' }), (m) => m.status === 'completed' && m.outcome === 'connected'],
-      ['from = now − 24 h: only the recent lifecycle call', () => ({ from: new Date(Date.now() - 86_400_000).toISOString() }), (m) => m.occurredAt.getTime() > Date.now() - 86_400_000],
+      [
+        'from = now − 24 h: only the recent lifecycle call',
+        () => ({ from: new Date(Date.now() - 86_400_000).toISOString() }),
+        (m) => m.occurredAt.getTime() > Date.now() - 86_400_000,
+      ],
     ];
 
     it.each(CASES)('%s', async (name, query, predicate) => {
       const res = await get(`/api/v1/calls?${new URLSearchParams({ ...query(), limit: '200' })}`, A.adminApiKey);
       expect(res.status).toBe(200);
-      const expected = modelA.filter(predicate).sort(newestFirst).map((m) => m.callId);
+      const expected = modelA
+        .filter(predicate)
+        .sort(newestFirst)
+        .map((m) => m.callId);
       // A row may only expect nothing when it says so: an empty list equal to an empty list proves nothing.
       if (!name.includes('(none')) expect(expected).not.toEqual([]);
       expect(res.json().data.map((c: { callId: string }) => c.callId)).toEqual(expected);
@@ -451,7 +494,10 @@ describe('admin API (apps/api)', () => {
     });
 
     it('limit 2 with a filter (status=completed) pages through the filtered set only', async () => {
-      const expected = modelA.filter((m) => m.status === 'completed').sort(newestFirst).map((m) => m.callId);
+      const expected = modelA
+        .filter((m) => m.status === 'completed')
+        .sort(newestFirst)
+        .map((m) => m.callId);
       expect(expected.length).toBeGreaterThanOrEqual(5);
       const { ids, pages } = await walk(A.adminApiKey, { status: 'completed' }, 2);
       expect(ids).toEqual(expected);
@@ -510,7 +556,11 @@ describe('admin API (apps/api)', () => {
       ['cursor: base64 of nonsense', `cursor=${b64('hello|world')}`, /cursor is not one this API issued/],
       ['cursor: a bare call id', `cursor=${encodeURIComponent(sharedCallId)}`, /cursor is not one this API issued/],
       ['cursor: right shape, bad date', `cursor=${b64('2024-13-01T00:00:00.000Z|3f2b8c1e-9a7d-4e6f-8b5a-1c2d3e4f5a6b')}`, /cursor is not one this API issued/],
-      ['cursor: SQL after the uuid', `cursor=${b64("2024-03-01T00:00:00.000Z|3f2b8c1e-9a7d-4e6f-8b5a-1c2d3e4f5a6b' OR 1=1 --")}`, /cursor is not one this API issued/],
+      [
+        'cursor: SQL after the uuid',
+        `cursor=${b64("2024-03-01T00:00:00.000Z|3f2b8c1e-9a7d-4e6f-8b5a-1c2d3e4f5a6b' OR 1=1 --")}`,
+        /cursor is not one this API issued/,
+      ],
       ['cursor too long', `cursor=${'A'.repeat(201)}`, /cursor must be shorter than or equal to 200/],
       ['empty cursor', 'cursor=', /cursor is not one this API issued/],
     ];
@@ -552,7 +602,10 @@ describe('admin API (apps/api)', () => {
       const answers: Array<[string, Answer]> = [
         ['GET /api/v1/tenant', await get('/api/v1/tenant', A.adminApiKey)],
         ['GET /api/v1/agents', await get('/api/v1/agents', A.adminApiKey)],
-        ['POST /api/v1/agents', await post('/api/v1/agents', { retellAgentId: `agent_sec_${randomBytes(4).toString('hex')}`, name: 'secret check' }, A.adminApiKey)],
+        [
+          'POST /api/v1/agents',
+          await post('/api/v1/agents', { retellAgentId: `agent_sec_${randomBytes(4).toString('hex')}`, name: 'secret check' }, A.adminApiKey),
+        ],
         ['POST /api/v1/agents (409)', await post('/api/v1/agents', { retellAgentId: B.agentId }, A.adminApiKey)],
         ['POST /api/v1/agents (400)', await post('/api/v1/agents', { retellAgentId: 'x', retellApiKey: A.retellApiKey }, A.adminApiKey)],
         ['GET /api/v1/calls', await get('/api/v1/calls?limit=200', A.adminApiKey)],
@@ -619,7 +672,11 @@ describe('admin API (apps/api)', () => {
       ['an empty retellAgentId', () => ({ retellAgentId: '' }), /retellAgentId should not be empty/],
       ['a numeric retellAgentId', () => ({ retellAgentId: 42 }), /retellAgentId must be a string/],
       ['a retellAgentId over 256 chars', () => ({ retellAgentId: 'a'.repeat(257) }), /retellAgentId must be shorter than or equal to 256/],
-      ['a name over 200 chars', () => ({ retellAgentId: `agent_${randomBytes(4).toString('hex')}`, name: 'n'.repeat(201) }), /name must be shorter than or equal to 200/],
+      [
+        'a name over 200 chars',
+        () => ({ retellAgentId: `agent_${randomBytes(4).toString('hex')}`, name: 'n'.repeat(201) }),
+        /name must be shorter than or equal to 200/,
+      ],
     ])('a body with %s → 400, nothing stored', async (_name, body, message) => {
       const before = await prisma.agent.count({ where: { tenantId: A.tenantId } });
       const res = await post('/api/v1/agents', body(), A.adminApiKey);

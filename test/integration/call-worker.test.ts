@@ -10,7 +10,8 @@ import { waitFor } from '../support/wait';
 
 type Event = 'call_started' | 'call_ended' | 'call_analyzed';
 const EVENTS: Event[] = ['call_started', 'call_ended', 'call_analyzed'];
-const permutations = <T>(xs: T[]): T[][] => (xs.length <= 1 ? [xs] : xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p])));
+const permutations = <T>(xs: T[]): T[][] =>
+  xs.length <= 1 ? [xs] : xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p]));
 
 describe('call worker: gateway → queue → worker → PostgreSQL', () => {
   const env = testEnv();
@@ -49,7 +50,12 @@ describe('call worker: gateway → queue → worker → PostgreSQL', () => {
     await waitForIdleLifecycleQueues(env.REDIS_URL, env.QUEUE_PREFIX);
     expect(await prisma.callEvent.count({ where: { call: { retellCallId: l.callId } } })).toBe(1);
     expect(await prisma.call.count({ where: { retellCallId: l.callId } })).toBe(1);
-    expect(await callRow(l.callId)).toMatchObject({ status: 'completed', outcome: 'connected', retellStatus: 'ended', transcript: l.call_ended.call.transcript });
+    expect(await callRow(l.callId)).toMatchObject({
+      status: 'completed',
+      outcome: 'connected',
+      retellStatus: 'ended',
+      transcript: l.call_ended.call.transcript,
+    });
   });
 
   it('gives the same final row for all 6 arrival orders of the lifecycle events', async () => {
@@ -88,9 +94,17 @@ describe('call worker: gateway → queue → worker → PostgreSQL', () => {
 
   it('fails a job whose body cannot be a call event for good (no retries)', async () => {
     const record = new Calls(pool);
-    await expect(record.recordDeliveryAlone({ tenantId: tenant.tenantId, event: 'call_ended', callId: 'c-mismatch', receivedAt: Date.now(), body: '{"event":"call_ended","call":{"call_id":"other"}}' })).rejects.toThrow(
-      /does not match/,
-    );
-    await expect(record.recordDeliveryAlone({ tenantId: tenant.tenantId, event: 'call_ended', callId: 'c-bad', receivedAt: Date.now(), body: 'nope' })).rejects.toMatchObject({ name: 'UnrecoverableError' });
+    await expect(
+      record.recordDeliveryAlone({
+        tenantId: tenant.tenantId,
+        event: 'call_ended',
+        callId: 'c-mismatch',
+        receivedAt: Date.now(),
+        body: '{"event":"call_ended","call":{"call_id":"other"}}',
+      }),
+    ).rejects.toThrow(/does not match/);
+    await expect(
+      record.recordDeliveryAlone({ tenantId: tenant.tenantId, event: 'call_ended', callId: 'c-bad', receivedAt: Date.now(), body: 'nope' }),
+    ).rejects.toMatchObject({ name: 'UnrecoverableError' });
   });
 });

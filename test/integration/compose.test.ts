@@ -82,7 +82,8 @@ function expectImageHolds(file: string): void {
 describe('docker-compose.yml', () => {
   it('has postgres, redis, the migration, every app, and the simulator', () => {
     expect(Object.keys(services).sort()).toEqual([...APPS, 'migrate', 'postgres', 'redis', 'retell-sim'].sort());
-    for (const name of [...APPS, 'migrate', 'retell-sim']) expect({ name, image: services[name].image, build: !!services[name].build }).toEqual({ name, image: IMAGE, build: true });
+    for (const name of [...APPS, 'migrate', 'retell-sim'])
+      expect({ name, image: services[name].image, build: !!services[name].build }).toEqual({ name, image: IMAGE, build: true });
   });
 
   it('puts the simulator only in the dev profile; everything else runs by default', () => {
@@ -230,7 +231,10 @@ describe('docker/Dockerfile', () => {
   });
 
   it('.dockerignore keeps local builds and secrets out of the build context', () => {
-    const ignored = fs.readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+    const ignored = fs
+      .readFileSync(path.join(ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
     for (const entry of ['node_modules', 'dist', '.git', '.env', '.env.*', 'libs/db/src/generated']) expect(ignored).toContain(entry);
   });
 });
@@ -244,11 +248,16 @@ function composeCommand(): string[] | undefined {
 const compose = composeCommand();
 
 describe('docker compose config', () => {
-  const name = compose ? `${compose.join(' ')} config -q accepts the file (with the secrets set)` : 'docker-compose config -q accepts the file (skipped: no docker-compose binary on PATH)';
+  const name = compose
+    ? `${compose.join(' ')} config -q accepts the file (with the secrets set)`
+    : 'docker-compose config -q accepts the file (skipped: no docker-compose binary on PATH)';
   (compose ? it : it.skip)(name, () => {
     const [bin, ...args] = compose!;
     for (const profile of [[], ['--profile', 'dev']]) {
-      execFileSync(bin, [...args, '-f', path.join(ROOT, 'docker-compose.yml'), ...profile, 'config', '-q'], { env: { ...process.env, ...DEPLOY_ENV }, stdio: 'pipe' });
+      execFileSync(bin, [...args, '-f', path.join(ROOT, 'docker-compose.yml'), ...profile, 'config', '-q'], {
+        env: { ...process.env, ...DEPLOY_ENV },
+        stdio: 'pipe',
+      });
     }
   });
 });

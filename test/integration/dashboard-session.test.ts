@@ -32,7 +32,11 @@ describe('dashboard session and views (apps/api)', () => {
   let viewerKey: string;
   let lifeA: ReturnType<typeof lifecycle>;
 
-  async function request(method: string, path: string, opts: { cookie?: string; csrf?: string; bearer?: string; body?: unknown; accept?: string } = {}): Promise<Answer> {
+  async function request(
+    method: string,
+    path: string,
+    opts: { cookie?: string; csrf?: string; bearer?: string; body?: unknown; accept?: string } = {},
+  ): Promise<Answer> {
     const headers: Record<string, string> = {};
     if (opts.cookie) headers.cookie = opts.cookie;
     if (opts.csrf) headers['x-csrf-token'] = opts.csrf;
@@ -79,7 +83,12 @@ describe('dashboard session and views (apps/api)', () => {
 
   it('signs in with an API key: body, and a cookie httpOnly, SameSite=Strict, Path=/, with a Max-Age (not Secure under NODE_ENV=test)', async () => {
     const { setCookie, body } = await signIn(A.adminApiKey);
-    expect(body).toEqual({ tenant: { id: A.tenantId, name: expect.any(String), slug: A.slug }, role: 'admin', csrfToken: expect.any(String), expiresAt: expect.any(String) });
+    expect(body).toEqual({
+      tenant: { id: A.tenantId, name: expect.any(String), slug: A.slug },
+      role: 'admin',
+      csrfToken: expect.any(String),
+      expiresAt: expect.any(String),
+    });
     expect(Date.parse(body.expiresAt)).toBeGreaterThan(Date.now() + 11 * 3_600_000);
     expect(setCookie).toMatch(/^rops_session=[A-Za-z0-9_-]{40,};/);
     expect(setCookie).toMatch(/;\s*HttpOnly/i);

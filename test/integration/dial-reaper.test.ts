@@ -32,7 +32,11 @@ describe('DialReaper', () => {
     prisma = createPrismaClient({ databaseUrl: env.DATABASE_URL });
     tenant = await createTestTenant(prisma, env, 'reaper');
     // webhooks to a port nothing listens on: the platform never hears of these calls' ends
-    sim = await startApp('retell-sim', { ...envVars(env), RETELL_SIM_PORT: String(port), RETELL_API_KEY: tenant.retellApiKey, GATEWAY_URL: 'http://127.0.0.1:1' }, /listening on/);
+    sim = await startApp(
+      'retell-sim',
+      { ...envVars(env), RETELL_SIM_PORT: String(port), RETELL_API_KEY: tenant.retellApiKey, GATEWAY_URL: 'http://127.0.0.1:1' },
+      /listening on/,
+    );
     retell = new Retell({ apiKey: tenant.retellApiKey, baseURL: env.RETELL_BASE_URL, maxRetries: 0 });
     pool = new PgPool({ databaseUrl: env.DATABASE_URL, poolSize: 4 });
     producers = new QueueProducers(env);
@@ -58,16 +62,38 @@ describe('DialReaper', () => {
     const toNumber = `+1415555${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}`;
     await prisma.dialRequest.create({
       data: {
-        id: requestId, tenantId: tenant.tenantId, toNumber, fromNumber: '+14155550100', agentId: tenant.agentId, dynamicVariables: {}, status, attempts: 1, tries: 1, maxAttempts: 1,
+        id: requestId,
+        tenantId: tenant.tenantId,
+        toNumber,
+        fromNumber: '+14155550100',
+        agentId: tenant.agentId,
+        dynamicVariables: {},
+        status,
+        attempts: 1,
+        tries: 1,
+        maxAttempts: 1,
         statusChangedAt: new Date(Date.now() - (opts.minutesAgo ?? 1) * 60_000),
       },
     });
-    await prisma.call.create({ data: { id: callId, tenantId: tenant.tenantId, dialRequestId: requestId, attempt: 1, status: opts.retellCallId ? 'initiated' : 'queued', retellCallId: opts.retellCallId, direction: 'outbound', toNumber } });
+    await prisma.call.create({
+      data: {
+        id: callId,
+        tenantId: tenant.tenantId,
+        dialRequestId: requestId,
+        attempt: 1,
+        status: opts.retellCallId ? 'initiated' : 'queued',
+        retellCallId: opts.retellCallId,
+        direction: 'outbound',
+        toNumber,
+      },
+    });
     await prisma.dialRequest.update({ where: { id: requestId }, data: { currentCallId: callId } });
     return { requestId, callId, toNumber };
   }
   const createAtRetell = (callId: string, metadata: Record<string, unknown>) =>
-    retell.call.createPhoneCall({ from_number: '+14155550100', to_number: '+14155550120', metadata: { rops_call_id: callId, ...metadata } }).then((c) => c.call_id);
+    retell.call
+      .createPhoneCall({ from_number: '+14155550100', to_number: '+14155550120', metadata: { rops_call_id: callId, ...metadata } })
+      .then((c) => c.call_id);
   const request = (id: string) => prisma.dialRequest.findUniqueOrThrow({ where: { id } });
   const row = (id: string) => prisma.call.findUniqueOrThrow({ where: { id } });
 
@@ -86,7 +112,13 @@ describe('DialReaper', () => {
     // Retell's own call_ended after all: the same event, kept once, the row unchanged.
     const fromRetell = await retell.call.retrieve(retellCallId);
     const { call_analysis: _a, ...ended } = fromRetell as unknown as Record<string, unknown>;
-    await calls.recordDeliveryAlone({ tenantId: tenant.tenantId, event: 'call_ended', callId: retellCallId, receivedAt: Date.now(), body: JSON.stringify({ event: 'call_ended', call: ended }) });
+    await calls.recordDeliveryAlone({
+      tenantId: tenant.tenantId,
+      event: 'call_ended',
+      callId: retellCallId,
+      receivedAt: Date.now(),
+      body: JSON.stringify({ event: 'call_ended', call: ended }),
+    });
     expect(await prisma.callEvent.count({ where: { callId } })).toBe(1);
     const again = await row(callId);
     expect({ ...again, updatedAt: null }).toEqual({ ...settled, updatedAt: null });
@@ -126,13 +158,22 @@ describe('DialReaper', () => {
   it('dialing with no call anywhere and no place job: handed out again as a new try (the same unplaced row)', async () => {
     const r = await stale('dialing');
     await reaper.reap(tenant.tenantId);
-    expect(await request(r.requestId)).toMatchObject({ status: 'queued', tries: 1, currentCallId: r.callId, lastError: expect.stringContaining('handed out again') });
+    expect(await request(r.requestId)).toMatchObject({
+      status: 'queued',
+      tries: 1,
+      currentCallId: r.callId,
+      lastError: expect.stringContaining('handed out again'),
+    });
     expect(await row(r.callId)).toMatchObject({ status: 'queued', retellCallId: null });
   });
 
   it('dialing while its place job still waits: left alone', async () => {
     const r = await stale('dialing');
-    await producers.add(QUEUES.dialPlace, { tenantId: tenant.tenantId, dialRequestId: r.requestId, callId: r.callId, attempt: 1, try: 1 }, { jobId: placeJobId({ dialRequestId: r.requestId, try: 1 }) });
+    await producers.add(
+      QUEUES.dialPlace,
+      { tenantId: tenant.tenantId, dialRequestId: r.requestId, callId: r.callId, attempt: 1, try: 1 },
+      { jobId: placeJobId({ dialRequestId: r.requestId, try: 1 }) },
+    );
     await reaper.reap(tenant.tenantId);
     const after = await request(r.requestId);
     expect(after.status).toBe('dialing');

@@ -28,7 +28,10 @@ describe('dialer API', () => {
     await prisma.$disconnect();
   });
 
-  const send = bearerApi(() => base, () => tenant.adminApiKey);
+  const send = bearerApi(
+    () => base,
+    () => tenant.adminApiKey,
+  );
   const message = (r: { json: { message?: unknown } }) => [r.json?.message].flat().join(' | ');
   const dialRequests = () => prisma.dialRequest.count({ where: { tenantId: tenant.tenantId } });
 
@@ -60,10 +63,26 @@ describe('dialer API', () => {
     ['empty batch', { maxConcurrent: 2, targets: [] }, /targets must not be empty/],
     ['a target with neither number nor candidate', { maxConcurrent: 2, targets: [{}] }, /targets\.0 needs toNumber or candidateId/],
     ['a bad number among good ones', { maxConcurrent: 2, targets: [{ toNumber: '+14155550123' }, { toNumber: 'abc' }] }, /toNumber must be an E\.164/],
-    ['a window that ends before it starts', { maxConcurrent: 2, window: { start: '17:00', end: '09:00', timeZone: 'America/New_York' }, targets: [{ toNumber: '+14155550123' }] }, /window\.start must be before/],
-    ['a window in an unknown zone', { maxConcurrent: 2, window: { start: '09:00', end: '17:00', timeZone: 'Mars/Base' }, targets: [{ toNumber: '+14155550123' }] }, /timeZone must be an IANA/],
-    ['an unknown candidate among the targets', { maxConcurrent: 2, targets: [{ toNumber: '+14155550123' }, { candidateId: 'ghost' }] }, /unknown candidate 'ghost'/],
-    ['a bad plain-string number, named by its index', { maxConcurrent: 2, targets: ['+14155550123', { toNumber: '+14155550124' }, '555-0100'] }, /targets\.2\.toNumber must be an E\.164/],
+    [
+      'a window that ends before it starts',
+      { maxConcurrent: 2, window: { start: '17:00', end: '09:00', timeZone: 'America/New_York' }, targets: [{ toNumber: '+14155550123' }] },
+      /window\.start must be before/,
+    ],
+    [
+      'a window in an unknown zone',
+      { maxConcurrent: 2, window: { start: '09:00', end: '17:00', timeZone: 'Mars/Base' }, targets: [{ toNumber: '+14155550123' }] },
+      /timeZone must be an IANA/,
+    ],
+    [
+      'an unknown candidate among the targets',
+      { maxConcurrent: 2, targets: [{ toNumber: '+14155550123' }, { candidateId: 'ghost' }] },
+      /unknown candidate 'ghost'/,
+    ],
+    [
+      'a bad plain-string number, named by its index',
+      { maxConcurrent: 2, targets: ['+14155550123', { toNumber: '+14155550124' }, '555-0100'] },
+      /targets\.2\.toNumber must be an E\.164/,
+    ],
     ['a number that is not a string', { maxConcurrent: 2, targets: ['+14155550123', 14155550124] }, /targets\.1\.toNumber must be an E\.164/],
     ['a null target', { maxConcurrent: 2, targets: [null] }, /targets\.0 needs toNumber or candidateId/],
   ];
@@ -79,11 +98,23 @@ describe('dialer API', () => {
 
   it('a scheduled call answers 202 with our call id and shows as scheduled; cancelling it stops it for good', async () => {
     const at = new Date(Date.now() + 3600_000).toISOString();
-    const created = await send('POST', '/api/v1/calls', { toNumber: '+14155550123', scheduledAt: at, dynamicVariables: { first_name: 'Ana' }, metadata: { ref: 'x1' } });
+    const created = await send('POST', '/api/v1/calls', {
+      toNumber: '+14155550123',
+      scheduledAt: at,
+      dynamicVariables: { first_name: 'Ana' },
+      metadata: { ref: 'x1' },
+    });
     expect(created.status).toBe(202);
     expect(created.json).toMatchObject({ id: expect.any(String), status: 'scheduled', scheduledAt: new Date(at).toISOString() });
     const call = await send('GET', `/api/v1/calls/${created.json.id}`);
-    expect(call.json).toMatchObject({ id: created.json.id, callId: null, status: 'scheduled', toNumber: '+14155550123', attempt: 1, dynamicVariables: { first_name: 'Ana', company_name: expect.any(String) } });
+    expect(call.json).toMatchObject({
+      id: created.json.id,
+      callId: null,
+      status: 'scheduled',
+      toNumber: '+14155550123',
+      attempt: 1,
+      dynamicVariables: { first_name: 'Ana', company_name: expect.any(String) },
+    });
 
     const cancelled = await send('DELETE', `/api/v1/calls/${created.json.id}`);
     expect(cancelled).toMatchObject({ status: 202, json: { result: 'cancelled' } });
@@ -92,11 +123,25 @@ describe('dialer API', () => {
   });
 
   it('merges candidate and tenant fields into the dynamic variables, the caller winning', async () => {
-    const candidate = await prisma.candidate.create({ data: { tenantId: tenant.tenantId, firstName: 'Lena', lastName: 'Ortiz', phone: '+14155550177', externalId: 'ext-77', positionApplied: 'Nurse' } });
-    const created = await send('POST', '/api/v1/calls', { candidateId: 'ext-77', toNumber: '+14155550177', dynamicVariables: { position: 'Senior Nurse' }, scheduledAt: new Date(Date.now() + 3600_000).toISOString() });
+    const candidate = await prisma.candidate.create({
+      data: { tenantId: tenant.tenantId, firstName: 'Lena', lastName: 'Ortiz', phone: '+14155550177', externalId: 'ext-77', positionApplied: 'Nurse' },
+    });
+    const created = await send('POST', '/api/v1/calls', {
+      candidateId: 'ext-77',
+      toNumber: '+14155550177',
+      dynamicVariables: { position: 'Senior Nurse' },
+      scheduledAt: new Date(Date.now() + 3600_000).toISOString(),
+    });
     expect(created.status).toBe(202);
     const request = await prisma.dialRequest.findUniqueOrThrow({ where: { id: created.json.dialRequestId } });
-    expect(request.dynamicVariables).toEqual({ company_name: expect.any(String), candidate_id: 'ext-77', first_name: 'Lena', last_name: 'Ortiz', candidate_name: 'Lena Ortiz', position: 'Senior Nurse' });
+    expect(request.dynamicVariables).toEqual({
+      company_name: expect.any(String),
+      candidate_id: 'ext-77',
+      first_name: 'Lena',
+      last_name: 'Ortiz',
+      candidate_name: 'Lena Ortiz',
+      position: 'Senior Nurse',
+    });
     expect(Object.values(request.dynamicVariables as object).every((v) => typeof v === 'string')).toBe(true);
     expect(request.metadata).toMatchObject({ candidate_id: candidate.id });
     await send('DELETE', `/api/v1/calls/${created.json.id}`);
@@ -111,7 +156,13 @@ describe('dialer API', () => {
       targets: [{ toNumber: '+14155550101' }, { toNumber: '+14155550102' }, { toNumber: '+14155550103' }],
     });
     expect(created.status).toBe(201);
-    expect(created.json).toMatchObject({ name: 'evening list', status: 'active', maxConcurrent: 2, window: { start: '09:00', end: '17:00', timeZone: 'America/Chicago' }, progress: { total: 3, queued: 3, live: 0, completed: 0, failed: 0 } });
+    expect(created.json).toMatchObject({
+      name: 'evening list',
+      status: 'active',
+      maxConcurrent: 2,
+      window: { start: '09:00', end: '17:00', timeZone: 'America/Chicago' },
+      progress: { total: 3, queued: 3, live: 0, completed: 0, failed: 0 },
+    });
     const cancelled = await send('DELETE', `/api/v1/batches/${created.json.id}`);
     expect(cancelled.json).toMatchObject({ status: 'cancelled', cancelledNow: 3, progress: { total: 3, queued: 0, cancelled: 3 } });
     expect((await send('GET', '/api/v1/batches/00000000-0000-4000-8000-000000000000')).status).toBe(404);
@@ -131,10 +182,15 @@ describe('dialer API', () => {
     await send('DELETE', `/api/v1/batches/${created.json.id}`);
   });
 
-  it('GET /batches lists the tenant\'s batches newest first with progress, paged by cursor', async () => {
+  it("GET /batches lists the tenant's batches newest first with progress, paged by cursor", async () => {
     const ids: string[] = [];
     for (const n of ['+14155550131', '+14155550132', '+14155550133']) {
-      const b = await send('POST', '/api/v1/batches', { name: `list ${n}`, maxConcurrent: 1, scheduledAt: new Date(Date.now() + 3600_000).toISOString(), targets: [n] });
+      const b = await send('POST', '/api/v1/batches', {
+        name: `list ${n}`,
+        maxConcurrent: 1,
+        scheduledAt: new Date(Date.now() + 3600_000).toISOString(),
+        targets: [n],
+      });
       ids.push(b.json.id);
     }
     await send('DELETE', `/api/v1/batches/${ids[0]}`);

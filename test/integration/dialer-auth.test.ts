@@ -57,12 +57,19 @@ describe('dialer API: authentication, roles and tenant isolation', () => {
     const aCall = await as(a)('POST', '/api/v1/calls', { toNumber: '+14155550141', scheduledAt: later() });
     const aBatch = await as(a)('POST', '/api/v1/batches', { name: 'a list', maxConcurrent: 1, scheduledAt: later(), targets: ['+14155550142'] });
     const bCall = await as(b)('POST', '/api/v1/calls', { toNumber: '+14155550151', scheduledAt: later() });
-    const bBatch = await as(b)('POST', '/api/v1/batches', { name: 'b list', maxConcurrent: 1, scheduledAt: later(), targets: ['+14155550152', '+14155550153'] });
+    const bBatch = await as(b)('POST', '/api/v1/batches', {
+      name: 'b list',
+      maxConcurrent: 1,
+      scheduledAt: later(),
+      targets: ['+14155550152', '+14155550153'],
+    });
     expect([aCall.status, aBatch.status, bCall.status, bBatch.status]).toEqual([202, 201, 202, 201]);
     Object.assign(ids, { aCall: aCall.json.id, aBatch: aBatch.json.id, bCall: bCall.json.id, bRequest: bCall.json.dialRequestId, bBatch: bBatch.json.id });
     // a call of B's that Retell has (a live call, addressed by Retell's id)
     ids.bRetellCallId = `call_${randomBytes(12).toString('hex')}`;
-    await prisma.call.create({ data: { tenantId: b.tenantId, retellCallId: ids.bRetellCallId, status: 'in_progress', toNumber: '+14155550154', fromNumber: '+14155550100' } });
+    await prisma.call.create({
+      data: { tenantId: b.tenantId, retellCallId: ids.bRetellCallId, status: 'in_progress', toNumber: '+14155550154', fromNumber: '+14155550100' },
+    });
   });
 
   afterAll(async () => {
@@ -77,7 +84,11 @@ describe('dialer API: authentication, roles and tenant isolation', () => {
   const snapshot = async () => {
     const tenants = [a.tenantId, b.tenantId];
     const [requests, calls, batches] = await Promise.all([
-      prisma.dialRequest.findMany({ where: { tenantId: { in: tenants } }, select: { id: true, status: true, cancelRequestedAt: true, attempts: true }, orderBy: { id: 'asc' } }),
+      prisma.dialRequest.findMany({
+        where: { tenantId: { in: tenants } },
+        select: { id: true, status: true, cancelRequestedAt: true, attempts: true },
+        orderBy: { id: 'asc' },
+      }),
       prisma.call.findMany({ where: { tenantId: { in: tenants } }, select: { id: true, status: true, outcome: true }, orderBy: { id: 'asc' } }),
       prisma.batch.findMany({ where: { tenantId: { in: tenants } }, select: { id: true, status: true, cancelledAt: true }, orderBy: { id: 'asc' } }),
     ]);
@@ -94,7 +105,10 @@ describe('dialer API: authentication, roles and tenant isolation', () => {
   const routes: Array<[string, Route]> = [
     ['POST /api/v1/calls', { method: 'POST', path: () => '/api/v1/calls', body: () => ({ toNumber: '+14155550161', scheduledAt: later() }), mutating: true }],
     ['DELETE /api/v1/calls/:id', { method: 'DELETE', path: () => `/api/v1/calls/${ids.aCall}`, mutating: true }],
-    ['POST /api/v1/batches', { method: 'POST', path: () => '/api/v1/batches', body: () => ({ maxConcurrent: 1, scheduledAt: later(), targets: ['+14155550162'] }), mutating: true }],
+    [
+      'POST /api/v1/batches',
+      { method: 'POST', path: () => '/api/v1/batches', body: () => ({ maxConcurrent: 1, scheduledAt: later(), targets: ['+14155550162'] }), mutating: true },
+    ],
     ['GET /api/v1/batches', { method: 'GET', path: () => '/api/v1/batches', mutating: false }],
     ['GET /api/v1/batches/:id', { method: 'GET', path: () => `/api/v1/batches/${ids.aBatch}`, mutating: false }],
     ['DELETE /api/v1/batches/:id', { method: 'DELETE', path: () => `/api/v1/batches/${ids.aBatch}`, mutating: true }],
@@ -109,7 +123,9 @@ describe('dialer API: authentication, roles and tenant isolation', () => {
     ['a revoked key', () => bearer(revokedKey)],
     ["another tenant's key with a character changed", () => bearer(`${b.adminApiKey.slice(0, -1)}${b.adminApiKey.endsWith('0') ? '1' : '0'}`)],
   ];
-  const authCases = routes.flatMap(([name, route]) => badCredentials.map(([what, headers]): [string, string, Route, () => Record<string, string>] => [name, what, route, headers]));
+  const authCases = routes.flatMap(([name, route]) =>
+    badCredentials.map(([what, headers]): [string, string, Route, () => Record<string, string>] => [name, what, route, headers]),
+  );
 
   it.each(authCases)('%s with %s → 401, nothing changed', async (_name, _what, route, headers) => {
     const before = await snapshot();
@@ -130,7 +146,11 @@ describe('dialer API: authentication, roles and tenant isolation', () => {
   it('the viewer reads its own tenant only', async () => {
     const list = await send('GET', '/api/v1/batches', bearer(viewerKey));
     expect(list.json.data.map((x: { id: string }) => x.id)).toEqual([ids.aBatch]);
-    expect((await send('GET', `/api/v1/batches/${ids.aBatch}`, bearer(viewerKey))).json).toMatchObject({ id: ids.aBatch, name: 'a list', progress: { total: 1 } });
+    expect((await send('GET', `/api/v1/batches/${ids.aBatch}`, bearer(viewerKey))).json).toMatchObject({
+      id: ids.aBatch,
+      name: 'a list',
+      progress: { total: 1 },
+    });
   });
 
   const foreign: Array<[string, string, () => string]> = [

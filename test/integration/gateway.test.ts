@@ -14,7 +14,6 @@ import { testEnv } from '../support/test-env';
 import { waitFor } from '../support/wait';
 import { privateDatabase, type PrivateDatabase } from '../support/private-database';
 
-
 const NOT_FOUND_AGENT = { error: 'not_found', reason: 'no tenant owns this agent_id; register the agent or post to /webhooks/retell/<tenant-slug>' };
 
 const BODY_LIMIT = 64 * 1024;
@@ -29,7 +28,8 @@ describe('gateway: POST /webhooks/retell', () => {
   const queues = Object.values(QUEUES).map((name) => new Queue<CallEventJob>(name, { connection: { url: env.REDIS_URL }, prefix: env.QUEUE_PREFIX }));
   const [startedQ, endedQ, analyzedQ] = queues;
 
-  const jobCount = async () => (await Promise.all(queues.map((q) => q.getJobCountByTypes('waiting', 'active', 'delayed', 'completed', 'failed')))).reduce((a, b) => a + b, 0);
+  const jobCount = async () =>
+    (await Promise.all(queues.map((q) => q.getJobCountByTypes('waiting', 'active', 'delayed', 'completed', 'failed')))).reduce((a, b) => a + b, 0);
 
   beforeAll(async () => {
     prisma = createPrismaClient({ databaseUrl: env.DATABASE_URL });
@@ -116,7 +116,10 @@ describe('gateway: POST /webhooks/retell', () => {
           return postRaw(slugUrl(), b.replace('user_hangup', 'agent_hangup'), { 'x-retell-signature': sig });
         },
       ],
-      ['agent route, A\'s agent, signed with B\'s key', () => postSigned(`${base}/webhooks/retell`, JSON.stringify(lifecycle(tenant.agentId).call_ended), other.retellApiKey)],
+      [
+        "agent route, A's agent, signed with B's key",
+        () => postSigned(`${base}/webhooks/retell`, JSON.stringify(lifecycle(tenant.agentId).call_ended), other.retellApiKey),
+      ],
     ];
 
     it.each(cases)('%s → 401, nothing queued', async (_name, send) => {
@@ -177,7 +180,10 @@ describe('gateway: POST /webhooks/retell', () => {
 
   it('accepts an unknown call_status and disconnection_reason (Retell adds values) and queues them raw', async () => {
     const l = lifecycle(tenant.agentId);
-    const body = JSON.stringify({ ...l.call_ended, call: { ...l.call_ended.call, call_status: 'a_status_added_later', disconnection_reason: 'a_reason_added_later' } });
+    const body = JSON.stringify({
+      ...l.call_ended,
+      call: { ...l.call_ended.call, call_status: 'a_status_added_later', disconnection_reason: 'a_reason_added_later' },
+    });
     expect((await postSigned(slugUrl(), body, tenant.retellApiKey)).status).toBe(204);
     expect((await endedQ.getJob(callEventJobId(tenant.tenantId, l.callId, 'call_ended')))?.data.body).toBe(body);
   });
@@ -190,14 +196,29 @@ describe('gateway: POST /webhooks/retell', () => {
     };
     // [name, the value the caller chose, how it is sent, whether it is well-formed (and so looked up)]
     const cases: Array<[string, string, (value: string) => Promise<Answer>, boolean]> = [
-      ['unknown slug', `no-such-tenant-${randomBytes(4).toString('hex')}`, (v) => postSigned(`${base}/webhooks/retell/${v}`, ended(tenant.agentId), tenant.retellApiKey), true],
+      [
+        'unknown slug',
+        `no-such-tenant-${randomBytes(4).toString('hex')}`,
+        (v) => postSigned(`${base}/webhooks/retell/${v}`, ended(tenant.agentId), tenant.retellApiKey),
+        true,
+      ],
       ['slug of 65 characters', `s${'x'.repeat(64)}`, (v) => postSigned(`${base}/webhooks/retell/${v}`, ended(tenant.agentId), tenant.retellApiKey), false],
       ['slug of 1000 characters', `s${'y'.repeat(999)}`, (v) => postSigned(`${base}/webhooks/retell/${v}`, ended(tenant.agentId), tenant.retellApiKey), false],
       ['slug with a dot', 'gw.tenant', (v) => postSigned(`${base}/webhooks/retell/${v}`, ended(tenant.agentId), tenant.retellApiKey), false],
       ['slug with an encoded space', 'gw%20tenant', (v) => postSigned(`${base}/webhooks/retell/${v}`, ended(tenant.agentId), tenant.retellApiKey), false],
       ['slug starting with a dash', '-gw', (v) => postSigned(`${base}/webhooks/retell/${v}`, ended(tenant.agentId), tenant.retellApiKey), false],
-      ['agent no tenant owns, signed with a tenant\'s key (two or more tenants: no fallback)', `agent_${randomBytes(12).toString('hex')}`, (v) => postSigned(`${base}/webhooks/retell`, ended(v), tenant.retellApiKey), true],
-      ['agent no tenant owns, unsigned key', `agent_${randomBytes(12).toString('hex')}`, (v) => postSigned(`${base}/webhooks/retell`, ended(v), 'key_nobody_has_this'), true],
+      [
+        "agent no tenant owns, signed with a tenant's key (two or more tenants: no fallback)",
+        `agent_${randomBytes(12).toString('hex')}`,
+        (v) => postSigned(`${base}/webhooks/retell`, ended(v), tenant.retellApiKey),
+        true,
+      ],
+      [
+        'agent no tenant owns, unsigned key',
+        `agent_${randomBytes(12).toString('hex')}`,
+        (v) => postSigned(`${base}/webhooks/retell`, ended(v), 'key_nobody_has_this'),
+        true,
+      ],
       ['agent_id of 129 characters', `agent_${'a'.repeat(123)}`, (v) => postSigned(`${base}/webhooks/retell`, ended(v), tenant.retellApiKey), false],
       ['agent_id of 64 KB - 1 KB', `agent_${'b'.repeat(63 * 1024)}`, (v) => postSigned(`${base}/webhooks/retell`, ended(v), tenant.retellApiKey), false],
       ['agent_id with a space', 'agent_with space', (v) => postSigned(`${base}/webhooks/retell`, ended(v), tenant.retellApiKey), false],
@@ -231,7 +252,7 @@ describe('gateway: POST /webhooks/retell', () => {
       ['no agent_id at all', '{"event":"call_ended"}'],
       ['not JSON', '{"event":"call_ended",'],
       ['a JSON array', '[1,2]'],
-    ])('agent route, %s, signed with a tenant\'s key: 404 (with two or more tenants nothing names the tenant)', async (_name, body) => {
+    ])("agent route, %s, signed with a tenant's key: 404 (with two or more tenants nothing names the tenant)", async (_name, body) => {
       const res = await postSigned(`${base}/webhooks/retell`, body, tenant.retellApiKey);
       expect(res.status).toBe(404);
       expect(res.json()).toEqual({ error: 'not_found', reason: expect.stringContaining('/webhooks/retell/<tenant-slug>') });
@@ -261,7 +282,10 @@ describe('gateway: POST /webhooks/retell', () => {
     const rotated = async (name: string, until: Date) => {
       const t = await createTestTenant(prisma, env, name);
       const newKey = `key_${randomBytes(16).toString('hex')}`;
-      await prisma.tenant.update({ where: { id: t.tenantId }, data: { retellApiKeyEnc: box.encrypt(newKey), retellApiKeyPrevEnc: box.encrypt(t.retellApiKey), retellApiKeyPrevUntil: until } });
+      await prisma.tenant.update({
+        where: { id: t.tenantId },
+        data: { retellApiKeyEnc: box.encrypt(newKey), retellApiKeyPrevEnc: box.encrypt(t.retellApiKey), retellApiKeyPrevUntil: until },
+      });
       return { ...t, oldKey: t.retellApiKey, newKey };
     };
     const send = (t: TestTenant, route: 'slug' | 'agent', key: string) =>
@@ -332,7 +356,7 @@ describe('gateway with exactly one tenant: an unregistered agent is routed by th
     return { l, body: JSON.stringify(l.call_ended) };
   };
 
-  it('signed with the only tenant\'s key → 204, queued for that tenant', async () => {
+  it("signed with the only tenant's key → 204, queued for that tenant", async () => {
     const { l, body } = unregistered();
     expect((await postSigned(`${base}/webhooks/retell`, body, only.retellApiKey)).status).toBe(204);
     expect(await queue.getJob(callEventJobId(only.tenantId, l.callId, 'call_ended'))).toBeDefined();

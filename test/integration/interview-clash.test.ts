@@ -45,7 +45,11 @@ describe('interviewer clashes and the booking lock', () => {
     }
     for (let i = 0; i < 4; i++) {
       const client = createPrismaClient({ databaseUrl: env.DATABASE_URL, poolSize: 3 });
-      bookers.push({ prisma: client, booking: new InterviewBooking(client as never, new ReminderScheduler(producers, env), env), apply: new ApplyScreening(client as never) });
+      bookers.push({
+        prisma: client,
+        booking: new InterviewBooking(client as never, new ReminderScheduler(producers, env), env),
+        apply: new ApplyScreening(client as never),
+      });
     }
     pool = new PgPool({ databaseUrl: env.DATABASE_URL, poolSize: 4 });
     calls = new Calls(pool);
@@ -54,7 +58,10 @@ describe('interviewer clashes and the booking lock', () => {
   afterAll(async () => {
     await pipeline?.stop();
     for (const app of apis) await app.close();
-    await producers?.queue(QUEUES.interviewReminders).obliterate({ force: true }).catch(() => undefined);
+    await producers
+      ?.queue(QUEUES.interviewReminders)
+      .obliterate({ force: true })
+      .catch(() => undefined);
     await producers?.onModuleDestroy();
     for (const b of bookers) await b.prisma.$disconnect();
     await pool?.end();
@@ -70,7 +77,8 @@ describe('interviewer clashes and the booking lock', () => {
   const plus = (at: Date, minutes: number) => new Date(at.getTime() + minutes * 60_000);
   const isoIn = (at: Date, zone = 'America/Chicago') => DateTime.fromJSDate(at, { zone }).toISO({ suppressMilliseconds: true })!;
 
-  const newCandidate = () => prisma.candidate.create({ data: { tenantId: tenant.tenantId, firstName: 'Ana', lastName: `Roe ${hex()}`, phone: '+14155550142' } });
+  const newCandidate = () =>
+    prisma.candidate.create({ data: { tenantId: tenant.tenantId, firstName: 'Ana', lastName: `Roe ${hex()}`, phone: '+14155550142' } });
 
   /** A screening call for `candidateId` that books `interviewer` at `at` (the recruiting guide's fields). */
   function screeningCall(candidateId: string, interviewer: string, at: Date) {
@@ -78,7 +86,13 @@ describe('interviewer clashes and the booking lock', () => {
       callId: `call_${randomBytes(10).toString('hex')}`,
       agentId: tenant.agentId,
       endTimestamp: Date.now() - 60_000,
-      customAnalysis: { interview_scheduled: true, outcome: 'Interview Scheduled', scheduled_datetime_iso: isoIn(at), scheduled_timezone: 'Central Time', is_qualified_candidate: true },
+      customAnalysis: {
+        interview_scheduled: true,
+        outcome: 'Interview Scheduled',
+        scheduled_datetime_iso: isoIn(at),
+        scheduled_timezone: 'Central Time',
+        is_qualified_candidate: true,
+      },
     });
     return { ...call, metadata: { candidate_id: candidateId, recruiter: interviewer } };
   }
@@ -87,19 +101,31 @@ describe('interviewer clashes and the booking lock', () => {
   async function bookByCall(interviewer: string, at: Date): Promise<Interview> {
     const candidate = await newCandidate();
     const call = screeningCall(candidate.id, interviewer, at);
-    const res = await postSigned(`${pipeline.gatewayUrl}/webhooks/retell/${tenant.slug}`, JSON.stringify({ event: 'call_analyzed', call }), tenant.retellApiKey);
+    const res = await postSigned(
+      `${pipeline.gatewayUrl}/webhooks/retell/${tenant.slug}`,
+      JSON.stringify({ event: 'call_analyzed', call }),
+      tenant.retellApiKey,
+    );
     expect(res.status).toBe(204);
-    return waitFor(() => prisma.interview.findFirst({ where: { candidateId: candidate.id } }).then((i) => i ?? undefined), { what: `the interview of ${candidate.id}` });
+    return waitFor(() => prisma.interview.findFirst({ where: { candidateId: candidate.id } }).then((i) => i ?? undefined), {
+      what: `the interview of ${candidate.id}`,
+    });
   }
 
   const remindersOf = async (interviewId: string) =>
-    (await producers.queue(QUEUES.interviewReminders).getDelayed()).filter((j) => j?.data.interviewId === interviewId).map((j) => j.data.offset).sort();
+    (await producers.queue(QUEUES.interviewReminders).getDelayed())
+      .filter((j) => j?.data.interviewId === interviewId)
+      .map((j) => j.data.offset)
+      .sort();
   /** Both reminders of a booked interview: the booking adds them one by one after its row commits, so wait for the second. */
   const bothRemindersOf = (interviewId: string) =>
-    waitFor(async () => {
-      const offsets = await remindersOf(interviewId);
-      return offsets.length >= 2 ? offsets : undefined;
-    }, { what: `the reminders of interview ${interviewId}` });
+    waitFor(
+      async () => {
+        const offsets = await remindersOf(interviewId);
+        return offsets.length >= 2 ? offsets : undefined;
+      },
+      { what: `the reminders of interview ${interviewId}` },
+    );
 
   /** Interviews of one interviewer (any spelling of the name) that are booked, overlapping [at, at + 60 min). */
   const scheduledOverlapping = (interviewer: string, at: Date) =>
@@ -165,7 +191,12 @@ describe('interviewer clashes and the booking lock', () => {
         expect({ what, status: res.status }).toEqual({ what, status: 409 });
         expect(res.json.message).toMatch(/has interview [0-9a-f-]{36} at that time/);
       }
-      expect(await prisma.interview.findUniqueOrThrow({ where: { id: b.id } })).toMatchObject({ status: 'scheduled', scheduledAt: plus(at, 180), sequence: 0, interviewer });
+      expect(await prisma.interview.findUniqueOrThrow({ where: { id: b.id } })).toMatchObject({
+        status: 'scheduled',
+        scheduledAt: plus(at, 180),
+        sequence: 0,
+        interviewer,
+      });
       expect(await remindersOf(b.id)).toEqual(['1h', '24h']);
 
       const backToBack = await api()('POST', `/api/v1/interviews/${b.id}/reschedule`, { scheduledAt: plus(at, 60).toISOString() });
@@ -185,8 +216,18 @@ describe('interviewer clashes and the booking lock', () => {
       for (const [i, name] of names.entries()) {
         const candidate = await newCandidate();
         const call = screeningCall(candidate.id, name, at);
-        await calls.recordDeliveryAlone({ tenantId: tenant.tenantId, event: 'call_analyzed', callId: call.call_id, receivedAt: Date.now(), body: JSON.stringify({ event: 'call_analyzed', call }) });
-        const { followUps } = await bookers[i % bookers.length].apply.execute({ tenantId: tenant.tenantId, candidateId: candidate.id, retellCallId: call.call_id });
+        await calls.recordDeliveryAlone({
+          tenantId: tenant.tenantId,
+          event: 'call_analyzed',
+          callId: call.call_id,
+          receivedAt: Date.now(),
+          body: JSON.stringify({ event: 'call_analyzed', call }),
+        });
+        const { followUps } = await bookers[i % bookers.length].apply.execute({
+          tenantId: tenant.tenantId,
+          candidateId: candidate.id,
+          retellCallId: call.call_id,
+        });
         expect(followUps.map((f) => f.kind)).toEqual(['interview']);
         jobs.push(...followUps);
       }
@@ -207,7 +248,10 @@ describe('interviewer clashes and the booking lock', () => {
       const winners = booked.filter((b) => b.status === 'scheduled');
       expect(winners).toHaveLength(1);
       for (const loser of booked.filter((b) => b.status !== 'scheduled')) {
-        expect(loser).toMatchObject({ status: 'needs_review', reviewReason: expect.stringMatching(new RegExp(`^conflicts with interview ${winners[0].id} of `)) });
+        expect(loser).toMatchObject({
+          status: 'needs_review',
+          reviewReason: expect.stringMatching(new RegExp(`^conflicts with interview ${winners[0].id} of `)),
+        });
         expect(await remindersOf(loser.id)).toEqual([]);
       }
       expect((await scheduledOverlapping(name, at)).map((r) => r.id)).toEqual([winners[0].id]);
@@ -238,7 +282,11 @@ describe('interviewer clashes and the booking lock', () => {
       for (const [n, i] of before.entries()) {
         if (i.id === moved.id) continue;
         expect(answers[n].json.message).toMatch(new RegExp(`has interview ${moved.id} at that time`));
-        expect(await prisma.interview.findUniqueOrThrow({ where: { id: i.id } })).toMatchObject({ status: 'scheduled', scheduledAt: i.scheduledAt, sequence: 0 });
+        expect(await prisma.interview.findUniqueOrThrow({ where: { id: i.id } })).toMatchObject({
+          status: 'scheduled',
+          scheduledAt: i.scheduledAt,
+          sequence: 0,
+        });
       }
     });
 
@@ -247,7 +295,10 @@ describe('interviewer clashes and the booking lock', () => {
       const interviews = await Promise.all(Array.from({ length: 10 }, (_, i) => bookByCall(`Uma ${hex()}`, plus(base, 120 * i))));
       const answers = await Promise.all(
         interviews.map((i, n) =>
-          Promise.all([api(n)('POST', `/api/v1/interviews/${i.id}/cancel`), api(n + 1)('POST', `/api/v1/interviews/${i.id}/reschedule`, { scheduledAt: plus(base, 120 * n + 30).toISOString() })]),
+          Promise.all([
+            api(n)('POST', `/api/v1/interviews/${i.id}/cancel`),
+            api(n + 1)('POST', `/api/v1/interviews/${i.id}/reschedule`, { scheduledAt: plus(base, 120 * n + 30).toISOString() }),
+          ]),
         ),
       );
       for (const [n, [cancel, reschedule]] of answers.entries()) {

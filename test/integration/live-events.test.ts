@@ -35,7 +35,11 @@ describe('live events: GET /api/v1/events', () => {
   const candidateEvent = (candidateId: string, status = 'new'): LiveEvent => ({ type: 'candidate.updated', data: { candidateId, status } });
   const numsub = async (tenantId: string) => Number(((await redis.pubsub('NUMSUB', liveChannel(env.QUEUE_PREFIX, tenantId))) as [string, number])[1]);
   const api = (t: TestTenant, method: string, path: string, body?: unknown) =>
-    fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${t.adminApiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, json: (await r.json()) as { id: string } }));
+    fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${t.adminApiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then(async (r) => ({ status: r.status, json: (await r.json()) as { id: string } }));
 
   beforeAll(async () => {
     app = await createApi(env, { bootstrapDefaultTenant: false });
@@ -175,7 +179,9 @@ describe('live events: GET /api/v1/events', () => {
   });
 
   it('never fails its caller when Redis is unreachable', async () => {
-    const dead = new LiveEventPublisher(loadEnv({ ...process.env, DATABASE_URL: env.DATABASE_URL, REDIS_URL: 'redis://127.0.0.1:1', NODE_ENV: 'test', LOG_LEVEL: 'error' }));
+    const dead = new LiveEventPublisher(
+      loadEnv({ ...process.env, DATABASE_URL: env.DATABASE_URL, REDIS_URL: 'redis://127.0.0.1:1', NODE_ENV: 'test', LOG_LEVEL: 'error' }),
+    );
     await expect(dead.publish(A.tenantId, candidateEvent('lost'))).resolves.toBeUndefined();
     await dead.onModuleDestroy();
   });

@@ -70,12 +70,36 @@ async function snapshot(client: Client): Promise<Snapshot> {
     WHERE sequence_schema = 'public'`);
 
   return {
-    tables: keyed(tables, (r) => String(r.table_name), () => true),
-    columns: keyed(columns, (r) => `${r.table_name}.${r.column_name}`, ({ table_name: _t, column_name: _c, ...rest }) => rest),
-    enums: keyed(enums, (r) => String(r.typname), (r) => r.labels),
-    constraints: keyed(constraints, (r) => `${r.table_name}.${r.conname}`, ({ table_name: _t, conname: _c, ...rest }) => rest),
-    indexes: keyed(indexes, (r) => `${r.tablename}.${r.indexname}`, (r) => r.indexdef),
-    sequences: keyed(sequences, (r) => String(r.sequence_name), ({ sequence_name: _s, ...rest }) => rest),
+    tables: keyed(
+      tables,
+      (r) => String(r.table_name),
+      () => true,
+    ),
+    columns: keyed(
+      columns,
+      (r) => `${r.table_name}.${r.column_name}`,
+      ({ table_name: _t, column_name: _c, ...rest }) => rest,
+    ),
+    enums: keyed(
+      enums,
+      (r) => String(r.typname),
+      (r) => r.labels,
+    ),
+    constraints: keyed(
+      constraints,
+      (r) => `${r.table_name}.${r.conname}`,
+      ({ table_name: _t, conname: _c, ...rest }) => rest,
+    ),
+    indexes: keyed(
+      indexes,
+      (r) => `${r.tablename}.${r.indexname}`,
+      (r) => r.indexdef,
+    ),
+    sequences: keyed(
+      sequences,
+      (r) => String(r.sequence_name),
+      ({ sequence_name: _s, ...rest }) => rest,
+    ),
   };
 }
 
@@ -151,9 +175,22 @@ describe('prisma/schema.prisma and prisma/migrations agree', () => {
   }, 60_000);
 
   it('the snapshot sees the whole schema (guards against an empty comparison)', () => {
-    expect(Object.keys(fromMigrations.tables).sort()).toEqual(
-      ['Agent', 'ApiKey', 'Batch', 'Call', 'CallEvent', 'CallbackTask', 'Candidate', 'CandidateScreening', 'DialRequest', 'Interview', 'InterviewReminder', 'Position', 'Session', 'Tenant'],
-    );
+    expect(Object.keys(fromMigrations.tables).sort()).toEqual([
+      'Agent',
+      'ApiKey',
+      'Batch',
+      'Call',
+      'CallEvent',
+      'CallbackTask',
+      'Candidate',
+      'CandidateScreening',
+      'DialRequest',
+      'Interview',
+      'InterviewReminder',
+      'Position',
+      'Session',
+      'Tenant',
+    ]);
     expect(fromMigrations.enums).toMatchObject({
       CallStatus: ['scheduled', 'queued', 'initiated', 'ringing', 'in_progress', 'completed', 'failed', 'cancelled'],
     });
@@ -174,14 +211,22 @@ describe('prisma/schema.prisma and prisma/migrations agree', () => {
   });
 
   it('_prisma_migrations records every migration as `prisma migrate deploy` does', async () => {
-    const rows = await withClient(URL_A, async (c) =>
-      (await c.query('SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count, logs FROM "_prisma_migrations" ORDER BY migration_name')).rows,
+    const rows = await withClient(
+      URL_A,
+      async (c) =>
+        (
+          await c.query(
+            'SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count, logs FROM "_prisma_migrations" ORDER BY migration_name',
+          )
+        ).rows,
     );
     const dirs = migrationDirs();
     expect(dirs.length).toBeGreaterThan(0);
     expect(rows.map((r) => r.migration_name)).toEqual(dirs);
     for (const [i, name] of dirs.entries()) {
-      const checksum = createHash('sha256').update(readFileSync(join(MIGRATIONS_DIR, name, 'migration.sql'))).digest('hex');
+      const checksum = createHash('sha256')
+        .update(readFileSync(join(MIGRATIONS_DIR, name, 'migration.sql')))
+        .digest('hex');
       expect(rows[i]).toMatchObject({ migration_name: name, checksum, rolled_back_at: null, applied_steps_count: 1, logs: null });
       expect(rows[i].finished_at).toBeInstanceOf(Date);
     }
@@ -203,17 +248,22 @@ describe('prisma/schema.prisma and prisma/migrations agree', () => {
     ],
     [
       'a column made required and an index added',
-      (s: string) => s.replace(/(\n\s+agentId\s+String)\?/, '$1 @default("none")').replace(/(@@index\(\[tenantId, agentId\]\))/, '$1\n  @@index([tenantId, direction])'),
+      (s: string) =>
+        s.replace(/(\n\s+agentId\s+String)\?/, '$1 @default("none")').replace(/(@@index\(\[tenantId, agentId\]\))/, '$1\n  @@index([tenantId, direction])'),
       [
         `columns Call.agentId: is_nullable "YES" (migrations) vs "NO" (schema.prisma); column_default null (migrations) vs "'none'::text" (schema.prisma)`,
         'indexes Call.Call_tenantId_direction_idx: only in schema.prisma',
       ],
     ],
-  ] as Array<[string, (s: string) => string, string[]]>)('an edited schema (%s) is reported as drift', async (_name, edit, expectedLines) => {
-    const edited = edit(SCHEMA_TEXT);
-    expect(edited).not.toBe(SCHEMA_TEXT);
-    const diff = differences(fromMigrations, await snapshotOfSql(URL_C, db.sqlFromSchema(edited)));
-    expect(diff).toHaveLength(expectedLines.length);
-    expectedLines.forEach((line, i) => expect(diff[i].startsWith(line)).toBe(true));
-  }, 60_000);
+  ] as Array<[string, (s: string) => string, string[]]>)(
+    'an edited schema (%s) is reported as drift',
+    async (_name, edit, expectedLines) => {
+      const edited = edit(SCHEMA_TEXT);
+      expect(edited).not.toBe(SCHEMA_TEXT);
+      const diff = differences(fromMigrations, await snapshotOfSql(URL_C, db.sqlFromSchema(edited)));
+      expect(diff).toHaveLength(expectedLines.length);
+      expectedLines.forEach((line, i) => expect(diff[i].startsWith(line)).toBe(true));
+    },
+    60_000,
+  );
 });

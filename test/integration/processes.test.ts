@@ -29,11 +29,18 @@ describe('tools/processes', () => {
   });
 
   it('refuses an app that exits before it is ready, with its code and output', async () => {
-    await expect(spawnApp({ name: 'quitter', ...node(`console.error('no config'); process.exit(3)`), ready: /listening/ })).rejects.toThrow(/^quitter exited with 3 before it was ready:\nno config/);
+    await expect(spawnApp({ name: 'quitter', ...node(`console.error('no config'); process.exit(3)`), ready: /listening/ })).rejects.toThrow(
+      /^quitter exited with 3 before it was ready:\nno config/,
+    );
   });
 
   it('stop() sends SIGKILL to an app that ignores SIGTERM, after the grace time', async () => {
-    const app = await spawnApp({ name: 'stubborn', ...node(`process.on('SIGTERM', () => console.log('ignored')); console.log('up'); setInterval(() => {}, 1000);`), ready: /up/, stopGraceMs: 300 });
+    const app = await spawnApp({
+      name: 'stubborn',
+      ...node(`process.on('SIGTERM', () => console.log('ignored')); console.log('up'); setInterval(() => {}, 1000);`),
+      ready: /up/,
+      stopGraceMs: 300,
+    });
     await app.stop();
     expect(await app.exited).toEqual({ code: null, signal: 'SIGKILL' });
     expect(app.output()).toMatch(/ignored/);
@@ -41,7 +48,11 @@ describe('tools/processes', () => {
   });
 
   it('an app that handles SIGTERM exits on its own terms', async () => {
-    const app = await spawnApp({ name: 'polite', ...node(`process.on('SIGTERM', () => process.exit(0)); console.log('up'); setInterval(() => {}, 1000);`), ready: /up/ });
+    const app = await spawnApp({
+      name: 'polite',
+      ...node(`process.on('SIGTERM', () => process.exit(0)); console.log('up'); setInterval(() => {}, 1000);`),
+      ready: /up/,
+    });
     await app.stop();
     expect(await app.exited).toEqual({ code: 0, signal: null });
   });
@@ -51,7 +62,9 @@ describe('tools/processes', () => {
     const lines: string[] = [];
     const app = await spawnApp({
       name: 'web',
-      ...node(`process.stdout.write('par'); setTimeout(() => { process.stdout.write('tial line\\nsecond'); require('node:http').createServer((q, s) => s.end('ok')).listen(${port}, '127.0.0.1'); }, 200);`),
+      ...node(
+        `process.stdout.write('par'); setTimeout(() => { process.stdout.write('tial line\\nsecond'); require('node:http').createServer((q, s) => s.end('ok')).listen(${port}, '127.0.0.1'); }, 200);`,
+      ),
       env: { NO_COLOR: '1' },
       readyUrl: `http://127.0.0.1:${port}/`,
       onLine: (line) => lines.push(line),

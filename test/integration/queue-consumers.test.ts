@@ -33,7 +33,8 @@ describe('QueueConsumers: dependency outages do not use attempts', () => {
   const logger = new KeptLogger('Test');
   const consumers = new QueueConsumers(env, logger);
   const queue = new Queue<DispatchJob>(QUEUES.dialDispatch, { connection: { url: env.REDIS_URL }, prefix: env.QUEUE_PREFIX });
-  const add = (kind: Kind, opts: { jobId: string; attempts: number; backoff?: { type: 'fixed'; delay: number } }) => queue.add(DISPATCH_JOB, { tenantId: kind }, opts);
+  const add = (kind: Kind, opts: { jobId: string; attempts: number; backoff?: { type: 'fixed'; delay: number } }) =>
+    queue.add(DISPATCH_JOB, { tenantId: kind }, opts);
   /** job id → how many more runs meet a down dependency */
   const outageRuns = new Map<string, number>();
   const runs = new Map<string, number>();
@@ -90,7 +91,12 @@ describe('QueueConsumers: dependency outages do not use attempts', () => {
     outageRuns.set(id, 5);
     await add(wrap ? 'outage-wrapped' : 'outage', { jobId: id, attempts, backoff: { type: 'fixed', delay: 10 } });
     const { job, state } = await settled(id);
-    expect({ state, attemptsMade: job.attemptsMade, runs: runs.get(id), attemptsStarted: job.attemptsStarted }).toEqual({ state: 'completed', attemptsMade: 1, runs: 6, attemptsStarted: 6 });
+    expect({ state, attemptsMade: job.attemptsMade, runs: runs.get(id), attemptsStarted: job.attemptsStarted }).toEqual({
+      state: 'completed',
+      attemptsMade: 1,
+      runs: 6,
+      attemptsStarted: 6,
+    });
   });
 
   it('an outage is logged once when it starts and once when it ends, however many jobs wait', async () => {
@@ -119,7 +125,12 @@ describe('QueueConsumers: dependency outages do not use attempts', () => {
   it("the job's own error uses its attempts as before", async () => {
     await add('own', { jobId: 'own', attempts: 3, backoff: { type: 'fixed', delay: 10 } });
     const { job, state } = await settled('own');
-    expect({ state, attemptsMade: job.attemptsMade, runs: runs.get('own'), reason: job.failedReason }).toEqual({ state: 'failed', attemptsMade: 3, runs: 3, reason: 'the event is wrong' });
+    expect({ state, attemptsMade: job.attemptsMade, runs: runs.get('own'), reason: job.failedReason }).toEqual({
+      state: 'failed',
+      attemptsMade: 3,
+      runs: 3,
+      reason: 'the event is wrong',
+    });
   });
 });
 
@@ -145,7 +156,11 @@ describe('QueueConsumers: declared queues and QUEUES', () => {
   it.each([
     ['a declared queue without a handler', [dispatch], /declared queue dial-place\.v1 has no handler/],
     ['two handlers for one queue', [dispatch, place, place], /declared queue dial-place\.v1 has 2 handlers/],
-    ['a handler for a queue not declared', [dispatch, place, defineConsumer(QUEUES.callStarted, async () => undefined)], /handler is given for queue call-started\.v1, which this worker does not declare/],
+    [
+      'a handler for a queue not declared',
+      [dispatch, place, defineConsumer(QUEUES.callStarted, async () => undefined)],
+      /handler is given for queue call-started\.v1, which this worker does not declare/,
+    ],
   ])('%s: start() throws and no worker is started', async (_, handlers, message) => {
     const env = testEnv();
     const consumers = new QueueConsumers(env, new KeptLogger('Test'));

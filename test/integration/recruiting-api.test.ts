@@ -96,7 +96,10 @@ describe('recruiting API (candidates, positions, interviews)', () => {
 
   afterAll(async () => {
     await app?.close();
-    await producers?.queue(QUEUES.interviewReminders).obliterate({ force: true }).catch(() => undefined);
+    await producers
+      ?.queue(QUEUES.interviewReminders)
+      .obliterate({ force: true })
+      .catch(() => undefined);
     await producers?.onModuleDestroy();
     if (tenantIds.length) await prisma.tenant.deleteMany({ where: { id: { in: tenantIds } } });
     await prisma?.$disconnect();
@@ -109,7 +112,15 @@ describe('recruiting API (candidates, positions, interviews)', () => {
 
     it('creates candidate 199 (John Doe)', async () => {
       john = await createCandidate({ externalId: '199', firstName: 'John', lastName: 'Doe', email: 'john.doe@example.com' });
-      expect(john).toMatchObject({ id: expect.stringMatching(UUID), externalId: '199', firstName: 'John', lastName: 'Doe', email: 'john.doe@example.com', status: 'new', callAttempts: 0 });
+      expect(john).toMatchObject({
+        id: expect.stringMatching(UUID),
+        externalId: '199',
+        firstName: 'John',
+        lastName: 'Doe',
+        email: 'john.doe@example.com',
+        status: 'new',
+        callAttempts: 0,
+      });
     });
 
     it('applies the call exactly as the webhook path would: candidate interviewing, screening fields, an interview at 2025-10-08T19:00Z New York', async () => {
@@ -256,40 +267,55 @@ describe('recruiting API (candidates, positions, interviews)', () => {
 
     it('accepts a full get-call object (every Retell field), stores no access_token, keeps the cost', async () => {
       const c = await createCandidate({ firstName: 'Web', lastName: 'Caller' });
-      const body = callFor(undefined, { outcome: 'Voicemail Left' }, {
-        agent_id: A.agentId,
-        agent_version: 3,
-        agent_name: 'Screening agent',
-        agent_tag: null,
-        call_type: 'web_call',
-        direction: 'outbound',
-        from_number: '+14155550100',
-        to_number: '+14155550123',
-        retell_llm_dynamic_variables: { first_name: 'Web' },
-        collected_dynamic_variables: { picked: 'yes', n: 2 },
-        disconnection_reason: 'voicemail_reached',
-        transcript_with_tool_calls: [{ role: 'agent', content: 'Hi', words: [] }],
-        scrubbed_transcript_with_tool_calls: [{ role: 'agent', content: 'Hi', words: [] }],
-        recording_multi_channel_url: 'https://example.com/multi.wav',
-        scrubbed_recording_url: 'https://example.com/scrubbed.wav',
-        scrubbed_recording_multi_channel_url: 'https://example.com/scrubbed-multi.wav',
-        knowledge_base_retrieved_contents_url: 'https://example.com/kb',
-        latency: { e2e: { p50: 800, values: [700, 900] } },
-        llm_token_usage: { average: 100, num_requests: 2, values: [90, 110] },
-        call_cost: { combined_cost: 12.5, product_costs: [{ product: 'elevenlabs_tts', cost: 12.5 }], total_duration_seconds: 60, total_duration_unit_price: 0.2 },
-        data_storage_setting: 'everything',
-        opt_in_signed_url: false,
-        custom_sip_headers: { 'X-Campaign': 'fall' },
-        telephony_identifier: { twilio_call_sid: 'CA123' },
-        transfer_destination: null,
-        transfer_end_timestamp: 1704067700000,
-        batch_call_id: 'batch_1',
-        access_token: 'web_call_token_never_stored',
-        call_analysis: { ...SEED_BODY.call_analysis, in_voicemail: true, call_successful: false, custom_analysis_data: { outcome: 'Voicemail Left' } },
-      });
+      const body = callFor(
+        undefined,
+        { outcome: 'Voicemail Left' },
+        {
+          agent_id: A.agentId,
+          agent_version: 3,
+          agent_name: 'Screening agent',
+          agent_tag: null,
+          call_type: 'web_call',
+          direction: 'outbound',
+          from_number: '+14155550100',
+          to_number: '+14155550123',
+          retell_llm_dynamic_variables: { first_name: 'Web' },
+          collected_dynamic_variables: { picked: 'yes', n: 2 },
+          disconnection_reason: 'voicemail_reached',
+          transcript_with_tool_calls: [{ role: 'agent', content: 'Hi', words: [] }],
+          scrubbed_transcript_with_tool_calls: [{ role: 'agent', content: 'Hi', words: [] }],
+          recording_multi_channel_url: 'https://example.com/multi.wav',
+          scrubbed_recording_url: 'https://example.com/scrubbed.wav',
+          scrubbed_recording_multi_channel_url: 'https://example.com/scrubbed-multi.wav',
+          knowledge_base_retrieved_contents_url: 'https://example.com/kb',
+          latency: { e2e: { p50: 800, values: [700, 900] } },
+          llm_token_usage: { average: 100, num_requests: 2, values: [90, 110] },
+          call_cost: {
+            combined_cost: 12.5,
+            product_costs: [{ product: 'elevenlabs_tts', cost: 12.5 }],
+            total_duration_seconds: 60,
+            total_duration_unit_price: 0.2,
+          },
+          data_storage_setting: 'everything',
+          opt_in_signed_url: false,
+          custom_sip_headers: { 'X-Campaign': 'fall' },
+          telephony_identifier: { twilio_call_sid: 'CA123' },
+          transfer_destination: null,
+          transfer_end_timestamp: 1704067700000,
+          batch_call_id: 'batch_1',
+          access_token: 'web_call_token_never_stored',
+          call_analysis: { ...SEED_BODY.call_analysis, in_voicemail: true, call_successful: false, custom_analysis_data: { outcome: 'Voicemail Left' } },
+        },
+      );
       const res = await post(`/api/v1/candidates/${c.id}/retell-call-data`, body);
-      expect({ status: res.status, body: res.json() }).toMatchObject({ status: 200, body: { applied: true, candidate: { callAttempts: 1, status: 'new', screeningOutcome: 'Voicemail Left' } } });
-      const call = await prisma.call.findUniqueOrThrow({ where: { tenantId_retellCallId: { tenantId: A.tenantId, retellCallId: body.call_id } }, include: { events: true } });
+      expect({ status: res.status, body: res.json() }).toMatchObject({
+        status: 200,
+        body: { applied: true, candidate: { callAttempts: 1, status: 'new', screeningOutcome: 'Voicemail Left' } },
+      });
+      const call = await prisma.call.findUniqueOrThrow({
+        where: { tenantId_retellCallId: { tenantId: A.tenantId, retellCallId: body.call_id } },
+        include: { events: true },
+      });
       expect(call).toMatchObject({ candidateId: c.id, agentId: A.agentId, agentVersion: 3, callType: 'web_call', inVoicemail: true });
       expect(Number(call.costCents)).toBe(12.5);
       expect(JSON.stringify(call.events)).not.toContain('web_call_token_never_stored');
@@ -298,7 +324,10 @@ describe('recruiting API (candidates, positions, interviews)', () => {
 
     it('Not Interested rejects with the reason; Callback Requested books a callback task', async () => {
       const no = await createCandidate({ firstName: 'Nora' });
-      const rejected = await post(`/api/v1/candidates/${no.id}/retell-call-data`, callFor(undefined, { outcome: 'Not Interested', rejection_reason: 'Took another offer', candidate_interest_level: 'Not Interested' }));
+      const rejected = await post(
+        `/api/v1/candidates/${no.id}/retell-call-data`,
+        callFor(undefined, { outcome: 'Not Interested', rejection_reason: 'Took another offer', candidate_interest_level: 'Not Interested' }),
+      );
       expect(rejected.status).toBe(200);
       expect(rejected.json().candidate).toMatchObject({ status: 'rejected', rejectionReason: 'Took another offer', interestLevel: 'Not Interested' });
       expect(rejected.json().interview).toBeUndefined();
@@ -327,10 +356,18 @@ describe('recruiting API (candidates, positions, interviews)', () => {
       ['an unknown field', () => ({ ...SEED_BODY, call_id: `call_${hex()}`, tenant_id: 'x' }), /property tenant_id should not exist/],
       ['call_status off the list', () => ({ ...SEED_BODY, call_id: `call_${hex()}`, call_status: 'done' }), /call_status must be one of/],
       ['a string duration', () => ({ ...SEED_BODY, call_id: `call_${hex()}`, duration_ms: '600000' }), /duration_ms must be an integer/],
-      ['call_analysis.call_successful as text', () => ({ ...SEED_BODY, call_id: `call_${hex()}`, call_analysis: { ...SEED_BODY.call_analysis, call_successful: 'yes' } }), /call_analysis\.call_successful must be a boolean/],
+      [
+        'call_analysis.call_successful as text',
+        () => ({ ...SEED_BODY, call_id: `call_${hex()}`, call_analysis: { ...SEED_BODY.call_analysis, call_successful: 'yes' } }),
+        /call_analysis\.call_successful must be a boolean/,
+      ],
       ['call_analysis as a list', () => ({ ...SEED_BODY, call_id: `call_${hex()}`, call_analysis: [] }), /call_analysis must be an object/],
       ['transcript_object of strings', () => ({ ...SEED_BODY, call_id: `call_${hex()}`, transcript_object: ['hello'] }), /transcript_object/],
-      ['dynamic variables that are not text', () => ({ ...SEED_BODY, call_id: `call_${hex()}`, retell_llm_dynamic_variables: { n: 1 } }), /retell_llm_dynamic_variables\.n must be a string \(got number\)/],
+      [
+        'dynamic variables that are not text',
+        () => ({ ...SEED_BODY, call_id: `call_${hex()}`, retell_llm_dynamic_variables: { n: 1 } }),
+        /retell_llm_dynamic_variables\.n must be a string \(got number\)/,
+      ],
     ])('a body with %s → 400, nothing recorded', async (_name, body, message) => {
       const b = body() as { call_id?: string };
       const res = await post('/api/v1/candidates/199/retell-call-data', b);
@@ -418,12 +455,30 @@ describe('recruiting API (candidates, positions, interviews)', () => {
 
     beforeAll(async () => {
       pos = (await post('/api/v1/positions', { title: `Filter Role ${tag}` })).json();
-      c1 = await createCandidate({ firstName: 'Alice', lastName: `Zed${tag}`, email: `alice.${tag}@example.com`, phone: '+14155550001', externalId: `ext-a-${tag}`, positionId: pos.id, timeZone: 'Europe/Berlin' });
-      c2 = await createCandidate({ firstName: 'Bob', lastName: `Zed${tag}`, email: `bob.${tag}@example.com`, phone: '+14155550002', externalId: `ext-b-${tag}`, positionApplied: `Night Shift ${tag}` });
+      c1 = await createCandidate({
+        firstName: 'Alice',
+        lastName: `Zed${tag}`,
+        email: `alice.${tag}@example.com`,
+        phone: '+14155550001',
+        externalId: `ext-a-${tag}`,
+        positionId: pos.id,
+        timeZone: 'Europe/Berlin',
+      });
+      c2 = await createCandidate({
+        firstName: 'Bob',
+        lastName: `Zed${tag}`,
+        email: `bob.${tag}@example.com`,
+        phone: '+14155550002',
+        externalId: `ext-b-${tag}`,
+        positionApplied: `Night Shift ${tag}`,
+      });
       c3 = await createCandidate({ firstName: 'Carol', lastName: `Zed${tag}`, phone: '+442071234567', externalId: `ext-c-${tag}`, positionId: pos.id });
       // Screening data as analysis would leave it; distinct creation instants so "newest first" is c3, c2, c1.
       const t = Date.now();
-      await prisma.candidate.update({ where: { id: c1.id }, data: { qualified: true, interestLevel: 'High', status: 'screening', createdAt: new Date(t - 3000) } });
+      await prisma.candidate.update({
+        where: { id: c1.id },
+        data: { qualified: true, interestLevel: 'High', status: 'screening', createdAt: new Date(t - 3000) },
+      });
       await prisma.candidate.update({ where: { id: c2.id }, data: { qualified: false, interestLevel: 'Low', createdAt: new Date(t - 2000) } });
       await prisma.candidate.update({ where: { id: c3.id }, data: { qualified: true, interestLevel: 'Medium', createdAt: new Date(t - 1000) } });
     });
@@ -478,7 +533,10 @@ describe('recruiting API (candidates, positions, interviews)', () => {
 
     it('status moves follow the pipeline for people; refused moves → 409 with the reason', async () => {
       const c = await createCandidate({ firstName: 'Mover' });
-      expect((await patch(`/api/v1/candidates/${c.id}`, { status: 'screening' })).json()).toMatchObject({ status: 'screening', statusChangedAt: expect.stringMatching(ISO) });
+      expect((await patch(`/api/v1/candidates/${c.id}`, { status: 'screening' })).json()).toMatchObject({
+        status: 'screening',
+        statusChangedAt: expect.stringMatching(ISO),
+      });
       const hire = await patch(`/api/v1/candidates/${c.id}`, { status: 'hired' });
       expect(hire.status).toBe(409);
       expect(messageOf(hire)).toMatch(/from screening to hired: a candidate is hired only from offered/);
@@ -658,9 +716,20 @@ describe('recruiting API (candidates, positions, interviews)', () => {
       expect(ics.text).toContain('SEQUENCE:1\r\n');
 
       // date + time + zone, a new length
-      const again = await post(`/api/v1/interviews/${interview.id}/reschedule`, { date: `${Y}-01-16`, time: '10:00 AM', timeZone: 'America/Chicago', durationMinutes: 45 });
+      const again = await post(`/api/v1/interviews/${interview.id}/reschedule`, {
+        date: `${Y}-01-16`,
+        time: '10:00 AM',
+        timeZone: 'America/Chicago',
+        durationMinutes: 45,
+      });
       expect(again.status).toBe(200);
-      expect(again.json()).toMatchObject({ scheduledAt: `${Y}-01-16T16:00:00.000Z`, timeZone: 'America/Chicago', localTime: `${Y}-01-16T10:00:00-06:00`, durationMinutes: 45, sequence: 2 });
+      expect(again.json()).toMatchObject({
+        scheduledAt: `${Y}-01-16T16:00:00.000Z`,
+        timeZone: 'America/Chicago',
+        localTime: `${Y}-01-16T10:00:00-06:00`,
+        durationMinutes: 45,
+        sequence: 2,
+      });
       expect((await remindersOf(interview.id)).every((r) => r.scheduledAt === Date.parse(`${Y}-01-16T16:00:00.000Z`))).toBe(true);
       const ics2 = await get(`/api/v1/interviews/${interview.id}/ics`);
       expect(ics2.text).toContain(`DTSTART:${Y}0116T160000Z\r\n`);
@@ -708,7 +777,12 @@ describe('recruiting API (candidates, positions, interviews)', () => {
       expect(await remindersOf(janeInterview.id)).toHaveLength(2);
       const res = await post(`/api/v1/interviews/${janeInterview.id}/cancel`, undefined);
       expect(res.status).toBe(200);
-      expect(res.json()).toMatchObject({ status: 'cancelled', cancelledAt: expect.stringMatching(ISO), sequence: before.sequence + 1, scheduledAt: before.scheduledAt });
+      expect(res.json()).toMatchObject({
+        status: 'cancelled',
+        cancelledAt: expect.stringMatching(ISO),
+        sequence: before.sequence + 1,
+        scheduledAt: before.scheduledAt,
+      });
       expect(await remindersOf(janeInterview.id)).toEqual([]);
       const ics = await get(`/api/v1/interviews/${janeInterview.id}/ics`);
       expect(ics.status).toBe(200);
@@ -725,10 +799,19 @@ describe('recruiting API (candidates, positions, interviews)', () => {
 
     it('an interview whose time needs review: .ics → 409 with the reason, reschedule gives it a time', async () => {
       const c = await createCandidate({ firstName: 'Vague' });
-      const saved = await post(`/api/v1/candidates/${c.id}/retell-call-data`, callFor(undefined, { outcome: 'Interview Scheduled', scheduled_date: 'next Tuesday', scheduled_time: 'afternoon' }));
+      const saved = await post(
+        `/api/v1/candidates/${c.id}/retell-call-data`,
+        callFor(undefined, { outcome: 'Interview Scheduled', scheduled_date: 'next Tuesday', scheduled_time: 'afternoon' }),
+      );
       expect(saved.status).toBe(200);
       const i = saved.json().interview;
-      expect(i).toMatchObject({ status: 'needs_review', scheduledAt: null, localTime: null, rawDate: 'next Tuesday', reviewReason: expect.stringContaining('relative_date') });
+      expect(i).toMatchObject({
+        status: 'needs_review',
+        scheduledAt: null,
+        localTime: null,
+        rawDate: 'next Tuesday',
+        reviewReason: expect.stringContaining('relative_date'),
+      });
       expect(saved.json().candidate.status).toBe('interviewing');
       const ics = await get(`/api/v1/interviews/${i.id}/ics`);
       expect(ics.status).toBe(409);
@@ -858,17 +941,34 @@ describe('recruiting API (candidates, positions, interviews)', () => {
         expect({ path, methods: Object.keys(doc.paths[path] ?? {}).sort() }).toEqual({ path, methods });
         for (const m of methods) expect({ path, m, security: doc.paths[path][m].security }).toEqual({ path, m, security: [{ bearer: [] }] });
       }
-      const query = (path: string) => doc.paths[path].get.parameters.filter((p: any) => p.in === 'query').map((p: any) => p.name).sort();
+      const query = (path: string) =>
+        doc.paths[path].get.parameters
+          .filter((p: any) => p.in === 'query')
+          .map((p: any) => p.name)
+          .sort();
       expect(query('/api/v1/candidates')).toEqual(['cursor', 'interest', 'limit', 'position', 'positionId', 'q', 'qualified', 'status']);
       expect(query('/api/v1/interviews')).toEqual(['candidateId', 'cursor', 'from', 'interviewer', 'limit', 'status', 'to']);
 
       const schemas = doc.components.schemas;
       const body = schemas.RetellCallDataBody;
       expect(body.required).toEqual(['call_id']);
-      for (const field of ['agent_id', 'call_analysis', 'transcript_object', 'transcript_with_tool_calls', 'call_cost', 'latency', 'llm_token_usage', 'scrubbed_recording_url', 'telephony_identifier', 'access_token']) {
+      for (const field of [
+        'agent_id',
+        'call_analysis',
+        'transcript_object',
+        'transcript_with_tool_calls',
+        'call_cost',
+        'latency',
+        'llm_token_usage',
+        'scrubbed_recording_url',
+        'telephony_identifier',
+        'access_token',
+      ]) {
         expect(body.properties[field]).toBeDefined();
       }
-      expect(doc.paths['/api/v1/candidates/{id}/retell-call-data'].post.requestBody.content['application/json'].examples.guide.value.call_id).toBe('call_abc123xyz789');
+      expect(doc.paths['/api/v1/candidates/{id}/retell-call-data'].post.requestBody.content['application/json'].examples.guide.value.call_id).toBe(
+        'call_abc123xyz789',
+      );
       for (const field of ['qualified', 'interestLevel', 'scheduledDatetimeIso', 'screeningIssues', 'callAttempts', 'lastScreenedAt', 'statusChangedAt']) {
         expect(schemas.CandidateResource.properties[field]).toBeDefined();
       }

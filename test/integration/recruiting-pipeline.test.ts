@@ -26,13 +26,18 @@ describe('recruiting: analysed calls move candidates and book interviews', () =>
   const connection = { host: '127.0.0.1', port: 6379 };
   const reminders = new Queue(QUEUES.interviewReminders, { connection, prefix: env.QUEUE_PREFIX });
   /** Every queue a delivery passes through on its way to a candidate and an interview. */
-  const flow = [QUEUES.callStarted, QUEUES.callEnded, QUEUES.callAnalyzed, QUEUES.candidateScreening, QUEUES.interviewScheduling].map((name) => new Queue(name, { connection, prefix: env.QUEUE_PREFIX }));
+  const flow = [QUEUES.callStarted, QUEUES.callEnded, QUEUES.callAnalyzed, QUEUES.candidateScreening, QUEUES.interviewScheduling].map(
+    (name) => new Queue(name, { connection, prefix: env.QUEUE_PREFIX }),
+  );
   /** Waits until no job of the flow waits, runs or retries: after that, nothing more can be written. */
   const pipelineSettled = () =>
-    waitFor(async () => {
-      const counts = await Promise.all(flow.map((q) => q.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'paused')));
-      return counts.every((c) => Object.values(c).every((n) => n === 0));
-    }, { what: 'the pipeline queues to settle' });
+    waitFor(
+      async () => {
+        const counts = await Promise.all(flow.map((q) => q.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'paused')));
+        return counts.every((c) => Object.values(c).every((n) => n === 0));
+      },
+      { what: 'the pipeline queues to settle' },
+    );
 
   beforeAll(async () => {
     prisma = createPrismaClient({ databaseUrl: env.DATABASE_URL });
@@ -49,11 +54,17 @@ describe('recruiting: analysed calls move candidates and book interviews', () =>
   });
 
   const deliver = async (event: 'call_ended' | 'call_analyzed', call: object) => {
-    const res = await postSigned(`${pipeline.gatewayUrl}/webhooks/retell/${tenant.slug}`, JSON.stringify({ event, call: { agent_id: tenant.agentId, ...call } }), tenant.retellApiKey);
+    const res = await postSigned(
+      `${pipeline.gatewayUrl}/webhooks/retell/${tenant.slug}`,
+      JSON.stringify({ event, call: { agent_id: tenant.agentId, ...call } }),
+      tenant.retellApiKey,
+    );
     expect(res.status).toBe(204);
   };
   const newCandidate = (data: { externalId?: string; timeZone?: string; status?: 'new' | 'offered' } = {}) =>
-    prisma.candidate.create({ data: { tenantId: tenant.tenantId, firstName: 'John', lastName: 'Doe', email: 'john.doe@example.com', phone: '+14155550142', ...data } });
+    prisma.candidate.create({
+      data: { tenantId: tenant.tenantId, firstName: 'John', lastName: 'Doe', email: 'john.doe@example.com', phone: '+14155550142', ...data },
+    });
   const uniqueCallId = () => `call_${randomBytes(10).toString('hex')}`;
 
   it("books the seed's interview at 2025-10-08T19:00Z in America/New_York, once however often delivered", async () => {
@@ -62,8 +73,16 @@ describe('recruiting: analysed calls move candidates and book interviews', () =>
     await deliver('call_ended', { ...call, call_analysis: undefined });
     for (let i = 0; i < 3; i++) await deliver('call_analyzed', call);
 
-    const interview = await waitFor(() => prisma.interview.findFirst({ where: { candidateId: candidate.id } }).then((i) => i ?? undefined), { what: 'the interview' });
-    expect(interview).toMatchObject({ status: 'scheduled', timeZone: 'America/New_York', sourceCallId: call.call_id, interviewer: 'Emma Johnson', rawIso: '2025-10-08T15:00:00-04:00' });
+    const interview = await waitFor(() => prisma.interview.findFirst({ where: { candidateId: candidate.id } }).then((i) => i ?? undefined), {
+      what: 'the interview',
+    });
+    expect(interview).toMatchObject({
+      status: 'scheduled',
+      timeZone: 'America/New_York',
+      sourceCallId: call.call_id,
+      interviewer: 'Emma Johnson',
+      rawIso: '2025-10-08T15:00:00-04:00',
+    });
     expect(interview.scheduledAt?.toISOString()).toBe('2025-10-08T19:00:00.000Z');
 
     const updated = await prisma.candidate.findUniqueOrThrow({ where: { id: candidate.id } });
@@ -95,7 +114,12 @@ describe('recruiting: analysed calls move candidates and book interviews', () =>
 
   it('never moves a candidate backward: a stale analysis does not undo an offer', async () => {
     const candidate = await newCandidate({ status: 'offered' });
-    const call = seedCall({ callId: uniqueCallId(), candidateId: candidate.id, agentId: tenant.agentId, customAnalysis: { outcome: 'Not Interested', rejection_reason: 'took another job' } });
+    const call = seedCall({
+      callId: uniqueCallId(),
+      candidateId: candidate.id,
+      agentId: tenant.agentId,
+      customAnalysis: { outcome: 'Not Interested', rejection_reason: 'took another job' },
+    });
     await deliver('call_analyzed', call);
     await waitFor(async () => (await prisma.candidateScreening.count({ where: { candidateId: candidate.id } })) === 1, { what: 'the screening' });
     expect(await prisma.candidate.findUniqueOrThrow({ where: { id: candidate.id } })).toMatchObject({ status: 'offered' });
@@ -106,15 +130,33 @@ describe('recruiting: analysed calls move candidates and book interviews', () =>
     const candidate = await newCandidate();
     const newerEnd = Date.now() - 3_600_000;
     const callbackIso = `${FUTURE_YEAR}-12-01T10:00:00-05:00`;
-    const newer = seedCall({ callId: uniqueCallId(), candidateId: candidate.id, endTimestamp: newerEnd, customAnalysis: { outcome: 'Callback Requested', candidate_interest_level: 'Medium', scheduled_datetime_iso: callbackIso } });
-    const older = seedCall({ callId: uniqueCallId(), candidateId: candidate.id, endTimestamp: newerEnd - 86_400_000, customAnalysis: { outcome: 'Voicemail Left', candidate_interest_level: 'Low' } });
+    const newer = seedCall({
+      callId: uniqueCallId(),
+      candidateId: candidate.id,
+      endTimestamp: newerEnd,
+      customAnalysis: { outcome: 'Callback Requested', candidate_interest_level: 'Medium', scheduled_datetime_iso: callbackIso },
+    });
+    const older = seedCall({
+      callId: uniqueCallId(),
+      candidateId: candidate.id,
+      endTimestamp: newerEnd - 86_400_000,
+      customAnalysis: { outcome: 'Voicemail Left', candidate_interest_level: 'Low' },
+    });
     await deliver('call_analyzed', newer);
     await waitFor(async () => (await prisma.candidateScreening.count({ where: { candidateId: candidate.id } })) === 1, { what: 'the newer screening' });
     await deliver('call_analyzed', older);
     await waitFor(async () => (await prisma.candidateScreening.count({ where: { candidateId: candidate.id } })) === 2, { what: 'the older screening' });
     const c = await prisma.candidate.findUniqueOrThrow({ where: { id: candidate.id } });
-    expect(c).toMatchObject({ status: 'screening', interestLevel: 'Medium', screeningOutcome: 'Callback Requested', lastScreeningCallId: newer.call_id, callAttempts: 1 });
-    const task = await waitFor(() => prisma.callbackTask.findFirst({ where: { candidateId: candidate.id } }).then((t) => t ?? undefined), { what: 'the callback task' });
+    expect(c).toMatchObject({
+      status: 'screening',
+      interestLevel: 'Medium',
+      screeningOutcome: 'Callback Requested',
+      lastScreeningCallId: newer.call_id,
+      callAttempts: 1,
+    });
+    const task = await waitFor(() => prisma.callbackTask.findFirst({ where: { candidateId: candidate.id } }).then((t) => t ?? undefined), {
+      what: 'the callback task',
+    });
     expect(task).toMatchObject({ status: 'pending', timeZone: expect.any(String), sourceCallId: newer.call_id });
     expect(task.dueAt?.toISOString()).toBe(`${FUTURE_YEAR}-12-01T15:00:00.000Z`);
   });
@@ -137,8 +179,16 @@ describe('recruiting: analysed calls move candidates and book interviews', () =>
       customAnalysis: { outcome: 'Interview Scheduled', scheduled_date: 'Monday', scheduled_time: 'afternoon', candidate_interest_level: 'Very keen' },
     });
     await deliver('call_analyzed', call);
-    const interview = await waitFor(() => prisma.interview.findFirst({ where: { candidateId: candidate.id } }).then((i) => i ?? undefined), { what: 'the interview' });
-    expect(interview).toMatchObject({ status: 'needs_review', scheduledAt: null, rawDate: 'Monday', rawTime: 'afternoon', reviewReason: expect.stringMatching(/time could not be resolved/) });
+    const interview = await waitFor(() => prisma.interview.findFirst({ where: { candidateId: candidate.id } }).then((i) => i ?? undefined), {
+      what: 'the interview',
+    });
+    expect(interview).toMatchObject({
+      status: 'needs_review',
+      scheduledAt: null,
+      rawDate: 'Monday',
+      rawTime: 'afternoon',
+      reviewReason: expect.stringMatching(/time could not be resolved/),
+    });
     const c = await prisma.candidate.findUniqueOrThrow({ where: { id: candidate.id } });
     expect(c.status).toBe('interviewing');
     expect(c.interestLevel).toBe('Very keen');
@@ -161,25 +211,41 @@ describe('recruiting: analysed calls move candidates and book interviews', () =>
       const dropped = await newCandidate();
       // Different interviewers: the same one twice at one instant would be a clash (needs_review).
       const mk = (candidateId: string) => {
-        const call = seedCall({ callId: uniqueCallId(), candidateId, customAnalysis: { outcome: 'Interview Scheduled', scheduled_datetime_iso: iso, scheduled_timezone: 'UTC' } });
+        const call = seedCall({
+          callId: uniqueCallId(),
+          candidateId,
+          customAnalysis: { outcome: 'Interview Scheduled', scheduled_datetime_iso: iso, scheduled_timezone: 'UTC' },
+        });
         return { ...call, metadata: { ...call.metadata, recruiter: `Recruiter ${candidateId}` } };
       };
       await deliver('call_analyzed', mk(kept.id));
       await deliver('call_analyzed', mk(dropped.id));
-      const [a, b] = await waitFor(async () => {
-        const rows = await Promise.all([kept.id, dropped.id].map((id) => prisma.interview.findFirst({ where: { candidateId: id, status: 'scheduled' } })));
-        return rows.every(Boolean) ? (rows as NonNullable<(typeof rows)[number]>[]) : undefined;
-      }, { what: 'both interviews' });
+      const [a, b] = await waitFor(
+        async () => {
+          const rows = await Promise.all([kept.id, dropped.id].map((id) => prisma.interview.findFirst({ where: { candidateId: id, status: 'scheduled' } })));
+          return rows.every(Boolean) ? (rows as NonNullable<(typeof rows)[number]>[]) : undefined;
+        },
+        { what: 'both interviews' },
+      );
       expect(a.scheduledAt?.getTime()).toBe(interviewAt);
       [keptId, droppedId] = [a.id, b.id];
-      const jobsOf = async (interviewId: string) => (await reminders.getJobs(['delayed', 'waiting', 'paused', 'prioritized', 'active', 'completed', 'failed'])).filter((j) => j?.data.interviewId === interviewId);
+      const jobsOf = async (interviewId: string) =>
+        (await reminders.getJobs(['delayed', 'waiting', 'paused', 'prioritized', 'active', 'completed', 'failed'])).filter(
+          (j) => j?.data.interviewId === interviewId,
+        );
       // Each reminder is due exactly at its instant (the job's timestamp + delay).
       const due = (job: { timestamp: number; delay: number }) => job.timestamp + job.delay;
-      const planned = await waitFor(async () => {
-        const jobs = await jobsOf(a.id);
-        return jobs.length === 2 ? jobs : undefined;
-      }, { what: "the kept interview's two reminder jobs" });
-      expect(planned.map((j) => [j.data.offset, due(j)]).sort()).toEqual([['2s', interviewAt - 2000], ['3s', interviewAt - 3000]]);
+      const planned = await waitFor(
+        async () => {
+          const jobs = await jobsOf(a.id);
+          return jobs.length === 2 ? jobs : undefined;
+        },
+        { what: "the kept interview's two reminder jobs" },
+      );
+      expect(planned.map((j) => [j.data.offset, due(j)]).sort()).toEqual([
+        ['2s', interviewAt - 2000],
+        ['3s', interviewAt - 3000],
+      ]);
       await waitFor(async () => (await jobsOf(b.id)).length === 2, { what: "the dropped interview's two reminder jobs" });
 
       // Cancel one the way the API does (the use case removes its reminder jobs).
@@ -195,18 +261,24 @@ describe('recruiting: analysed calls move candidates and book interviews', () =>
       await reminders.resume();
     }
 
-    const fired = await waitFor(async () => {
-      const rows = await prisma.interviewReminder.findMany({ where: { interviewId: keptId } });
-      return rows.length === 2 ? rows : undefined;
-    }, { what: 'both reminders to fire', timeoutMs: 30_000 });
+    const fired = await waitFor(
+      async () => {
+        const rows = await prisma.interviewReminder.findMany({ where: { interviewId: keptId } });
+        return rows.length === 2 ? rows : undefined;
+      },
+      { what: 'both reminders to fire', timeoutMs: 30_000 },
+    );
     for (const r of fired) {
       expect(r.firedAt.getTime()).toBeGreaterThanOrEqual(interviewAt - (r.offset === '3s' ? 3000 : 2000));
     }
     // The cancelled one's reminders were due at the same instants: with the queue empty, none can come.
-    await waitFor(async () => {
-      const c = await reminders.getJobCounts('delayed', 'wait', 'paused', 'prioritized', 'active');
-      return Object.values(c).every((n) => n === 0);
-    }, { what: 'the reminder queue to drain' });
+    await waitFor(
+      async () => {
+        const c = await reminders.getJobCounts('delayed', 'wait', 'paused', 'prioritized', 'active');
+        return Object.values(c).every((n) => n === 0);
+      },
+      { what: 'the reminder queue to drain' },
+    );
     expect(await prisma.interviewReminder.count({ where: { interviewId: droppedId } })).toBe(0);
   });
 });

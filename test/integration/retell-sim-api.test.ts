@@ -56,7 +56,13 @@ describe('retell-sim: Retell REST API through the official SDK', () => {
       defaultFromNumber: FROM,
       defaultToNumber: '+14155550123',
       historyLimit: 10,
-      retellApi: { concurrencyLimit: LIMIT, ringMs: RING_MS, talkMs: TALK_MS, analysisMs: ANALYSIS_MS, agents: [{ agent_id: OTHER_AGENT, agent_name: 'Other agent' }] },
+      retellApi: {
+        concurrencyLimit: LIMIT,
+        ringMs: RING_MS,
+        talkMs: TALK_MS,
+        analysisMs: ANALYSIS_MS,
+        agents: [{ agent_id: OTHER_AGENT, agent_name: 'Other agent' }],
+      },
     };
     app = await createSimApp(config, false);
     await app.listen(0, '127.0.0.1');
@@ -79,7 +85,8 @@ describe('retell-sim: Retell REST API through the official SDK', () => {
 
   const hooksOf = (callId: string) => hooks.filter((h) => h.body.call?.call_id === callId);
   const eventsOf = (callId: string) => hooksOf(callId).map((h) => h.event);
-  const hook = (callId: string, event: string) => waitFor(() => hooksOf(callId).find((h) => h.event === event), { timeoutMs: 10_000, intervalMs: 10, what: `${event} of ${callId}` });
+  const hook = (callId: string, event: string) =>
+    waitFor(() => hooksOf(callId).find((h) => h.event === event), { timeoutMs: 10_000, intervalMs: 10, what: `${event} of ${callId}` });
   const analyzed = (callId: string) => hook(callId, 'call_analyzed');
   const stats = async (): Promise<any> => (await fetch(`${simUrl}/sim/stats`)).json();
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -98,7 +105,12 @@ describe('retell-sim: Retell REST API through the official SDK', () => {
     return done;
   }
 
-  async function expectRetellError<T extends Error>(promise: Promise<unknown>, type: new (...a: any[]) => T, status: number, message: RegExp | string): Promise<void> {
+  async function expectRetellError<T extends Error>(
+    promise: Promise<unknown>,
+    type: new (...a: any[]) => T,
+    status: number,
+    message: RegExp | string,
+  ): Promise<void> {
     const err = await promise.then(
       () => undefined,
       (e: unknown) => e,
@@ -158,12 +170,17 @@ describe('retell-sim: Retell REST API through the official SDK', () => {
     expect(ongoing.call_status).toBe('ongoing');
     expect(ongoing).toEqual(started.body.call);
     expect(ongoing.start_timestamp).toBeGreaterThanOrEqual(started.at - 5_000);
-    for (const absent of ['end_timestamp', 'duration_ms', 'disconnection_reason', 'transcript', 'call_cost', 'call_analysis']) expect(ongoing).not.toHaveProperty(absent);
+    for (const absent of ['end_timestamp', 'duration_ms', 'disconnection_reason', 'transcript', 'call_cost', 'call_analysis'])
+      expect(ongoing).not.toHaveProperty(absent);
 
     const endedHook = await hook(id, 'call_ended');
     const ended = (await client.call.retrieve(id)) as Call;
     expect(ended).toEqual(endedHook.body.call);
-    expect(ended).toMatchObject({ call_status: 'ended', disconnection_reason: expect.stringMatching(/^(agent|user)_hangup$/), transcript: expect.stringContaining('Agent: ') });
+    expect(ended).toMatchObject({
+      call_status: 'ended',
+      disconnection_reason: expect.stringMatching(/^(agent|user)_hangup$/),
+      transcript: expect.stringContaining('Agent: '),
+    });
     expect(ended).not.toHaveProperty('call_analysis');
     expect(ended.duration_ms).toBe(ended.end_timestamp - ended.start_timestamp);
     expect(ended.duration_ms).toBeGreaterThanOrEqual(1500 - 50);
@@ -174,7 +191,12 @@ describe('retell-sim: Retell REST API through the official SDK', () => {
     const analyzedHook = await analyzed(id);
     const final = (await client.call.retrieve(id)) as Call;
     expect(final).toEqual(analyzedHook.body.call);
-    expect(final.call_analysis).toMatchObject({ call_successful: true, in_voicemail: false, user_sentiment: 'Positive', custom_analysis_data: expect.any(Object) });
+    expect(final.call_analysis).toMatchObject({
+      call_successful: true,
+      in_voicemail: false,
+      user_sentiment: 'Positive',
+      custom_analysis_data: expect.any(Object),
+    });
     expect({ ...final, call_analysis: undefined }).toEqual({ ...ended, call_analysis: undefined });
 
     expect(eventsOf(id)).toEqual(['call_started', 'call_ended', 'call_analyzed']);
@@ -205,7 +227,13 @@ describe('retell-sim: Retell REST API through the official SDK', () => {
     await analyzed(call_id);
     expect(eventsOf(call_id)).toEqual(['call_ended', 'call_analyzed']);
     const call = (await client.call.retrieve(call_id)) as Call;
-    expect(call).toMatchObject({ call_status: 'not_connected', disconnection_reason: 'dial_no_answer', duration_ms: 0, transcript: '', call_analysis: { call_successful: false } });
+    expect(call).toMatchObject({
+      call_status: 'not_connected',
+      disconnection_reason: 'dial_no_answer',
+      duration_ms: 0,
+      transcript: '',
+      call_analysis: { call_successful: false },
+    });
     expect(call).not.toHaveProperty('recording_url');
     expect(hooksOf(call_id).every((h) => h.signature === 'valid')).toBe(true);
   });
@@ -223,7 +251,11 @@ describe('retell-sim: Retell REST API through the official SDK', () => {
 
   function expectScenario(call: Call, scenario: string): void {
     const e = EXPECTED[scenario];
-    expect({ scenario, status: call.call_status, reason: call.disconnection_reason }).toEqual({ scenario, status: e.status, reason: expect.stringMatching(e.reason) });
+    expect({ scenario, status: call.call_status, reason: call.disconnection_reason }).toEqual({
+      scenario,
+      status: e.status,
+      reason: expect.stringMatching(e.reason),
+    });
     expect(call.call_analysis.in_voicemail).toBe(e.voicemail);
     expect(eventsOf(call.call_id)).toEqual(e.started ? ['call_started', 'call_ended', 'call_analyzed'] : ['call_ended', 'call_analyzed']);
   }
@@ -237,7 +269,9 @@ describe('retell-sim: Retell REST API through the official SDK', () => {
   it('metadata.sim_scenario overrides the number', async () => {
     const scenarios = Object.keys(EXPECTED);
     // +…1 would be no_answer by number, +…0 answered
-    const calls = await playAll(scenarios.map((s, i) => ({ to: i % 2 ? '+14155550221' : '+14155550220', extra: { metadata: { sim_scenario: s, candidate_id: `c-${i}` } } })));
+    const calls = await playAll(
+      scenarios.map((s, i) => ({ to: i % 2 ? '+14155550221' : '+14155550220', extra: { metadata: { sim_scenario: s, candidate_id: `c-${i}` } } })),
+    );
     calls.forEach((call, i) => {
       expectScenario(call, scenarios[i]);
       expect(call.metadata).toEqual({ sim_scenario: scenarios[i], candidate_id: `c-${i}` });
@@ -308,9 +342,7 @@ describe('retell-sim: Retell REST API through the official SDK', () => {
     expect(await f({ start_timestamp: { type: 'number', op: 'gt', value: hi } })).toEqual(new Set());
     expect(await f({ batch_call_id: { type: 'string', op: 'eq', value: 'batch_call_none' } })).toEqual(new Set());
     // filters are ANDed
-    expect(
-      await f({ agent: [{ agent_id: DEFAULT_AGENT }], call_status: { type: 'enum', op: 'in', value: ['not_connected'] } }),
-    ).toEqual(new Set([c.call_id]));
+    expect(await f({ agent: [{ agent_id: DEFAULT_AGENT }], call_status: { type: 'enum', op: 'in', value: ['not_connected'] } })).toEqual(new Set([c.call_id]));
 
     // pagination: one item per page, in the same order as the full list, total on every page
     const paged: string[] = [];
@@ -362,7 +394,12 @@ describe('retell-sim: Retell REST API through the official SDK', () => {
 
     // a finished call cannot be stopped again; an unknown one is Retell's 422
     await expectRetellError(client.call.stop(call_id), BadRequestError, 400, /not ongoing/);
-    await expectRetellError(client.call.stop('call_0000000000000000000000000000dead'), UnprocessableEntityError, 422, 'Cannot find requested asset under given api key.');
+    await expectRetellError(
+      client.call.stop('call_0000000000000000000000000000dead'),
+      UnprocessableEntityError,
+      422,
+      'Cannot find requested asset under given api key.',
+    );
   });
 
   it('stop-call on a registered (still ringing) call: not_connected + manual_stopped, no call_started', async () => {
@@ -410,7 +447,13 @@ describe('retell-sim: Retell REST API through the official SDK', () => {
     );
     expect(found.total).toBe(3);
     const byTo = Object.fromEntries((found.items as Call[]).map((i) => [i.to_number, i]));
-    expect(byTo['+14155550260']).toMatchObject({ batch_call_id: batch.batch_call_id, from_number: FROM, metadata: { candidate_id: 'b-1' }, retell_llm_dynamic_variables: { customer_name: 'Ana' }, call_status: 'ended' });
+    expect(byTo['+14155550260']).toMatchObject({
+      batch_call_id: batch.batch_call_id,
+      from_number: FROM,
+      metadata: { candidate_id: 'b-1' },
+      retell_llm_dynamic_variables: { customer_name: 'Ana' },
+      call_status: 'ended',
+    });
     expect(byTo['+14155550261']).toMatchObject({ batch_call_id: batch.batch_call_id, metadata: { candidate_id: 'b-2' }, call_status: 'not_connected' });
     expect(byTo['+14155550263']).toMatchObject({ batch_call_id: batch.batch_call_id, agent_id: OTHER_AGENT, disconnection_reason: 'voicemail_reached' });
     for (const item of found.items) {
@@ -472,7 +515,9 @@ describe('retell-sim: Retell REST API through the official SDK', () => {
 
   it('a call created at the limit ends at once as not_connected with concurrency_limit_reached', async () => {
     // answered numbers (…0, …6-9), so all stay live while talking
-    const live = await Promise.all(['+14155550290', '+14155550296', '+14155550297', '+14155550298', '+14155550299'].map((to) => create(to, { metadata: { sim_talk_ms: 10_000 } })));
+    const live = await Promise.all(
+      ['+14155550290', '+14155550296', '+14155550297', '+14155550298', '+14155550299'].map((to) => create(to, { metadata: { sim_talk_ms: 10_000 } })),
+    );
     expect((await client.concurrency.retrieve()).current_concurrency).toBe(LIMIT);
     const excess = await create('+14155550290');
     expect(excess.call_status).toBe('registered');
@@ -481,7 +526,13 @@ describe('retell-sim: Retell REST API through the official SDK', () => {
     const h = await analyzed(excess.call_id);
     expect(h.body.call.call_analysis).toMatchObject({ call_successful: false });
     expect(eventsOf(excess.call_id)).toEqual(['call_ended', 'call_analyzed']);
-    expect(await stats()).toMatchObject({ maxConcurrentObserved: LIMIT, live: LIMIT, created: LIMIT + 1, ended: 1, byDisconnectionReason: { concurrency_limit_reached: 1 } });
+    expect(await stats()).toMatchObject({
+      maxConcurrentObserved: LIMIT,
+      live: LIMIT,
+      created: LIMIT + 1,
+      ended: 1,
+      byDisconnectionReason: { concurrency_limit_reached: 1 },
+    });
 
     // a slot frees up when a call ends: stop one, and the next call goes through
     await client.call.stop(live[0].call_id);
@@ -504,7 +555,12 @@ describe('retell-sim: Retell REST API through the official SDK', () => {
     });
     expect(await client.agent.retrieve(OTHER_AGENT, { version: 1 })).toMatchObject({ agent_id: OTHER_AGENT, agent_name: 'Other agent', version: 1 });
     await expectRetellError(client.agent.retrieve('agent_nobody'), UnprocessableEntityError, 422, 'Cannot find requested asset under given api key.');
-    await expectRetellError(client.agent.retrieve(DEFAULT_AGENT, { version: 7 }), UnprocessableEntityError, 422, 'Cannot find requested asset under given api key.');
+    await expectRetellError(
+      client.agent.retrieve(DEFAULT_AGENT, { version: 7 }),
+      UnprocessableEntityError,
+      422,
+      'Cannot find requested asset under given api key.',
+    );
   });
 
   // ── errors ───────────────────────────────────────────────────────────────────────────────
@@ -512,7 +568,12 @@ describe('retell-sim: Retell REST API through the official SDK', () => {
   it('a wrong or missing API key is 401 (AuthenticationError) with Retell’s body', async () => {
     const wrong = new Retell({ apiKey: 'key_wrong', baseURL: simUrl, maxRetries: 0 });
     await expectRetellError(wrong.call.retrieve('call_x'), AuthenticationError, 401, 'API key is missing or invalid.');
-    await expectRetellError(wrong.call.createPhoneCall({ from_number: FROM, to_number: '+14155550300' }), AuthenticationError, 401, 'API key is missing or invalid.');
+    await expectRetellError(
+      wrong.call.createPhoneCall({ from_number: FROM, to_number: '+14155550300' }),
+      AuthenticationError,
+      401,
+      'API key is missing or invalid.',
+    );
     await expectRetellError(wrong.concurrency.retrieve(), AuthenticationError, 401, 'API key is missing or invalid.');
     const missing = await fetch(`${simUrl}/get-concurrency`);
     expect(missing.status).toBe(401);
@@ -526,16 +587,51 @@ describe('retell-sim: Retell REST API through the official SDK', () => {
     await expectRetellError(bad({ from_number: '14155550100', to_number: '+14155550123' }), BadRequestError, 400, /from_number must be a valid E\.164/);
     await expectRetellError(bad({ from_number: FROM }), BadRequestError, 400, /to_number is required/);
     await expectRetellError(bad({ to_number: '+14155550123' }), BadRequestError, 400, /from_number is required/);
-    await expectRetellError(bad({ from_number: FROM, to_number: '+14155550123', retell_llm_dynamic_variables: { age: 42 } }), BadRequestError, 400, /retell_llm_dynamic_variables\.age must be a string/);
-    await expectRetellError(bad({ from_number: FROM, to_number: '+14155550123', retell_llm_dynamic_variables: 'x' }), BadRequestError, 400, /retell_llm_dynamic_variables/);
-    await expectRetellError(bad({ from_number: FROM, to_number: '+14155550123', custom_sip_headers: { 'X-N': 1 } }), BadRequestError, 400, /custom_sip_headers/);
-    await expectRetellError(bad({ from_number: FROM, to_number: '+14155550123', metadata: { sim_scenario: 'hung_up' } }), BadRequestError, 400, /sim_scenario must be one of/);
+    await expectRetellError(
+      bad({ from_number: FROM, to_number: '+14155550123', retell_llm_dynamic_variables: { age: 42 } }),
+      BadRequestError,
+      400,
+      /retell_llm_dynamic_variables\.age must be a string/,
+    );
+    await expectRetellError(
+      bad({ from_number: FROM, to_number: '+14155550123', retell_llm_dynamic_variables: 'x' }),
+      BadRequestError,
+      400,
+      /retell_llm_dynamic_variables/,
+    );
+    await expectRetellError(
+      bad({ from_number: FROM, to_number: '+14155550123', custom_sip_headers: { 'X-N': 1 } }),
+      BadRequestError,
+      400,
+      /custom_sip_headers/,
+    );
+    await expectRetellError(
+      bad({ from_number: FROM, to_number: '+14155550123', metadata: { sim_scenario: 'hung_up' } }),
+      BadRequestError,
+      400,
+      /sim_scenario must be one of/,
+    );
     await expectRetellError(bad({ from_number: FROM, to_number: '+14155550123', metadata: { sim_talk_ms: -1 } }), BadRequestError, 400, /sim_talk_ms/);
     const batch = (body: Record<string, unknown>) => client.batchCall.createBatchCall(body as never);
     await expectRetellError(batch({ from_number: FROM, tasks: [] }), BadRequestError, 400, /tasks must be a non-empty array/);
-    await expectRetellError(batch({ from_number: FROM, tasks: [{ to_number: '+14155550123' }, { to_number: '555' }] }), BadRequestError, 400, /tasks\[1\]\.to_number/);
-    await expectRetellError(batch({ from_number: FROM, tasks: [{ to_number: '+14155550123', retell_llm_dynamic_variables: { n: true } }] }), BadRequestError, 400, /tasks\[0\]\.retell_llm_dynamic_variables\.n/);
-    await expectRetellError(batch({ from_number: FROM, tasks: [{ to_number: '+14155550123' }], reserved_concurrency: LIMIT }), BadRequestError, 400, /reserved_concurrency/);
+    await expectRetellError(
+      batch({ from_number: FROM, tasks: [{ to_number: '+14155550123' }, { to_number: '555' }] }),
+      BadRequestError,
+      400,
+      /tasks\[1\]\.to_number/,
+    );
+    await expectRetellError(
+      batch({ from_number: FROM, tasks: [{ to_number: '+14155550123', retell_llm_dynamic_variables: { n: true } }] }),
+      BadRequestError,
+      400,
+      /tasks\[0\]\.retell_llm_dynamic_variables\.n/,
+    );
+    await expectRetellError(
+      batch({ from_number: FROM, tasks: [{ to_number: '+14155550123' }], reserved_concurrency: LIMIT }),
+      BadRequestError,
+      400,
+      /reserved_concurrency/,
+    );
     expect(await stats()).toMatchObject({ created: 0, queued: 0 });
 
     // ignore_e164_validation relaxes from_number only
@@ -550,10 +646,18 @@ describe('retell-sim: Retell REST API through the official SDK', () => {
     expect(notFound.status).toBe(404);
     expect(await notFound.json()).toEqual({ status: 'error', message: expect.stringContaining('/v2/no-such-endpoint') });
     await expectRetellError(client.call.retrieve('call_unknown'), UnprocessableEntityError, 422, 'Cannot find requested asset under given api key.');
-    const broken = await fetch(`${simUrl}/v2/create-phone-call`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"from_number":' });
+    const broken = await fetch(`${simUrl}/v2/create-phone-call`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '{"from_number":',
+    });
     expect(broken.status).toBe(400);
     expect(await broken.json()).toEqual({ status: 'error', message: expect.any(String) });
-    const notObject = await fetch(`${simUrl}/v2/create-phone-call`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '[1,2]' });
+    const notObject = await fetch(`${simUrl}/v2/create-phone-call`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '[1,2]',
+    });
     expect(notObject.status).toBe(400);
     expect(await notObject.json()).toEqual({ status: 'error', message: 'Request body must be a JSON object.' });
     // the simulator's own routes keep their error body
@@ -566,7 +670,16 @@ describe('retell-sim: Retell REST API through the official SDK', () => {
     const { call_id } = await create('+14155550310', { metadata: { sim_ring_ms: 1000 } });
     expect(await stats()).toMatchObject({ created: 1, live: 1 });
     await fetch(`${simUrl}/sim/reset`, { method: 'POST' });
-    expect(await stats()).toEqual({ maxConcurrentObserved: 0, live: 0, created: 0, ended: 0, byDisconnectionReason: {}, queued: 0, rateLimited: 0, droppedWebhooks: 0 });
+    expect(await stats()).toEqual({
+      maxConcurrentObserved: 0,
+      live: 0,
+      created: 0,
+      ended: 0,
+      byDisconnectionReason: {},
+      queued: 0,
+      rateLimited: 0,
+      droppedWebhooks: 0,
+    });
     await expectRetellError(client.call.retrieve(call_id), UnprocessableEntityError, 422, 'Cannot find requested asset under given api key.');
     await sleep(1200);
     expect(hooksOf(call_id)).toEqual([]);

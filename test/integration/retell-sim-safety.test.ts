@@ -16,7 +16,11 @@ async function run(env: Record<string, string>): Promise<{ code: number | null; 
 describe('retell-sim process: safe defaults', () => {
   it.each<[string, Record<string, string>, RegExp]>([
     ['NODE_ENV=production', { NODE_ENV: 'production' }, /^retell-sim: refusing to start: the Retell simulator does not run under NODE_ENV=production/],
-    ['a non-development key', { RETELL_API_KEY: REAL_KEY }, /^retell-sim: refusing to start: RETELL_API_KEY is not a development key.*RETELL_SIM_ALLOW_ANY_KEY=1/],
+    [
+      'a non-development key',
+      { RETELL_API_KEY: REAL_KEY },
+      /^retell-sim: refusing to start: RETELL_API_KEY is not a development key.*RETELL_SIM_ALLOW_ANY_KEY=1/,
+    ],
     ['RETELL_SIM_HOST outside the known interfaces', { RETELL_SIM_HOST: '192.0.2.1' }, /^retell-sim: refusing to start: RETELL_SIM_HOST must be one of/],
   ])('%s → exit 1 with the reason', async (_name, env, message) => {
     const port = await freePort();
@@ -30,16 +34,23 @@ describe('retell-sim process: safe defaults', () => {
     ['HOST=0.0.0.0 (shared) → loopback only', { HOST: '0.0.0.0' }, '127.0.0.1'],
     ['a per-test key with RETELL_SIM_ALLOW_ANY_KEY=1 → runs, on loopback', { RETELL_API_KEY: REAL_KEY, RETELL_SIM_ALLOW_ANY_KEY: '1' }, '127.0.0.1'],
     ['RETELL_SIM_HOST=0.0.0.0 → every interface', { RETELL_SIM_HOST: '0.0.0.0' }, '0.0.0.0'],
-  ])('%s', async (_name, env, host) => {
-    const port = await freePort();
-    const sim = await startApp('retell-sim', { ...env, RETELL_SIM_PORT: String(port) }, /listening on/);
-    try {
-      expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
-      // 127.0.0.2 is loopback too on Linux, but a socket bound to 127.0.0.1 does not answer there; one bound to 0.0.0.0 does.
-      const other = await fetch(`http://127.0.0.2:${port}/health`).then((r) => r.status, () => 'refused');
-      expect(other).toBe(host === '0.0.0.0' ? 200 : 'refused');
-    } finally {
-      await sim.stop();
-    }
-  }, 30_000);
+  ])(
+    '%s',
+    async (_name, env, host) => {
+      const port = await freePort();
+      const sim = await startApp('retell-sim', { ...env, RETELL_SIM_PORT: String(port) }, /listening on/);
+      try {
+        expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+        // 127.0.0.2 is loopback too on Linux, but a socket bound to 127.0.0.1 does not answer there; one bound to 0.0.0.0 does.
+        const other = await fetch(`http://127.0.0.2:${port}/health`).then(
+          (r) => r.status,
+          () => 'refused',
+        );
+        expect(other).toBe(host === '0.0.0.0' ? 200 : 'refused');
+      } finally {
+        await sim.stop();
+      }
+    },
+    30_000,
+  );
 });

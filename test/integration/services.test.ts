@@ -83,20 +83,28 @@ describe('services step (tools/services.js)', () => {
     const emptyBin = path.join(tmp, 'empty-bin');
     mkdirSync(emptyBin, { recursive: true });
     const [pgPort, redisPort] = await Promise.all([freePort(), freePort()]);
-    const lookIn = { env: { PATH: emptyBin, ROPS_SERVICES_DIR: path.join(tmp, 'unused') }, postgresRoots: [path.join(tmp, 'no-postgresql')], log: () => undefined };
-    await expect(services.ensureServices({ databaseUrl: `postgresql://postgres@127.0.0.1:${pgPort}/x`, redisUrl: `redis://127.0.0.1:${redisPort}`, ...lookIn })).rejects.toThrow(
-      /Install them with:\n {2}sudo apt-get install -y postgresql redis-server\n/,
-    );
+    const lookIn = {
+      env: { PATH: emptyBin, ROPS_SERVICES_DIR: path.join(tmp, 'unused') },
+      postgresRoots: [path.join(tmp, 'no-postgresql')],
+      log: () => undefined,
+    };
+    await expect(
+      services.ensureServices({ databaseUrl: `postgresql://postgres@127.0.0.1:${pgPort}/x`, redisUrl: `redis://127.0.0.1:${redisPort}`, ...lookIn }),
+    ).rejects.toThrow(/Install them with:\n {2}sudo apt-get install -y postgresql redis-server\n/);
     // Only what is missing: here Redis is the running one of this machine.
-    await expect(services.ensureServices({ databaseUrl: `postgresql://postgres@127.0.0.1:${pgPort}/x`, redisUrl: 'redis://127.0.0.1:6379', ...lookIn })).rejects.toThrow(
-      new RegExp(`^PostgreSQL does not answer on 127\\.0\\.0\\.1:${pgPort} and its server is not installed \\(initdb, pg_ctl\\), nor is Docker\\. Install it with:\n {2}sudo apt-get install -y postgresql\n`),
+    await expect(
+      services.ensureServices({ databaseUrl: `postgresql://postgres@127.0.0.1:${pgPort}/x`, redisUrl: 'redis://127.0.0.1:6379', ...lookIn }),
+    ).rejects.toThrow(
+      new RegExp(
+        `^PostgreSQL does not answer on 127\\.0\\.0\\.1:${pgPort} and its server is not installed \\(initdb, pg_ctl\\), nor is Docker\\. Install it with:\n {2}sudo apt-get install -y postgresql\n`,
+      ),
     );
   });
 
   it('a server elsewhere that does not answer is not started here: it says which URL to fix', async () => {
     const port = await freePort();
-    await expect(services.ensureServices({ databaseUrl: 'postgresql://postgres@127.0.0.1:5432/x', redisUrl: `redis://redis.invalid:${port}`, log: () => undefined })).rejects.toThrow(
-      /^Redis at redis\.invalid:\d+ \(REDIS_URL\) does not answer, and it is not on this machine/,
-    );
+    await expect(
+      services.ensureServices({ databaseUrl: 'postgresql://postgres@127.0.0.1:5432/x', redisUrl: `redis://redis.invalid:${port}`, log: () => undefined }),
+    ).rejects.toThrow(/^Redis at redis\.invalid:\d+ \(REDIS_URL\) does not answer, and it is not on this machine/);
   });
 });

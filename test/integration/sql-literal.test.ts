@@ -32,7 +32,7 @@ describe('SQL literals round-trip through PostgreSQL', () => {
   });
 
   it('random strings over the whole printable range and beyond', async () => {
-    const alphabet = "ab'\\\"\n\t$E;-é☎𝄞";
+    const alphabet = 'ab\'\\"\n\t$E;-é☎𝄞';
     for (let i = 0; i < 200; i++) {
       const s = Array.from({ length: 1 + (i % 40) }, (_, j) => [...alphabet][(i * 7 + j * 13) % [...alphabet].length]).join('');
       const { rows } = await pool.query<{ v: string }>(`SELECT ${sqlLiteral(s)}::text AS v`);
@@ -49,7 +49,9 @@ describe('SQL literals round-trip through PostgreSQL', () => {
 
   it('numbers, booleans, dates and NULL', async () => {
     const at = new Date(Date.UTC(2025, 9, 8, 19, 0, 0, 123));
-    const { rows } = await pool.query(`SELECT ${sqlLiteral(12.3456)}::numeric(14,4)::text AS n, ${sqlLiteral(-7)}::int AS i, ${sqlLiteral(true)} AS b, ${sqlLiteral(at)} AS d, ${sqlLiteral(null)}::text AS z`);
+    const { rows } = await pool.query(
+      `SELECT ${sqlLiteral(12.3456)}::numeric(14,4)::text AS n, ${sqlLiteral(-7)}::int AS i, ${sqlLiteral(true)} AS b, ${sqlLiteral(at)} AS d, ${sqlLiteral(null)}::text AS z`,
+    );
     expect(rows[0]).toEqual({ n: '12.3456', i: -7, b: true, d: at, z: null });
   });
 });

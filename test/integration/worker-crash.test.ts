@@ -38,10 +38,14 @@ describe('call worker killed mid-job', () => {
     const blockerPid = (await blocker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
 
     const jobId = callEventJobId(tenant.tenantId, l.callId, 'call_ended');
-    await queue.add(CALL_EVENT_JOB, { tenantId: tenant.tenantId, event: 'call_ended', callId: l.callId, receivedAt: Date.now(), body: JSON.stringify(l.call_ended) }, {
-      jobId,
-      ...lifecycleJobOptions(env.JOB_ATTEMPTS, env.JOB_BACKOFF_MS),
-    });
+    await queue.add(
+      CALL_EVENT_JOB,
+      { tenantId: tenant.tenantId, event: 'call_ended', callId: l.callId, receivedAt: Date.now(), body: JSON.stringify(l.call_ended) },
+      {
+        jobId,
+        ...lifecycleJobOptions(env.JOB_ATTEMPTS, env.JOB_BACKOFF_MS),
+      },
+    );
 
     const first = await startApp('call-worker', envVars(env), /consuming/);
     workers.push(first);
@@ -50,13 +54,16 @@ describe('call worker killed mid-job', () => {
     // waiting for a lock that only our blocker holds (nothing else touches this call's row).
     const observer = new Client({ connectionString: env.DATABASE_URL });
     await observer.connect();
-    const stuck = await waitFor(async () => {
-      const { rows } = await observer.query<{ pid: number; wait_event_type: string | null; xact_start: Date | null }>(
-        'SELECT pid, wait_event_type, xact_start FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))',
-        [blockerPid],
-      );
-      return rows.length ? rows : undefined;
-    }, { what: "the worker's transaction to wait on the Call row lock", timeoutMs: 30_000 }).finally(() => observer.end());
+    const stuck = await waitFor(
+      async () => {
+        const { rows } = await observer.query<{ pid: number; wait_event_type: string | null; xact_start: Date | null }>(
+          'SELECT pid, wait_event_type, xact_start FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))',
+          [blockerPid],
+        );
+        return rows.length ? rows : undefined;
+      },
+      { what: "the worker's transaction to wait on the Call row lock", timeoutMs: 30_000 },
+    ).finally(() => observer.end());
     expect(stuck).toEqual([expect.objectContaining({ wait_event_type: 'Lock', xact_start: expect.any(Date) })]);
     await first.stop('SIGKILL');
     await blocker.query('ROLLBACK');

@@ -23,10 +23,13 @@ describe('QUEUES narrows a worker process to some of its queues', () => {
       await producers.add(QUEUES.dialDispatch, { tenantId: randomUUID() }, { jobId: dispatchId });
       await producers.add(QUEUES.dialPlace, place, { jobId: placeJobId(place), ...PLACE_JOB_OPTIONS });
 
-      const placed = await waitFor(async () => {
-        const job = await producers.queue(QUEUES.dialPlace).getJob(placeJobId(place));
-        return job && (await job.isCompleted()) ? job : undefined;
-      }, { what: 'the place job to complete' });
+      const placed = await waitFor(
+        async () => {
+          const job = await producers.queue(QUEUES.dialPlace).getJob(placeJobId(place));
+          return job && (await job.isCompleted()) ? job : undefined;
+        },
+        { what: 'the place job to complete' },
+      );
       expect(placed.returnvalue).toBe('skipped');
       // Added before the place job, and still waiting once it completed: nobody consumes its queue.
       expect(await producers.queue(QUEUES.dialDispatch).getJobState(dispatchId)).toBe('waiting');

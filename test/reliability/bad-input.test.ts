@@ -78,7 +78,8 @@ describe('bad-input catalogue: status and no side effect', () => {
     return { ...e, ...top, call: { ...e.call, ...call } };
   };
   const json = (v: unknown) => JSON.stringify(v);
-  const sign = (body: string | Buffer, key = A.retellApiKey, ts = Date.now()) => symmetric.sign(typeof body === 'string' ? body : body.toString('utf8'), key, ts);
+  const sign = (body: string | Buffer, key = A.retellApiKey, ts = Date.now()) =>
+    symmetric.sign(typeof body === 'string' ? body : body.toString('utf8'), key, ts);
   const signedRaw = async (callId: string, headers: (sig: string) => Array<[string, string]>, opts: { method?: string; path?: string; body?: string } = {}) => {
     const body = opts.body ?? json(ended(callId));
     return rawRequest(slugUrl(), { method: opts.method ?? 'POST', path: opts.path, body, headers: headers(await sign(body)) });
@@ -98,14 +99,24 @@ describe('bad-input catalogue: status and no side effect', () => {
   const rows: Row[] = [
     // Bodies that are not a call event at all (signed, so only the content is wrong).
     { name: 'empty body', send: () => postSigned(slugUrl(), '', A.retellApiKey), status: 400, body: { ...BAD, reason: 'body is empty' } },
-    { name: 'not JSON', send: (id) => postSigned(slugUrl(), json(ended(id)).slice(0, -7), A.retellApiKey), status: 400, body: { ...BAD, reason: 'body is not valid JSON' } },
+    {
+      name: 'not JSON',
+      send: (id) => postSigned(slugUrl(), json(ended(id)).slice(0, -7), A.retellApiKey),
+      status: 400,
+      body: { ...BAD, reason: 'body is not valid JSON' },
+    },
     { name: 'JSON array', send: (id) => postSigned(slugUrl(), json([ended(id)]), A.retellApiKey), status: 400, body: BAD },
     { name: 'JSON string', send: (id) => postSigned(slugUrl(), json(json(ended(id))), A.retellApiKey), status: 400, body: BAD },
     { name: 'JSON number', send: () => postSigned(slugUrl(), '42', A.retellApiKey), status: 400, body: BAD },
     { name: 'JSON null', send: () => postSigned(slugUrl(), 'null', A.retellApiKey), status: 400, body: BAD },
     { name: 'JSON true', send: () => postSigned(slugUrl(), 'true', A.retellApiKey), status: 400, body: BAD },
     // A byte-order mark is part of the bytes received: signed over it → verified but not JSON; prepended → not what was signed.
-    { name: 'UTF-8 byte-order mark before the JSON, signed over the exact bytes', send: (id) => postSigned(slugUrl(), `\uFEFF${json(ended(id))}`, A.retellApiKey), status: 400, body: BAD },
+    {
+      name: 'UTF-8 byte-order mark before the JSON, signed over the exact bytes',
+      send: (id) => postSigned(slugUrl(), `\uFEFF${json(ended(id))}`, A.retellApiKey),
+      status: 400,
+      body: BAD,
+    },
     {
       name: 'UTF-8 byte-order mark prepended to a body signed without it',
       send: async (id) => {
@@ -127,7 +138,12 @@ describe('bad-input catalogue: status and no side effect', () => {
     { name: `deeply nested arrays (${DEPTH} levels)`, send: () => postSigned(slugUrl(), nestedArrays, A.retellApiKey), status: 400, body: BAD },
     { name: `deeply nested objects (${DEPTH} levels)`, send: () => postSigned(slugUrl(), nestedObjects, A.retellApiKey), status: 400, body: BAD },
     // No agent_id names a tenant and several tenants exist: no key is tried, nothing is parsed twice.
-    { name: `deeply nested arrays, agent route (${DEPTH} levels)`, send: () => postSigned(agentUrl(), nestedArrays, A.retellApiKey), status: 404, body: { error: 'not_found' } },
+    {
+      name: `deeply nested arrays, agent route (${DEPTH} levels)`,
+      send: () => postSigned(agentUrl(), nestedArrays, A.retellApiKey),
+      status: 404,
+      body: { error: 'not_found' },
+    },
     // Nesting far beyond anything Retell sends is refused before any recursive reader sees it.
     {
       name: `deeply nested call.call_analysis (${DEPTH} levels) in an otherwise valid call_ended`,
@@ -143,9 +159,24 @@ describe('bad-input catalogue: status and no side effect', () => {
       body: BAD,
     },
     // Each key field with the wrong type.
-    { name: 'wrong type: event = 42', send: (id) => postSigned(slugUrl(), json(ended(id, {}, { event: 42 })), A.retellApiKey), status: 400, body: { ...BAD, reason: expect.stringContaining('event') } },
-    { name: 'wrong type: call = "call_x" (a string)', send: (id) => postSigned(slugUrl(), json({ event: 'call_ended', call: id }), A.retellApiKey), status: 400, body: { ...BAD, reason: expect.stringContaining('call') } },
-    { name: 'wrong type: call = [ … ] (an array)', send: (id) => postSigned(slugUrl(), json({ event: 'call_ended', call: [ended(id).call] }), A.retellApiKey), status: 400, body: BAD },
+    {
+      name: 'wrong type: event = 42',
+      send: (id) => postSigned(slugUrl(), json(ended(id, {}, { event: 42 })), A.retellApiKey),
+      status: 400,
+      body: { ...BAD, reason: expect.stringContaining('event') },
+    },
+    {
+      name: 'wrong type: call = "call_x" (a string)',
+      send: (id) => postSigned(slugUrl(), json({ event: 'call_ended', call: id }), A.retellApiKey),
+      status: 400,
+      body: { ...BAD, reason: expect.stringContaining('call') },
+    },
+    {
+      name: 'wrong type: call = [ … ] (an array)',
+      send: (id) => postSigned(slugUrl(), json({ event: 'call_ended', call: [ended(id).call] }), A.retellApiKey),
+      status: 400,
+      body: BAD,
+    },
     { name: 'wrong type: call = null', send: () => postSigned(slugUrl(), json({ event: 'call_ended', call: null }), A.retellApiKey), status: 400, body: BAD },
     {
       name: 'wrong type: call.call_id = 987654321 (a number)',
@@ -169,7 +200,12 @@ describe('bad-input catalogue: status and no side effect', () => {
     wrongType('call_analysis', 'great call'),
     wrongType('call_analysis', ['great call']),
     wrongType('transcript', { text: 'hi' }),
-    { name: 'wrong type: event_timestamp = "now"', send: (id) => postSigned(slugUrl(), json(ended(id, {}, { event_timestamp: 'now' })), A.retellApiKey), status: 400, body: BAD },
+    {
+      name: 'wrong type: event_timestamp = "now"',
+      send: (id) => postSigned(slugUrl(), json(ended(id, {}, { event_timestamp: 'now' })), A.retellApiKey),
+      status: 400,
+      body: BAD,
+    },
     // Event names.
     {
       name: 'unknown event name (fixed reason, the name not echoed)',
@@ -178,8 +214,18 @@ describe('bad-input catalogue: status and no side effect', () => {
       body: { ...BAD, reason: expect.stringContaining('unknown event') },
       notEchoed: 'call_exploded',
     },
-    { name: 'dot-style event name (call.ended)', send: (id) => postSigned(slugUrl(), json(ended(id, {}, { event: 'call.ended' })), A.retellApiKey), status: 400, body: BAD },
-    { name: 'event name in another case (CALL_ENDED)', send: (id) => postSigned(slugUrl(), json(ended(id, {}, { event: 'CALL_ENDED' })), A.retellApiKey), status: 400, body: BAD },
+    {
+      name: 'dot-style event name (call.ended)',
+      send: (id) => postSigned(slugUrl(), json(ended(id, {}, { event: 'call.ended' })), A.retellApiKey),
+      status: 400,
+      body: BAD,
+    },
+    {
+      name: 'event name in another case (CALL_ENDED)',
+      send: (id) => postSigned(slugUrl(), json(ended(id, {}, { event: 'CALL_ENDED' })), A.retellApiKey),
+      status: 400,
+      body: BAD,
+    },
     { name: 'event missing', send: (id) => postSigned(slugUrl(), json({ call: ended(id).call }), A.retellApiKey), status: 400, body: BAD },
     // call_id.
     {
@@ -191,8 +237,20 @@ describe('bad-input catalogue: status and no side effect', () => {
       status: 400,
       body: { ...BAD, reason: expect.stringContaining('call_id') },
     },
-    { name: 'call_id empty', send: (id) => postSigned(slugUrl(), json(ended(id, { call_id: '' })), A.retellApiKey), namedCallId: () => '', status: 400, body: BAD },
-    { name: 'call_id of 257 characters', send: (id) => postSigned(slugUrl(), json(ended(id, { call_id: `${id}_${'x'.repeat(256 - id.length)}` })), A.retellApiKey), namedCallId: (id) => `${id}_${'x'.repeat(256 - id.length)}`, status: 400, body: BAD },
+    {
+      name: 'call_id empty',
+      send: (id) => postSigned(slugUrl(), json(ended(id, { call_id: '' })), A.retellApiKey),
+      namedCallId: () => '',
+      status: 400,
+      body: BAD,
+    },
+    {
+      name: 'call_id of 257 characters',
+      send: (id) => postSigned(slugUrl(), json(ended(id, { call_id: `${id}_${'x'.repeat(256 - id.length)}` })), A.retellApiKey),
+      namedCallId: (id) => `${id}_${'x'.repeat(256 - id.length)}`,
+      status: 400,
+      body: BAD,
+    },
     {
       name: 'invalid UTF-8 inside a string',
       send: (id) => {
@@ -205,25 +263,72 @@ describe('bad-input catalogue: status and no side effect', () => {
     // The signature header: names are case-insensitive, values are exact.
     {
       name: 'header name X-Retell-Signature (any case is the same header) → accepted',
-      send: (id) => signedRaw(id, (sig) => [['Content-Type', 'application/json'], ['X-Retell-Signature', sig]]),
+      send: (id) =>
+        signedRaw(id, (sig) => [
+          ['Content-Type', 'application/json'],
+          ['X-Retell-Signature', sig],
+        ]),
       status: 204,
       effect: 'accepted',
     },
     {
       name: 'header name X-RETELL-SIGNATURE, extra spaces around the value → accepted (HTTP trims them)',
-      send: (id) => signedRaw(id, (sig) => [['content-type', 'application/json'], ['X-RETELL-SIGNATURE', `   ${sig}  `]]),
+      send: (id) =>
+        signedRaw(id, (sig) => [
+          ['content-type', 'application/json'],
+          ['X-RETELL-SIGNATURE', `   ${sig}  `],
+        ]),
       status: 204,
       effect: 'accepted',
     },
-    { name: 'signature value with a space after the comma', send: (id) => signedRaw(id, (sig) => [['x-retell-signature', sig.replace(',', ', ')]]), status: 401, body: UNAUTHORIZED },
-    { name: 'signature value with spaces around =', send: (id) => signedRaw(id, (sig) => [['x-retell-signature', sig.replace('v=', 'v = ')]]), status: 401, body: UNAUTHORIZED },
-    { name: 'signature with V= in upper case', send: (id) => signedRaw(id, (sig) => [['x-retell-signature', sig.replace('v=', 'V=')]]), status: 401, body: UNAUTHORIZED },
-    { name: 'signature digest in upper-case hex', send: (id) => signedRaw(id, (sig) => [['x-retell-signature', sig.replace(/d=(\w+)/, (_m, d: string) => `d=${d.toUpperCase()}`)]]), status: 401, body: UNAUTHORIZED },
+    {
+      name: 'signature value with a space after the comma',
+      send: (id) => signedRaw(id, (sig) => [['x-retell-signature', sig.replace(',', ', ')]]),
+      status: 401,
+      body: UNAUTHORIZED,
+    },
+    {
+      name: 'signature value with spaces around =',
+      send: (id) => signedRaw(id, (sig) => [['x-retell-signature', sig.replace('v=', 'v = ')]]),
+      status: 401,
+      body: UNAUTHORIZED,
+    },
+    {
+      name: 'signature with V= in upper case',
+      send: (id) => signedRaw(id, (sig) => [['x-retell-signature', sig.replace('v=', 'V=')]]),
+      status: 401,
+      body: UNAUTHORIZED,
+    },
+    {
+      name: 'signature digest in upper-case hex',
+      send: (id) => signedRaw(id, (sig) => [['x-retell-signature', sig.replace(/d=(\w+)/, (_m, d: string) => `d=${d.toUpperCase()}`)]]),
+      status: 401,
+      body: UNAUTHORIZED,
+    },
     { name: 'signature as v=…; d=…', send: (id) => signedRaw(id, (sig) => [['x-retell-signature', sig.replace(',', '; ')]]), status: 401, body: UNAUTHORIZED },
-    { name: 'signature with parts swapped (d=…,v=…)', send: (id) => signedRaw(id, (sig) => [['x-retell-signature', sig.split(',').reverse().join(',')]]), status: 401, body: UNAUTHORIZED },
-    { name: 'two x-retell-signature headers (both valid)', send: (id) => signedRaw(id, (sig) => [['x-retell-signature', sig], ['X-Retell-Signature', sig]]), status: 401, body: UNAUTHORIZED },
+    {
+      name: 'signature with parts swapped (d=…,v=…)',
+      send: (id) => signedRaw(id, (sig) => [['x-retell-signature', sig.split(',').reverse().join(',')]]),
+      status: 401,
+      body: UNAUTHORIZED,
+    },
+    {
+      name: 'two x-retell-signature headers (both valid)',
+      send: (id) =>
+        signedRaw(id, (sig) => [
+          ['x-retell-signature', sig],
+          ['X-Retell-Signature', sig],
+        ]),
+      status: 401,
+      body: UNAUTHORIZED,
+    },
     { name: 'no signature header', send: (id) => postRaw(slugUrl(), json(ended(id))), status: 401, body: UNAUTHORIZED },
-    { name: 'timestamp in seconds', send: (id) => postSigned(slugUrl(), json(ended(id)), A.retellApiKey, { timestamp: Math.floor(Date.now() / 1000) }), status: 401, body: UNAUTHORIZED },
+    {
+      name: 'timestamp in seconds',
+      send: (id) => postSigned(slugUrl(), json(ended(id)), A.retellApiKey, { timestamp: Math.floor(Date.now() / 1000) }),
+      status: 401,
+      body: UNAUTHORIZED,
+    },
     {
       name: 'an old valid delivery replayed outside the ±5 min window',
       send: async (id) => {
@@ -234,8 +339,18 @@ describe('bad-input catalogue: status and no side effect', () => {
       status: 401,
       body: UNAUTHORIZED,
     },
-    { name: "signed with another tenant's key (slug route)", send: (id) => postSigned(slugUrl(), json(ended(id)), B.retellApiKey), status: 401, body: UNAUTHORIZED },
-    { name: "signed with another tenant's key (agent route, A's agent)", send: (id) => postSigned(agentUrl(), json(ended(id)), B.retellApiKey), status: 401, body: UNAUTHORIZED },
+    {
+      name: "signed with another tenant's key (slug route)",
+      send: (id) => postSigned(slugUrl(), json(ended(id)), B.retellApiKey),
+      status: 401,
+      body: UNAUTHORIZED,
+    },
+    {
+      name: "signed with another tenant's key (agent route, A's agent)",
+      send: (id) => postSigned(agentUrl(), json(ended(id)), B.retellApiKey),
+      status: 401,
+      body: UNAUTHORIZED,
+    },
     {
       name: 'signature over a different body',
       send: async (id) => {
@@ -255,8 +370,20 @@ describe('bad-input catalogue: status and no side effect', () => {
       body: UNAUTHORIZED,
     },
     // Routing: fixed reasons, nothing the caller chose echoed.
-    { name: 'unknown tenant slug', send: (id) => postSigned(`${base}/webhooks/retell/no-such-tenant-${id.slice(-6)}`, json(ended(id)), A.retellApiKey), status: 404, body: { error: 'not_found' }, notEchoed: 'no-such-tenant' },
-    { name: 'malformed tenant slug (dots, 200 characters)', send: (id) => postSigned(`${base}/webhooks/retell/${'x.'.repeat(100)}`, json(ended(id)), A.retellApiKey), status: 404, body: { error: 'not_found' }, notEchoed: 'x.x.' },
+    {
+      name: 'unknown tenant slug',
+      send: (id) => postSigned(`${base}/webhooks/retell/no-such-tenant-${id.slice(-6)}`, json(ended(id)), A.retellApiKey),
+      status: 404,
+      body: { error: 'not_found' },
+      notEchoed: 'no-such-tenant',
+    },
+    {
+      name: 'malformed tenant slug (dots, 200 characters)',
+      send: (id) => postSigned(`${base}/webhooks/retell/${'x.'.repeat(100)}`, json(ended(id)), A.retellApiKey),
+      status: 404,
+      body: { error: 'not_found' },
+      notEchoed: 'x.x.',
+    },
     {
       name: 'agent route, agent no tenant owns, signed by no tenant',
       send: (id) => postSigned(agentUrl(), json({ ...ended(id), call: { ...ended(id).call, agent_id: 'agent_nobody_owns' } }), 'key_nobody_has_this'),
@@ -288,8 +415,18 @@ describe('bad-input catalogue: status and no side effect', () => {
     // Refused before the body is read: a body over the limit gets 401, not 413.
     { name: 'no signature header, body over the limit', send: () => postRaw(slugUrl(), 'x'.repeat(BODY_LIMIT * 2)), status: 401, body: UNAUTHORIZED },
     // NUL: PostgreSQL cannot store it, so it is refused here instead of failing in the worker.
-    { name: 'a NUL (\\u0000) in the transcript', send: (id) => postSigned(slugUrl(), json(ended(id, { transcript: 'Agent: hi\u0000there' })), A.retellApiKey), status: 400, body: { ...BAD, reason: expect.stringContaining('NUL') } },
-    { name: 'a NUL (\\u0000) in a metadata key', send: (id) => postSigned(slugUrl(), json(ended(id, { metadata: { 'a\u0000b': 1 } })), A.retellApiKey), status: 400, body: { ...BAD, reason: expect.stringContaining('NUL') } },
+    {
+      name: 'a NUL (\\u0000) in the transcript',
+      send: (id) => postSigned(slugUrl(), json(ended(id, { transcript: 'Agent: hi\u0000there' })), A.retellApiKey),
+      status: 400,
+      body: { ...BAD, reason: expect.stringContaining('NUL') },
+    },
+    {
+      name: 'a NUL (\\u0000) in a metadata key',
+      send: (id) => postSigned(slugUrl(), json(ended(id, { metadata: { 'a\u0000b': 1 } })), A.retellApiKey),
+      status: 400,
+      body: { ...BAD, reason: expect.stringContaining('NUL') },
+    },
     {
       name: 'an escaped backslash before u0000 (text, not a NUL) → accepted, kept as sent',
       send: (id) => postSigned(slugUrl(), json(ended(id, { transcript: 'C:\\u0000\\dir' })), A.retellApiKey),
@@ -322,26 +459,68 @@ describe('bad-input catalogue: status and no side effect', () => {
     // Methods other than POST on the webhook paths (Retell only POSTs).
     { name: 'GET /webhooks/retell (liveness for humans)', send: async () => getJson(agentUrl()), status: 200, body: { ok: true } },
     { name: 'GET /webhooks/retell/:slug', send: async () => getJson(slugUrl()), status: 404 },
-    { name: 'PUT /webhooks/retell/:slug with a valid signed body', send: (id) => signedRaw(id, (sig) => [['content-type', 'application/json'], ['x-retell-signature', sig]], { method: 'PUT' }), status: 404 },
-    { name: 'PUT /webhooks/retell with a valid signed body', send: (id) => signedRaw(id, (sig) => [['content-type', 'application/json'], ['x-retell-signature', sig]], { method: 'PUT', path: '/webhooks/retell' }), status: 404 },
+    {
+      name: 'PUT /webhooks/retell/:slug with a valid signed body',
+      send: (id) =>
+        signedRaw(
+          id,
+          (sig) => [
+            ['content-type', 'application/json'],
+            ['x-retell-signature', sig],
+          ],
+          { method: 'PUT' },
+        ),
+      status: 404,
+    },
+    {
+      name: 'PUT /webhooks/retell with a valid signed body',
+      send: (id) =>
+        signedRaw(
+          id,
+          (sig) => [
+            ['content-type', 'application/json'],
+            ['x-retell-signature', sig],
+          ],
+          { method: 'PUT', path: '/webhooks/retell' },
+        ),
+      status: 404,
+    },
     { name: 'DELETE /webhooks/retell/:slug', send: (id) => signedRaw(id, (sig) => [['x-retell-signature', sig]], { method: 'DELETE', body: '' }), status: 404 },
     // Content types. Every body is read as raw bytes whatever its type (the signature covers the
     // bytes, and Retell always sends application/json), so a valid signed JSON body is accepted as is.
     {
       name: 'content-type text/plain with a valid signed JSON body → accepted (bytes are what is verified)',
-      send: (id) => signedRaw(id, (sig) => [['content-type', 'text/plain; charset=utf-8'], ['x-retell-signature', sig]]),
+      send: (id) =>
+        signedRaw(id, (sig) => [
+          ['content-type', 'text/plain; charset=utf-8'],
+          ['x-retell-signature', sig],
+        ]),
       status: 204,
       effect: 'accepted',
     },
     {
       name: 'content-type application/x-www-form-urlencoded with a valid signed JSON body → accepted',
-      send: (id) => signedRaw(id, (sig) => [['content-type', 'application/x-www-form-urlencoded'], ['x-retell-signature', sig]]),
+      send: (id) =>
+        signedRaw(id, (sig) => [
+          ['content-type', 'application/x-www-form-urlencoded'],
+          ['x-retell-signature', sig],
+        ]),
       status: 204,
       effect: 'accepted',
     },
     // Events Retell sends that the platform does not keep.
-    { name: 'transcript_updated (ignored: 200, nothing kept)', send: (id) => postSigned(slugUrl(), json(ended(id, { call_status: 'ongoing' }, { event: 'transcript_updated' })), A.retellApiKey), status: 200, body: { ignored: true } },
-    { name: 'transfer_started (ignored: 200, nothing kept)', send: (id) => postSigned(slugUrl(), json(ended(id, {}, { event: 'transfer_started' })), A.retellApiKey), status: 200, body: { ignored: true } },
+    {
+      name: 'transcript_updated (ignored: 200, nothing kept)',
+      send: (id) => postSigned(slugUrl(), json(ended(id, { call_status: 'ongoing' }, { event: 'transcript_updated' })), A.retellApiKey),
+      status: 200,
+      body: { ignored: true },
+    },
+    {
+      name: 'transfer_started (ignored: 200, nothing kept)',
+      send: (id) => postSigned(slugUrl(), json(ended(id, {}, { event: 'transfer_started' })), A.retellApiKey),
+      status: 200,
+      body: { ignored: true },
+    },
   ];
 
   const jobsNaming = async (callId: string) => (await allJobs(queues)).filter((j) => j.data.callId === callId);
@@ -363,7 +542,9 @@ describe('bad-input catalogue: status and no side effect', () => {
       acceptedCallIds.push(callId);
       const jobs = await jobsNaming(callId);
       expect(jobs.map((j) => j.id)).toEqual([callEventJobId(A.tenantId, callId, 'call_ended' as LifecycleEvent)]);
-      await waitFor(async () => (await prisma.callEvent.count({ where: { call: { retellCallId: callId }, processedAt: { not: null } } })) === 1, { what: `${callId} to be recorded` });
+      await waitFor(async () => (await prisma.callEvent.count({ where: { call: { retellCallId: callId }, processedAt: { not: null } } })) === 1, {
+        what: `${callId} to be recorded`,
+      });
       expect(await prisma.call.count({ where: { retellCallId: callId } })).toBe(1);
       if (row.call) expect(await prisma.call.findFirst({ where: { retellCallId: callId } })).toMatchObject(row.call);
     } else {
@@ -386,17 +567,27 @@ describe('bad-input catalogue: status and no side effect', () => {
     const l = lifecycle(A.agentId);
     expect((await postSigned(slugUrl(), json(l.call_started), A.retellApiKey)).status).toBe(204);
     acceptedCallIds.push(l.callId);
-    await waitFor(async () => (await prisma.callEvent.count({ where: { tenantId: A.tenantId, processedAt: { not: null } } })) === acceptedCallIds.length, { what: 'accepted rows to be recorded' });
+    await waitFor(async () => (await prisma.callEvent.count({ where: { tenantId: A.tenantId, processedAt: { not: null } } })) === acceptedCallIds.length, {
+      what: 'accepted rows to be recorded',
+    });
     // Once no job of a well-behaved row waits, runs or retries, nothing more can be recorded.
-    await waitFor(async () => (await allJobs(queues, ['delayed', 'waiting', 'active', 'prioritized'])).every((j) => misbehaved.has(j.data.callId)), { what: 'the queues to settle' });
+    await waitFor(async () => (await allJobs(queues, ['delayed', 'waiting', 'active', 'prioritized'])).every((j) => misbehaved.has(j.data.callId)), {
+      what: 'the queues to settle',
+    });
     // Rows that already failed on their status are reported there, not counted again here; what
     // became of them is printed for the bug report.
     for (const j of (await allJobs(queues)).filter((job) => misbehaved.has(job.data.callId))) {
-      console.log(`misbehaving row's job ${j.id}: state ${await j.getState()}, attempts ${j.attemptsMade}/${j.opts.attempts}, last error: ${j.failedReason ?? '-'}`);
+      console.log(
+        `misbehaving row's job ${j.id}: state ${await j.getState()}, attempts ${j.attemptsMade}/${j.opts.attempts}, last error: ${j.failedReason ?? '-'}`,
+      );
     }
-    const calls = (await prisma.call.findMany({ where: { tenantId: { in: [A.tenantId, B.tenantId] } }, select: { retellCallId: true } })).filter((c) => !misbehaved.has(c.retellCallId!));
+    const calls = (await prisma.call.findMany({ where: { tenantId: { in: [A.tenantId, B.tenantId] } }, select: { retellCallId: true } })).filter(
+      (c) => !misbehaved.has(c.retellCallId!),
+    );
     expect(calls.map((c) => c.retellCallId).sort()).toEqual([...acceptedCallIds].sort());
-    expect(await prisma.callEvent.count({ where: { tenantId: { in: [A.tenantId, B.tenantId] }, call: { retellCallId: { notIn: [...misbehaved] } } } })).toBe(acceptedCallIds.length);
+    expect(await prisma.callEvent.count({ where: { tenantId: { in: [A.tenantId, B.tenantId] }, call: { retellCallId: { notIn: [...misbehaved] } } } })).toBe(
+      acceptedCallIds.length,
+    );
     const failed = (await allJobs(queues, ['failed'])).filter((j) => !misbehaved.has(j.data.callId));
     expect(failed.map((j) => `${j.id}: ${j.failedReason}`)).toEqual([]);
     const stillRetrying = (await allJobs(queues, ['delayed', 'waiting', 'active'])).filter((j) => !misbehaved.has(j.data.callId));

@@ -58,11 +58,20 @@ describe('reliability: the dialer under Retell faults', () => {
     sampling = false;
     await sampler;
 
-    expect(done).toMatchObject({ status: 'completed', completedAt: expect.any(String), progress: { total: 50, queued: 0, live: 0, completed: 40, failed: 10, cancelled: 0 } });
+    expect(done).toMatchObject({
+      status: 'completed',
+      completedAt: expect.any(String),
+      progress: { total: 50, queued: 0, live: 0, completed: 40, failed: 10, cancelled: 0 },
+    });
     expect(await prisma.dialRequest.count({ where: { batchId, status: { in: [...DIAL_REQUEST_GROUPS.holdingSlot] } } })).toBe(0);
     expect(maxHeld).toBeLessThanOrEqual(CAP);
 
-    const stats = await stack.sim<{ maxConcurrentObserved: number; rateLimited: number; droppedWebhooks: number; byDisconnectionReason: Record<string, number> }>('GET', '/sim/stats');
+    const stats = await stack.sim<{
+      maxConcurrentObserved: number;
+      rateLimited: number;
+      droppedWebhooks: number;
+      byDisconnectionReason: Record<string, number>;
+    }>('GET', '/sim/stats');
     expect(stats.maxConcurrentObserved).toBeLessThanOrEqual(CAP);
     // every fault happened, so the run proves something
     expect(stats.rateLimited).toBeGreaterThan(0);

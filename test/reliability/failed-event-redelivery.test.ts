@@ -96,7 +96,11 @@ describe('a failed call-event job, then Retell redelivers the event', () => {
     await deliver(l.call_ended);
     // The 204 came after Redis answered the add: had it queued anything, it would be waiting now.
     const after = await jobOf('call_ended');
-    expect({ state: await after!.getState(), finishedOn: after!.finishedOn, attemptsMade: after!.attemptsMade }).toEqual({ state: 'completed', finishedOn: job.finishedOn, attemptsMade: 1 });
+    expect({ state: await after!.getState(), finishedOn: after!.finishedOn, attemptsMade: after!.attemptsMade }).toEqual({
+      state: 'completed',
+      finishedOn: job.finishedOn,
+      attemptsMade: 1,
+    });
     expect(await queues.call_ended.getJobCounts('waiting', 'active', 'delayed', 'failed')).toMatchObject({ waiting: 0, active: 0, delayed: 0, failed: 0 });
     expect(await callRow()).toEqual(row);
     expect(await events()).toEqual(kept);

@@ -3,7 +3,19 @@ import { readFileSync } from 'node:fs';
 import { createPrismaClient, type PrismaClient } from '@retell-ops/db';
 import { getJson, postRaw, postSigned, type Answer } from '../support/http';
 import { freePort, startApp, type AppProcess } from '../support/processes';
-import { boundedAll, closeQueues, ledger, ledgerProblems, ledgerSummary, lifecycleQueues, NO_PROBLEMS, planDeliveries, runSeed, statusHistogram, type SendResult } from '../support/reliability';
+import {
+  boundedAll,
+  closeQueues,
+  ledger,
+  ledgerProblems,
+  ledgerSummary,
+  lifecycleQueues,
+  NO_PROBLEMS,
+  planDeliveries,
+  runSeed,
+  statusHistogram,
+  type SendResult,
+} from '../support/reliability';
 import { createTestTenant, type TestTenant } from '../support/tenants';
 import { envVars, testEnv } from '../support/test-env';
 import { waitFor } from '../support/wait';
@@ -21,7 +33,13 @@ const BODY_BYTES = 4 * 1024 * 1024;
 const IN_FLIGHT = 8;
 const RSS_LIMIT_MB = 300;
 
-type Kind = 'no header' | 'wrong HMAC, agent route' | 'wrong HMAC, slug route' | 'wrong HMAC, the tenant\'s own agent id' | 'wrong HMAC, 2 MB agent id' | 'wrong HMAC, agent id not an id';
+type Kind =
+  | 'no header'
+  | 'wrong HMAC, agent route'
+  | 'wrong HMAC, slug route'
+  | "wrong HMAC, the tenant's own agent id"
+  | 'wrong HMAC, 2 MB agent id'
+  | 'wrong HMAC, agent id not an id';
 
 /** The i-th hostile request: a call_ended padded to 4 MB, its own agent id (or a real one), and how it is (not) signed. */
 function hostile(i: number, realAgentId: string): { kind: Kind; agentId: string; unique: string; body: string; signature?: string; route: 'agent' | 'slug' } {
@@ -113,12 +131,21 @@ describe('hostile gateway: unsigned 4 MB deliveries with distinct agent ids', ()
           res = { status: 0, text: `request failed: ${(e as Error).message}`, json: () => undefined };
         }
         unsignedDone++;
-        return { kind: h.kind, status: res.status, echoed: res.text.includes(h.unique) || res.text.includes(h.agentId.slice(0, 32)), text: res.text.slice(0, 300) };
+        return {
+          kind: h.kind,
+          status: res.status,
+          echoed: res.text.includes(h.unique) || res.text.includes(h.agentId.slice(0, 32)),
+          text: res.text.slice(0, 300),
+        };
       },
     );
     // Each signed delivery waits for its share of the flood, so the two are interleaved throughout.
     const signed = boundedAll(plan.deliveries, 2, async (delivery, i): Promise<SendResult> => {
-      await waitFor(() => unsignedDone >= Math.floor((i * UNSIGNED) / plan.deliveries.length), { what: 'the flood to progress', timeoutMs: 300_000, intervalMs: 20 });
+      await waitFor(() => unsignedDone >= Math.floor((i * UNSIGNED) / plan.deliveries.length), {
+        what: 'the flood to progress',
+        timeoutMs: 300_000,
+        intervalMs: 20,
+      });
       const url = delivery.route === 'agent' ? `${base}/webhooks/retell` : `${base}/webhooks/retell/${tenant.slug}`;
       try {
         const res = await postSigned(url, delivery.bytes, tenant.retellApiKey);
@@ -133,7 +160,9 @@ describe('hostile gateway: unsigned 4 MB deliveries with distinct agent ids', ()
 
     const byKind: Record<string, Record<number, number>> = {};
     for (const r of hostileResults) (byKind[r.kind] ??= {})[r.status] = (byKind[r.kind]?.[r.status] ?? 0) + 1;
-    console.log(`hostile gateway seed=${seed}: RSS baseline ${baseline.toFixed(0)} MB, peak ${peak.toFixed(0)} MB over ${UNSIGNED} unsigned ${BODY_BYTES / 1048576} MB requests; answers ${JSON.stringify(byKind)}; signed ${JSON.stringify(statusHistogram(signedResults))}`);
+    console.log(
+      `hostile gateway seed=${seed}: RSS baseline ${baseline.toFixed(0)} MB, peak ${peak.toFixed(0)} MB over ${UNSIGNED} unsigned ${BODY_BYTES / 1048576} MB requests; answers ${JSON.stringify(byKind)}; signed ${JSON.stringify(statusHistogram(signedResults))}`,
+    );
 
     expect(hostileResults.filter((r) => r.status !== 401 && r.status !== 404)).toEqual([]);
     expect(hostileResults.filter((r) => r.echoed)).toEqual([]);

@@ -62,7 +62,14 @@ describe('PostgreSQL stopped for 40 s, far longer than the retry budget', () => 
   let warmCalls: PlannedCall[] = [];
   let outageStartedAt = 0;
   let restartedAt = 0;
-  const observed = { maxAttemptsMade: 0, jobsSeen: 0, failedDuringOutage: 0, readyDuringOutage: undefined as undefined | { status: number; body: unknown }, gatewayAlive: true, workerAlive: true };
+  const observed = {
+    maxAttemptsMade: 0,
+    jobsSeen: 0,
+    failedDuringOutage: 0,
+    readyDuringOutage: undefined as undefined | { status: number; body: unknown },
+    gatewayAlive: true,
+    workerAlive: true,
+  };
 
   beforeAll(async () => {
     pg = await startPrivatePostgres('retell_ops_fault');
@@ -141,14 +148,24 @@ describe('PostgreSQL stopped for 40 s, far longer than the retry budget', () => 
       if (firstRefusal) {
         const lines = gateway.output().split('\n');
         const at = lines.findIndex((line) => /ERROR/.test(line));
-        const why = at < 0 ? '(nothing logged)' : lines.slice(at, at + 4).map((l) => l.trim()).join(' | ').slice(0, 600);
+        const why =
+          at < 0
+            ? '(nothing logged)'
+            : lines
+                .slice(at, at + 4)
+                .map((l) => l.trim())
+                .join(' | ')
+                .slice(0, 600);
         console.log(`postgres-outage: the gateway's log on the first refusal: ${why}`);
       }
 
       expect(observed.gatewayAlive).toBe(true);
       expect(observed.readyDuringOutage).toEqual({ status: 503, body: { status: 'not_ready', postgres: 'down', redis: 'up' } });
       // Tenant lookups past the cache TTL fall back to the last known entry while PostgreSQL is down.
-      expect({ statuses: statusHistogram(outageResults), firstRefusal: firstRefusal && `+${Math.round(firstRefusal.atMs / 1000)} s: ${firstRefusal.status} ${firstRefusal.text}` }).toEqual({
+      expect({
+        statuses: statusHistogram(outageResults),
+        firstRefusal: firstRefusal && `+${Math.round(firstRefusal.atMs / 1000)} s: ${firstRefusal.status} ${firstRefusal.text}`,
+      }).toEqual({
         statuses: { 204: outageResults.length },
         firstRefusal: undefined,
       });
@@ -166,50 +183,53 @@ describe('PostgreSQL stopped for 40 s, far longer than the retry budget', () => 
     expect(out).not.toMatch(/job \S+ attempt \d+\/\d+:/); // no job failed, not even once
   });
 
-  it(
-    'once PostgreSQL is back every event lands exactly once (refused deliveries re-delivered, as Retell retries them)',
-    async () => {
-      // Whatever the gateway did not accept during the outage, Retell delivers again.
-      const refused = outageResults.filter((r) => r.status !== 204).map((r) => r.delivery);
-      if (refused.length) {
-        const again = await waitFor(
-          async () => {
-            const res = await sendDeliveries(gatewayUrl, tenant, refused, 8);
-            return res.every((r) => r.status === 204) ? res : undefined;
-          },
-          { what: 'refused deliveries to be accepted after the restart', timeoutMs: 30_000, intervalMs: 1000 },
-        );
-        expect(statusHistogram(again)).toEqual({ 204: refused.length });
-      }
-
-      const calls = [...warmCalls, ...outageCalls];
-      const pairs = calls.reduce((n, c) => n + c.clean.length, 0);
-      await waitFor(
+  it('once PostgreSQL is back every event lands exactly once (refused deliveries re-delivered, as Retell retries them)', async () => {
+    // Whatever the gateway did not accept during the outage, Retell delivers again.
+    const refused = outageResults.filter((r) => r.status !== 204).map((r) => r.delivery);
+    if (refused.length) {
+      const again = await waitFor(
         async () => {
-          const [done, q] = await Promise.all([processedPairs(prisma, tenant.tenantId), queueCounts(queues)]);
-          return done === pairs && q.waiting + q.active + q.delayed === 0;
+          const res = await sendDeliveries(gatewayUrl, tenant, refused, 8);
+          return res.every((r) => r.status === 204) ? res : undefined;
         },
-        { what: `all ${pairs} events to be recorded after PostgreSQL came back`, timeoutMs: 60_000, intervalMs: 500 },
+        { what: 'refused deliveries to be accepted after the restart', timeoutMs: 30_000, intervalMs: 1000 },
       );
-      const recoveredMs = Date.now() - restartedAt;
-      const jobs = await allJobs(queues, ['completed']);
-      const attempts = jobs.map((j) => j.attemptsMade);
-      const started = jobs.map((j) => j.attemptsStarted);
-      const l = await ledger(prisma, tenant.tenantId, calls);
-      console.log(
-        `postgres-outage: everything recorded ${(recoveredMs / 1000).toFixed(1)} s after the restart; ` +
-          `attempts made per job max ${Math.max(...attempts)}, runs started per job max ${Math.max(...started)}, sent back to wait ${started.filter((a) => a > 1).length}/${jobs.length}; ${ledgerSummary(l)}`,
-      );
-      // Only the successful run counts as an attempt; the runs during the outage went back to wait.
-      expect(Math.max(...attempts)).toBe(1);
-      expect(Math.max(...started)).toBeGreaterThan(1);
-      expect(worker.output().match(/dependencies are back after/g)).toHaveLength(1);
-      console.log(`postgres-outage: the worker said: ${worker.output().split('\n').filter((line) => /a dependency is unavailable|dependencies are back/.test(line)).map((line) => line.replace(/^.*?(WARN|LOG)\s+/, '$1 ').trim()).join(' | ')}`);
-      expect(ledgerProblems(l)).toEqual(NO_PROBLEMS);
-      expect((await queueCounts(queues)).failed).toBe(0);
-      expect(await prisma.call.count({ where: { tenantId: tenant.tenantId } })).toBe(calls.length);
-      expect(await prisma.callEvent.count({ where: { tenantId: tenant.tenantId } })).toBe(pairs);
-    },
-    120_000,
-  );
+      expect(statusHistogram(again)).toEqual({ 204: refused.length });
+    }
+
+    const calls = [...warmCalls, ...outageCalls];
+    const pairs = calls.reduce((n, c) => n + c.clean.length, 0);
+    await waitFor(
+      async () => {
+        const [done, q] = await Promise.all([processedPairs(prisma, tenant.tenantId), queueCounts(queues)]);
+        return done === pairs && q.waiting + q.active + q.delayed === 0;
+      },
+      { what: `all ${pairs} events to be recorded after PostgreSQL came back`, timeoutMs: 60_000, intervalMs: 500 },
+    );
+    const recoveredMs = Date.now() - restartedAt;
+    const jobs = await allJobs(queues, ['completed']);
+    const attempts = jobs.map((j) => j.attemptsMade);
+    const started = jobs.map((j) => j.attemptsStarted);
+    const l = await ledger(prisma, tenant.tenantId, calls);
+    console.log(
+      `postgres-outage: everything recorded ${(recoveredMs / 1000).toFixed(1)} s after the restart; ` +
+        `attempts made per job max ${Math.max(...attempts)}, runs started per job max ${Math.max(...started)}, sent back to wait ${started.filter((a) => a > 1).length}/${jobs.length}; ${ledgerSummary(l)}`,
+    );
+    // Only the successful run counts as an attempt; the runs during the outage went back to wait.
+    expect(Math.max(...attempts)).toBe(1);
+    expect(Math.max(...started)).toBeGreaterThan(1);
+    expect(worker.output().match(/dependencies are back after/g)).toHaveLength(1);
+    console.log(
+      `postgres-outage: the worker said: ${worker
+        .output()
+        .split('\n')
+        .filter((line) => /a dependency is unavailable|dependencies are back/.test(line))
+        .map((line) => line.replace(/^.*?(WARN|LOG)\s+/, '$1 ').trim())
+        .join(' | ')}`,
+    );
+    expect(ledgerProblems(l)).toEqual(NO_PROBLEMS);
+    expect((await queueCounts(queues)).failed).toBe(0);
+    expect(await prisma.call.count({ where: { tenantId: tenant.tenantId } })).toBe(calls.length);
+    expect(await prisma.callEvent.count({ where: { tenantId: tenant.tenantId } })).toBe(pairs);
+  }, 120_000);
 });

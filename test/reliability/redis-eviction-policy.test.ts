@@ -50,11 +50,14 @@ describe('boot check of Redis maxmemory-policy', () => {
     await redis?.stop();
   });
 
-  it.each(['gateway', 'api', 'call-worker', 'dialer-worker'])('%s under NODE_ENV=production refuses to start, exiting non-zero with a clear message', async (app) => {
-    const env = envVars(testEnv({ REDIS_URL: redis.url, GATEWAY_PORT: String(await freePort()), API_PORT: String(await freePort()) }));
-    const { code, output } = await runToExit(app, { ...env, ...PRODUCTION_SECRETS });
-    expect({ code, refused: REFUSAL.test(output) }).toEqual({ code: 1, refused: true });
-  });
+  it.each(['gateway', 'api', 'call-worker', 'dialer-worker'])(
+    '%s under NODE_ENV=production refuses to start, exiting non-zero with a clear message',
+    async (app) => {
+      const env = envVars(testEnv({ REDIS_URL: redis.url, GATEWAY_PORT: String(await freePort()), API_PORT: String(await freePort()) }));
+      const { code, output } = await runToExit(app, { ...env, ...PRODUCTION_SECRETS });
+      expect({ code, refused: REFUSAL.test(output) }).toEqual({ code: 1, refused: true });
+    },
+  );
 
   it.each(['development', 'test'])('under NODE_ENV=%s the gateway and a worker start and log the warning', async (nodeEnv) => {
     const env = envVars(testEnv({ REDIS_URL: redis.url, GATEWAY_PORT: String(await freePort()), NODE_ENV: nodeEnv }));

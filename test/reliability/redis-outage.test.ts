@@ -81,7 +81,9 @@ describe('Redis stopped', () => {
     const t0 = Date.now();
     const refused = await sendDeliveries(gatewayUrl, tenant, during.deliveries, 16);
     const refusedMs = Date.now() - t0;
-    console.log(`redis-outage: ${during.deliveries.length} deliveries while Redis was down answered ${JSON.stringify(statusHistogram(refused))} in ${refusedMs} ms`);
+    console.log(
+      `redis-outage: ${during.deliveries.length} deliveries while Redis was down answered ${JSON.stringify(statusHistogram(refused))} in ${refusedMs} ms`,
+    );
     expect(statusHistogram(refused)).toEqual({ 503: during.deliveries.length });
     for (const r of refused) expect(JSON.parse(r.text)).toMatchObject({ error: 'unavailable' });
     const ready = await getJson(`${gatewayUrl}/ready`);
@@ -90,7 +92,10 @@ describe('Redis stopped', () => {
     // Retry-After is sent with the 503 (checked on one more delivery, as fetch shows headers).
     const one = await fetch(`${gatewayUrl}/webhooks/retell/${tenant.slug}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-retell-signature': await (await import('retell-sdk/lib/webhook_auth')).symmetric.sign(during.deliveries[0].bytes, tenant.retellApiKey, Date.now()) },
+      headers: {
+        'content-type': 'application/json',
+        'x-retell-signature': await (await import('retell-sdk/lib/webhook_auth')).symmetric.sign(during.deliveries[0].bytes, tenant.retellApiKey, Date.now()),
+      },
       body: during.deliveries[0].bytes,
     });
     expect(one.status).toBe(503);
@@ -98,7 +103,11 @@ describe('Redis stopped', () => {
 
     // Back up (empty: nothing survived the kill). The gateway and the worker reconnect by themselves.
     await redis.start();
-    await waitFor(async () => (await getJson(`${gatewayUrl}/ready`)).status === 200, { what: '/ready to report Redis up again', timeoutMs: 20_000, intervalMs: 200 });
+    await waitFor(async () => (await getJson(`${gatewayUrl}/ready`)).status === 200, {
+      what: '/ready to report Redis up again',
+      timeoutMs: 20_000,
+      intervalMs: 200,
+    });
     expect(statusHistogram(await sendDeliveries(gatewayUrl, tenant, after.deliveries, 16))).toEqual({ 204: after.deliveries.length });
     await waitFor(async () => (await processedPairs(prisma, tenant.tenantId, ids(after))) === pairsOf(after), {
       what: 'the worker to record deliveries made after Redis came back',
@@ -107,10 +116,13 @@ describe('Redis stopped', () => {
 
     // What was refused was not kept anywhere: not in PostgreSQL, not queued behind the scenes. The
     // worker has drained what Redis holds, so nothing more can reach PostgreSQL.
-    await waitFor(async () => {
-      const c = await queueCounts(queues);
-      return c.waiting + c.active + c.delayed + c.prioritized === 0;
-    }, { what: 'the queues to drain' });
+    await waitFor(
+      async () => {
+        const c = await queueCounts(queues);
+        return c.waiting + c.active + c.delayed + c.prioritized === 0;
+      },
+      { what: 'the queues to drain' },
+    );
     expect(await prisma.call.count({ where: { tenantId: tenant.tenantId, retellCallId: { in: ids(during) } } })).toBe(0);
     expect(await prisma.callEvent.count({ where: { tenantId: tenant.tenantId, call: { retellCallId: { in: ids(during) } } } })).toBe(0);
     const duringIds = new Set(ids(during));
@@ -123,10 +135,13 @@ describe('Redis stopped', () => {
       what: 'the re-delivered events to be recorded',
       timeoutMs: 30_000,
     });
-    await waitFor(async () => {
-      const c = await queueCounts(queues);
-      return c.waiting + c.active + c.delayed === 0;
-    }, { what: 'the queues to drain' });
+    await waitFor(
+      async () => {
+        const c = await queueCounts(queues);
+        return c.waiting + c.active + c.delayed === 0;
+      },
+      { what: 'the queues to drain' },
+    );
 
     const all = [...before.calls, ...during.calls, ...after.calls];
     const l = await ledger(prisma, tenant.tenantId, all);
@@ -148,10 +163,16 @@ describe('Redis stopped', () => {
       const [r] = await sendDeliveries(gatewayUrl, tenant, [d], 1);
       return { ...r, ms: Date.now() - t };
     });
-    console.log(`redis-outage: burst of ${answers.length} answered ${JSON.stringify(statusHistogram(answers))}, slowest ${Math.max(...answers.map((a) => a.ms))} ms`);
+    console.log(
+      `redis-outage: burst of ${answers.length} answered ${JSON.stringify(statusHistogram(answers))}, slowest ${Math.max(...answers.map((a) => a.ms))} ms`,
+    );
     expect(statusHistogram(answers)).toEqual({ 503: burst.deliveries.length });
     await redis.start();
-    await waitFor(async () => (await getJson(`${gatewayUrl}/ready`)).status === 200, { what: '/ready to report Redis up again', timeoutMs: 20_000, intervalMs: 200 });
+    await waitFor(async () => (await getJson(`${gatewayUrl}/ready`)).status === 200, {
+      what: '/ready to report Redis up again',
+      timeoutMs: 20_000,
+      intervalMs: 200,
+    });
     // Redis restarted empty and nothing of the burst was queued before the kill.
     expect((await allJobs(queues)).filter((j) => ids(burst).includes(j.data.callId))).toEqual([]);
     expect(await prisma.call.count({ where: { tenantId: tenant.tenantId, retellCallId: { in: ids(burst) } } })).toBe(0);

@@ -56,7 +56,13 @@ export async function startDialerStack(opts: { simVars?: Record<string, string>;
   const prisma = createPrismaClient({ databaseUrl: env.DATABASE_URL });
   const apps: AppProcess[] = [];
   apps.push(await startApp('api', vars, /listening on/));
-  apps.push(...(await Promise.all([startApp('gateway', vars, /listening on/), startApp('call-worker', vars, /consuming/), startApp('retell-sim', vars, /listening on/)])));
+  apps.push(
+    ...(await Promise.all([
+      startApp('gateway', vars, /listening on/),
+      startApp('call-worker', vars, /consuming/),
+      startApp('retell-sim', vars, /listening on/),
+    ])),
+  );
   let dialer: AppProcess | undefined = await startApp('dialer-worker', vars, /consuming/);
 
   const api = bearerApi(apiUrl, adminKey);

@@ -12,7 +12,12 @@ async function answer(res: Response): Promise<Answer> {
 }
 
 /** Posts `body` exactly as given, signed the way Retell signs (optionally at another instant). */
-export async function postSigned(url: string, body: string | Buffer, apiKey: string, opts: { timestamp?: number; headers?: Record<string, string> } = {}): Promise<Answer> {
+export async function postSigned(
+  url: string,
+  body: string | Buffer,
+  apiKey: string,
+  opts: { timestamp?: number; headers?: Record<string, string> } = {},
+): Promise<Answer> {
   const signature = await symmetric.sign(typeof body === 'string' ? body : body.toString('utf8'), apiKey, opts.timestamp ?? Date.now());
   return postRaw(url, body, { 'x-retell-signature': signature, ...opts.headers });
 }

@@ -18,10 +18,16 @@ export interface InProcessPipeline {
  * Gateway and call worker in this process, on the given env (its own queue prefix); with
  * `recruiting`, the candidate and scheduling workers too (`reminderClock`: the scheduling worker's).
  */
-export async function startPipeline(env: AppEnv, { recruiting = false, reminderClock }: { recruiting?: boolean; reminderClock?: ReminderClock } = {}): Promise<InProcessPipeline> {
+export async function startPipeline(
+  env: AppEnv,
+  { recruiting = false, reminderClock }: { recruiting?: boolean; reminderClock?: ReminderClock } = {},
+): Promise<InProcessPipeline> {
   const gateway: NestFastifyApplication = await createGateway(env);
   await gateway.listen(0, '127.0.0.1');
-  const modules = [CallWorkerModule.forRoot(env), ...(recruiting ? [CandidateWorkerModule.forRoot(env), SchedulingWorkerModule.forRoot(env, { reminderClock })] : [])];
+  const modules = [
+    CallWorkerModule.forRoot(env),
+    ...(recruiting ? [CandidateWorkerModule.forRoot(env), SchedulingWorkerModule.forRoot(env, { reminderClock })] : []),
+  ];
   const workers: INestApplicationContext[] = [];
   for (const m of modules) {
     const w = await NestFactory.createApplicationContext(m, { logger: ['error'] });
@@ -40,5 +46,9 @@ export async function startPipeline(env: AppEnv, { recruiting = false, reminderC
 /** A call row with what legitimately differs between two calls (ids, clocks) taken out. */
 export function comparable(call: Call): Record<string, unknown> {
   const { id: _id, retellCallId, createdAt: _c, updatedAt: _u, ...rest } = call;
-  return JSON.parse(JSON.stringify(rest).split(retellCallId ?? "\u0000").join("<call>"));
+  return JSON.parse(
+    JSON.stringify(rest)
+      .split(retellCallId ?? '\u0000')
+      .join('<call>'),
+  );
 }

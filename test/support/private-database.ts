@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const db = require('../../tools/db.js') as { migrate(url: string, opts?: { log?: (line: string) => void }): Promise<number>; createDatabase(url: string): Promise<void>; dropDatabase(url: string): Promise<void> };
+const db = require('../../tools/db.js') as {
+  migrate(url: string, opts?: { log?: (line: string) => void }): Promise<number>;
+  createDatabase(url: string): Promise<void>;
+  dropDatabase(url: string): Promise<void>;
+};
 
 export interface PrivateDatabase {
   url: string;

@@ -11,11 +11,15 @@ export interface RawAnswer {
  * header can be sent twice, and nothing is normalised (fetch lowercases names and merges
  * duplicates, so it cannot send what some proxies or clients do).
  */
-export function rawRequest(url: string, opts: { method?: string; path?: string; headers?: Array<[string, string]>; body?: string | Buffer; timeoutMs?: number } = {}): Promise<RawAnswer> {
+export function rawRequest(
+  url: string,
+  opts: { method?: string; path?: string; headers?: Array<[string, string]>; body?: string | Buffer; timeoutMs?: number } = {},
+): Promise<RawAnswer> {
   const u = new URL(url);
   const body = opts.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(opts.body) ? opts.body : Buffer.from(opts.body, 'utf8');
   const headers: Array<[string, string]> = [['Host', u.host], ...(opts.headers ?? [])];
-  if (!headers.some(([k]) => k.toLowerCase() === 'content-length') && (body.length || opts.method !== 'GET')) headers.push(['Content-Length', String(body.length)]);
+  if (!headers.some(([k]) => k.toLowerCase() === 'content-length') && (body.length || opts.method !== 'GET'))
+    headers.push(['Content-Length', String(body.length)]);
   headers.push(['Connection', 'close']);
   const head = `${opts.method ?? 'POST'} ${opts.path ?? u.pathname + u.search} HTTP/1.1\r\n${headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
 

@@ -53,7 +53,10 @@ const FIRST_NAMES = ['Ana', 'Bo', 'Chiara', 'Dmitri', 'Eun-ji', 'Femi', 'Grete',
  * `buildLifecycle`, each event sent 1 to `maxCopies` times, all deliveries shuffled together.
  * Calls are added until there are at least `minCalls` calls and `minDeliveries` deliveries.
  */
-export function planDeliveries(tenant: TestTenant, opts: { seed: number; minCalls: number; minDeliveries?: number; maxCopies?: number; scenarios?: readonly SimScenario[]; agentRoute?: boolean }): Plan {
+export function planDeliveries(
+  tenant: TestTenant,
+  opts: { seed: number; minCalls: number; minDeliveries?: number; maxCopies?: number; scenarios?: readonly SimScenario[]; agentRoute?: boolean },
+): Plan {
   const random = seededRandom(opts.seed);
   const scenarios = opts.scenarios ?? SIM_SCENARIOS;
   const maxCopies = opts.maxCopies ?? 3;
@@ -137,8 +140,12 @@ export function lifecycleQueues(redisUrl: string, prefix: string): Record<Lifecy
   return { call_started: make('call_started'), call_ended: make('call_ended'), call_analyzed: make('call_analyzed') };
 }
 
-export async function queueCounts(queues: Record<LifecycleEvent, Queue<CallEventJob>>): Promise<Record<'waiting' | 'active' | 'delayed' | 'completed' | 'failed' | 'prioritized' | 'waiting-children', number>> {
-  const per = await Promise.all(LIFECYCLE_EVENTS.map((e) => queues[e].getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized', 'waiting-children')));
+export async function queueCounts(
+  queues: Record<LifecycleEvent, Queue<CallEventJob>>,
+): Promise<Record<'waiting' | 'active' | 'delayed' | 'completed' | 'failed' | 'prioritized' | 'waiting-children', number>> {
+  const per = await Promise.all(
+    LIFECYCLE_EVENTS.map((e) => queues[e].getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized', 'waiting-children')),
+  );
   const sum = { waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0, prioritized: 0, 'waiting-children': 0 };
   for (const c of per) for (const k of Object.keys(sum) as Array<keyof typeof sum>) sum[k] += c[k] ?? 0;
   return sum;
@@ -151,17 +158,23 @@ export async function queueCounts(queues: Record<LifecycleEvent, Queue<CallEvent
 export async function waitForIdleLifecycleQueues(redisUrl: string, prefix: string): Promise<void> {
   const queues = lifecycleQueues(redisUrl, prefix);
   try {
-    await waitFor(async () => {
-      const c = await queueCounts(queues);
-      return c.waiting + c.active + c.delayed + c.prioritized === 0 || undefined;
-    }, { what: 'the lifecycle queues to be idle' });
+    await waitFor(
+      async () => {
+        const c = await queueCounts(queues);
+        return c.waiting + c.active + c.delayed + c.prioritized === 0 || undefined;
+      },
+      { what: 'the lifecycle queues to be idle' },
+    );
   } finally {
     await closeQueues(queues, false);
   }
 }
 
 /** Every job of every lifecycle queue in the given states (all states by default). */
-export async function allJobs(queues: Record<LifecycleEvent, Queue<CallEventJob>>, types: JobType[] = ['waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized', 'paused']) {
+export async function allJobs(
+  queues: Record<LifecycleEvent, Queue<CallEventJob>>,
+  types: JobType[] = ['waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized', 'paused'],
+) {
   const lists = await Promise.all(LIFECYCLE_EVENTS.map((e) => queues[e].getJobs(types, 0, -1)));
   return lists.flat().filter(Boolean);
 }
@@ -212,7 +225,12 @@ const FOLD_KEYS: Array<keyof CallRecordFields> = Object.keys(foldCallEvents([], 
 
 /** What the row of a call must be: the fold of its clean events from the worker's starting status. */
 export function referenceRow(call: PlannedCall): Record<string, unknown> {
-  return normalise(foldCallEvents(call.clean.map((c) => ({ type: c.event, call: c.body.call })), 'queued'));
+  return normalise(
+    foldCallEvents(
+      call.clean.map((c) => ({ type: c.event, call: c.body.call })),
+      'queued',
+    ),
+  );
 }
 
 function rowFields(row: Call): Record<string, unknown> {

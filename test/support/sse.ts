@@ -52,10 +52,13 @@ export function openSse(url: string, headers: Record<string, string> = {}): Prom
         }
       });
       const take = async (n: number, match: (e: SseEvent) => boolean = () => true) =>
-        waitFor(() => {
-          const found = events.filter(match);
-          return found.length >= n ? found.slice(0, n) : undefined;
-        }, { what: `${n} server-sent events`, timeoutMs: 30000, intervalMs: 25 });
+        waitFor(
+          () => {
+            const found = events.filter(match);
+            return found.length >= n ? found.slice(0, n) : undefined;
+          },
+          { what: `${n} server-sent events`, timeoutMs: 30000, intervalMs: 25 },
+        );
       resolve({ status: res.statusCode ?? 0, headers: res.headers, raw: () => raw, events, take, ended, close: () => req.destroy() });
     });
     req.on('error', reject);

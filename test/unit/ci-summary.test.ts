@@ -10,13 +10,20 @@ const { summaryLines } = require('../support/summary-reporter') as { summaryLine
 const ROOT = path.resolve(__dirname, '..', '..');
 
 /** A Jest aggregated result with only what the reporter reads. */
-function results(totals: { passed?: number; failed?: number; pending?: number; todo?: number }, suites: Array<{ failing?: number; execError?: boolean; skipped?: boolean }> = []) {
+function results(
+  totals: { passed?: number; failed?: number; pending?: number; todo?: number },
+  suites: Array<{ failing?: number; execError?: boolean; skipped?: boolean }> = [],
+) {
   return {
     numPassedTests: totals.passed ?? 0,
     numFailedTests: totals.failed ?? 0,
     numPendingTests: totals.pending ?? 0,
     numTodoTests: totals.todo ?? 0,
-    testResults: suites.map((s) => ({ numFailingTests: s.failing ?? 0, testExecError: s.execError ? { message: 'boom' } : undefined, skipped: s.skipped ?? false })),
+    testResults: suites.map((s) => ({
+      numFailingTests: s.failing ?? 0,
+      testExecError: s.execError ? { message: 'boom' } : undefined,
+      skipped: s.skipped ?? false,
+    })),
   };
 }
 
@@ -26,7 +33,11 @@ describe('the summary CI reads', () => {
     ['skipped and todo tests are counted', results({ passed: 7, pending: 3, todo: 2 }), ['3 skipped, 2 todo', '7 passed, 0 failed']],
     ['failing tests', results({ passed: 5, failed: 2 }, [{ failing: 2 }]), ['0 skipped, 0 todo', '5 passed, 2 failed']],
     ['a suite that did not run is one failure', results({ passed: 5 }, [{ execError: true }]), ['0 skipped, 0 todo', '5 passed, 1 failed']],
-    ['a suite error beside failing tests is not counted twice', results({ failed: 1 }, [{ failing: 1, execError: true }]), ['0 skipped, 0 todo', '0 passed, 1 failed']],
+    [
+      'a suite error beside failing tests is not counted twice',
+      results({ failed: 1 }, [{ failing: 1, execError: true }]),
+      ['0 skipped, 0 todo', '0 passed, 1 failed'],
+    ],
     ['a skipped suite is no failure', results({ pending: 4 }, [{ skipped: true, execError: true }]), ['4 skipped, 0 todo', '0 passed, 0 failed']],
   ])('%s', (_name, r, lines) => {
     expect(summaryLines(r)).toEqual(lines);
@@ -58,7 +69,9 @@ describe('.ci/run', () => {
   afterEach(() => rmSync(tree, { recursive: true, force: true }));
 
   async function ciRun(env: { FAKE_SUMMARY?: string; FAKE_STATUS?: string }): Promise<{ code: number; lines: string[]; stderr: string; npmCalls: string }> {
-    const run = promisify(execFile)('bash', [path.join(tree, '.ci', 'run')], { env: { ...process.env, PATH: `${path.join(tree, 'bin')}:${process.env.PATH}`, ...env } });
+    const run = promisify(execFile)('bash', [path.join(tree, '.ci', 'run')], {
+      env: { ...process.env, PATH: `${path.join(tree, 'bin')}:${process.env.PATH}`, ...env },
+    });
     const { code, stdout, stderr } = await run.then(
       (r) => ({ code: 0, ...r }),
       (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),

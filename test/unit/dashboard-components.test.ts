@@ -24,12 +24,16 @@ function runVitest(): { report?: VitestReport; error?: string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'rops-vitest-'));
   const out = path.join(dir, 'vitest.json');
   try {
-    execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--root', 'apps/dashboard', '--reporter=json', `--outputFile=${out}`], {
-      cwd: ROOT,
-      stdio: 'pipe',
-      timeout: 300_000,
-      env: { ...process.env, NODE_ENV: 'test', CI: '1' },
-    });
+    execFileSync(
+      process.execPath,
+      [path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--root', 'apps/dashboard', '--reporter=json', `--outputFile=${out}`],
+      {
+        cwd: ROOT,
+        stdio: 'pipe',
+        timeout: 300_000,
+        env: { ...process.env, NODE_ENV: 'test', CI: '1' },
+      },
+    );
   } catch (e) {
     // A failing test exits non-zero but still writes its report; only a missing report is an error.
     const stderr = String((e as { stderr?: Buffer }).stderr ?? '').slice(-2000);

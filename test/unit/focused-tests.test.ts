@@ -33,7 +33,7 @@ describe('focused-test scan', () => {
     ['a line comment', "// it.ONLY('x') was here\nit('x', () => {});", []],
     ['a block comment', "/* FIT('x', …) */ it('x', () => {});", []],
     ['a string', `it('does not treat "it.ONLY(" in a string as focus', () => {});`, []],
-    ['a template literal', 'const sample = `describe.ONLY(\'x\', () => {})`;', []],
+    ['a template literal', "const sample = `describe.ONLY('x', () => {})`;", []],
     ['a method that ends in fit', "layout.FIT('x'); profit('y'); benefit(1);", []],
     ['a property named only', "options.ONLY('x'); submit.ONLY = true;", []],
   ])('%s', (_name, source, lines) => {

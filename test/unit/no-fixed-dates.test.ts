@@ -39,7 +39,7 @@ describe('the fixed-date scan', () => {
     ['an impossible date is validation data', `'to=${Y}-02-30'`, []],
     ['month 13 is validation data', `'${Y}-13-01'`, []],
     ['the end-of-time sentinel', "new Date('9999-12-31T23:59:59.999Z')", []],
-    ['a date built from the clock', "new Date(Date.now() + 7 * 86_400_000).toISOString()", []],
+    ['a date built from the clock', 'new Date(Date.now() + 7 * 86_400_000).toISOString()', []],
     ['a year in an identifier is no date', `'a_status_added_in_${Y}'`, []],
     ['a hex string with a year in it', `'000102${Y}0405060708'`, []],
     ['a phone number', `'+14155550123'`, []],

@@ -45,7 +45,10 @@ describe('ReminderScheduler', () => {
     const at = NOW + 2 * HOUR;
     // A clock a day behind the real one still sees the 24 h reminder ahead.
     await scheduler(NOW - 24 * HOUR).schedule({ id: 'i2', tenantId: 't1', scheduledAt: new Date(at) });
-    expect(added.map((a) => [a.offset, a.timestamp + a.delay])).toEqual([['24h', at - 24 * HOUR], ['1h', at - HOUR]]);
+    expect(added.map((a) => [a.offset, a.timestamp + a.delay])).toEqual([
+      ['24h', at - 24 * HOUR],
+      ['1h', at - HOUR],
+    ]);
   });
 
   it('an interview without a time gets none', async () => {

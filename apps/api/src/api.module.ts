@@ -32,7 +32,18 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [DbModule.forRoot({ databaseUrl: env.DATABASE_URL, poolSize: 10 })],
-      controllers: [SessionController, CallViewsController, CallsController, DialerController, CandidatesController, PositionsController, InterviewsController, TenantController, HealthController, EventsController],
+      controllers: [
+        SessionController,
+        CallViewsController,
+        CallsController,
+        DialerController,
+        CandidatesController,
+        PositionsController,
+        InterviewsController,
+        TenantController,
+        HealthController,
+        EventsController,
+      ],
       providers: [
         { provide: AppEnv, useValue: env },
         ApiKeyGuard,

@@ -13,7 +13,9 @@ export async function createApi(env: AppEnv, options: { bootstrapDefaultTenant?:
   app.useGlobalFilters(new ApiExceptionFilter(app.getHttpAdapter()));
   const doc = new DocumentBuilder()
     .setTitle('Retell Ops admin API')
-    .setDescription('Tenant-scoped admin API over calls kept from Retell webhooks. Authenticate with "Authorization: Bearer <API key>", or with the dashboard\'s session cookie (rops_session; writes then need X-CSRF-Token).')
+    .setDescription(
+      'Tenant-scoped admin API over calls kept from Retell webhooks. Authenticate with "Authorization: Bearer <API key>", or with the dashboard\'s session cookie (rops_session; writes then need X-CSRF-Token).',
+    )
     .setVersion('1')
     .addBearerAuth()
     .build();

@@ -14,7 +14,18 @@ export class CallWorkerModule {
     return {
       module: CallWorkerModule,
       imports: [DbModule.forRoot({ databaseUrl: env.DATABASE_URL, poolSize: env.CALL_WORKER_CONCURRENCY + 2 })],
-      providers: [{ provide: AppEnv, useValue: env }, Calls, ScreeningTrigger, QueueProducers, DialRequestStore, DialOutcome, DispatchTrigger, LiveEventPublisher, LiveUpdates, LifecycleWorkers],
+      providers: [
+        { provide: AppEnv, useValue: env },
+        Calls,
+        ScreeningTrigger,
+        QueueProducers,
+        DialRequestStore,
+        DialOutcome,
+        DispatchTrigger,
+        LiveEventPublisher,
+        LiveUpdates,
+        LifecycleWorkers,
+      ],
     };
   }
 }

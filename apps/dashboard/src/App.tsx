@@ -56,7 +56,14 @@ function Shell() {
           <Route path="/interviews" element={<InterviewsPage />} />
           <Route path="/analytics" element={<AnalyticsPage />} />
           <Route path="/agents" element={<AgentsPage />} />
-          <Route path="*" element={<p className="state">No page here. <NavLink to="/calls">Go to calls</NavLink></p>} />
+          <Route
+            path="*"
+            element={
+              <p className="state">
+                No page here. <NavLink to="/calls">Go to calls</NavLink>
+              </p>
+            }
+          />
         </Routes>
       </main>
     </div>

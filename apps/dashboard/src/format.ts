@@ -26,7 +26,17 @@ export function formatInstant(iso: string | null | undefined, timeZone: string =
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '—';
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', ...(seconds ? { second: '2-digit' as const } : {}), hourCycle: 'h23', timeZoneName: 'short' }).format(d);
+    return new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      ...(seconds ? { second: '2-digit' as const } : {}),
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+    }).format(d);
   } catch {
     return d.toISOString();
   }

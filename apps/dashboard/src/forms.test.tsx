@@ -42,11 +42,20 @@ describe('SendCallForm', () => {
     await userEvent.type(screen.getByLabelText('Value 2'), '10am');
     await userEvent.selectOptions(screen.getByLabelText('Priority'), 'high');
     await userEvent.click(screen.getByRole('button', { name: 'Send call' }));
-    expect(onSend).toHaveBeenCalledWith({ toNumber: '+14155550123', agentId: 'agent_a', dynamicVariables: { first_name: 'Ada', slot: '10am' }, priority: 'high' });
+    expect(onSend).toHaveBeenCalledWith({
+      toNumber: '+14155550123',
+      agentId: 'agent_a',
+      dynamicVariables: { first_name: 'Ada', slot: '10am' },
+      priority: 'high',
+    });
   });
 
   it('shows the API field errors next to the field they name, the rest above the button', async () => {
-    const onSend = vi.fn().mockRejectedValue(new ApiError(400, ['fromNumber must be an E.164 number such as +14155550100', 'scheduledAt must be in the future', 'tenant has no Retell key']));
+    const onSend = vi
+      .fn()
+      .mockRejectedValue(
+        new ApiError(400, ['fromNumber must be an E.164 number such as +14155550100', 'scheduledAt must be in the future', 'tenant has no Retell key']),
+      );
     render(<SendCallForm agents={AGENTS} onSend={onSend} />);
     await userEvent.type(screen.getByLabelText('To number'), '+14155550123');
     await userEvent.click(screen.getByRole('button', { name: 'Send call' }));
@@ -68,7 +77,10 @@ describe('BatchForm', () => {
     await userEvent.clear(screen.getByLabelText('Max concurrent'));
     await userEvent.type(screen.getByLabelText('Max concurrent'), '3');
     await userEvent.click(screen.getByRole('button', { name: 'Create batch' }));
-    expect(onCreate).toHaveBeenCalledWith({ maxConcurrent: 3, targets: ['+14155550100', '+14155550101', { toNumber: '+14155550102', dynamicVariables: { first_name: 'Ada' } }] });
+    expect(onCreate).toHaveBeenCalledWith({
+      maxConcurrent: 3,
+      targets: ['+14155550100', '+14155550101', { toNumber: '+14155550102', dynamicVariables: { first_name: 'Ada' } }],
+    });
   });
 
   it('lists bad numbers under the numbers field and sends nothing', async () => {

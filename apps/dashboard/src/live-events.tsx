@@ -7,7 +7,16 @@ import { useQueryClient, type QueryClient } from '@tanstack/react-query';
  * The browser reconnects by itself and sends Last-Event-ID.
  */
 const TOUCHES: Record<string, (data: Record<string, unknown>) => unknown[][]> = {
-  'call.updated': (d) => [['calls'], ['call', d.callId], ['call', d.id], ['deliveries'], ['analytics'], ['agents'], ...(d.batchId ? [['batches']] : []), ...(d.candidateId ? [['candidate', d.candidateId]] : [])],
+  'call.updated': (d) => [
+    ['calls'],
+    ['call', d.callId],
+    ['call', d.id],
+    ['deliveries'],
+    ['analytics'],
+    ['agents'],
+    ...(d.batchId ? [['batches']] : []),
+    ...(d.candidateId ? [['candidate', d.candidateId]] : []),
+  ],
   'batch.progress': () => [['batches']],
   'candidate.updated': (d) => [['candidates'], ['candidate', d.candidateId]],
   'interview.updated': (d) => [['interviews'], ['candidate', d.candidateId]],

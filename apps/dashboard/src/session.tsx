@@ -53,8 +53,18 @@ export function useSignOut() {
 /** Shows `signIn` until there is a session, then `children` with it. */
 export function SessionGate({ signIn, children }: { signIn: ReactNode; children: ReactNode }) {
   const q = useQuery({ queryKey: SESSION_KEY, queryFn: currentSession, staleTime: Infinity, retry: false });
-  if (q.isPending) return <p className="state" role="status">Loading…</p>;
-  if (q.isError) return <p className="state error" role="alert">Could not reach the API: {q.error.message}</p>;
+  if (q.isPending)
+    return (
+      <p className="state" role="status">
+        Loading…
+      </p>
+    );
+  if (q.isError)
+    return (
+      <p className="state error" role="alert">
+        Could not reach the API: {q.error.message}
+      </p>
+    );
   if (!q.data) return <>{signIn}</>;
   return <SessionContext.Provider value={q.data}>{children}</SessionContext.Provider>;
 }

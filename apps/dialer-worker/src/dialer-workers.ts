@@ -37,7 +37,9 @@ export class DialerWorkers implements OnApplicationBootstrap, OnModuleDestroy {
     const consumed = await this.consumers.start(DIALER_WORKER_QUEUES, [
       defineConsumer(QUEUES.dialDispatch, (job: DispatchJob) => this.dispatcher.dispatch(job.tenantId), { concurrency: 4 }),
       // A job started before (its worker died mid-create) checks Retell before creating again.
-      defineConsumer(QUEUES.dialPlace, (job: PlaceJob, raw: JobOf<typeof QUEUES.dialPlace>) => this.place.execute(job, { rerun: raw.attemptsStarted > 1 }), { concurrency: 10 }),
+      defineConsumer(QUEUES.dialPlace, (job: PlaceJob, raw: JobOf<typeof QUEUES.dialPlace>) => this.place.execute(job, { rerun: raw.attemptsStarted > 1 }), {
+        concurrency: 10,
+      }),
     ]);
     if (consumed.includes(QUEUES.dialDispatch)) this.ticker = setInterval(() => void this.tick(), this.env.DIALER_TICK_MS);
   }

@@ -11,7 +11,12 @@ import { refuseUnsignedDeliveries } from './webhooks/signature-header.hook';
 export async function createGateway(env: AppEnv): Promise<NestFastifyApplication> {
   // maxParamLength: a long slug reaches the controller, which refuses it with a fixed reason
   // (Fastify's own 404 for an unmatched route would echo the whole URL).
-  const app = await createHttpApp(GatewayModule.forRoot(env), env, { bodyLimit: env.WEBHOOK_BODY_LIMIT_BYTES, routerOptions: { maxParamLength: 1024 } }, { bodyParser: false });
+  const app = await createHttpApp(
+    GatewayModule.forRoot(env),
+    env,
+    { bodyLimit: env.WEBHOOK_BODY_LIMIT_BYTES, routerOptions: { maxParamLength: 1024 } },
+    { bodyParser: false },
+  );
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: env.WEBHOOK_BODY_LIMIT_BYTES }, (_req, body, done) => done(null, body));

@@ -13,7 +13,13 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       controllers: [WebhooksController, HealthController],
-      providers: [{ provide: AppEnv, useValue: env }, { provide: PgPool, useFactory: () => new PgPool({ databaseUrl: env.DATABASE_URL, poolSize: 4 }) }, TenantDirectory, EventQueues, WebhookIngestService],
+      providers: [
+        { provide: AppEnv, useValue: env },
+        { provide: PgPool, useFactory: () => new PgPool({ databaseUrl: env.DATABASE_URL, poolSize: 4 }) },
+        TenantDirectory,
+        EventQueues,
+        WebhookIngestService,
+      ],
     };
   }
 }

@@ -16,9 +16,15 @@ export function callCost(durationMs: number): Required<RetellCallCost> {
   const product_costs = PRODUCTS.map((p) => ({ product: p.product, unit_price: p.unit_price, cost: round(p.unit_price * seconds, 2) }));
   return {
     product_costs,
-    combined_cost: round(product_costs.reduce((sum, p) => sum + p.cost, 0), 2),
+    combined_cost: round(
+      product_costs.reduce((sum, p) => sum + p.cost, 0),
+      2,
+    ),
     total_duration_seconds: seconds,
-    total_duration_unit_price: round(PRODUCTS.reduce((sum, p) => sum + p.unit_price, 0), 7),
+    total_duration_unit_price: round(
+      PRODUCTS.reduce((sum, p) => sum + p.unit_price, 0),
+      7,
+    ),
   };
 }
 

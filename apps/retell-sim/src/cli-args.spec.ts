@@ -9,15 +9,43 @@ describe('parseCli', () => {
 
   it('parses play with every option', () => {
     const cmd = parseCli([
-      'play', '--scenario', 'answered', '--duplicates', '3', '--reorder', '--tenant', 'default', '--agent', 'agent_x',
-      '--gateway', 'http://127.0.0.1:3000', '--to', '+14155550111', '--from', '+14155550100', '--delay', '50', '--turns', '20', '--call-id', 'call_abc',
+      'play',
+      '--scenario',
+      'answered',
+      '--duplicates',
+      '3',
+      '--reorder',
+      '--tenant',
+      'default',
+      '--agent',
+      'agent_x',
+      '--gateway',
+      'http://127.0.0.1:3000',
+      '--to',
+      '+14155550111',
+      '--from',
+      '+14155550100',
+      '--delay',
+      '50',
+      '--turns',
+      '20',
+      '--call-id',
+      'call_abc',
     ]);
     expect(cmd).toEqual({
       kind: 'play',
       gatewayUrl: 'http://127.0.0.1:3000',
       request: {
-        scenario: 'answered', duplicates: 3, reorder: true, tenantSlug: 'default', agentId: 'agent_x', toNumber: '+14155550111',
-        fromNumber: '+14155550100', delayMs: 50, transcriptTurns: 20, callId: 'call_abc',
+        scenario: 'answered',
+        duplicates: 3,
+        reorder: true,
+        tenantSlug: 'default',
+        agentId: 'agent_x',
+        toNumber: '+14155550111',
+        fromNumber: '+14155550100',
+        delayMs: 50,
+        transcriptTurns: 20,
+        callId: 'call_abc',
       },
     });
   });

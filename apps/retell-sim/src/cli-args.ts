@@ -29,10 +29,7 @@ Options for play:
   --call-id <id>        use this call_id instead of a fresh one
   -h, --help            show this help`;
 
-export type CliCommand =
-  | { kind: 'help' }
-  | { kind: 'error'; message: string }
-  | { kind: 'play'; request: PlayRequest; gatewayUrl?: string };
+export type CliCommand = { kind: 'help' } | { kind: 'error'; message: string } | { kind: 'play'; request: PlayRequest; gatewayUrl?: string };
 
 const OPTIONS = {
   scenario: { type: 'string' },

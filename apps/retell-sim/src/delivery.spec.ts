@@ -21,7 +21,11 @@ describe('planDeliveries', () => {
     const plan = planDeliveries(lifecycle, { duplicates: 3 });
     expect(plan).toHaveLength(9);
     expect(counts(plan)).toEqual({ call_started: 3, call_ended: 3, call_analyzed: 3 });
-    expect(plan.slice(0, 3).map((d) => [d.event, d.copy])).toEqual([['call_started', 1], ['call_started', 2], ['call_started', 3]]);
+    expect(plan.slice(0, 3).map((d) => [d.event, d.copy])).toEqual([
+      ['call_started', 1],
+      ['call_started', 2],
+      ['call_started', 3],
+    ]);
     expect(plan[1].body).toEqual(plan[0].body);
   });
 
@@ -77,7 +81,9 @@ describe('signing', () => {
       expect(req.body).toBe(JSON.stringify(delivery.body));
       await expect(checkRetellSignature(req.body, 'key_test_roundtrip_0001', req.headers['x-retell-signature'])).resolves.toBe('valid');
       await expect(checkRetellSignature(req.body, 'another_key_0001', req.headers['x-retell-signature'])).resolves.toBe('invalid');
-      await expect(checkRetellSignature(JSON.stringify(JSON.parse(req.body), null, 1), 'key_test_roundtrip_0001', req.headers['x-retell-signature'])).resolves.toBe('invalid');
+      await expect(
+        checkRetellSignature(JSON.stringify(JSON.parse(req.body), null, 1), 'key_test_roundtrip_0001', req.headers['x-retell-signature']),
+      ).resolves.toBe('invalid');
     }
   });
 

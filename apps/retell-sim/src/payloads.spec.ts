@@ -26,7 +26,13 @@ describe('buildLifecycle', () => {
     for (const d of buildLifecycle(scenario, opts)) {
       expect(d.body.event).toBe(d.event);
       expect(d.body.call.call_id).toBe(opts.callId);
-      expect(d.body.call).toMatchObject({ agent_id: 'agent_sim_default', call_type: 'phone_call', direction: 'outbound', from_number: '+14155550100', to_number: '+14155550123' });
+      expect(d.body.call).toMatchObject({
+        agent_id: 'agent_sim_default',
+        call_type: 'phone_call',
+        direction: 'outbound',
+        from_number: '+14155550100',
+        to_number: '+14155550123',
+      });
       expect(typeof d.body.call.agent_version).toBe('number');
       expect(Number.isInteger(d.body.event_timestamp)).toBe(true);
       expect(JSON.parse(JSON.stringify(d.body))).toEqual(d.body);
@@ -61,7 +67,17 @@ describe('buildLifecycle', () => {
     const { call } = events('answered').call_started;
     expect(call.call_status).toBe('ongoing');
     expect(call.start_timestamp).toBe(opts.startTimestamp);
-    for (const key of ['transcript', 'transcript_object', 'call_cost', 'call_analysis', 'end_timestamp', 'duration_ms', 'disconnection_reason', 'recording_url', 'latency']) {
+    for (const key of [
+      'transcript',
+      'transcript_object',
+      'call_cost',
+      'call_analysis',
+      'end_timestamp',
+      'duration_ms',
+      'disconnection_reason',
+      'recording_url',
+      'latency',
+    ]) {
       expect(call).not.toHaveProperty(key);
     }
   });

@@ -13,7 +13,17 @@ export class SchedulingWorkerModule {
     return {
       module: SchedulingWorkerModule,
       imports: [DbModule.forRoot({ databaseUrl: env.DATABASE_URL, poolSize: 6 })],
-      providers: [{ provide: AppEnv, useValue: env }, { provide: REMINDER_CLOCK, useValue: reminderClock }, QueueProducers, LiveEventPublisher, LiveUpdates, ReminderScheduler, InterviewBooking, FireReminder, SchedulingWorkers],
+      providers: [
+        { provide: AppEnv, useValue: env },
+        { provide: REMINDER_CLOCK, useValue: reminderClock },
+        QueueProducers,
+        LiveEventPublisher,
+        LiveUpdates,
+        ReminderScheduler,
+        InterviewBooking,
+        FireReminder,
+        SchedulingWorkers,
+      ],
     };
   }
 }

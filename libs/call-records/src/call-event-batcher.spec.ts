@@ -3,8 +3,23 @@ import { CallEventBatcher } from './call-event-batcher';
 import type { RecordedCall, RecordOutcome, StartedBatch } from './record-call-event';
 
 const T = '00000000-0000-4000-8000-000000000001';
-const job = (callId: string, event: CallEventJob['event'] = 'call_started', tenantId = T): CallEventJob => ({ tenantId, callId, event, receivedAt: 0, body: '{}' });
-const recorded = (j: CallEventJob): RecordedCall => ({ id: `row-${j.callId}`, tenantId: j.tenantId, retellCallId: j.callId, candidateId: null, metadata: null, dialRequestId: null, status: 'queued', outcome: null });
+const job = (callId: string, event: CallEventJob['event'] = 'call_started', tenantId = T): CallEventJob => ({
+  tenantId,
+  callId,
+  event,
+  receivedAt: 0,
+  body: '{}',
+});
+const recorded = (j: CallEventJob): RecordedCall => ({
+  id: `row-${j.callId}`,
+  tenantId: j.tenantId,
+  retellCallId: j.callId,
+  candidateId: null,
+  metadata: null,
+  dialRequestId: null,
+  status: 'queued',
+  outcome: null,
+});
 
 /** A recorder whose batches finish when the test says, remembering what each batch held. */
 function controlledRun() {

@@ -21,7 +21,10 @@ export class Calls {
 
   constructor(pool: PgPool, @Optional() env?: AppEnv) {
     this.recorder = new RecordCallEvent(pool);
-    this.batcher = new CallEventBatcher((jobs) => this.recorder.executeBatch(jobs), { maxBatch: env?.CALL_WORKER_BATCH ?? 32, maxInFlight: MAX_BATCHES_IN_FLIGHT });
+    this.batcher = new CallEventBatcher((jobs) => this.recorder.executeBatch(jobs), {
+      maxBatch: env?.CALL_WORKER_BATCH ?? 32,
+      maxInFlight: MAX_BATCHES_IN_FLIGHT,
+    });
   }
 
   /** Keeps one delivery, committed together with whatever else is handed in at the same time. */
@@ -46,7 +49,13 @@ export class Calls {
    */
   recordEndedFromRetell(tenantId: string, call: RetellCall): Promise<RecordedCall> {
     const { call_analysis: _analysis, ...ended } = call; // a call_ended body carries no analysis
-    return this.recordDelivery({ tenantId, event: 'call_ended', callId: call.call_id, receivedAt: Date.now(), body: JSON.stringify({ event: 'call_ended', call: ended }) });
+    return this.recordDelivery({
+      tenantId,
+      event: 'call_ended',
+      callId: call.call_id,
+      receivedAt: Date.now(),
+      body: JSON.stringify({ event: 'call_ended', call: ended }),
+    });
   }
 }
 
@@ -110,19 +119,28 @@ export const CallRows = {
 
   /** Retell refused to create the call (or does not know it): the attempt failed to dial. */
   async markDialFailed(db: Db, callId: string): Promise<void> {
-    await db.call.updateMany({ where: { id: callId, status: { in: [...UNPLACED, 'initiated', 'ringing'] } }, data: { status: 'failed', outcome: 'dial_failed' } });
+    await db.call.updateMany({
+      where: { id: callId, status: { in: [...UNPLACED, 'initiated', 'ringing'] } },
+      data: { status: 'failed', outcome: 'dial_failed' },
+    });
   },
 
   /** A call that was never placed is cancelled; false if it was placed (or ended) meanwhile. */
   async cancelUnplaced(db: Db, callId: string): Promise<boolean> {
-    const n = await db.call.updateMany({ where: { id: callId, retellCallId: null, status: { in: [...UNPLACED] } }, data: { status: 'cancelled', outcome: 'stopped' } });
+    const n = await db.call.updateMany({
+      where: { id: callId, retellCallId: null, status: { in: [...UNPLACED] } },
+      data: { status: 'cancelled', outcome: 'stopped' },
+    });
     return n.count > 0;
   },
 
   /** The same for many calls (a cancelled batch); the number cancelled. */
   async cancelUnplacedMany(db: Db, callIds: string[]): Promise<number> {
     if (!callIds.length) return 0;
-    const n = await db.call.updateMany({ where: { id: { in: callIds }, retellCallId: null, status: { in: [...UNPLACED] } }, data: { status: 'cancelled', outcome: 'stopped' } });
+    const n = await db.call.updateMany({
+      where: { id: { in: callIds }, retellCallId: null, status: { in: [...UNPLACED] } },
+      data: { status: 'cancelled', outcome: 'stopped' },
+    });
     return n.count;
   },
 

@@ -4,7 +4,15 @@ import type { QueryResult } from 'pg';
 import { jsonbLiteral, jsonbTextLiteral, PgPool, sqlLiteral } from '@retell-ops/db';
 import { isUuid, type CallStatus } from '@retell-ops/domain';
 import type { CallEventJob } from '@retell-ops/queue';
-import { CALL_EVENT_FIELDS, changedCallFields, foldCallEvents, type CallRecordFields, type ReceivedCallEvent, type RetellCall, type RetellWebhookEnvelope } from '@retell-ops/retell';
+import {
+  CALL_EVENT_FIELDS,
+  changedCallFields,
+  foldCallEvents,
+  type CallRecordFields,
+  type ReceivedCallEvent,
+  type RetellCall,
+  type RetellWebhookEnvelope,
+} from '@retell-ops/retell';
 
 /** What the caller may act on after a delivery is kept. */
 export interface RecordedCall {
@@ -21,7 +29,6 @@ export interface RecordedCall {
 
 /** The platform's own call id, which it puts in the metadata of every call it places. */
 export const PLACED_CALL_ID_KEY = 'rops_call_id';
-
 
 /**
  * Keeps one delivery and rebuilds the call row from every delivery kept for that call, under a
@@ -63,7 +70,11 @@ export class RecordCallEvent {
         outcomes[index] = Promise.resolve({ ok: false, error: error as Error });
       }
     });
-    const alone = (p: Prepared): Promise<RecordOutcome> => this.inOneTransaction([p]).then(([o]) => o, (error: Error) => ({ ok: false as const, error }));
+    const alone = (p: Prepared): Promise<RecordOutcome> =>
+      this.inOneTransaction([p]).then(
+        ([o]) => o,
+        (error: Error) => ({ ok: false as const, error }),
+      );
     if (prepared.length === 1) {
       const only = alone(prepared[0].p);
       outcomes[prepared[0].index] = only;
@@ -146,7 +157,11 @@ function prepare(job: CallEventJob): Prepared {
   const callId = sqlLiteral(job.callId);
   const statements = [
     // A call the platform placed already has a row (created when it was queued): claim it.
-    ...(placedAs ? [`UPDATE "Call" SET "retellCallId" = ${callId}, "updatedAt" = now() WHERE "id" = ${sqlLiteral(placedAs)} AND "tenantId" = ${tenant} AND "retellCallId" IS NULL`] : []),
+    ...(placedAs
+      ? [
+          `UPDATE "Call" SET "retellCallId" = ${callId}, "updatedAt" = now() WHERE "id" = ${sqlLiteral(placedAs)} AND "tenantId" = ${tenant} AND "retellCallId" IS NULL`,
+        ]
+      : []),
     // Creates the row or locks the existing one (ON CONFLICT DO UPDATE takes the row lock).
     `INSERT INTO "Call" ("id", "tenantId", "retellCallId", "status", "occurredAt", "createdAt", "updatedAt")
      VALUES (gen_random_uuid(), ${tenant}, ${callId}, 'queued', now(), now(), now())

@@ -27,9 +27,15 @@ describe('isDependencyUnavailable', () => {
     ['EAI_AGAIN', withProps('getaddrinfo EAI_AGAIN db.internal', { code: 'EAI_AGAIN' })],
     ['Connection terminated unexpectedly', new Error('Connection terminated unexpectedly')],
     ['Connection terminated', new Error('Connection terminated')],
-    ['a driver message on its own line of a Prisma message', withProps('\nInvalid `prisma.call.findUnique()` invocation:\n\n\nConnection terminated unexpectedly', {}, 'PrismaClientUnknownRequestError')],
+    [
+      'a driver message on its own line of a Prisma message',
+      withProps('\nInvalid `prisma.call.findUnique()` invocation:\n\n\nConnection terminated unexpectedly', {}, 'PrismaClientUnknownRequestError'),
+    ],
     ['pg-pool connect timeout', new Error('timeout exceeded when trying to connect')],
-    ['pg-pool connection timeout with cause', new Error('Connection terminated due to connection timeout', { cause: new Error('Connection terminated unexpectedly') })],
+    [
+      'pg-pool connection timeout with cause',
+      new Error('Connection terminated due to connection timeout', { cause: new Error('Connection terminated unexpectedly') }),
+    ],
     ['pg client not queryable', new Error('Client has encountered a connection error and is not queryable')],
     ['57P01 admin shutdown', pgServerError('57P01', 'terminating connection due to administrator command')],
     ['57P02 crash shutdown', pgServerError('57P02', 'terminating connection because of crash of another server process')],
@@ -39,8 +45,20 @@ describe('isDependencyUnavailable', () => {
     ['08P01 protocol violation', pgServerError('08P01', 'protocol violation')],
     ['admin shutdown text without a code', new Error('terminating connection due to administrator command')],
     // Node's happy-eyeballs connect: every address refused
-    ['AggregateError of ECONNREFUSED', Object.assign(new AggregateError([withProps('connect ECONNREFUSED ::1:5432', { code: 'ECONNREFUSED' }), withProps('connect ECONNREFUSED 127.0.0.1:5432', { code: 'ECONNREFUSED' })], ''), { code: 'ECONNREFUSED' })],
-    ['AggregateError, code only inside', new AggregateError([new Error('other'), withProps('connect ECONNREFUSED 127.0.0.1:5432', { code: 'ECONNREFUSED' })], '')],
+    [
+      'AggregateError of ECONNREFUSED',
+      Object.assign(
+        new AggregateError(
+          [withProps('connect ECONNREFUSED ::1:5432', { code: 'ECONNREFUSED' }), withProps('connect ECONNREFUSED 127.0.0.1:5432', { code: 'ECONNREFUSED' })],
+          '',
+        ),
+        { code: 'ECONNREFUSED' },
+      ),
+    ],
+    [
+      'AggregateError, code only inside',
+      new AggregateError([new Error('other'), withProps('connect ECONNREFUSED 127.0.0.1:5432', { code: 'ECONNREFUSED' })], ''),
+    ],
     // Prisma
     ['Prisma P1001', prismaError('P1001', 'DatabaseNotReachable')],
     ['Prisma P1002', prismaError('P1002')],
@@ -50,10 +68,16 @@ describe('isDependencyUnavailable', () => {
     ['Prisma raw query P2010, adapter says not reachable', prismaError('P2010', 'DatabaseNotReachable')],
     ['Prisma raw query P2010, adapter says socket timeout', prismaError('P2010', 'SocketTimeout')],
     ['Prisma adapter too many connections', prismaError('P2010', 'TooManyConnections')],
-    ['Prisma raw query P2010, server says 57P01', Object.assign(prismaError('P2010'), { meta: { driverAdapterError: { cause: { kind: 'postgres', code: '57P01' } } } })],
+    [
+      'Prisma raw query P2010, server says 57P01',
+      Object.assign(prismaError('P2010'), { meta: { driverAdapterError: { cause: { kind: 'postgres', code: '57P01' } } } }),
+    ],
     ['PrismaClientInitializationError', withProps("Can't reach database server at `db:5432`", { errorCode: 'P1001' }, 'PrismaClientInitializationError')],
     // ioredis / BullMQ
-    ['ioredis MaxRetriesPerRequestError', withProps('Reached the max retries per request limit (which is 1). Refer to "maxRetriesPerRequest" option for details.', {}, 'MaxRetriesPerRequestError')],
+    [
+      'ioredis MaxRetriesPerRequestError',
+      withProps('Reached the max retries per request limit (which is 1). Refer to "maxRetriesPerRequest" option for details.', {}, 'MaxRetriesPerRequestError'),
+    ],
     ['ioredis offline queue disabled', new Error("Stream isn't writeable and enableOfflineQueue options is false")],
     ['ioredis connection closed', new Error('Connection is closed.')],
     ['BullMQ ConnectionClosedError', withProps('Connection is closed', {}, 'ConnectionClosedError')],
@@ -87,7 +111,7 @@ describe('isDependencyUnavailable', () => {
     ['null', null],
     ['a string', 'ECONNREFUSED'],
     ['a number code', withProps('x', { code: 111 })],
-  ])('%s: the job\'s own error', (_, error) => {
+  ])("%s: the job's own error", (_, error) => {
     expect(isDependencyUnavailable(error)).toBe(false);
   });
 

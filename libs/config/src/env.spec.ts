@@ -46,7 +46,11 @@ describe('loadEnv: defaults', () => {
   });
 
   it('empty strings count as unset', () => {
-    expect(loadEnv({ GATEWAY_PORT: '', DATABASE_URL: '', LOG_LEVEL: '' })).toMatchObject({ GATEWAY_PORT: 3000, DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/retell_ops', LOG_LEVEL: 'log' });
+    expect(loadEnv({ GATEWAY_PORT: '', DATABASE_URL: '', LOG_LEVEL: '' })).toMatchObject({
+      GATEWAY_PORT: 3000,
+      DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/retell_ops',
+      LOG_LEVEL: 'log',
+    });
   });
 
   it('defaults to process.env', () => {
@@ -139,7 +143,10 @@ describe('loadEnv: each invalid value is reported by name', () => {
   ])('%s=%p', (name, value) => {
     const error = errorOf({ [name]: value });
     expect(error.message).toMatch(/^Invalid environment:/);
-    const lines = error.message.split('\n').slice(1).map((l) => l.trim());
+    const lines = error.message
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim());
     expect(lines).toHaveLength(1);
     expect(lines[0].startsWith(`${name}: `)).toBe(true);
     expect(lines[0].length).toBeGreaterThan(`${name}: `.length);
@@ -197,8 +204,16 @@ describe('loadEnv: RETELL_BASE_URL follows the key, and is https in production',
     ['a real key, an explicit URL wins', { RETELL_API_KEY: REAL_SECRETS.RETELL_API_KEY, RETELL_BASE_URL: 'http://127.0.0.1:4900' }, 'http://127.0.0.1:4900'],
     ['development key, an explicit https URL', { RETELL_BASE_URL: 'https://retell.example.com' }, 'https://retell.example.com'],
     ['production, a real key, no URL: Retell', { ...REAL_SECRETS, NODE_ENV: 'production' }, 'https://api.retellai.com'],
-    ['production, an https URL', { ...REAL_SECRETS, NODE_ENV: 'production', RETELL_BASE_URL: 'https://retell-proxy.internal' }, 'https://retell-proxy.internal'],
-    ['production, an http URL is refused', { ...REAL_SECRETS, NODE_ENV: 'production', RETELL_BASE_URL: 'http://retell-sim:3900' }, /^RETELL_BASE_URL: NODE_ENV=production needs an https Retell base URL, got http:\/\/retell-sim:3900$/],
+    [
+      'production, an https URL',
+      { ...REAL_SECRETS, NODE_ENV: 'production', RETELL_BASE_URL: 'https://retell-proxy.internal' },
+      'https://retell-proxy.internal',
+    ],
+    [
+      'production, an http URL is refused',
+      { ...REAL_SECRETS, NODE_ENV: 'production', RETELL_BASE_URL: 'http://retell-sim:3900' },
+      /^RETELL_BASE_URL: NODE_ENV=production needs an https Retell base URL, got http:\/\/retell-sim:3900$/,
+    ],
     ['test, an http URL is fine', { ...REAL_SECRETS, NODE_ENV: 'test', RETELL_BASE_URL: 'http://127.0.0.1:3900' }, 'http://127.0.0.1:3900'],
   ])('%s', (_name, source, expected) => {
     if (expected instanceof RegExp) expect(errorOf(source).message).toMatch(expected);

@@ -13,87 +13,123 @@ export const DEV_DEFAULTS = {
 } as const;
 
 export class AppEnv {
-  @IsString() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgresql:// URL' })
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgresql:// URL' })
   DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/retell_ops';
 
-  @IsString() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
+  @IsString()
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
   /** Prefix of every BullMQ key; tests give each run its own. */
-  @IsString() @Matches(/^[A-Za-z0-9_-]+$/)
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]+$/)
   QUEUE_PREFIX = 'rops';
 
-  @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   GATEWAY_PORT = 3000;
 
-  @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   API_PORT = 3001;
 
-  @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   RETELL_SIM_PORT = 3900;
 
-  @IsString() @IsIn(['127.0.0.1', '0.0.0.0', '::', 'localhost'])
+  @IsString()
+  @IsIn(['127.0.0.1', '0.0.0.0', '::', 'localhost'])
   HOST = '127.0.0.1';
 
   /**
    * Where the Retell SDK points. Unset: the simulator for a development RETELL_API_KEY, Retell's
    * production API (https://api.retellai.com) for any other key. Must be https in production.
    */
-  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true })
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true })
   RETELL_BASE_URL: string;
 
   /** Where the simulator delivers webhooks. */
   @IsUrl({ require_tld: false, require_protocol: true })
   GATEWAY_URL = 'http://127.0.0.1:3000';
 
-  @IsString() @MinLength(8)
+  @IsString()
+  @MinLength(8)
   RETELL_API_KEY: string = DEV_DEFAULTS.RETELL_API_KEY;
 
-  @IsString() @MinLength(16)
+  @IsString()
+  @MinLength(16)
   ADMIN_API_KEY: string = DEV_DEFAULTS.ADMIN_API_KEY;
 
   /** 32 bytes as 64 hex characters or base64; AES-256-GCM key for secrets at rest. */
-  @IsString() @Matches(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, {
+  @IsString()
+  @Matches(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, {
     message: 'ENCRYPTION_KEY must be 32 bytes: 64 hex characters or base64',
   })
   ENCRYPTION_KEY: string = DEV_DEFAULTS.ENCRYPTION_KEY;
 
   /** Slug of the tenant the API creates at start from RETELL_API_KEY / ADMIN_API_KEY. */
-  @IsString() @Matches(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'DEFAULT_TENANT_SLUG must be lowercase letters, digits and dashes' })
+  @IsString()
+  @Matches(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'DEFAULT_TENANT_SLUG must be lowercase letters, digits and dashes' })
   DEFAULT_TENANT_SLUG = 'default';
 
   @IsString()
   DEFAULT_AGENT_ID: string = DEV_DEFAULTS.DEFAULT_AGENT_ID;
 
-  @IsString() @Matches(/^\+[1-9]\d{6,14}$/, { message: 'DEFAULT_FROM_NUMBER must be E.164' })
+  @IsString()
+  @Matches(/^\+[1-9]\d{6,14}$/, { message: 'DEFAULT_FROM_NUMBER must be E.164' })
   DEFAULT_FROM_NUMBER: string = DEV_DEFAULTS.DEFAULT_FROM_NUMBER;
 
   /** Largest webhook body the gateway accepts (413 above). */
-  @Type(() => Number) @IsInt() @Min(1024)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
   WEBHOOK_BODY_LIMIT_BYTES = 5 * 1024 * 1024;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(512)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(512)
   CALL_WORKER_CONCURRENCY = 16;
 
   /** Deliveries the call worker commits in one transaction at most (1: one transaction each). */
-  @Type(() => Number) @IsInt() @Min(1) @Max(256)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(256)
   CALL_WORKER_BATCH = 32;
 
   /** BullMQ lock and stalled-check interval for workers; a killed worker's job is retried after about this long. */
-  @Type(() => Number) @IsInt() @Min(1000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
   WORKER_LOCK_MS = 30000;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   JOB_ATTEMPTS = 10;
 
-  @Type(() => Number) @IsInt() @Min(10)
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
   JOB_BACKOFF_MS = 1000;
 
   /**
    * Longest pause of a worker whose jobs cannot reach PostgreSQL or Redis: such jobs go back to
    * wait without using an attempt, and the pause doubles from 1 s up to this while the outage lasts.
    */
-  @Type(() => Number) @IsInt() @Min(100)
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
   DEPENDENCY_RETRY_MAX_MS = 30000;
 
   /**
@@ -101,32 +137,43 @@ export class AppEnv {
    * e.g. `dial-place.v1`), so one image runs as several pools. Unset: all of them. A name the app
    * does not declare stops it at boot with the valid ones listed.
    */
-  @IsOptional() @IsString() @Matches(/^\s*[a-z0-9][a-z0-9.-]*(\s*,\s*[a-z0-9][a-z0-9.-]*)*\s*$/, {
+  @IsOptional()
+  @IsString()
+  @Matches(/^\s*[a-z0-9][a-z0-9.-]*(\s*,\s*[a-z0-9][a-z0-9.-]*)*\s*$/, {
     message: 'QUEUES must be comma-separated queue names, e.g. dial-place.v1,dial-dispatch.v1',
   })
   QUEUES?: string;
 
   /** Interview reminders, as offsets before the interview (s, m, h, d units). */
-  @IsString() @Matches(/^\d+[smhd](,\d+[smhd])*$/, { message: 'INTERVIEW_REMINDERS must look like 24h,1h' })
+  @IsString()
+  @Matches(/^\d+[smhd](,\d+[smhd])*$/, { message: 'INTERVIEW_REMINDERS must look like 24h,1h' })
   INTERVIEW_REMINDERS = '24h,1h';
 
   /** How often the dialer looks for due and queued dial requests. */
-  @Type(() => Number) @IsInt() @Min(100)
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
   DIALER_TICK_MS = 1000;
 
   /** How long a tenant's Retell concurrency (get-concurrency) is trusted before asking again. */
-  @Type(() => Number) @IsInt() @Min(0)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
   CONCURRENCY_CACHE_MS = 10000;
 
   /** A dial request dialing or live this long is settled from Retell's get-call (a lost webhook, a wedged create). */
-  @Type(() => Number) @IsInt() @Min(1000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
   DIAL_STALE_MS = 180000;
 
   /**
    * How long the dialer waits for any answer from Retell before giving up on the request (a create
    * that times out is then looked up by the platform's call id before it is declared failed).
    */
-  @Type(() => Number) @IsInt() @Min(100)
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
   RETELL_TIMEOUT_MS = 30000;
 
   /** Zone for interview times when neither the call nor the candidate names one (a tenant may set its own). */
@@ -137,13 +184,17 @@ export class AppEnv {
   @IsString()
   HEALTH_FILE = '';
 
-  @Type(() => Number) @IsInt() @Min(100)
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
   HEALTH_INTERVAL_MS = 5000;
 
-  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 
-  @IsOptional() @IsIn(['development', 'production', 'test'])
+  @IsOptional()
+  @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 }
 

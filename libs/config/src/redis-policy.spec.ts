@@ -1,7 +1,15 @@
 import { evictionVerdict, maxmemoryPolicyOf } from './redis-policy';
 
 const info = (policy?: string) =>
-  ['# Memory', 'used_memory:1046504', 'maxmemory:0', 'maxmemory_human:0B', ...(policy === undefined ? [] : [`maxmemory_policy:${policy}`]), 'allocator_frag_ratio:1.00', ''].join('\r\n');
+  [
+    '# Memory',
+    'used_memory:1046504',
+    'maxmemory:0',
+    'maxmemory_human:0B',
+    ...(policy === undefined ? [] : [`maxmemory_policy:${policy}`]),
+    'allocator_frag_ratio:1.00',
+    '',
+  ].join('\r\n');
 
 describe('maxmemoryPolicyOf', () => {
   it.each([

@@ -2,10 +2,7 @@ import { Logger } from '@nestjs/common';
 import IORedis from 'ioredis';
 import type { AppEnv } from './env';
 
-export type EvictionVerdict =
-  | { action: 'ok' }
-  | { action: 'warn'; message: string }
-  | { action: 'refuse'; message: string };
+export type EvictionVerdict = { action: 'ok' } | { action: 'warn'; message: string } | { action: 'refuse'; message: string };
 
 /** `maxmemory_policy` from the text of INFO (CONFIG GET is often disabled on managed Redis); undefined when absent. */
 export function maxmemoryPolicyOf(info: string): string | undefined {
@@ -21,7 +18,8 @@ export function maxmemoryPolicyOf(info: string): string | undefined {
  */
 export function evictionVerdict(policy: string | undefined, nodeEnv: AppEnv['NODE_ENV']): EvictionVerdict {
   if (policy === 'noeviction') return { action: 'ok' };
-  if (policy === undefined) return { action: 'warn', message: `could not read Redis's maxmemory-policy: make sure it is noeviction, or jobs can be evicted and lost` };
+  if (policy === undefined)
+    return { action: 'warn', message: `could not read Redis's maxmemory-policy: make sure it is noeviction, or jobs can be evicted and lost` };
   const message = `Redis's maxmemory-policy is ${policy}, not noeviction: when Redis fills up it evicts keys, and queued jobs (accepted events) are lost. Set maxmemory-policy noeviction`;
   return nodeEnv === 'production' ? { action: 'refuse', message: `${message}. Refusing to start under NODE_ENV=production.` } : { action: 'warn', message };
 }
@@ -37,7 +35,14 @@ const INFO_TIMEOUT_MS = 2000;
  */
 export async function checkRedisEvictionPolicy(env: Pick<AppEnv, 'REDIS_URL' | 'NODE_ENV'>, logger = new Logger('Redis')): Promise<void> {
   let info: string;
-  const client = new IORedis(env.REDIS_URL, { lazyConnect: true, connectTimeout: INFO_TIMEOUT_MS, commandTimeout: INFO_TIMEOUT_MS, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: true });
+  const client = new IORedis(env.REDIS_URL, {
+    lazyConnect: true,
+    connectTimeout: INFO_TIMEOUT_MS,
+    commandTimeout: INFO_TIMEOUT_MS,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: true,
+  });
   client.on('error', () => undefined); // reported below
   try {
     await client.connect();

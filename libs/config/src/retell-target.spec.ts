@@ -1,4 +1,11 @@
-import { defaultRetellBaseUrl, DEV_RETELL_API_KEY, isDevelopmentRetellKey, RETELL_PRODUCTION_BASE_URL, retellBaseUrlProblem, SIMULATOR_BASE_URL } from './retell-target';
+import {
+  defaultRetellBaseUrl,
+  DEV_RETELL_API_KEY,
+  isDevelopmentRetellKey,
+  RETELL_PRODUCTION_BASE_URL,
+  retellBaseUrlProblem,
+  SIMULATOR_BASE_URL,
+} from './retell-target';
 
 describe('isDevelopmentRetellKey / defaultRetellBaseUrl', () => {
   it.each([

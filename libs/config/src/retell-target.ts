@@ -40,6 +40,7 @@ export function retellBaseUrlProblem(url: string, nodeEnv: string | undefined): 
     return 'Retell base URL is not a URL';
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return `Retell base URL must be http(s), got ${parsed.protocol}`;
-  if (nodeEnv === 'production' && parsed.protocol !== 'https:') return `NODE_ENV=production needs an https Retell base URL, got ${parsed.protocol}//${parsed.host}`;
+  if (nodeEnv === 'production' && parsed.protocol !== 'https:')
+    return `NODE_ENV=production needs an https Retell base URL, got ${parsed.protocol}//${parsed.host}`;
   return undefined;
 }

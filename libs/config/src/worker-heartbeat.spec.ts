@@ -32,10 +32,15 @@ describe('WorkerHeartbeat', () => {
   it('a beat is skipped while the previous check still waits (a hung Redis piles nothing up)', async () => {
     let checks = 0;
     let release!: (v: boolean) => void;
-    const hb = new WorkerHeartbeat(file, 60_000, () => {
-      checks += 1;
-      return new Promise<boolean>((r) => (release = r));
-    }, quiet);
+    const hb = new WorkerHeartbeat(
+      file,
+      60_000,
+      () => {
+        checks += 1;
+        return new Promise<boolean>((r) => (release = r));
+      },
+      quiet,
+    );
     const first = hb.start();
     expect(await hb.beat()).toBe(false);
     expect(checks).toBe(1);

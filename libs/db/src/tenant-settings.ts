@@ -50,7 +50,8 @@ export class TenantSettings {
     for (let attempt = 0; ; attempt++) {
       const existing = await this.prisma.agent.findUnique({ where: { retellAgentId: agent.retellAgentId } });
       if (existing) {
-        if (existing.tenantId !== tenantId) throw new ConflictError(`agent '${agent.retellAgentId}' belongs to another tenant`, { code: 'agent_of_another_tenant' });
+        if (existing.tenantId !== tenantId)
+          throw new ConflictError(`agent '${agent.retellAgentId}' belongs to another tenant`, { code: 'agent_of_another_tenant' });
         return agent.name === undefined ? existing : this.prisma.agent.update({ where: { id: existing.id }, data: { name: agent.name } });
       }
       try {

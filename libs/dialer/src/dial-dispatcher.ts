@@ -59,7 +59,9 @@ export class DialDispatcher {
     const planned: string[] = [];
     const jobs = await this.prisma.$transaction(
       async (tx) => {
-        const [{ locked }] = await tx.$queryRaw<Array<{ locked: boolean }>>`SELECT pg_try_advisory_xact_lock(hashtextextended(${`dial/${tenantId}`}, 0)) AS "locked"`;
+        const [{ locked }] = await tx.$queryRaw<
+          Array<{ locked: boolean }>
+        >`SELECT pg_try_advisory_xact_lock(hashtextextended(${`dial/${tenantId}`}, 0)) AS "locked"`;
         if (!locked) return [];
         await this.store.promoteDue(tx, tenantId);
         const [{ held }] = await tx.$queryRaw<Array<{ held: number }>>`
@@ -103,7 +105,10 @@ export class DialDispatcher {
       await this.producers.add(QUEUES.dialPlace, job, { jobId: placeJobId(job), ...PLACE_JOB_OPTIONS });
     }
     if (jobs.length) this.logger.log(`tenant ${tenantId}: ${jobs.length} to dial (limit ${limit})`);
-    await this.live?.dialRequests(tenantId, jobs.map((j) => j.dialRequestId));
+    await this.live?.dialRequests(
+      tenantId,
+      jobs.map((j) => j.dialRequestId),
+    );
     await this.live?.calls(tenantId, planned);
     return jobs.length;
   }
@@ -114,7 +119,11 @@ export class DialDispatcher {
    */
   private eligible(tx: Prisma.TransactionClient, tenantId: string, free: number): Promise<Eligible[]> {
     const now = new Date();
-    const open = withinCallingWindowSql(now, { start: Prisma.sql`b."windowStart"`, end: Prisma.sql`b."windowEnd"`, knownZone: Prisma.sql`CASE WHEN b."timeZone" IS NULL THEN 'UTC' ELSE z."name" END` });
+    const open = withinCallingWindowSql(now, {
+      start: Prisma.sql`b."windowStart"`,
+      end: Prisma.sql`b."windowEnd"`,
+      knownZone: Prisma.sql`CASE WHEN b."timeZone" IS NULL THEN 'UTC' ELSE z."name" END`,
+    });
     return tx.$queryRaw<Eligible[]>`
       WITH batches AS (
         SELECT b."id", b."maxConcurrent", b."windowStart", b."windowEnd", b."timeZone",

@@ -42,7 +42,11 @@ export class DialOutcome {
     } else if (verdict === 'requeue') {
       // Not an attempt: the next try gets a new call row, this one stays as it ended.
       to = 'retry_wait';
-      moved = await this.store.move(request.id, to, guard, { lastOutcome: call.outcome, attempts: Math.max(0, request.attempts - 1), notBefore: new Date(Date.now() + REQUEUE_AFTER_CONCURRENCY_MS) });
+      moved = await this.store.move(request.id, to, guard, {
+        lastOutcome: call.outcome,
+        attempts: Math.max(0, request.attempts - 1),
+        notBefore: new Date(Date.now() + REQUEUE_AFTER_CONCURRENCY_MS),
+      });
     } else {
       to = verdict;
       moved = await this.store.move(request.id, to, guard, { lastOutcome: call.outcome });

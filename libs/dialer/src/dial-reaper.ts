@@ -72,7 +72,10 @@ export class DialReaper {
   async reap(tenantId: string): Promise<number> {
     const claimed = await this.store.claimStale(tenantId, this.staleBefore(), PER_PASS);
     if (!claimed.length) return 0;
-    const calls = await this.prisma.call.findMany({ where: { id: { in: claimed.flatMap((r) => (r.currentCallId ? [r.currentCallId] : [])) } }, select: { id: true, retellCallId: true } });
+    const calls = await this.prisma.call.findMany({
+      where: { id: { in: claimed.flatMap((r) => (r.currentCallId ? [r.currentCallId] : [])) } },
+      select: { id: true, retellCallId: true },
+    });
     const retellIds = new Map(calls.map((c) => [c.id, c.retellCallId]));
     let settled = 0;
     for (const claim of claimed) {
@@ -114,7 +117,12 @@ export class DialReaper {
       await CallRows.cancelUnplaced(this.prisma, r.currentCallId);
       return (await this.store.move(r.id, 'cancelled', { from: ['dialing'], tries: r.tries }, { lastOutcome: 'stopped' })) ? 'cancelled' : 'unchanged';
     }
-    const again = await this.store.move(r.id, 'queued', { from: ['dialing'], tries: r.tries }, { lastError: 'Retell had no call for this try; handed out again' });
+    const again = await this.store.move(
+      r.id,
+      'queued',
+      { from: ['dialing'], tries: r.tries },
+      { lastError: 'Retell had no call for this try; handed out again' },
+    );
     return again ? 'handed_out_again' : 'unchanged';
   }
 
@@ -125,7 +133,12 @@ export class DialReaper {
     } catch (e) {
       if (e instanceof Retell.APIError && e.status === 422) {
         await CallRows.markDialFailed(this.prisma, r.currentCallId!);
-        await this.store.move(r.id, 'failed', { currentCallId: r.currentCallId! }, { lastOutcome: 'error', lastError: `Retell does not know call ${retellCallId} (get-call 422)` });
+        await this.store.move(
+          r.id,
+          'failed',
+          { currentCallId: r.currentCallId! },
+          { lastOutcome: 'error', lastError: `Retell does not know call ${retellCallId} (get-call 422)` },
+        );
         return 'unknown_to_retell';
       }
       throw e;

@@ -5,7 +5,9 @@ import { DIAL_REQUEST_GROUPS, dialRequestSourcesOf, type DialRequestStatus } fro
 type Db = Prisma.TransactionClient;
 
 /** Columns a move may set besides the status. */
-type MoveData = Partial<Pick<Prisma.DialRequestUncheckedUpdateManyInput, 'notBefore' | 'attempts' | 'lastOutcome' | 'lastError' | 'currentCallId' | 'tries' | 'checkedAt'>>;
+type MoveData = Partial<
+  Pick<Prisma.DialRequestUncheckedUpdateManyInput, 'notBefore' | 'attempts' | 'lastOutcome' | 'lastError' | 'currentCallId' | 'tries' | 'checkedAt'>
+>;
 
 interface MoveGuard {
   /** the states the caller expects the request in (narrowed to those the state machine allows) */
@@ -49,7 +51,12 @@ export class DialRequestStore {
     const from = dialRequestSourcesOf(to, guard.from);
     if (!from.length) return false;
     const moved = await db.dialRequest.updateMany({
-      where: { id, status: { in: from }, ...(guard.tries !== undefined && { tries: guard.tries }), ...(guard.currentCallId !== undefined && { currentCallId: guard.currentCallId }) },
+      where: {
+        id,
+        status: { in: from },
+        ...(guard.tries !== undefined && { tries: guard.tries }),
+        ...(guard.currentCallId !== undefined && { currentCallId: guard.currentCallId }),
+      },
       data: { ...data, status: to, statusChangedAt: new Date() },
     });
     // Outside a caller's transaction the batch can be settled now; inside one, the caller does it after commit.
@@ -68,12 +75,21 @@ export class DialRequestStore {
 
   /** queued → dialing as a new try: its own place job; the attempt counted if it is a new one. */
   handOut(db: Db, r: { id: string; tries: number; attempts: number; currentCallId: string }): Promise<boolean> {
-    return this.move(r.id, 'dialing', { from: ['queued'], tries: r.tries }, { tries: r.tries + 1, attempts: r.attempts, currentCallId: r.currentCallId, checkedAt: null }, db);
+    return this.move(
+      r.id,
+      'dialing',
+      { from: ['queued'], tries: r.tries },
+      { tries: r.tries + 1, attempts: r.attempts, currentCallId: r.currentCallId, checkedAt: null },
+      db,
+    );
   }
 
   /** Marks a cancel that cannot finish at once: the request is never dialled or redialled again. */
   async requestCancel(id: string): Promise<boolean> {
-    const n = await this.prisma.dialRequest.updateMany({ where: { id, status: { in: [...DIAL_REQUEST_GROUPS.cancellableLater] } }, data: { cancelRequestedAt: new Date() } });
+    const n = await this.prisma.dialRequest.updateMany({
+      where: { id, status: { in: [...DIAL_REQUEST_GROUPS.cancellableLater] } },
+      data: { cancelRequestedAt: new Date() },
+    });
     return n.count > 0;
   }
 
@@ -82,7 +98,11 @@ export class DialRequestStore {
    * `before` and were not looked at since: their checkedAt is set now, in one statement, so two
    * reapers never take the same request and none holds a transaction while it asks Retell.
    */
-  claimStale(tenantId: string, before: Date, limit: number): Promise<Array<{ id: string; status: 'dialing' | 'live'; tries: number; currentCallId: string | null; cancelRequestedAt: Date | null }>> {
+  claimStale(
+    tenantId: string,
+    before: Date,
+    limit: number,
+  ): Promise<Array<{ id: string; status: 'dialing' | 'live'; tries: number; currentCallId: string | null; cancelRequestedAt: Date | null }>> {
     const holding = DIAL_REQUEST_GROUPS.holdingSlot as readonly string[];
     return this.prisma.$queryRaw`
       UPDATE "DialRequest" SET "checkedAt" = now()

@@ -1,7 +1,17 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { CallRows } from '@retell-ops/call-records';
 import { Prisma, PrismaService, type DialRequest } from '@retell-ops/db';
-import { cancelPlanFor, ConflictError, DIAL_REQUEST_GROUPS, InvalidInputError, isTerminal, isUuid, NotFoundError, type CallStatus, type DialRequestStatus } from '@retell-ops/domain';
+import {
+  cancelPlanFor,
+  ConflictError,
+  DIAL_REQUEST_GROUPS,
+  InvalidInputError,
+  isTerminal,
+  isUuid,
+  NotFoundError,
+  type CallStatus,
+  type DialRequestStatus,
+} from '@retell-ops/domain';
 import { LiveUpdates } from '@retell-ops/live-events';
 import { DialRequestStore } from './dial-request-store';
 import { DispatchTrigger } from './dispatch-trigger';
@@ -46,7 +56,6 @@ export type CancelResult = 'cancelled' | 'stopping' | 'final';
 
 type Tx = Prisma.TransactionClient;
 
-
 /**
  * Dial requests as admins create and cancel them. Each request gets its first call row at once
  * (scheduled or queued), so the API can show it; the dialer takes it from there.
@@ -84,7 +93,20 @@ export class DialRequests {
           timeZone: input.window?.timeZone,
         });
         for (const t of input.targets) {
-          await this.createIn(tx, tenantId, { agentId: input.agentId, fromNumber: input.fromNumber, ...t, scheduledAt: input.scheduledAt, priority: input.priority, maxAttempts: input.maxAttempts, retryBackoffSec: input.retryBackoffSec }, batch.id);
+          await this.createIn(
+            tx,
+            tenantId,
+            {
+              agentId: input.agentId,
+              fromNumber: input.fromNumber,
+              ...t,
+              scheduledAt: input.scheduledAt,
+              priority: input.priority,
+              maxAttempts: input.maxAttempts,
+              retryBackoffSec: input.retryBackoffSec,
+            },
+            batch.id,
+          );
         }
         return batch.id;
       },
@@ -117,7 +139,10 @@ export class DialRequests {
       async (tx) => {
         await this.store.cancelBatch(tx, batchId);
         const rows = await this.store.cancelWaitingInBatch(tx, batchId);
-        await CallRows.cancelUnplacedMany(tx, rows.flatMap((r) => (r.currentCallId ? [r.currentCallId] : [])));
+        await CallRows.cancelUnplacedMany(
+          tx,
+          rows.flatMap((r) => (r.currentCallId ? [r.currentCallId] : [])),
+        );
         return rows.length;
       },
       { timeout: 60_000 },
@@ -139,7 +164,13 @@ export class DialRequests {
       if (plan === 'already_final') return 'final';
       if (plan === 'cancel_now') {
         const done = await this.prisma.$transaction(async (tx) => {
-          const moved = await this.store.move(requestId, 'cancelled', { from: [request.status as DialRequestStatus], tries: request.tries }, { lastOutcome: 'stopped' }, tx);
+          const moved = await this.store.move(
+            requestId,
+            'cancelled',
+            { from: [request.status as DialRequestStatus], tries: request.tries },
+            { lastOutcome: 'stopped' },
+            tx,
+          );
           if (moved && request.currentCallId) await CallRows.cancelUnplaced(tx, request.currentCallId);
           return moved;
         });
@@ -152,9 +183,13 @@ export class DialRequests {
       }
       // dialing or live: never dialled again; the call is stopped once Retell has it
       if (!(await this.store.requestCancel(requestId))) continue;
-      const current = request.currentCallId ? await this.prisma.call.findUnique({ where: { id: request.currentCallId }, select: { retellCallId: true } }) : null;
+      const current = request.currentCallId
+        ? await this.prisma.call.findUnique({ where: { id: request.currentCallId }, select: { retellCallId: true } })
+        : null;
       if (current?.retellCallId) await stopAtRetell(await this.clients.forTenant(tenantId), current.retellCallId, this.logger);
-      this.logger.log(`request ${requestId}: cancel requested (${request.status}${current?.retellCallId ? `, stopped ${current.retellCallId}` : ', before its call exists'})`);
+      this.logger.log(
+        `request ${requestId}: cancel requested (${request.status}${current?.retellCallId ? `, stopped ${current.retellCallId}` : ', before its call exists'})`,
+      );
       return 'stopping';
     }
     throw new ConflictError(`request ${requestId} kept changing while it was cancelled; try again`);

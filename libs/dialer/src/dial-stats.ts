@@ -38,7 +38,10 @@ export interface DialStatsReport {
 
 type Row = Omit<CallMeasures, 'successRate'>;
 
-const withRate = <R extends Row>(r: R): R & { successRate: number | null } => ({ ...r, successRate: r.analysed ? Math.round((r.successful / r.analysed) * 1000) / 1000 : null });
+const withRate = <R extends Row>(r: R): R & { successRate: number | null } => ({
+  ...r,
+  successRate: r.analysed ? Math.round((r.successful / r.analysed) * 1000) / 1000 : null,
+});
 
 /** A tenant's calls in a time range: volume, success rate, outcomes and average duration; in all, by UTC day, agent and batch. */
 @Injectable()
@@ -61,8 +64,12 @@ export class DialStats {
       round(avg(c."durationMs") FILTER (WHERE c."durationMs" > 0))::int AS "avgDurationMs"`;
 
     const [totals] = await this.prisma.$queryRaw<Row[]>`SELECT ${measures} ${base}`;
-    const outcomes = await this.prisma.$queryRaw<Array<{ outcome: string | null; calls: number }>>`SELECT c."outcome", count(*)::int AS "calls" ${base} GROUP BY 1 ORDER BY 2 DESC`;
-    const byDay = await this.prisma.$queryRaw<Array<Row & { day: string }>>`SELECT to_char(date_trunc('day', c."occurredAt" AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS "day", ${measures} ${base} GROUP BY 1 ORDER BY 1`;
+    const outcomes = await this.prisma.$queryRaw<
+      Array<{ outcome: string | null; calls: number }>
+    >`SELECT c."outcome", count(*)::int AS "calls" ${base} GROUP BY 1 ORDER BY 2 DESC`;
+    const byDay = await this.prisma.$queryRaw<
+      Array<Row & { day: string }>
+    >`SELECT to_char(date_trunc('day', c."occurredAt" AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS "day", ${measures} ${base} GROUP BY 1 ORDER BY 1`;
     const byAgent = await this.prisma.$queryRaw<Array<Row & { agentId: string | null }>>`SELECT c."agentId", ${measures} ${base} GROUP BY 1 ORDER BY 2 DESC`;
     const byBatch = await this.prisma.$queryRaw<Array<Row & { batchId: string | null }>>`SELECT r."batchId", ${measures} ${base} GROUP BY 1 ORDER BY 2 DESC`;
     return {

@@ -80,7 +80,12 @@ export class PlaceCall {
     if (status === 429) {
       // Retell made no call: the same attempt goes again as a new try once Retell's wait is over.
       const waitMs = retryAfterMs((e as InstanceType<typeof Retell.APIError>).headers);
-      await this.store.move(job.dialRequestId, 'queued', { from: ['dialing'], tries: job.try }, { notBefore: new Date(Date.now() + waitMs), lastError: `Retell: ${message}`.slice(0, 500) });
+      await this.store.move(
+        job.dialRequestId,
+        'queued',
+        { from: ['dialing'], tries: job.try },
+        { notBefore: new Date(Date.now() + waitMs), lastError: `Retell: ${message}`.slice(0, 500) },
+      );
       this.logger.warn(`request ${job.dialRequestId} try ${job.try}: Retell rate-limited the create; again in ${waitMs} ms`);
       return 'requeued';
     }
@@ -105,7 +110,10 @@ export class PlaceCall {
     await CallRows.linkRetellCall(this.prisma, job.callId, retellCallId);
     const live = await this.store.move(job.dialRequestId, 'live', { from: ['dialing'], tries: job.try, currentCallId: job.callId }, { lastError: null });
     // A cancel that came while the call was being created is finished now that Retell has it.
-    const after = await this.prisma.dialRequest.findUnique({ where: { id: job.dialRequestId }, select: { cancelRequestedAt: true, tries: true, currentCallId: true } });
+    const after = await this.prisma.dialRequest.findUnique({
+      where: { id: job.dialRequestId },
+      select: { cancelRequestedAt: true, tries: true, currentCallId: true },
+    });
     if (after?.cancelRequestedAt && after.currentCallId === job.callId) {
       await stopAtRetell(await this.clients.forTenant(job.tenantId), retellCallId, this.logger);
       this.logger.log(`request ${job.dialRequestId}: cancelled while its call was created; stopped ${retellCallId}`);

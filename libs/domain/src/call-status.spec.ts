@@ -8,18 +8,20 @@ import { advanceStatus, CALL_STATUSES, canTransition, isTerminal, settleStatus, 
 const ORDER: CallStatus[] = ['scheduled', 'queued', 'initiated', 'ringing', 'in_progress', 'completed', 'failed', 'cancelled'];
 const MOVES: Record<CallStatus, (0 | 1)[]> = {
   //           sch que ini rin inp com fai can
-  scheduled:   [0,  1,  1,  1,  1,  1,  1,  1],
-  queued:      [0,  0,  1,  1,  1,  1,  1,  1],
-  initiated:   [0,  0,  0,  1,  1,  1,  1,  1],
-  ringing:     [0,  0,  0,  0,  1,  1,  1,  1],
-  in_progress: [0,  0,  0,  0,  0,  1,  1,  1],
-  completed:   [0,  0,  0,  0,  0,  0,  0,  0],
-  failed:      [0,  0,  0,  0,  0,  0,  0,  0],
-  cancelled:   [0,  0,  0,  0,  0,  0,  0,  0],
+  scheduled: [0, 1, 1, 1, 1, 1, 1, 1],
+  queued: [0, 0, 1, 1, 1, 1, 1, 1],
+  initiated: [0, 0, 0, 1, 1, 1, 1, 1],
+  ringing: [0, 0, 0, 0, 1, 1, 1, 1],
+  in_progress: [0, 0, 0, 0, 0, 1, 1, 1],
+  completed: [0, 0, 0, 0, 0, 0, 0, 0],
+  failed: [0, 0, 0, 0, 0, 0, 0, 0],
+  cancelled: [0, 0, 0, 0, 0, 0, 0, 0],
 };
 const TERMINAL = new Set<CallStatus>(['completed', 'failed', 'cancelled']);
 
-const PAIRS: Array<[CallStatus, CallStatus, boolean]> = ORDER.flatMap((from) => ORDER.map((to, i): [CallStatus, CallStatus, boolean] => [from, to, MOVES[from][i] === 1]));
+const PAIRS: Array<[CallStatus, CallStatus, boolean]> = ORDER.flatMap((from) =>
+  ORDER.map((to, i): [CallStatus, CallStatus, boolean] => [from, to, MOVES[from][i] === 1]),
+);
 
 it('the table covers exactly the exported statuses', () => {
   expect([...CALL_STATUSES]).toEqual(ORDER);

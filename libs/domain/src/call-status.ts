@@ -3,16 +3,7 @@
  * late or duplicated event can never take a call back (a retried call_started after call_ended
  * leaves it completed).
  */
-export const CALL_STATUSES = [
-  'scheduled',
-  'queued',
-  'initiated',
-  'ringing',
-  'in_progress',
-  'completed',
-  'failed',
-  'cancelled',
-] as const;
+export const CALL_STATUSES = ['scheduled', 'queued', 'initiated', 'ringing', 'in_progress', 'completed', 'failed', 'cancelled'] as const;
 export type CallStatus = (typeof CALL_STATUSES)[number];
 
 export const TERMINAL_STATUSES: readonly CallStatus[] = ['completed', 'failed', 'cancelled'];

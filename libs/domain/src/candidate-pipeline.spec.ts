@@ -19,23 +19,23 @@ import {
 const ORDER: CandidateStatus[] = ['new', 'screening', 'interviewing', 'offered', 'hired', 'rejected', 'withdrawn'];
 const BY_ANALYSIS: Record<CandidateStatus, (0 | 1)[]> = {
   //            new scr int off hir rej wdr
-  new:          [0,  1,  1,  0,  0,  1,  1],
-  screening:    [0,  0,  1,  0,  0,  1,  1],
-  interviewing: [0,  0,  0,  0,  0,  1,  1],
-  offered:      [0,  0,  0,  0,  0,  0,  0],
-  hired:        [0,  0,  0,  0,  0,  0,  0],
-  rejected:     [0,  0,  0,  0,  0,  0,  0],
-  withdrawn:    [0,  0,  0,  0,  0,  0,  0],
+  new: [0, 1, 1, 0, 0, 1, 1],
+  screening: [0, 0, 1, 0, 0, 1, 1],
+  interviewing: [0, 0, 0, 0, 0, 1, 1],
+  offered: [0, 0, 0, 0, 0, 0, 0],
+  hired: [0, 0, 0, 0, 0, 0, 0],
+  rejected: [0, 0, 0, 0, 0, 0, 0],
+  withdrawn: [0, 0, 0, 0, 0, 0, 0],
 };
 const BY_PERSON: Record<CandidateStatus, (0 | 1)[]> = {
   //            new scr int off hir rej wdr
-  new:          [0,  1,  1,  1,  0,  1,  1],
-  screening:    [0,  0,  1,  1,  0,  1,  1],
-  interviewing: [0,  1,  0,  1,  0,  1,  1],
-  offered:      [0,  1,  1,  0,  1,  1,  1],
-  hired:        [0,  0,  0,  0,  0,  0,  0],
-  rejected:     [0,  1,  0,  0,  0,  0,  0],
-  withdrawn:    [0,  1,  0,  0,  0,  0,  0],
+  new: [0, 1, 1, 1, 0, 1, 1],
+  screening: [0, 0, 1, 1, 0, 1, 1],
+  interviewing: [0, 1, 0, 1, 0, 1, 1],
+  offered: [0, 1, 1, 0, 1, 1, 1],
+  hired: [0, 0, 0, 0, 0, 0, 0],
+  rejected: [0, 1, 0, 0, 0, 0, 0],
+  withdrawn: [0, 1, 0, 0, 0, 0, 0],
 };
 const TABLES: Record<CandidateMover, Record<CandidateStatus, (0 | 1)[]>> = { analysis: BY_ANALYSIS, person: BY_PERSON };
 

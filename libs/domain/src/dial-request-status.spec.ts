@@ -1,4 +1,13 @@
-import { cancelPlanFor, canMoveDialRequest, DIAL_REQUEST_GROUPS, DIAL_REQUEST_STATUSES, dialRequestSourcesOf, inDialRequestGroup, isDialRequestStatus, type DialRequestStatus } from './dial-request-status';
+import {
+  cancelPlanFor,
+  canMoveDialRequest,
+  DIAL_REQUEST_GROUPS,
+  DIAL_REQUEST_STATUSES,
+  dialRequestSourcesOf,
+  inDialRequestGroup,
+  isDialRequestStatus,
+  type DialRequestStatus,
+} from './dial-request-status';
 
 /**
  * The allowed moves, written out by hand. Row = from, column = to, in this order:
@@ -7,14 +16,14 @@ import { cancelPlanFor, canMoveDialRequest, DIAL_REQUEST_GROUPS, DIAL_REQUEST_ST
 const ORDER: DialRequestStatus[] = ['scheduled', 'queued', 'dialing', 'live', 'retry_wait', 'completed', 'failed', 'cancelled'];
 const MOVES: Record<DialRequestStatus, (0 | 1)[]> = {
   //          sch que dia liv ret com fai can
-  scheduled:  [0,  1,  0,  0,  0,  0,  0,  1],
-  queued:     [0,  0,  1,  0,  0,  0,  0,  1],
-  dialing:    [0,  1,  0,  1,  1,  1,  1,  1],
-  live:       [0,  0,  0,  0,  1,  1,  1,  1],
-  retry_wait: [0,  1,  0,  0,  0,  0,  0,  1],
-  completed:  [0,  0,  0,  0,  0,  0,  0,  0],
-  failed:     [0,  0,  0,  0,  0,  0,  0,  0],
-  cancelled:  [0,  0,  0,  0,  0,  0,  0,  0],
+  scheduled: [0, 1, 0, 0, 0, 0, 0, 1],
+  queued: [0, 0, 1, 0, 0, 0, 0, 1],
+  dialing: [0, 1, 0, 1, 1, 1, 1, 1],
+  live: [0, 0, 0, 0, 1, 1, 1, 1],
+  retry_wait: [0, 1, 0, 0, 0, 0, 0, 1],
+  completed: [0, 0, 0, 0, 0, 0, 0, 0],
+  failed: [0, 0, 0, 0, 0, 0, 0, 0],
+  cancelled: [0, 0, 0, 0, 0, 0, 0, 0],
 };
 const PAIRS = ORDER.flatMap((from) => ORDER.map((to, i): [DialRequestStatus, DialRequestStatus, boolean] => [from, to, MOVES[from][i] === 1]));
 

@@ -59,9 +59,27 @@ describe('rule 1: an ISO string with an offset is the instant', () => {
     ['2025-10-08T15:00:00-04:00', undefined, 'America/Chicago', 'America/New_York', '2025-10-08T19:00:00.000Z', 'America/New_York', 'tenant_zone', []],
     ['2025-10-08T15:00:00-04:00', undefined, undefined, undefined, '2025-10-08T19:00:00.000Z', 'UTC-04:00', 'iso_offset', []],
     // Common LLM slip: EST offset in October. The ISO wins, and the mismatch with the spoken zone is flagged.
-    ['2025-10-08T15:00:00-05:00', 'Eastern Time (ET)', undefined, undefined, '2025-10-08T20:00:00.000Z', 'UTC-05:00', 'iso_offset', ['iso_offset_differs_from_spoken_zone']],
+    [
+      '2025-10-08T15:00:00-05:00',
+      'Eastern Time (ET)',
+      undefined,
+      undefined,
+      '2025-10-08T20:00:00.000Z',
+      'UTC-05:00',
+      'iso_offset',
+      ['iso_offset_differs_from_spoken_zone'],
+    ],
     // -05:00 in October is US Central daylight time: the candidate's zone is consistent.
-    ['2025-10-08T15:00:00-05:00', 'ET', 'America/Chicago', undefined, '2025-10-08T20:00:00.000Z', 'America/Chicago', 'candidate_zone', ['iso_offset_differs_from_spoken_zone']],
+    [
+      '2025-10-08T15:00:00-05:00',
+      'ET',
+      'America/Chicago',
+      undefined,
+      '2025-10-08T20:00:00.000Z',
+      'America/Chicago',
+      'candidate_zone',
+      ['iso_offset_differs_from_spoken_zone'],
+    ],
     ['2025-01-08T15:00:00-05:00', 'Eastern Time (ET)', undefined, undefined, '2025-01-08T20:00:00.000Z', 'America/New_York', 'spoken_zone', []],
     ['2025-10-08T10:00:00-07:00', 'Pacific Time (PT)', undefined, undefined, '2025-10-08T17:00:00.000Z', 'America/Los_Angeles', 'spoken_zone', []],
     ['2025-07-01T15:00:00Z', undefined, undefined, undefined, '2025-07-01T15:00:00.000Z', 'UTC', 'iso_offset', []],
@@ -73,7 +91,16 @@ describe('rule 1: an ISO string with an offset is the instant', () => {
     ['2025-10-08 15:00:00-04:00', 'ET', undefined, undefined, '2025-10-08T19:00:00.000Z', 'America/New_York', 'spoken_zone', []],
     ['2025-10-08T15:00-04:00', 'ET', undefined, undefined, '2025-10-08T19:00:00.000Z', 'America/New_York', 'spoken_zone', []],
     ['2025-10-08T15:00:00-04:00[America/New_York]', undefined, undefined, undefined, '2025-10-08T19:00:00.000Z', 'America/New_York', 'iso_zone', []],
-    ['2025-10-08T15:00:00-04:00', 'Klingon Standard', undefined, 'America/New_York', '2025-10-08T19:00:00.000Z', 'America/New_York', 'tenant_zone', ['unknown_spoken_zone']],
+    [
+      '2025-10-08T15:00:00-04:00',
+      'Klingon Standard',
+      undefined,
+      'America/New_York',
+      '2025-10-08T19:00:00.000Z',
+      'America/New_York',
+      'tenant_zone',
+      ['unknown_spoken_zone'],
+    ],
     // EST said, but the date is in daylight time: consistent offset, season flagged.
     ['2025-10-08T15:00:00-04:00', 'EST', undefined, undefined, '2025-10-08T19:00:00.000Z', 'America/New_York', 'spoken_zone', ['zone_season_mismatch']],
   ] as Array<[string, string | undefined, string | undefined, string | undefined, string, string, string, InterviewTimeWarning[]]>)(
@@ -91,11 +118,14 @@ describe('rule 1: an ISO string with an offset is the instant', () => {
     ['2025-10-08', '3:00 PM', []],
     ['October 8, 2025', '15:00', []],
     ['not a date', 'whenever', []],
-  ] as Array<[string, string, InterviewTimeWarning[]]>)('disagreeing date %s / time %s are warnings, not a change: %j', (scheduledDate, scheduledTime, warnings) => {
-    const t = resolveInterviewTime({ scheduledDatetimeIso: '2025-10-08T15:00:00-04:00', scheduledDate, scheduledTime, spokenZone: 'ET' });
-    expect(t).toMatchObject({ status: 'resolved', zone: 'America/New_York', warnings });
-    expect(iso(t)).toBe('2025-10-08T19:00:00.000Z');
-  });
+  ] as Array<[string, string, InterviewTimeWarning[]]>)(
+    'disagreeing date %s / time %s are warnings, not a change: %j',
+    (scheduledDate, scheduledTime, warnings) => {
+      const t = resolveInterviewTime({ scheduledDatetimeIso: '2025-10-08T15:00:00-04:00', scheduledDate, scheduledTime, spokenZone: 'ET' });
+      expect(t).toMatchObject({ status: 'resolved', zone: 'America/New_York', warnings });
+      expect(iso(t)).toBe('2025-10-08T19:00:00.000Z');
+    },
+  );
 
   it.each([
     // iso, date, time, zone -> result
@@ -250,9 +280,12 @@ describe('rule 2: date + time + zone, DST-correct', () => {
     ['2025-07-08', '3:00 PM', 'GMT', ['zone_season_mismatch']],
     ['2025-07-08', '3:00 PM', 'ET', []],
     ['2025-07-08', '3:00 PM', 'Hawaii', []],
-  ] as Array<[string, string, string, InterviewTimeWarning[]]>)('%s %s %s resolves DST-correct with warnings %j', (scheduledDate, scheduledTime, spokenZone, warnings) => {
-    expect(resolveInterviewTime({ scheduledDate, scheduledTime, spokenZone })).toMatchObject({ status: 'resolved', warnings });
-  });
+  ] as Array<[string, string, string, InterviewTimeWarning[]]>)(
+    '%s %s %s resolves DST-correct with warnings %j',
+    (scheduledDate, scheduledTime, spokenZone, warnings) => {
+      expect(resolveInterviewTime({ scheduledDate, scheduledTime, spokenZone })).toMatchObject({ status: 'resolved', warnings });
+    },
+  );
 });
 
 describe('unresolvable -> needs_review, never a guess', () => {
@@ -317,19 +350,102 @@ describe('unresolvable -> needs_review, never a guess', () => {
 
 describe('parseSpokenZone: every word of the table, and the forms around it', () => {
   const expected: Record<string, string> = {
-    eastern: 'America/New_York', 'us eastern': 'America/New_York', 'eastern us': 'America/New_York', et: 'America/New_York', 'new york': 'America/New_York', est: 'America/New_York', 'eastern standard': 'America/New_York', edt: 'America/New_York', 'eastern daylight': 'America/New_York',
-    central: 'America/Chicago', 'us central': 'America/Chicago', 'central us': 'America/Chicago', ct: 'America/Chicago', chicago: 'America/Chicago', cst: 'America/Chicago', 'central standard': 'America/Chicago', cdt: 'America/Chicago', 'central daylight': 'America/Chicago',
-    mountain: 'America/Denver', 'us mountain': 'America/Denver', 'mountain us': 'America/Denver', mt: 'America/Denver', denver: 'America/Denver', mst: 'America/Denver', 'mountain standard': 'America/Denver', mdt: 'America/Denver', 'mountain daylight': 'America/Denver',
-    arizona: 'America/Phoenix', phoenix: 'America/Phoenix',
-    pacific: 'America/Los_Angeles', 'us pacific': 'America/Los_Angeles', 'pacific us': 'America/Los_Angeles', pt: 'America/Los_Angeles', 'los angeles': 'America/Los_Angeles', pst: 'America/Los_Angeles', 'pacific standard': 'America/Los_Angeles', pdt: 'America/Los_Angeles', 'pacific daylight': 'America/Los_Angeles',
-    alaska: 'America/Anchorage', alaskan: 'America/Anchorage', akt: 'America/Anchorage', anchorage: 'America/Anchorage', akst: 'America/Anchorage', 'alaska standard': 'America/Anchorage', akdt: 'America/Anchorage', 'alaska daylight': 'America/Anchorage',
-    hawaii: 'Pacific/Honolulu', hawaiian: 'Pacific/Honolulu', 'hawaii-aleutian': 'Pacific/Honolulu', 'hawaii aleutian': 'Pacific/Honolulu', hst: 'Pacific/Honolulu', 'hawaii standard': 'Pacific/Honolulu', 'hawaii-aleutian standard': 'Pacific/Honolulu', honolulu: 'Pacific/Honolulu',
-    uk: 'Europe/London', 'united kingdom': 'Europe/London', british: 'Europe/London', britain: 'Europe/London', england: 'Europe/London', london: 'Europe/London', greenwich: 'Europe/London', gmt: 'Europe/London', 'greenwich mean': 'Europe/London', bst: 'Europe/London', 'british summer': 'Europe/London',
-    'central european': 'Europe/Berlin', 'central europe': 'Europe/Berlin', 'europe central': 'Europe/Berlin', cet: 'Europe/Berlin', 'central european standard': 'Europe/Berlin', cest: 'Europe/Berlin', 'central european summer': 'Europe/Berlin', 'central european daylight': 'Europe/Berlin',
-    ist: 'Asia/Kolkata', india: 'Asia/Kolkata', indian: 'Asia/Kolkata', 'india standard': 'Asia/Kolkata', 'indian standard': 'Asia/Kolkata',
-    aet: 'Australia/Sydney', 'australian eastern': 'Australia/Sydney', 'eastern australia': 'Australia/Sydney', 'eastern australian': 'Australia/Sydney', sydney: 'Australia/Sydney', aest: 'Australia/Sydney', 'australian eastern standard': 'Australia/Sydney', aedt: 'Australia/Sydney', 'australian eastern daylight': 'Australia/Sydney',
-    jst: 'Asia/Tokyo', japan: 'Asia/Tokyo', 'japan standard': 'Asia/Tokyo', tokyo: 'Asia/Tokyo',
-    utc: 'UTC', z: 'UTC', zulu: 'UTC', 'coordinated universal': 'UTC', universal: 'UTC',
+    eastern: 'America/New_York',
+    'us eastern': 'America/New_York',
+    'eastern us': 'America/New_York',
+    et: 'America/New_York',
+    'new york': 'America/New_York',
+    est: 'America/New_York',
+    'eastern standard': 'America/New_York',
+    edt: 'America/New_York',
+    'eastern daylight': 'America/New_York',
+    central: 'America/Chicago',
+    'us central': 'America/Chicago',
+    'central us': 'America/Chicago',
+    ct: 'America/Chicago',
+    chicago: 'America/Chicago',
+    cst: 'America/Chicago',
+    'central standard': 'America/Chicago',
+    cdt: 'America/Chicago',
+    'central daylight': 'America/Chicago',
+    mountain: 'America/Denver',
+    'us mountain': 'America/Denver',
+    'mountain us': 'America/Denver',
+    mt: 'America/Denver',
+    denver: 'America/Denver',
+    mst: 'America/Denver',
+    'mountain standard': 'America/Denver',
+    mdt: 'America/Denver',
+    'mountain daylight': 'America/Denver',
+    arizona: 'America/Phoenix',
+    phoenix: 'America/Phoenix',
+    pacific: 'America/Los_Angeles',
+    'us pacific': 'America/Los_Angeles',
+    'pacific us': 'America/Los_Angeles',
+    pt: 'America/Los_Angeles',
+    'los angeles': 'America/Los_Angeles',
+    pst: 'America/Los_Angeles',
+    'pacific standard': 'America/Los_Angeles',
+    pdt: 'America/Los_Angeles',
+    'pacific daylight': 'America/Los_Angeles',
+    alaska: 'America/Anchorage',
+    alaskan: 'America/Anchorage',
+    akt: 'America/Anchorage',
+    anchorage: 'America/Anchorage',
+    akst: 'America/Anchorage',
+    'alaska standard': 'America/Anchorage',
+    akdt: 'America/Anchorage',
+    'alaska daylight': 'America/Anchorage',
+    hawaii: 'Pacific/Honolulu',
+    hawaiian: 'Pacific/Honolulu',
+    'hawaii-aleutian': 'Pacific/Honolulu',
+    'hawaii aleutian': 'Pacific/Honolulu',
+    hst: 'Pacific/Honolulu',
+    'hawaii standard': 'Pacific/Honolulu',
+    'hawaii-aleutian standard': 'Pacific/Honolulu',
+    honolulu: 'Pacific/Honolulu',
+    uk: 'Europe/London',
+    'united kingdom': 'Europe/London',
+    british: 'Europe/London',
+    britain: 'Europe/London',
+    england: 'Europe/London',
+    london: 'Europe/London',
+    greenwich: 'Europe/London',
+    gmt: 'Europe/London',
+    'greenwich mean': 'Europe/London',
+    bst: 'Europe/London',
+    'british summer': 'Europe/London',
+    'central european': 'Europe/Berlin',
+    'central europe': 'Europe/Berlin',
+    'europe central': 'Europe/Berlin',
+    cet: 'Europe/Berlin',
+    'central european standard': 'Europe/Berlin',
+    cest: 'Europe/Berlin',
+    'central european summer': 'Europe/Berlin',
+    'central european daylight': 'Europe/Berlin',
+    ist: 'Asia/Kolkata',
+    india: 'Asia/Kolkata',
+    indian: 'Asia/Kolkata',
+    'india standard': 'Asia/Kolkata',
+    'indian standard': 'Asia/Kolkata',
+    aet: 'Australia/Sydney',
+    'australian eastern': 'Australia/Sydney',
+    'eastern australia': 'Australia/Sydney',
+    'eastern australian': 'Australia/Sydney',
+    sydney: 'Australia/Sydney',
+    aest: 'Australia/Sydney',
+    'australian eastern standard': 'Australia/Sydney',
+    aedt: 'Australia/Sydney',
+    'australian eastern daylight': 'Australia/Sydney',
+    jst: 'Asia/Tokyo',
+    japan: 'Asia/Tokyo',
+    'japan standard': 'Asia/Tokyo',
+    tokyo: 'Asia/Tokyo',
+    utc: 'UTC',
+    z: 'UTC',
+    zulu: 'UTC',
+    'coordinated universal': 'UTC',
+    universal: 'UTC',
   };
 
   it('the table holds exactly these words', () => {

@@ -115,9 +115,7 @@ export type InterviewTime = ResolvedInterviewTime | InterviewTimeNeedsReview;
 // Zones
 
 export type ZoneSeason = 'standard' | 'daylight';
-export type SpokenZone =
-  | { ok: true; zone: string; fixedOffset: boolean; season?: ZoneSeason }
-  | { ok: false; reason: 'unknown_zone' | 'conflicting_zones' };
+export type SpokenZone = { ok: true; zone: string; fixedOffset: boolean; season?: ZoneSeason } | { ok: false; reason: 'unknown_zone' | 'conflicting_zones' };
 
 type ZoneEntry = [iana: string, words: string[], standard?: string[], daylight?: string[]];
 const ZONE_WORDS: ZoneEntry[] = [
@@ -129,9 +127,19 @@ const ZONE_WORDS: ZoneEntry[] = [
   ['America/Anchorage', ['alaska', 'alaskan', 'akt', 'anchorage'], ['akst', 'alaska standard'], ['akdt', 'alaska daylight']],
   ['Pacific/Honolulu', ['hawaii', 'hawaiian', 'hawaii-aleutian', 'hawaii aleutian', 'hst', 'hawaii standard', 'hawaii-aleutian standard', 'honolulu']],
   ['Europe/London', ['uk', 'united kingdom', 'british', 'britain', 'england', 'london', 'greenwich'], ['gmt', 'greenwich mean'], ['bst', 'british summer']],
-  ['Europe/Berlin', ['central european', 'central europe', 'europe central'], ['cet', 'central european standard'], ['cest', 'central european summer', 'central european daylight']],
+  [
+    'Europe/Berlin',
+    ['central european', 'central europe', 'europe central'],
+    ['cet', 'central european standard'],
+    ['cest', 'central european summer', 'central european daylight'],
+  ],
   ['Asia/Kolkata', ['ist', 'india', 'indian', 'india standard', 'indian standard']],
-  ['Australia/Sydney', ['aet', 'australian eastern', 'eastern australia', 'eastern australian', 'sydney'], ['aest', 'australian eastern standard'], ['aedt', 'australian eastern daylight']],
+  [
+    'Australia/Sydney',
+    ['aet', 'australian eastern', 'eastern australia', 'eastern australian', 'sydney'],
+    ['aest', 'australian eastern standard'],
+    ['aedt', 'australian eastern daylight'],
+  ],
   ['Asia/Tokyo', ['jst', 'japan', 'japan standard', 'tokyo']],
   ['UTC', ['utc', 'z', 'zulu', 'coordinated universal', 'universal']],
 ];
@@ -240,15 +248,52 @@ export type InterviewDate =
   | { ok: false; reason: 'relative_date' | 'date_without_year' | 'unreadable_date' | 'invalid_date' | 'weekday_mismatch' };
 
 const MONTHS: Record<string, number> = {
-  jan: 1, january: 1, feb: 2, february: 2, mar: 3, march: 3, apr: 4, april: 4, may: 5, jun: 6, june: 6,
-  jul: 7, july: 7, aug: 8, august: 8, sep: 9, sept: 9, september: 9, oct: 10, october: 10, nov: 11, november: 11,
-  dec: 12, december: 12,
+  jan: 1,
+  january: 1,
+  feb: 2,
+  february: 2,
+  mar: 3,
+  march: 3,
+  apr: 4,
+  april: 4,
+  may: 5,
+  jun: 6,
+  june: 6,
+  jul: 7,
+  july: 7,
+  aug: 8,
+  august: 8,
+  sep: 9,
+  sept: 9,
+  september: 9,
+  oct: 10,
+  october: 10,
+  nov: 11,
+  november: 11,
+  dec: 12,
+  december: 12,
 };
 const WEEKDAYS: Record<string, number> = {
-  mon: 1, monday: 1, tue: 2, tues: 2, tuesday: 2, wed: 3, wednesday: 3, thu: 4, thur: 4, thurs: 4, thursday: 4,
-  fri: 5, friday: 5, sat: 6, saturday: 6, sun: 7, sunday: 7,
+  mon: 1,
+  monday: 1,
+  tue: 2,
+  tues: 2,
+  tuesday: 2,
+  wed: 3,
+  wednesday: 3,
+  thu: 4,
+  thur: 4,
+  thurs: 4,
+  thursday: 4,
+  fri: 5,
+  friday: 5,
+  sat: 6,
+  saturday: 6,
+  sun: 7,
+  sunday: 7,
 };
-const RELATIVE = /\b(today|tonight|tomorrow|tmrw|yesterday|next|this|coming|week|weekend|fortnight|later|soon|asap|mon|monday|tue|tues|tuesday|wed|wednesday|thu|thur|thurs|thursday|fri|friday|sat|saturday|sun|sunday)\b/;
+const RELATIVE =
+  /\b(today|tonight|tomorrow|tmrw|yesterday|next|this|coming|week|weekend|fortnight|later|soon|asap|mon|monday|tue|tues|tuesday|wed|wednesday|thu|thur|thurs|thursday|fri|friday|sat|saturday|sun|sunday)\b/;
 
 function checkedDate(year: number, month: number, day: number, weekday?: number): InterviewDate {
   if (year < 1900 || year > 2999) return { ok: false, reason: 'invalid_date' };
@@ -417,7 +462,12 @@ function localIsoOf(ms: number, zone: string): string {
   return DateTime.fromMillis(ms, { zone }).toISO({ suppressMilliseconds: true }) ?? new Date(ms).toISOString();
 }
 
-function review(reason: InterviewTimeReviewReason, raw: InterviewTimeRaw, warnings: InterviewTimeWarning[], field?: keyof InterviewTimeInput): InterviewTimeNeedsReview {
+function review(
+  reason: InterviewTimeReviewReason,
+  raw: InterviewTimeRaw,
+  warnings: InterviewTimeWarning[],
+  field?: keyof InterviewTimeInput,
+): InterviewTimeNeedsReview {
   return { status: 'needs_review', reason, ...(field ? { field } : {}), warnings, raw };
 }
 

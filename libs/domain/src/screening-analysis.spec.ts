@@ -112,14 +112,18 @@ describe('enum fields: matched ignoring case and spacing, else kept raw and flag
     expect(a.issues).toEqual(value === null ? [{ field, problem: 'off_enum', raw: rawText(raw) }] : []);
   });
 
-  it.each([['Positive', 'Positive'], ['negative', 'Negative'], ['Neutral', 'Neutral'], ['Unknown', 'Unknown'], ['Happy', null], ['', undefined]])(
-    'user_sentiment %p -> %p',
-    (raw, value) => {
-      const a = parseScreeningAnalysis(undefined, { user_sentiment: raw });
-      if (value === undefined) expect(a.userSentiment).toBeUndefined();
-      else expect(a.userSentiment).toEqual({ value, raw, valid: value !== null });
-    },
-  );
+  it.each([
+    ['Positive', 'Positive'],
+    ['negative', 'Negative'],
+    ['Neutral', 'Neutral'],
+    ['Unknown', 'Unknown'],
+    ['Happy', null],
+    ['', undefined],
+  ])('user_sentiment %p -> %p', (raw, value) => {
+    const a = parseScreeningAnalysis(undefined, { user_sentiment: raw });
+    if (value === undefined) expect(a.userSentiment).toBeUndefined();
+    else expect(a.userSentiment).toEqual({ value, raw, valid: value !== null });
+  });
 
   it.each([[null], [undefined], [''], ['   ']])('an enum given as %p is missing, not flagged', (raw) => {
     expect(parseScreeningAnalysis({ outcome: raw, candidate_interest_level: raw })).toEqual(EMPTY);
@@ -237,8 +241,14 @@ describe('lists', () => {
     ['Python, python, PYTHON, Go', ['Python', 'Go']],
     ['Research and Development, C++', ['Research and Development', 'C++']],
     ['Node.js, C#, .NET', ['Node.js', 'C#', '.NET']],
-    [['Python', ' Django ', '', 'AWS'], ['Python', 'Django', 'AWS']],
-    [['Python, Django', 'AWS; Docker'], ['Python', 'Django', 'AWS', 'Docker']],
+    [
+      ['Python', ' Django ', '', 'AWS'],
+      ['Python', 'Django', 'AWS'],
+    ],
+    [
+      ['Python, Django', 'AWS; Docker'],
+      ['Python', 'Django', 'AWS', 'Docker'],
+    ],
     ['["Python", "Django"]', ['Python', 'Django']],
     ['[not json, Python', ['[not json', 'Python']],
     ['', []],
@@ -255,7 +265,10 @@ describe('lists', () => {
   });
 
   it.each([
-    [['What is the team size?', 'Is remote work supported?'], ['What is the team size?', 'Is remote work supported?']],
+    [
+      ['What is the team size?', 'Is remote work supported?'],
+      ['What is the team size?', 'Is remote work supported?'],
+    ],
     ['What is the team size? Is remote work supported?', ['What is the team size?', 'Is remote work supported?']],
     ['What is the salary range, and is there equity?', ['What is the salary range, and is there equity?']],
     ['1. Team size?\n2. Remote, hybrid or office?', ['Team size?', 'Remote, hybrid or office?']],
@@ -291,7 +304,13 @@ describe('text fields', () => {
     [false, 'false'],
     [['Oct 15', 'Oct 16', ''], 'Oct 15, Oct 16'],
   ] as Array<[unknown, string | undefined]>)('%p -> %p', (raw, value) => {
-    const a = parseScreeningAnalysis({ availability_preference: raw, unavailable_dates: raw, rejection_reason: raw, additional_notes: raw, scheduled_date: raw });
+    const a = parseScreeningAnalysis({
+      availability_preference: raw,
+      unavailable_dates: raw,
+      rejection_reason: raw,
+      additional_notes: raw,
+      scheduled_date: raw,
+    });
     expect([a.availabilityPreference, a.unavailableDates, a.rejectionReason, a.additionalNotes, a.scheduledDate]).toEqual([value, value, value, value, value]);
     expect(a.issues).toEqual([]);
   });
@@ -330,7 +349,10 @@ describe('keys', () => {
   });
 
   it('custom_analysis_data as a JSON string is read', () => {
-    expect(parseScreeningAnalysis('{"outcome":"Not Interested","years_of_experience":"3"}')).toMatchObject({ outcome: { value: 'Not Interested' }, yearsOfExperience: 3 });
+    expect(parseScreeningAnalysis('{"outcome":"Not Interested","years_of_experience":"3"}')).toMatchObject({
+      outcome: { value: 'Not Interested' },
+      yearsOfExperience: 3,
+    });
   });
 });
 
@@ -371,7 +393,18 @@ describe('never throws, whatever arrives', () => {
   });
 
   it.each([
-    ['nested junk everywhere', { outcome: { value: 'x' }, candidate_interest_level: [[]], years_of_experience: { n: 5 }, technical_skills_mentioned: { a: 1 }, questions_asked: 3, interview_scheduled: 'perhaps', scheduled_date: { d: 1 } }],
+    [
+      'nested junk everywhere',
+      {
+        outcome: { value: 'x' },
+        candidate_interest_level: [[]],
+        years_of_experience: { n: 5 },
+        technical_skills_mentioned: { a: 1 },
+        questions_asked: 3,
+        interview_scheduled: 'perhaps',
+        scheduled_date: { d: 1 },
+      },
+    ],
     ['a circular value', { additional_notes: circular, outcome: circular, technical_skills_mentioned: [circular] }],
     ['a throwing getter', throwing],
     ['huge strings', { technical_skills_mentioned: 'a,'.repeat(50_000), years_of_experience: '9'.repeat(400), outcome: 'x'.repeat(100_000) }],

@@ -136,7 +136,22 @@ export interface ScreeningAnalysis {
 
 // ---------------------------------------------------------------------------------------------
 
-const PLACEHOLDERS = new Set(['n/a', 'na', 'none', 'null', 'nil', 'undefined', 'unknown', 'not specified', 'not provided', 'not mentioned', 'not applicable', '-', '--', '—']);
+const PLACEHOLDERS = new Set([
+  'n/a',
+  'na',
+  'none',
+  'null',
+  'nil',
+  'undefined',
+  'unknown',
+  'not specified',
+  'not provided',
+  'not mentioned',
+  'not applicable',
+  '-',
+  '--',
+  '—',
+]);
 
 function isPlaceholder(s: string): boolean {
   return PLACEHOLDERS.has(s.trim().toLowerCase());
@@ -212,7 +227,9 @@ function readNumber(value: unknown, kind: 'years' | 'salary'): Read<number> {
   } else if (typeof value === 'string') {
     const s = value.toLowerCase().replace(/\s+/g, ' ').trim();
     if (!s || isPlaceholder(s)) return MISSING;
-    const m = /^(?:(?:about|around|approximately|approx\.?|roughly|~) ?)?([-+])?\s*([$€£])?\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(k\b)?\s*(\+)?\s*(.*)$/.exec(s);
+    const m = /^(?:(?:about|around|approximately|approx\.?|roughly|~) ?)?([-+])?\s*([$€£])?\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(k\b)?\s*(\+)?\s*(.*)$/.exec(
+      s,
+    );
     if (!m) return bad('not_number');
     const [, sign, , int, frac, k, , rest] = m;
     const unit = rest.replace(/\.$/, '').trim();

@@ -58,22 +58,27 @@ const CASES = SCREENING_OUTCOMES.flatMap((outcome) => CANDIDATE_STATUSES.map((cu
 describe('decideScreeningOutcome: every outcome × every status', () => {
   it('covers 4 outcomes × 7 statuses', () => expect(CASES).toHaveLength(28));
 
-  it.each(CASES)('%s for a %s candidate -> %s, interview %d, callback %d, attempt %d (%s)', (outcome, current, status, interview, callback, attempt, reason) => {
-    const analysis = parseScreeningAnalysis({ ...SCHEDULE, outcome, interview_scheduled: outcome === 'Interview Scheduled' });
-    const d = decideScreeningOutcome(analysis, { current, tenantZone: 'America/Chicago' });
-    const expected = status === '-' ? current : status;
-    expect(d.candidateStatus).toBe(expected);
-    expect(d.statusChanged).toBe(expected !== current);
-    expect(d.interview !== undefined).toBe(interview === 1);
-    expect(d.callback !== undefined).toBe(callback === 1);
-    expect(d.countAttempt).toBe(attempt === 1);
-    expect(d.reason).toBe(reason);
-    expect(d.needsReview).toBe(false);
-    expect(d.outcome).toBe(outcome);
-  });
+  it.each(CASES)(
+    '%s for a %s candidate -> %s, interview %d, callback %d, attempt %d (%s)',
+    (outcome, current, status, interview, callback, attempt, reason) => {
+      const analysis = parseScreeningAnalysis({ ...SCHEDULE, outcome, interview_scheduled: outcome === 'Interview Scheduled' });
+      const d = decideScreeningOutcome(analysis, { current, tenantZone: 'America/Chicago' });
+      const expected = status === '-' ? current : status;
+      expect(d.candidateStatus).toBe(expected);
+      expect(d.statusChanged).toBe(expected !== current);
+      expect(d.interview !== undefined).toBe(interview === 1);
+      expect(d.callback !== undefined).toBe(callback === 1);
+      expect(d.countAttempt).toBe(attempt === 1);
+      expect(d.reason).toBe(reason);
+      expect(d.needsReview).toBe(false);
+      expect(d.outcome).toBe(outcome);
+    },
+  );
 
   it.each(['offered', 'hired'] as CandidateStatus[])('a replayed Interview Scheduled never undoes %s', (current) => {
-    const d = decideScreeningOutcome(parseCallAnalysis({ custom_analysis_data: { ...SCHEDULE, outcome: 'Interview Scheduled', interview_scheduled: true } }), { current });
+    const d = decideScreeningOutcome(parseCallAnalysis({ custom_analysis_data: { ...SCHEDULE, outcome: 'Interview Scheduled', interview_scheduled: true } }), {
+      current,
+    });
     expect(d).toMatchObject({ candidateStatus: current, statusChanged: false, reason: 'candidate_past_screening', countAttempt: false });
     expect(d.interview).toBeUndefined();
   });
@@ -107,13 +112,27 @@ describe("the seed's example (candidate 199, status new)", () => {
   );
 
   it('moves the candidate to interviewing with an interview at 2025-10-08T19:00:00Z in America/New_York', () => {
-    expect(d).toMatchObject({ outcome: 'Interview Scheduled', outcomeFrom: 'outcome', requestedStatus: 'interviewing', candidateStatus: 'interviewing', statusChanged: true, countAttempt: false, needsReview: false });
+    expect(d).toMatchObject({
+      outcome: 'Interview Scheduled',
+      outcomeFrom: 'outcome',
+      requestedStatus: 'interviewing',
+      candidateStatus: 'interviewing',
+      statusChanged: true,
+      countAttempt: false,
+      needsReview: false,
+    });
     expect(d.interview?.time).toMatchObject({
       status: 'resolved',
       instant: new Date('2025-10-08T19:00:00Z'),
       zone: 'America/New_York',
       source: 'iso',
-      raw: { scheduledDatetimeIso: '2025-10-08T15:00:00-04:00', scheduledDate: '2025-10-08', scheduledTime: '3:00 PM', spokenZone: 'Eastern Time (ET)', candidateZone: 'Eastern Time' },
+      raw: {
+        scheduledDatetimeIso: '2025-10-08T15:00:00-04:00',
+        scheduledDate: '2025-10-08',
+        scheduledTime: '3:00 PM',
+        spokenZone: 'Eastern Time (ET)',
+        candidateZone: 'Eastern Time',
+      },
     });
   });
 });
@@ -124,7 +143,15 @@ describe('when outcome is missing, off-enum or contradicted', () => {
     [{}, 'new', 'new', 'no_outcome', false, null, false],
     [{ outcome: 'Maybe Later' }, 'screening', 'screening', 'outcome_unrecognised', true, null, false],
     [{ outcome: 'N/A' }, 'screening', 'screening', 'outcome_unrecognised', true, null, false],
-    [{ outcome: 'Maybe Later', interview_scheduled: 'yes', ...SCHEDULE }, 'screening', 'interviewing', 'interview_scheduled', false, 'interview_scheduled', false],
+    [
+      { outcome: 'Maybe Later', interview_scheduled: 'yes', ...SCHEDULE },
+      'screening',
+      'interviewing',
+      'interview_scheduled',
+      false,
+      'interview_scheduled',
+      false,
+    ],
     [{ interview_scheduled: true, ...SCHEDULE }, 'new', 'interviewing', 'interview_scheduled', false, 'interview_scheduled', false],
     [{ interview_scheduled: false }, 'new', 'new', 'no_outcome', false, null, false],
     [{ outcome: 'not interested', interview_scheduled: true }, 'screening', 'screening', 'conflicting_analysis', true, 'outcome', false],
@@ -160,12 +187,48 @@ describe('when outcome is missing, off-enum or contradicted', () => {
 describe('interview and callback times', () => {
   it.each([
     // custom data, candidate record zone, tenant zone -> instant or review reason, zone
-    [{ outcome: 'Interview Scheduled', scheduled_date: '2025-01-08', scheduled_time: '3:00 PM', scheduled_timezone: 'ET' }, undefined, undefined, '2025-01-08T20:00:00.000Z', 'America/New_York'],
-    [{ outcome: 'Interview Scheduled', scheduled_date: '2025-01-08', scheduled_time: '3:00 PM' }, 'America/Denver', 'America/New_York', '2025-01-08T22:00:00.000Z', 'America/Denver'],
-    [{ outcome: 'Interview Scheduled', scheduled_date: '2025-01-08', scheduled_time: '3:00 PM', candidate_timezone: 'Pacific' }, undefined, 'America/New_York', '2025-01-08T23:00:00.000Z', 'America/Los_Angeles'],
-    [{ outcome: 'Interview Scheduled', scheduled_date: '2025-01-08', scheduled_time: '3:00 PM', candidate_timezone: 'Pacific' }, 'America/Chicago', 'America/New_York', '2025-01-08T21:00:00.000Z', 'America/Chicago'],
-    [{ outcome: 'Interview Scheduled', scheduled_date: '2025-01-08', scheduled_time: '3:00 PM' }, '  ', 'Europe/London', '2025-01-08T15:00:00.000Z', 'Europe/London'],
-    [{ outcome: 'Interview Scheduled', scheduled_date: 'next Monday', scheduled_time: '3:00 PM', scheduled_timezone: 'ET' }, undefined, undefined, 'relative_date', undefined],
+    [
+      { outcome: 'Interview Scheduled', scheduled_date: '2025-01-08', scheduled_time: '3:00 PM', scheduled_timezone: 'ET' },
+      undefined,
+      undefined,
+      '2025-01-08T20:00:00.000Z',
+      'America/New_York',
+    ],
+    [
+      { outcome: 'Interview Scheduled', scheduled_date: '2025-01-08', scheduled_time: '3:00 PM' },
+      'America/Denver',
+      'America/New_York',
+      '2025-01-08T22:00:00.000Z',
+      'America/Denver',
+    ],
+    [
+      { outcome: 'Interview Scheduled', scheduled_date: '2025-01-08', scheduled_time: '3:00 PM', candidate_timezone: 'Pacific' },
+      undefined,
+      'America/New_York',
+      '2025-01-08T23:00:00.000Z',
+      'America/Los_Angeles',
+    ],
+    [
+      { outcome: 'Interview Scheduled', scheduled_date: '2025-01-08', scheduled_time: '3:00 PM', candidate_timezone: 'Pacific' },
+      'America/Chicago',
+      'America/New_York',
+      '2025-01-08T21:00:00.000Z',
+      'America/Chicago',
+    ],
+    [
+      { outcome: 'Interview Scheduled', scheduled_date: '2025-01-08', scheduled_time: '3:00 PM' },
+      '  ',
+      'Europe/London',
+      '2025-01-08T15:00:00.000Z',
+      'Europe/London',
+    ],
+    [
+      { outcome: 'Interview Scheduled', scheduled_date: 'next Monday', scheduled_time: '3:00 PM', scheduled_timezone: 'ET' },
+      undefined,
+      undefined,
+      'relative_date',
+      undefined,
+    ],
     [{ outcome: 'Interview Scheduled' }, undefined, 'UTC', 'nothing_given', undefined],
   ] as Array<[Record<string, unknown>, string | undefined, string | undefined, string, string | undefined]>)(
     '%j (candidate %s, tenant %s) -> %s %s',
@@ -186,20 +249,40 @@ describe('interview and callback times', () => {
 
   it('a callback at the time the candidate asked for, with the preference', () => {
     const d = decideScreeningOutcome(
-      parseScreeningAnalysis({ outcome: 'Callback Requested', scheduled_date: 'October 10, 2025', scheduled_time: '5pm', scheduled_timezone: 'PT', availability_preference: 'Evenings after 5' }),
+      parseScreeningAnalysis({
+        outcome: 'Callback Requested',
+        scheduled_date: 'October 10, 2025',
+        scheduled_time: '5pm',
+        scheduled_timezone: 'PT',
+        availability_preference: 'Evenings after 5',
+      }),
       { current: 'new' },
     );
-    expect(d).toMatchObject({ candidateStatus: 'screening', reason: 'callback_requested', needsReview: false, callback: { preference: 'Evenings after 5', time: { status: 'resolved', zone: 'America/Los_Angeles' } } });
+    expect(d).toMatchObject({
+      candidateStatus: 'screening',
+      reason: 'callback_requested',
+      needsReview: false,
+      callback: { preference: 'Evenings after 5', time: { status: 'resolved', zone: 'America/Los_Angeles' } },
+    });
     expect(d.callback?.time.status === 'resolved' && d.callback.time.instant.toISOString()).toBe('2025-10-11T00:00:00.000Z');
   });
 
   it('a callback with no time given needs review but is still wanted', () => {
-    const d = decideScreeningOutcome(parseScreeningAnalysis({ outcome: 'Callback Requested', availability_preference: 'sometime next week' }), { current: 'screening', tenantZone: 'UTC' });
-    expect(d).toMatchObject({ candidateStatus: 'screening', needsReview: true, callback: { preference: 'sometime next week', time: { status: 'needs_review', reason: 'nothing_given' } } });
+    const d = decideScreeningOutcome(parseScreeningAnalysis({ outcome: 'Callback Requested', availability_preference: 'sometime next week' }), {
+      current: 'screening',
+      tenantZone: 'UTC',
+    });
+    expect(d).toMatchObject({
+      candidateStatus: 'screening',
+      needsReview: true,
+      callback: { preference: 'sometime next week', time: { status: 'needs_review', reason: 'nothing_given' } },
+    });
   });
 
   it('Not Interested carries the rejection reason', () => {
-    const d = decideScreeningOutcome(parseScreeningAnalysis({ outcome: 'Not Interested', rejection_reason: 'Accepted another offer' }), { current: 'screening' });
+    const d = decideScreeningOutcome(parseScreeningAnalysis({ outcome: 'Not Interested', rejection_reason: 'Accepted another offer' }), {
+      current: 'screening',
+    });
     expect(d).toMatchObject({ candidateStatus: 'rejected', rejectionReason: 'Accepted another offer' });
     expect([d.interview, d.callback]).toEqual([undefined, undefined]);
   });

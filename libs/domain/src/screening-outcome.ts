@@ -89,7 +89,13 @@ export function interviewTimeInputOf(analysis: ScreeningAnalysis, context: Omit<
   };
 }
 
-function nothing(current: CandidateStatus, reason: ScreeningDecisionReason, needsReview: boolean, outcome: ScreeningOutcome | null, outcomeFrom: ScreeningDecision['outcomeFrom']): ScreeningDecision {
+function nothing(
+  current: CandidateStatus,
+  reason: ScreeningDecisionReason,
+  needsReview: boolean,
+  outcome: ScreeningOutcome | null,
+  outcomeFrom: ScreeningDecision['outcomeFrom'],
+): ScreeningDecision {
   return { outcome, outcomeFrom, candidateStatus: current, statusChanged: false, countAttempt: false, needsReview, reason };
 }
 
@@ -124,7 +130,15 @@ export function decideScreeningOutcome(analysis: ScreeningAnalysis, context: Scr
   switch (outcome) {
     case 'Interview Scheduled': {
       const time = resolveInterviewTime(interviewTimeInputOf(analysis, context));
-      return { outcome, outcomeFrom, ...move('interviewing'), interview: { time }, countAttempt: false, needsReview: time.status !== 'resolved', reason: 'interview_scheduled' };
+      return {
+        outcome,
+        outcomeFrom,
+        ...move('interviewing'),
+        interview: { time },
+        countAttempt: false,
+        needsReview: time.status !== 'resolved',
+        reason: 'interview_scheduled',
+      };
     }
     case 'Not Interested':
       return {

@@ -14,7 +14,9 @@ return id`;
 /** At most one warning per this long while Redis refuses events (an outage is one line, not one per event). */
 const WARN_EVERY_MS = 10_000;
 
-type WithLiveCommand = IORedis & { roplivepublish(stream: string, maxLen: number, ttlMs: number, channel: string, type: string, data: string): Promise<string> };
+type WithLiveCommand = IORedis & {
+  roplivepublish(stream: string, maxLen: number, ttlMs: number, channel: string, type: string, data: string): Promise<string>;
+};
 
 /**
  * Publishes live events for the dashboard. Call it only after the change it reports has
@@ -41,7 +43,14 @@ export class LiveEventPublisher implements OnModuleDestroy {
   async publish(tenantId: string, event: LiveEvent): Promise<string | undefined> {
     try {
       const data = JSON.stringify({ ...event.data, at: new Date().toISOString() });
-      return await this.redis.roplivepublish(liveStreamKey(this.prefix, tenantId), LIVE_HISTORY_MAXLEN, LIVE_HISTORY_TTL_MS, liveChannel(this.prefix, tenantId), event.type, data);
+      return await this.redis.roplivepublish(
+        liveStreamKey(this.prefix, tenantId),
+        LIVE_HISTORY_MAXLEN,
+        LIVE_HISTORY_TTL_MS,
+        liveChannel(this.prefix, tenantId),
+        event.type,
+        data,
+      );
     } catch (e) {
       this.dropped++;
       if (Date.now() - this.lastWarning > WARN_EVERY_MS) {

@@ -33,10 +33,20 @@ export class LiveUpdates {
   /** A call row the caller just wrote and has in hand (its batch is read only for a placed call). */
   async callRecorded(call: ChangedCall): Promise<void> {
     await this.guard('call.updated', async () => {
-      const batchId = call.dialRequestId ? ((await this.prisma.dialRequest.findUnique({ where: { id: call.dialRequestId }, select: { batchId: true } }))?.batchId ?? null) : null;
+      const batchId = call.dialRequestId
+        ? ((await this.prisma.dialRequest.findUnique({ where: { id: call.dialRequestId }, select: { batchId: true } }))?.batchId ?? null)
+        : null;
       await this.publisher.publish(call.tenantId, {
         type: 'call.updated',
-        data: { id: call.id, callId: call.retellCallId, status: call.status, outcome: call.outcome, dialRequestId: call.dialRequestId, batchId, candidateId: call.candidateId },
+        data: {
+          id: call.id,
+          callId: call.retellCallId,
+          status: call.status,
+          outcome: call.outcome,
+          dialRequestId: call.dialRequestId,
+          batchId,
+          candidateId: call.candidateId,
+        },
       });
     });
   }
@@ -47,12 +57,28 @@ export class LiveUpdates {
     await this.guard('call.updated', async () => {
       const rows = await this.prisma.call.findMany({
         where: { tenantId, id: { in: [...callIds] } },
-        select: { id: true, retellCallId: true, status: true, outcome: true, dialRequestId: true, candidateId: true, dialRequest: { select: { batchId: true } } },
+        select: {
+          id: true,
+          retellCallId: true,
+          status: true,
+          outcome: true,
+          dialRequestId: true,
+          candidateId: true,
+          dialRequest: { select: { batchId: true } },
+        },
       });
       for (const c of rows) {
         await this.publisher.publish(tenantId, {
           type: 'call.updated',
-          data: { id: c.id, callId: c.retellCallId, status: c.status, outcome: c.outcome, dialRequestId: c.dialRequestId, batchId: c.dialRequest?.batchId ?? null, candidateId: c.candidateId },
+          data: {
+            id: c.id,
+            callId: c.retellCallId,
+            status: c.status,
+            outcome: c.outcome,
+            dialRequestId: c.dialRequestId,
+            batchId: c.dialRequest?.batchId ?? null,
+            candidateId: c.candidateId,
+          },
         });
       }
     });
@@ -62,9 +88,15 @@ export class LiveUpdates {
   async dialRequests(tenantId: string, requestIds: readonly string[]): Promise<void> {
     if (!requestIds.length) return;
     await this.guard('dial.updated', async () => {
-      const rows = await this.prisma.dialRequest.findMany({ where: { tenantId, id: { in: [...requestIds] } }, select: { id: true, status: true, batchId: true, currentCallId: true } });
+      const rows = await this.prisma.dialRequest.findMany({
+        where: { tenantId, id: { in: [...requestIds] } },
+        select: { id: true, status: true, batchId: true, currentCallId: true },
+      });
       for (const r of rows) {
-        await this.publisher.publish(tenantId, { type: 'dial.updated', data: { dialRequestId: r.id, status: r.status, batchId: r.batchId, callId: r.currentCallId } });
+        await this.publisher.publish(tenantId, {
+          type: 'dial.updated',
+          data: { dialRequestId: r.id, status: r.status, batchId: r.batchId, callId: r.currentCallId },
+        });
       }
       for (const batchId of new Set(rows.flatMap((r) => (r.batchId ? [r.batchId] : [])))) await this.batch(tenantId, batchId);
     });
@@ -73,7 +105,9 @@ export class LiveUpdates {
   /** A batch's status and counts, in one query. */
   async batch(tenantId: string, batchId: string): Promise<void> {
     await this.guard('batch.progress', async () => {
-      const [row] = await this.prisma.$queryRaw<Array<{ status: string; total: number; queued: number; live: number; completed: number; failed: number; canceled: number }>>`
+      const [row] = await this.prisma.$queryRaw<
+        Array<{ status: string; total: number; queued: number; live: number; completed: number; failed: number; canceled: number }>
+      >`
         SELECT b."status"::text AS "status", count(r."id")::int AS "total",
           count(r."id") FILTER (WHERE r."status"::text IN (${inList(DIAL_REQUEST_GROUPS.waiting)}))::int AS "queued",
           count(r."id") FILTER (WHERE r."status"::text IN (${inList(DIAL_REQUEST_GROUPS.holdingSlot)}))::int AS "live",

@@ -9,14 +9,26 @@ describe('planConsumers: the handlers match the declared queues one to one', () 
     ['every declared queue, in declared order', DIALER, [c(QUEUES.dialPlace), c(QUEUES.dialDispatch)], undefined, [QUEUES.dialDispatch, QUEUES.dialPlace]],
     ['one declared queue', [QUEUES.candidateScreening], [c(QUEUES.candidateScreening)], undefined, [QUEUES.candidateScreening]],
     ['QUEUES picks one', DIALER, [c(QUEUES.dialDispatch), c(QUEUES.dialPlace)], [QUEUES.dialPlace], [QUEUES.dialPlace]],
-    ['QUEUES picks both, in any order', DIALER, [c(QUEUES.dialDispatch), c(QUEUES.dialPlace)], [QUEUES.dialPlace, QUEUES.dialDispatch], [QUEUES.dialDispatch, QUEUES.dialPlace]],
+    [
+      'QUEUES picks both, in any order',
+      DIALER,
+      [c(QUEUES.dialDispatch), c(QUEUES.dialPlace)],
+      [QUEUES.dialPlace, QUEUES.dialDispatch],
+      [QUEUES.dialDispatch, QUEUES.dialPlace],
+    ],
   ])('%s', (_, declared, consumers, selection, expected) => {
     expect(planConsumers(declared, consumers, selection).map((x) => x.tag)).toEqual(expected);
   });
 
   it.each<[string, readonly QueueName[], Array<ReturnType<typeof c>>, string[] | undefined, string[]]>([
     ['a declared queue without a handler', DIALER, [c(QUEUES.dialDispatch)], undefined, ['declared queue dial-place.v1 has no handler']],
-    ['two handlers for one queue', DIALER, [c(QUEUES.dialDispatch), c(QUEUES.dialPlace), c(QUEUES.dialPlace)], undefined, ['declared queue dial-place.v1 has 2 handlers']],
+    [
+      'two handlers for one queue',
+      DIALER,
+      [c(QUEUES.dialDispatch), c(QUEUES.dialPlace), c(QUEUES.dialPlace)],
+      undefined,
+      ['declared queue dial-place.v1 has 2 handlers'],
+    ],
     [
       'a handler for a queue not declared',
       DIALER,
@@ -25,8 +37,20 @@ describe('planConsumers: the handlers match the declared queues one to one', () 
       ['a handler is given for queue call-started.v1, which this worker does not declare (declared: dial-dispatch.v1, dial-place.v1)'],
     ],
     ['a queue declared twice', [QUEUES.dialPlace, QUEUES.dialPlace], [c(QUEUES.dialPlace)], undefined, ['queue dial-place.v1 is declared twice']],
-    ['QUEUES names a queue of another worker', DIALER, [c(QUEUES.dialDispatch), c(QUEUES.dialPlace)], [QUEUES.callStarted], ["QUEUES names 'call-started.v1', which this worker does not consume (valid: dial-dispatch.v1, dial-place.v1)"]],
-    ['QUEUES names no queue at all', DIALER, [c(QUEUES.dialDispatch), c(QUEUES.dialPlace)], ['dial-nothing.v9'], ["QUEUES names 'dial-nothing.v9', which this worker does not consume (valid: dial-dispatch.v1, dial-place.v1)"]],
+    [
+      'QUEUES names a queue of another worker',
+      DIALER,
+      [c(QUEUES.dialDispatch), c(QUEUES.dialPlace)],
+      [QUEUES.callStarted],
+      ["QUEUES names 'call-started.v1', which this worker does not consume (valid: dial-dispatch.v1, dial-place.v1)"],
+    ],
+    [
+      'QUEUES names no queue at all',
+      DIALER,
+      [c(QUEUES.dialDispatch), c(QUEUES.dialPlace)],
+      ['dial-nothing.v9'],
+      ["QUEUES names 'dial-nothing.v9', which this worker does not consume (valid: dial-dispatch.v1, dial-place.v1)"],
+    ],
     ['QUEUES is empty', DIALER, [c(QUEUES.dialDispatch), c(QUEUES.dialPlace)], [], ['QUEUES names no queue (valid: dial-dispatch.v1, dial-place.v1)']],
     [
       'every problem at once',

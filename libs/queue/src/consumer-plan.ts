@@ -6,7 +6,14 @@ export class QueueWiringError extends Error {}
 /** The comma-separated QUEUES value as names (empty entries dropped); undefined when unset. */
 export function parseQueueSelection(value: string | undefined): string[] | undefined {
   if (value === undefined || value.trim() === '') return undefined;
-  return [...new Set(value.split(',').map((s) => s.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 /**

@@ -24,11 +24,19 @@ export type AnyConsumer = { [Q in QueueName]: Consumer<Q> }[QueueName];
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 /** A handler whose first parameter is declared wider or narrower than the queue's payload does not type-check. */
 type ExactPayload<Q extends QueueName, H> = H extends (...args: infer A) => unknown
-  ? A extends [] ? unknown : Same<A[0], PayloadOf<Q>> extends true ? unknown : { 'the handler must take exactly the payload of': Q }
+  ? A extends []
+    ? unknown
+    : Same<A[0], PayloadOf<Q>> extends true
+      ? unknown
+      : { 'the handler must take exactly the payload of': Q }
   : never;
 
 /** The consumer of `queue`, typed from the job map: `defineConsumer(QUEUES.dialPlace, (job: PlaceJob) => …)`. */
-export function defineConsumer<Q extends QueueName, H extends Handler<Q>>(queue: Q, handle: H & ExactPayload<Q, H>, options: { concurrency?: number } = {}): Consumer<Q> {
+export function defineConsumer<Q extends QueueName, H extends Handler<Q>>(
+  queue: Q,
+  handle: H & ExactPayload<Q, H>,
+  options: { concurrency?: number } = {},
+): Consumer<Q> {
   return { queue, jobName: JOB_NAMES[queue], handle, concurrency: options.concurrency };
 }
 
@@ -131,7 +139,11 @@ export class QueueConsumers {
 
 /** An error's code and the last line of its message (Prisma puts the driver's reason there), bounded: enough to recognise the outage. */
 function oneLine(error: Error): string {
-  const lines = String(error?.message ?? error).slice(-2000).split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = String(error?.message ?? error)
+    .slice(-2000)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const code = (error as { code?: unknown })?.code;
   return `${typeof code === 'string' ? `${code}: ` : ''}${(lines[lines.length - 1] ?? '').slice(0, 200)}`;
 }

@@ -37,10 +37,21 @@ export class ApplyScreening {
 
     return this.prisma.$transaction(async (tx) => {
       const kept = await tx.candidateScreening.createMany({
-        data: [{ tenantId: job.tenantId, candidateId: job.candidateId, retellCallId: job.retellCallId, outcome: analysis.outcome?.raw ?? null, analysis: toJson(analysis), callEndedAt }],
+        data: [
+          {
+            tenantId: job.tenantId,
+            candidateId: job.candidateId,
+            retellCallId: job.retellCallId,
+            outcome: analysis.outcome?.raw ?? null,
+            analysis: toJson(analysis),
+            callEndedAt,
+          },
+        ],
         skipDuplicates: true,
       });
-      const [candidate] = await tx.$queryRaw<Array<{ status: CandidateStatus; timeZone: string | null; lastScreenedAt: Date | null; tenantZone: string | null }>>`
+      const [candidate] = await tx.$queryRaw<
+        Array<{ status: CandidateStatus; timeZone: string | null; lastScreenedAt: Date | null; tenantZone: string | null }>
+      >`
         SELECT c."status"::text AS "status", c."timeZone", c."lastScreenedAt", t."timeZone" AS "tenantZone"
         FROM "Candidate" c JOIN "Tenant" t ON t."id" = c."tenantId"
         WHERE c."id" = ${job.candidateId}::uuid AND c."tenantId" = ${job.tenantId}::uuid

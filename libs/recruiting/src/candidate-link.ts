@@ -1,7 +1,6 @@
 import type { PrismaClient } from '@retell-ops/db';
 import { isUuid } from '@retell-ops/domain';
 
-
 /** The id a call's metadata gives for its candidate (`candidate_id`, as the recruiting guide passes it). */
 export function candidateRefOf(metadata: unknown): string | undefined {
   if (!metadata || typeof metadata !== 'object' || Array.isArray(metadata)) return undefined;

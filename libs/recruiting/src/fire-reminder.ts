@@ -24,7 +24,9 @@ export class FireReminder {
     });
     if (kept.count) {
       const who = [interview.candidate.firstName, interview.candidate.lastName].filter(Boolean).join(' ');
-      this.logger.log(`reminder (${job.offset} before): interview ${interview.id} with ${who} at ${interview.scheduledAt.toISOString()} ${interview.timeZone ?? ''}`);
+      this.logger.log(
+        `reminder (${job.offset} before): interview ${interview.id} with ${who} at ${interview.scheduledAt.toISOString()} ${interview.timeZone ?? ''}`,
+      );
     }
     return kept.count > 0;
   }

@@ -1,7 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppEnv } from '@retell-ops/config';
 import { Prisma, PrismaService, type CallbackTask, type Interview } from '@retell-ops/db';
-import { ConflictError, interviewTimeInputOf, InvalidInputError, NotFoundError, resolveInterviewTime, type InterviewTime, type InterviewTimeInput, type ScreeningAnalysis } from '@retell-ops/domain';
+import {
+  ConflictError,
+  interviewTimeInputOf,
+  InvalidInputError,
+  NotFoundError,
+  resolveInterviewTime,
+  type InterviewTime,
+  type InterviewTimeInput,
+  type ScreeningAnalysis,
+} from '@retell-ops/domain';
 import type { SchedulingJob } from '@retell-ops/queue';
 import { ReminderScheduler } from './reminder-scheduler';
 
@@ -47,14 +56,22 @@ export class InterviewBooking {
       include: { candidate: { select: { timeZone: true, tenant: { select: { timeZone: true } } } } },
     });
     if (!screening) throw new Error(`no screening applied for call ${job.retellCallId}`);
-    const call = await this.prisma.call.findUnique({ where: { tenantId_retellCallId: { tenantId: job.tenantId, retellCallId: job.retellCallId } }, select: { metadata: true } });
+    const call = await this.prisma.call.findUnique({
+      where: { tenantId_retellCallId: { tenantId: job.tenantId, retellCallId: job.retellCallId } },
+      select: { metadata: true },
+    });
     const analysis = screening.analysis as unknown as ScreeningAnalysis;
     const input = interviewTimeInputOf(analysis, {
       candidateZone: screening.candidate.timeZone,
       tenantZone: screening.candidate.tenant.timeZone ?? this.env.DEFAULT_TIME_ZONE,
     });
     const time = resolveInterviewTime(input);
-    const raw = { rawDate: input.scheduledDate ?? null, rawTime: input.scheduledTime ?? null, rawZone: input.spokenZone ?? null, rawIso: input.scheduledDatetimeIso ?? null };
+    const raw = {
+      rawDate: input.scheduledDate ?? null,
+      rawTime: input.scheduledTime ?? null,
+      rawZone: input.spokenZone ?? null,
+      rawIso: input.scheduledDatetimeIso ?? null,
+    };
 
     if (job.kind === 'callback') return this.callbackFrom(job, time, analysis);
 
@@ -90,12 +107,16 @@ export class InterviewBooking {
       });
     });
     if (interview.status === 'scheduled') await this.scheduleReminders(interview);
-    this.logger.log(`interview ${interview.id} for candidate ${job.candidateId}: ${interview.status} ${interview.scheduledAt?.toISOString() ?? ''} ${interview.timeZone ?? ''}`);
+    this.logger.log(
+      `interview ${interview.id} for candidate ${job.candidateId}: ${interview.status} ${interview.scheduledAt?.toISOString() ?? ''} ${interview.timeZone ?? ''}`,
+    );
     return interview;
   }
 
   private async callbackFrom(job: SchedulingJob, time: InterviewTime, analysis: ScreeningAnalysis): Promise<CallbackTask> {
-    const words = [analysis.scheduledDatetimeIso, analysis.scheduledDate, analysis.scheduledTime, analysis.scheduledTimezone, analysis.availabilityPreference].filter(Boolean).join(' ');
+    const words = [analysis.scheduledDatetimeIso, analysis.scheduledDate, analysis.scheduledTime, analysis.scheduledTimezone, analysis.availabilityPreference]
+      .filter(Boolean)
+      .join(' ');
     return this.prisma.callbackTask.upsert({
       where: { tenantId_sourceCallId: { tenantId: job.tenantId, sourceCallId: job.retellCallId } },
       update: {},
@@ -113,7 +134,10 @@ export class InterviewBooking {
   }
 
   async reschedule(tenantId: string, interviewId: string, input: RescheduleInput): Promise<Interview> {
-    const current = await this.prisma.interview.findFirst({ where: { id: interviewId, tenantId }, include: { candidate: { select: { timeZone: true, tenant: { select: { timeZone: true } } } } } });
+    const current = await this.prisma.interview.findFirst({
+      where: { id: interviewId, tenantId },
+      include: { candidate: { select: { timeZone: true, tenant: { select: { timeZone: true } } } } },
+    });
     if (!current) throw new NotFoundError(`no interview '${interviewId}'`);
     if (current.status === 'cancelled') throw new ConflictError('a cancelled interview cannot be rescheduled');
     const timeInput: InterviewTimeInput = {

@@ -132,8 +132,16 @@ describe('foldCallEvents: one answered call', () => {
   });
 
   it.each([
-    ['call_started', [started], { status: 'in_progress', retellStatus: 'ongoing', outcome: null, transcript: null, endedAt: null, costCents: null, summary: null }],
-    ['call_started + call_ended', [started, ended], { status: 'completed', retellStatus: 'ended', outcome: 'connected', transcript, costCents: 34.45, summary: null, successful: null }],
+    [
+      'call_started',
+      [started],
+      { status: 'in_progress', retellStatus: 'ongoing', outcome: null, transcript: null, endedAt: null, costCents: null, summary: null },
+    ],
+    [
+      'call_started + call_ended',
+      [started, ended],
+      { status: 'completed', retellStatus: 'ended', outcome: 'connected', transcript, costCents: 34.45, summary: null, successful: null },
+    ],
     ['call_ended alone', [ended], { status: 'completed', startedAt: new Date(START), endedAt: new Date(END), outcome: 'connected' }],
     ['call_analyzed alone', [analyzed], { ...EXPECTED }],
   ] as Array<[string, ReceivedCallEvent[], Partial<CallRecordFields>]>)('partial lifecycle: %s', (_name, events, expected) => {
@@ -151,7 +159,16 @@ describe('foldCallEvents: later events never erase earlier facts', () => {
     }
     return out;
   };
-  const ENDED_FIELDS = ['transcript', 'transcript_object', 'recording_url', 'public_log_url', 'call_cost', 'end_timestamp', 'duration_ms', 'disconnection_reason'];
+  const ENDED_FIELDS = [
+    'transcript',
+    'transcript_object',
+    'recording_url',
+    'public_log_url',
+    'call_cost',
+    'end_timestamp',
+    'duration_ms',
+    'disconnection_reason',
+  ];
 
   it.each([
     ['omits', undefined],
@@ -163,7 +180,7 @@ describe('foldCallEvents: later events never erase earlier facts', () => {
     }
   });
 
-  it.each(ENDED_FIELDS)('call_analyzed without %s keeps call_ended\'s value', (field) => {
+  it.each(ENDED_FIELDS)("call_analyzed without %s keeps call_ended's value", (field) => {
     const bareAnalyzed = { type: 'call_analyzed', call: strip(analyzed.call, [field], undefined) };
     expect(foldCallEvents([bareAnalyzed, ended].map(copy), 'queued')).toEqual(EXPECTED);
     expect(foldCallEvents([ended, bareAnalyzed].map(copy), 'queued')).toEqual(EXPECTED);
@@ -172,7 +189,10 @@ describe('foldCallEvents: later events never erase earlier facts', () => {
   it.each([
     ['no call_analysis', {}],
     ['an empty call_analysis', { call_analysis: {} }],
-    ['a contradicting call_analysis', { call_analysis: { call_summary: 'other', call_successful: false, in_voicemail: true, user_sentiment: 'Negative', custom_analysis_data: { x: 1 } } }],
+    [
+      'a contradicting call_analysis',
+      { call_analysis: { call_summary: 'other', call_successful: false, in_voicemail: true, user_sentiment: 'Negative', custom_analysis_data: { x: 1 } } },
+    ],
     ['a null call_analysis', { call_analysis: null }],
   ])('call_ended with %s cannot erase or change the analysis', (_name, extra) => {
     const endedVariant = { type: 'call_ended', call: { ...endedCall, ...extra } as RetellCall };
@@ -229,8 +249,18 @@ describe('foldCallEvents: calls that never connected and voicemail', () => {
     ['user_declined', 'declined'],
   ])('%s with only call_ended + call_analyzed -> failed, %s', (reason, outcome) => {
     const endedEvent = { type: 'call_ended', call: noAnswer(reason) };
-    const analyzedEvent = { type: 'call_analyzed', call: { ...noAnswer(reason), call_analysis: { call_summary: 'The call was not answered.', user_sentiment: 'Unknown', call_successful: false, in_voicemail: false } } };
-    for (const order of [[endedEvent, analyzedEvent], [analyzedEvent, endedEvent], [analyzedEvent, endedEvent, endedEvent]]) {
+    const analyzedEvent = {
+      type: 'call_analyzed',
+      call: {
+        ...noAnswer(reason),
+        call_analysis: { call_summary: 'The call was not answered.', user_sentiment: 'Unknown', call_successful: false, in_voicemail: false },
+      },
+    };
+    for (const order of [
+      [endedEvent, analyzedEvent],
+      [analyzedEvent, endedEvent],
+      [analyzedEvent, endedEvent, endedEvent],
+    ]) {
       for (const current of ['scheduled', 'queued', 'initiated'] as CallStatus[]) {
         expect(foldCallEvents(order.map(copy), current)).toMatchObject({
           status: 'failed',
@@ -264,7 +294,13 @@ describe('foldCallEvents: calls that never connected and voicemail', () => {
     const events: ReceivedCallEvent[] = [
       started,
       { type: 'call_ended', call: vmEnded },
-      { type: 'call_analyzed', call: { ...vmEnded, call_analysis: { call_summary: 'Reached voicemail.', user_sentiment: 'Neutral', call_successful: false, in_voicemail: inVoicemail } } },
+      {
+        type: 'call_analyzed',
+        call: {
+          ...vmEnded,
+          call_analysis: { call_summary: 'Reached voicemail.', user_sentiment: 'Neutral', call_successful: false, in_voicemail: inVoicemail },
+        },
+      },
     ];
     for (const order of permutations(events)) {
       expect(foldCallEvents(order.map(copy), 'queued')).toMatchObject({ status: 'completed', outcome: 'voicemail', inVoicemail, disconnectionReason: reason });
@@ -279,16 +315,34 @@ describe('foldCallEvents: calls that never connected and voicemail', () => {
 
 describe('foldCallEvents: call_status and disconnection_reason values Retell adds later', () => {
   const FUTURE = 'a_status_added_in_2027';
-  const withStatus = (e: ReceivedCallEvent, call_status: string, extra: Partial<RetellCall> = {}): ReceivedCallEvent => ({ type: e.type, call: { ...e.call, call_status, ...extra } });
+  const withStatus = (e: ReceivedCallEvent, call_status: string, extra: Partial<RetellCall> = {}): ReceivedCallEvent => ({
+    type: e.type,
+    call: { ...e.call, call_status, ...extra },
+  });
 
   // [name, events, starting status, what the row must hold]: the raw value is kept, the status
   // and outcome stay where the known values put them (and the status still only moves forward).
   it.each([
     ['an unknown status alone leaves a queued call queued', [withStatus(started, FUTURE)], 'queued', { status: 'queued', retellStatus: FUTURE, outcome: null }],
-    ['an unknown status alone leaves a ringing call ringing', [withStatus(started, FUTURE)], 'ringing', { status: 'ringing', retellStatus: FUTURE, outcome: null }],
+    [
+      'an unknown status alone leaves a ringing call ringing',
+      [withStatus(started, FUTURE)],
+      'ringing',
+      { status: 'ringing', retellStatus: FUTURE, outcome: null },
+    ],
     ['an unknown status never takes a finished call back', [withStatus(started, FUTURE)], 'completed', { status: 'completed', retellStatus: FUTURE }],
-    ['call_started known, then call_ended unknown: still in progress, raw kept', [started, withStatus(ended, FUTURE)], 'queued', { status: 'in_progress', retellStatus: FUTURE, outcome: null, disconnectionReason: 'user_hangup' }],
-    ['call_ended known, call_analyzed unknown: completed, outcome from the analysis, raw kept', [started, ended, withStatus(analyzed, FUTURE)], 'queued', { status: 'completed', retellStatus: FUTURE, outcome: 'successful' }],
+    [
+      'call_started known, then call_ended unknown: still in progress, raw kept',
+      [started, withStatus(ended, FUTURE)],
+      'queued',
+      { status: 'in_progress', retellStatus: FUTURE, outcome: null, disconnectionReason: 'user_hangup' },
+    ],
+    [
+      'call_ended known, call_analyzed unknown: completed, outcome from the analysis, raw kept',
+      [started, ended, withStatus(analyzed, FUTURE)],
+      'queued',
+      { status: 'completed', retellStatus: FUTURE, outcome: 'successful' },
+    ],
     ['call_ended unknown, call_analyzed known: as if all were known', [started, withStatus(ended, FUTURE), analyzed], 'queued', { ...EXPECTED }],
     [
       'an unknown disconnection_reason on an ended call: completed, connected, reason kept',
@@ -328,7 +382,10 @@ describe('foldCallEvents: metadata and dynamic variables', () => {
     ['false', false],
     ['an empty object', {}],
   ])('metadata that is %s is kept as sent, in any order', (_name, metadata) => {
-    const events = [started, ended, analyzed].map((e) => ({ type: e.type, call: { ...e.call, metadata, retell_llm_dynamic_variables: { first_name: 'Ana' } } }));
+    const events = [started, ended, analyzed].map((e) => ({
+      type: e.type,
+      call: { ...e.call, metadata, retell_llm_dynamic_variables: { first_name: 'Ana' } },
+    }));
     for (const order of permutations(events)) {
       const row = foldCallEvents(order.map(copy), 'queued');
       expect(row.metadata).toEqual(metadata);
@@ -351,13 +408,28 @@ describe('changedCallFields', () => {
     ['a string is erased', { summary: 'a' }, { summary: null }, ['summary']],
     ['equal dates are different objects', { startedAt: new Date(1000) }, { startedAt: new Date(1000) }, []],
     ['dates differ', { endedAt: new Date(1000) }, { endedAt: new Date(2000) }, ['endedAt']],
-    ['equal arrays from different events', { transcriptObject: [{ role: 'agent', content: 'hi' }] }, { transcriptObject: [{ role: 'agent', content: 'hi' }] }, []],
-    ['arrays differ', { transcriptObject: [{ role: 'agent', content: 'hi' }] }, { transcriptObject: [{ role: 'agent', content: 'hey' }] }, ['transcriptObject']],
+    [
+      'equal arrays from different events',
+      { transcriptObject: [{ role: 'agent', content: 'hi' }] },
+      { transcriptObject: [{ role: 'agent', content: 'hi' }] },
+      [],
+    ],
+    [
+      'arrays differ',
+      { transcriptObject: [{ role: 'agent', content: 'hi' }] },
+      { transcriptObject: [{ role: 'agent', content: 'hey' }] },
+      ['transcriptObject'],
+    ],
     ['object vs null', { metadata: null }, { metadata: { a: 1 } }, ['metadata']],
     ['false vs null', { successful: null }, { successful: false }, ['successful']],
     ['0 vs null', { costCents: null }, { costCents: 0 }, ['costCents']],
     ['status and outcome are never reported', { status: 'queued', outcome: null }, { status: 'completed', outcome: 'successful' }, []],
-    ['several at once, in column order', { agentId: 'a' }, { agentId: 'b', durationMs: 5, customAnalysis: { x: '1' } }, ['agentId', 'durationMs', 'customAnalysis']],
+    [
+      'several at once, in column order',
+      { agentId: 'a' },
+      { agentId: 'b', durationMs: 5, customAnalysis: { x: '1' } },
+      ['agentId', 'durationMs', 'customAnalysis'],
+    ],
   ];
   it.each(cases)('%s', (_name, before, after, expected) => {
     expect(changedCallFields({ ...base, ...before }, { ...base, ...after })).toEqual(expected);

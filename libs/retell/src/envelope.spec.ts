@@ -41,7 +41,10 @@ describe('checkEnvelope: accepted', () => {
   });
 
   it.each([
-    ['call_started with only the basic fields', { event: 'call_started', call: { call_id: CALL_ID, agent_id: AGENT_ID, call_status: 'ongoing', start_timestamp: 1 } }],
+    [
+      'call_started with only the basic fields',
+      { event: 'call_started', call: { call_id: CALL_ID, agent_id: AGENT_ID, call_status: 'ongoing', start_timestamp: 1 } },
+    ],
     ['only call_id and agent_id', { event: 'call_analyzed', call: { call_id: CALL_ID, agent_id: AGENT_ID } }],
     ['no event_timestamp', { event: 'call_ended', call: { call_id: CALL_ID, agent_id: AGENT_ID } }],
     ['a fractional event_timestamp', envelope({}, { event_timestamp: 1.5 })],
@@ -59,9 +62,12 @@ describe('checkEnvelope: accepted', () => {
   });
 
   // Retell's five, and values it may add (kept raw downstream; the platform status stays put).
-  it.each(['registered', 'not_connected', 'ongoing', 'ended', 'error', 'completed', 'ENDED', 'ringing', 'a_status_added_in_2027', '', 's'.repeat(64)])('call_status %p', (callStatus) => {
-    expect(checkEnvelope(envelope({ call_status: callStatus }))).toMatchObject({ ok: true });
-  });
+  it.each(['registered', 'not_connected', 'ongoing', 'ended', 'error', 'completed', 'ENDED', 'ringing', 'a_status_added_in_2027', '', 's'.repeat(64)])(
+    'call_status %p',
+    (callStatus) => {
+      expect(checkEnvelope(envelope({ call_status: callStatus }))).toMatchObject({ ok: true });
+    },
+  );
 
   it.each(['inbound', 'outbound'])('direction %s', (direction) => {
     expect(checkEnvelope(envelope({ direction }))).toMatchObject({ ok: true });
@@ -147,7 +153,12 @@ describe('checkEnvelope: large bodies stay cheap', () => {
   it('fields outside the checked list are never read', () => {
     const body = envelope();
     for (const key of ['transcript_object', 'transcript_with_tool_calls', 'latency', 'call_cost']) {
-      Object.defineProperty(body.call, key, { enumerable: true, get: () => { throw new Error(`${key} was read`); } });
+      Object.defineProperty(body.call, key, {
+        enumerable: true,
+        get: () => {
+          throw new Error(`${key} was read`);
+        },
+      });
     }
     expect(() => checkEnvelope(body)).not.toThrow();
     expect(checkEnvelope(body)).toMatchObject({ ok: true });
@@ -164,7 +175,11 @@ describe('agentIdOf', () => {
   it.each([
     ['a call event', envelope(), AGENT_ID],
     ['a chat event', { event: 'chat_ended', chat: { chat_id: 'chat_1', agent_id: 'agent_chat', chat_status: 'ended' } }, 'agent_chat'],
-    ['a call_inbound webhook', { event: 'call_inbound', event_timestamp: 1, call_inbound: { agent_id: 'agent_in', from_number: '+1', to_number: '+2' } }, 'agent_in'],
+    [
+      'a call_inbound webhook',
+      { event: 'call_inbound', event_timestamp: 1, call_inbound: { agent_id: 'agent_in', from_number: '+1', to_number: '+2' } },
+      'agent_in',
+    ],
     ['a chat_inbound webhook', { event: 'chat_inbound', chat_inbound: { agent_id: 'agent_sms', from_number: '+1', to_number: '+2' } }, 'agent_sms'],
     ['a call_inbound webhook without agent_id (allowed by Retell)', { event: 'call_inbound', call_inbound: { from_number: '+1', to_number: '+2' } }, undefined],
     ['an empty agent_id', envelope({ agent_id: '' }), undefined],

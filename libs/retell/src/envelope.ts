@@ -1,55 +1,94 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, MaxLength, Min, ValidateNested, validateSync, ValidationError } from 'class-validator';
+import {
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  MaxLength,
+  Min,
+  ValidateNested,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
 
 /** The envelope fields the platform relies on, validated before a delivery is queued. */
 export class WebhookCallRefDto {
-  @IsString() @IsNotEmpty() @MaxLength(256)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(256)
   call_id: string;
 
-  @IsString() @IsNotEmpty() @MaxLength(256)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(256)
   agent_id: string;
 
   // Retell adds values: an unknown one is kept raw and leaves the platform status where it was.
-  @IsOptional() @IsString() @MaxLength(64)
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
   call_status?: string;
 
-  @IsOptional() @IsString() @MaxLength(256)
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
   disconnection_reason?: string;
 
-  @IsOptional() @IsInt() @Min(0)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
   start_timestamp?: number;
 
-  @IsOptional() @IsInt() @Min(0)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
   end_timestamp?: number;
 
-  @IsOptional() @IsInt() @Min(0)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
   duration_ms?: number;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   from_number?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   to_number?: string;
 
-  @IsOptional() @IsIn(['inbound', 'outbound'])
+  @IsOptional()
+  @IsIn(['inbound', 'outbound'])
   direction?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   transcript?: string;
 
-  @IsOptional() @IsObject()
+  @IsOptional()
+  @IsObject()
   call_analysis?: object;
 }
 
 export class WebhookEnvelopeDto {
-  @IsString() @IsNotEmpty() @MaxLength(64)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
   event: string;
 
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => WebhookCallRefDto)
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => WebhookCallRefDto)
   call: WebhookCallRefDto;
 
-  @IsOptional() @IsNumber()
+  @IsOptional()
+  @IsNumber()
   event_timestamp?: number;
 }
 
@@ -68,9 +107,7 @@ const CHECKED_CALL_KEYS = [
   'call_analysis',
 ] as const;
 
-export type EnvelopeCheck =
-  | { ok: true; event: string; callId: string; agentId: string }
-  | { ok: false; reason: string; callId?: string };
+export type EnvelopeCheck = { ok: true; event: string; callId: string; agentId: string } | { ok: false; reason: string; callId?: string };
 
 function describe(errors: ValidationError[], path = ''): string[] {
   return errors.flatMap((e) => {

@@ -8,7 +8,12 @@ const NOW = 1_760_000_000_000;
 const MIN = 60_000;
 const BODY = JSON.stringify({
   event: 'call_ended',
-  call: { call_id: 'call_5f1c2a9b8e7d4c3b2a1f0e9d8c7b6a50', agent_id: 'agent_3c2b1a0f9e8d7c6b5a4f3e2d', call_status: 'ended', disconnection_reason: 'user_hangup' },
+  call: {
+    call_id: 'call_5f1c2a9b8e7d4c3b2a1f0e9d8c7b6a50',
+    agent_id: 'agent_3c2b1a0f9e8d7c6b5a4f3e2d',
+    call_status: 'ended',
+    disconnection_reason: 'user_hangup',
+  },
 });
 
 /** Freezes the clock the SDK's verify reads (Date.now) without faking timers, which Web Crypto's promises need. */

@@ -50,7 +50,10 @@ export class ApiKeyGuard implements CanActivate {
     return true;
   }
 
-  private async fromSession(req: { method: string; url: string; ip: string; headers: Record<string, unknown>; principal?: Principal }, token: string): Promise<boolean> {
+  private async fromSession(
+    req: { method: string; url: string; ip: string; headers: Record<string, unknown>; principal?: Principal },
+    token: string,
+  ): Promise<boolean> {
     const session = await this.sessions.find(token);
     if (!session) throw new UnauthorizedException('the session has ended (signed out, expired, or its API key was revoked): sign in again');
     checkCsrf(req, session.csrfToken, this.logger);

@@ -10,5 +10,7 @@ export function checkCsrf(req: { method: string; url: string; ip: string; header
   const sent = req.headers[CSRF_HEADER];
   if (typeof sent === 'string' && sent.length <= 200 && constantTimeEqual(sent, expected)) return;
   logger.warn(`refused a session request without a valid CSRF token ip=${req.ip} ${req.method} ${req.url.slice(0, 200)}`);
-  throw new ForbiddenException(`${sent === undefined ? 'missing' : 'wrong'} X-CSRF-Token header: a request signed in with the session cookie must send the csrfToken from POST/GET /api/v1/auth/session`);
+  throw new ForbiddenException(
+    `${sent === undefined ? 'missing' : 'wrong'} X-CSRF-Token header: a request signed in with the session cookie must send the csrfToken from POST/GET /api/v1/auth/session`,
+  );
 }

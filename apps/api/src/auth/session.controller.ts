@@ -1,5 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Logger, Post, Req, Res, UnauthorizedException } from '@nestjs/common';
-import { ApiCookieAuth, ApiForbiddenResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiCookieAuth,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppEnv, DEV_DEFAULTS, hashApiKey } from '@retell-ops/config';
@@ -9,7 +18,9 @@ import { Sessions, type SessionView } from './sessions';
 
 export class SignInBody {
   @ApiProperty({ description: 'A tenant API key (admin or viewer)' })
-  @IsString() @IsNotEmpty() @MaxLength(200)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
   apiKey: string;
 }
 

@@ -36,7 +36,14 @@ export class Sessions {
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
     const row = await this.prisma.session.create({
-      data: { tokenHash: hashApiKey(token), tenantId: key.tenantId, apiKeyId: key.id, role: key.role, csrfToken, expiresAt: new Date(Date.now() + SESSION_TTL_MS) },
+      data: {
+        tokenHash: hashApiKey(token),
+        tenantId: key.tenantId,
+        apiKeyId: key.id,
+        role: key.role,
+        csrfToken,
+        expiresAt: new Date(Date.now() + SESSION_TTL_MS),
+      },
     });
     return { token, session: { tenant: key.tenant, role: key.role, csrfToken, expiresAt: row.expiresAt.toISOString() } };
   }

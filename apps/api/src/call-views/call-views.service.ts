@@ -22,9 +22,16 @@ export class CallViews {
 
   /** The webhook deliveries kept for a call (Retell's id or ours), in the order they were received. */
   async deliveries(tenantId: string, callId: string): Promise<DeliveryView[]> {
-    const call = await this.prisma.call.findFirst({ where: { tenantId, OR: [{ retellCallId: callId }, ...(isUuid(callId) ? [{ id: callId }] : [])] }, select: { id: true } });
+    const call = await this.prisma.call.findFirst({
+      where: { tenantId, OR: [{ retellCallId: callId }, ...(isUuid(callId) ? [{ id: callId }] : [])] },
+      select: { id: true },
+    });
     if (!call) throw new NotFoundException(`no call '${callId}'`);
-    const events = await this.prisma.callEvent.findMany({ where: { tenantId, callId: call.id }, orderBy: { receivedAt: 'asc' }, select: { type: true, receivedAt: true, processedAt: true } });
+    const events = await this.prisma.callEvent.findMany({
+      where: { tenantId, callId: call.id },
+      orderBy: { receivedAt: 'asc' },
+      select: { type: true, receivedAt: true, processedAt: true },
+    });
     return events.map((e) => ({ event: e.type, receivedAt: e.receivedAt.toISOString(), processedAt: e.processedAt?.toISOString() ?? null }));
   }
 
@@ -42,7 +49,9 @@ export class CallViews {
           retellAgentId: a.retellAgentId,
           name: a.name,
           createdAt: a.createdAt.toISOString(),
-          lastCall: last ? { id: last.id, callId: last.retellCallId, status: last.status, outcome: last.outcome, occurredAt: last.occurredAt.toISOString() } : null,
+          lastCall: last
+            ? { id: last.id, callId: last.retellCallId, status: last.status, outcome: last.outcome, occurredAt: last.occurredAt.toISOString() }
+            : null,
         };
       }),
     );

@@ -5,7 +5,8 @@ import { CALL_STATUSES } from '@retell-ops/domain';
 /** A call as admins see it; tenant internals stay out. */
 export class CallResource {
   @ApiProperty({ description: "The platform's id of the call (also accepted by GET /api/v1/calls/:id)" }) id: string;
-  @ApiPropertyOptional({ description: "Retell's call_id; null until Retell has created a call the platform placed", type: String, nullable: true }) callId: string | null;
+  @ApiPropertyOptional({ description: "Retell's call_id; null until Retell has created a call the platform placed", type: String, nullable: true }) callId:
+    string | null;
   @ApiPropertyOptional({ description: 'The dial request this call is an attempt of' }) dialRequestId: string | null;
   @ApiPropertyOptional() attempt: number | null;
   @ApiPropertyOptional() agentId: string | null;

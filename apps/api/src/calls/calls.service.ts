@@ -22,9 +22,7 @@ export class CallsService {
       agentId: q.agentId,
       occurredAt: from || to ? { gte: from, lt: to } : undefined,
       ...(q.phone ? { AND: [{ OR: [{ toNumber: { contains: q.phone } }, { fromNumber: { contains: q.phone } }] }] } : {}),
-      ...(cursor
-        ? { OR: [{ occurredAt: { lt: cursor.at } }, { occurredAt: cursor.at, id: { lt: cursor.id } }] }
-        : {}),
+      ...(cursor ? { OR: [{ occurredAt: { lt: cursor.at } }, { occurredAt: cursor.at, id: { lt: cursor.id } }] } : {}),
     };
     const rows = await this.prisma.call.findMany({ where, orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }], take: rowsToFetch(q) });
     return keysetPage(rows, q, (c) => ({ at: c.occurredAt, id: c.id }), CallResource.from);

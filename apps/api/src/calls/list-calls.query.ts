@@ -6,26 +6,34 @@ import { PageQuery } from '../common/keyset-page';
 
 export class ListCallsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: CALL_STATUSES })
-  @IsOptional() @IsIn(CALL_STATUSES as unknown as string[])
+  @IsOptional()
+  @IsIn(CALL_STATUSES as unknown as string[])
   status?: CallStatus;
 
   @ApiPropertyOptional({ enum: CALL_OUTCOMES })
-  @IsOptional() @IsIn(CALL_OUTCOMES as unknown as string[])
+  @IsOptional()
+  @IsIn(CALL_OUTCOMES as unknown as string[])
   outcome?: CallOutcome;
 
-  @ApiPropertyOptional({ description: "Retell agent id" })
-  @IsOptional() @IsString() @MaxLength(256)
+  @ApiPropertyOptional({ description: 'Retell agent id' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
   agentId?: string;
 
   @ApiPropertyOptional({ description: 'Calls that started (or were first seen) at or after this instant (ISO 8601)' })
-  @IsOptional() @IsInstant()
+  @IsOptional()
+  @IsInstant()
   from?: string;
 
   @ApiPropertyOptional({ description: 'Calls that started (or were first seen) before this instant (ISO 8601)' })
-  @IsOptional() @IsInstant()
+  @IsOptional()
+  @IsInstant()
   to?: string;
 
   @ApiPropertyOptional({ description: 'Calls whose from or to number contains these digits (e.g. +1415555 or 0123)' })
-  @IsOptional() @IsString() @Matches(/^\+?\d{3,15}$/, { message: 'phone must be 3 to 15 digits, optionally after a +' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\+?\d{3,15}$/, { message: 'phone must be 3 to 15 digits, optionally after a +' })
   phone?: string;
 }

@@ -36,7 +36,8 @@ export class CandidateResource {
   @ApiPropertyOptional({ type: Number, nullable: true }) salaryExpectation: number | null;
   @ApiProperty({ type: [String] }) skills: string[];
   @ApiProperty({ type: [String] }) questionsAsked: string[];
-  @ApiPropertyOptional({ ...N, description: 'Interview Scheduled, Callback Requested, Not Interested, Voicemail Left (or raw)' }) screeningOutcome: string | null;
+  @ApiPropertyOptional({ ...N, description: 'Interview Scheduled, Callback Requested, Not Interested, Voicemail Left (or raw)' }) screeningOutcome:
+    string | null;
   @ApiPropertyOptional(N) rejectionReason: string | null;
   @ApiPropertyOptional(N) notes: string | null;
   @ApiPropertyOptional(N) availabilityPreference: string | null;
@@ -49,10 +50,15 @@ export class CandidateResource {
   @ApiPropertyOptional({ ...N, description: 'As the call gave it' }) scheduledDatetimeIso: string | null;
   @ApiPropertyOptional(N) callSummary: string | null;
   @ApiPropertyOptional({ ...N, description: 'Positive, Neutral, Negative, Unknown' }) sentiment: string | null;
-  @ApiPropertyOptional({ type: 'array', nullable: true, items: { type: 'object', properties: { field: { type: 'string' }, problem: { type: 'string' }, raw: { type: 'string' } } }, description: 'Analysis values that could not be used, kept raw' })
+  @ApiPropertyOptional({
+    type: 'array',
+    nullable: true,
+    items: { type: 'object', properties: { field: { type: 'string' }, problem: { type: 'string' }, raw: { type: 'string' } } },
+    description: 'Analysis values that could not be used, kept raw',
+  })
   screeningIssues: unknown;
   @ApiProperty({ description: 'Screening calls that did not reach the candidate (voicemail)' }) callAttempts: number;
-  @ApiPropertyOptional({ ...N, description: "Retell call_id whose analysis filled the screening fields" }) lastScreeningCallId: string | null;
+  @ApiPropertyOptional({ ...N, description: 'Retell call_id whose analysis filled the screening fields' }) lastScreeningCallId: string | null;
   @ApiPropertyOptional({ ...N, description: 'When that call ended' }) lastScreenedAt: string | null;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;

@@ -145,7 +145,10 @@ export class CandidatesService {
   /** Deletes the candidate with its interviews, callbacks and screenings; its calls stay, unlinked. */
   async remove(tenantId: string, ref: string): Promise<void> {
     const id = await this.resolve(tenantId, ref);
-    const upcoming = await this.prisma.interview.findMany({ where: { tenantId, candidateId: id, status: 'scheduled' }, select: { id: true, scheduledAt: true } });
+    const upcoming = await this.prisma.interview.findMany({
+      where: { tenantId, candidateId: id, status: 'scheduled' },
+      select: { id: true, scheduledAt: true },
+    });
     await this.prisma.candidate.deleteMany({ where: { id, tenantId } });
     for (const i of upcoming) await this.reminders.unschedule(i).catch((e) => this.logger.warn(`reminders of interview ${i.id} not removed: ${String(e)}`));
   }
@@ -174,7 +177,10 @@ export class CandidatesService {
     const applied = await this.apply.execute({ tenantId, candidateId, retellCallId });
     if (applied.applied) await this.live.candidate(tenantId, candidateId);
     // Two saves of one call for two candidates at once: only the first screening counts.
-    const screening = await this.prisma.candidateScreening.findUnique({ where: { tenantId_retellCallId: { tenantId, retellCallId } }, select: { candidateId: true } });
+    const screening = await this.prisma.candidateScreening.findUnique({
+      where: { tenantId_retellCallId: { tenantId, retellCallId } },
+      select: { candidateId: true },
+    });
     if (screening && screening.candidateId !== candidateId) throw new ConflictError(`call '${retellCallId}' is already applied to another candidate`);
 
     let interview: Interview | undefined;
@@ -222,7 +228,11 @@ export class CandidatesService {
    * positionId and positionApplied kept consistent: a position id (of this tenant) fills the text
    * when none is given; a text alone links the position of that title, if the tenant has one.
    */
-  private async positionLink(tenantId: string, positionId: string | null | undefined, positionApplied: string | null | undefined): Promise<{ positionId?: string | null; positionApplied?: string | null }> {
+  private async positionLink(
+    tenantId: string,
+    positionId: string | null | undefined,
+    positionApplied: string | null | undefined,
+  ): Promise<{ positionId?: string | null; positionApplied?: string | null }> {
     if (positionId) {
       const p = await this.prisma.position.findFirst({ where: { id: positionId, tenantId }, select: { title: true } });
       if (!p) throw new InvalidInputError(`positionId '${positionId}' is not a position of this tenant`, { field: 'positionId' });

@@ -1,12 +1,28 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, Min, ValidateBy, type ValidationArguments } from 'class-validator';
+import {
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  MaxLength,
+  Min,
+  ValidateBy,
+  type ValidationArguments,
+} from 'class-validator';
 import { RETELL_CALL_STATUSES } from '@retell-ops/retell';
 import { IsStringRecord } from '../common/validators';
 import { SEED_CALL } from '@retell-ops/domain';
 
 type Check = (v: unknown) => boolean;
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const optional = (check: Check): Check => (v) => v === undefined || v === null || check(v);
+const optional =
+  (check: Check): Check =>
+  (v) =>
+    v === undefined || v === null || check(v);
 const str: Check = (v) => typeof v === 'string';
 const bool: Check = (v) => typeof v === 'boolean';
 const num: Check = (v) => typeof v === 'number' && Number.isFinite(v);
@@ -57,7 +73,9 @@ const OBJS = { type: 'array', items: { type: 'object', additionalProperties: tru
  */
 export class RetellCallDataBody {
   @ApiProperty({ description: "Retell's call_id", example: 'call_abc123xyz789' })
-  @IsString() @IsNotEmpty() @MaxLength(256)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(256)
   call_id: string;
 
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(256) agent_id?: string;
@@ -69,9 +87,14 @@ export class RetellCallDataBody {
   @ApiPropertyOptional({ enum: ['inbound', 'outbound'] }) @IsOptional() @IsIn(['inbound', 'outbound']) direction?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() from_number?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() to_number?: string;
-  @ApiPropertyOptional({ ...OBJ, description: 'Names the candidate as candidate_id (our id or the tenant\'s own); recruiter/interviewer names who interviews' })
-  @IsOptional() @IsObject() metadata?: Record<string, unknown>;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } }) @IsOptional() @IsStringRecord() retell_llm_dynamic_variables?: Record<string, string>;
+  @ApiPropertyOptional({ ...OBJ, description: "Names the candidate as candidate_id (our id or the tenant's own); recruiter/interviewer names who interviews" })
+  @IsOptional()
+  @IsObject()
+  metadata?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } }) @IsOptional() @IsStringRecord() retell_llm_dynamic_variables?: Record<
+    string,
+    string
+  >;
   @ApiPropertyOptional(OBJ) @IsOptional() @IsObject() collected_dynamic_variables?: Record<string, unknown>;
   @ApiPropertyOptional({ description: 'ms since the epoch' }) @IsOptional() @IsInt() @Min(0) start_timestamp?: number;
   @ApiPropertyOptional({ description: 'ms since the epoch' }) @IsOptional() @IsInt() @Min(0) end_timestamp?: number;
@@ -91,11 +114,18 @@ export class RetellCallDataBody {
   @ApiPropertyOptional(OBJ) @IsOptional() @IsObject() llm_token_usage?: Record<string, unknown>;
   @ApiPropertyOptional({ ...OBJ, description: 'combined_cost in cents' }) @IsOptional() @HasShape(CALL_COST_SHAPE) call_cost?: Record<string, unknown>;
   @ApiPropertyOptional({ ...OBJ, description: 'call_summary, user_sentiment, call_successful, in_voicemail, custom_analysis_data (the screening fields)' })
-  @IsOptional() @HasShape(CALL_ANALYSIS_SHAPE) call_analysis?: Record<string, unknown>;
+  @IsOptional()
+  @HasShape(CALL_ANALYSIS_SHAPE)
+  call_analysis?: Record<string, unknown>;
   @ApiPropertyOptional({ enum: ['everything', 'everything_except_pii', 'basic_attributes_only'], nullable: true })
-  @IsOptional() @IsIn(['everything', 'everything_except_pii', 'basic_attributes_only']) data_storage_setting?: string | null;
+  @IsOptional()
+  @IsIn(['everything', 'everything_except_pii', 'basic_attributes_only'])
+  data_storage_setting?: string | null;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() opt_in_signed_url?: boolean;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } }) @IsOptional() @IsStringRecord() custom_sip_headers?: Record<string, string>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } }) @IsOptional() @IsStringRecord() custom_sip_headers?: Record<
+    string,
+    string
+  >;
   @ApiPropertyOptional(OBJ) @IsOptional() @IsObject() telephony_identifier?: Record<string, unknown>;
   @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() transfer_destination?: string | null;
   @ApiPropertyOptional({ description: 'ms since the epoch' }) @IsOptional() @IsInt() @Min(0) transfer_end_timestamp?: number;

@@ -1,6 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { plainToInstance, Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { PageQuery } from '../common/keyset-page';
 import { E164, IsFutureInstant, IsIanaZone, IsInstant, IsStringRecord } from '../common/validators';
 
@@ -11,94 +25,133 @@ export const PRIORITIES = ['high', 'normal', 'low'] as const;
 
 class DialOptions {
   @ApiPropertyOptional({ enum: PRIORITIES, default: 'normal', description: 'Under a saturated limit, high goes first' })
-  @IsOptional() @IsIn(PRIORITIES as unknown as string[])
+  @IsOptional()
+  @IsIn(PRIORITIES as unknown as string[])
   priority?: (typeof PRIORITIES)[number];
 
   @ApiPropertyOptional({ description: 'ISO 8601 instant with a zone, in the future' })
-  @IsOptional() @IsInstant() @IsFutureInstant()
+  @IsOptional()
+  @IsInstant()
+  @IsFutureInstant()
   scheduledAt?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 10, default: 1, description: 'Attempts in all: no answer, busy and voicemail are redialled up to this many' })
-  @IsOptional() @IsInt() @Min(1) @Max(10)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10)
   maxAttempts?: number;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 604800, default: 300, description: 'Seconds between attempts' })
-  @IsOptional() @IsInt() @Min(0) @Max(604800)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(604800)
   retryBackoffSec?: number;
 }
 
 export class CreateCallBody extends DialOptions {
   @ApiProperty({ example: '+14155550123' })
-  @IsString() @Matches(E164, { message: 'toNumber must be an E.164 number such as +14155550123' })
+  @IsString()
+  @Matches(E164, { message: 'toNumber must be an E.164 number such as +14155550123' })
   toNumber: string;
 
   @ApiPropertyOptional({ description: "Retell agent id (default: the tenant's)" })
-  @IsOptional() @IsString() @MaxLength(256)
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
   agentId?: string;
 
   @ApiPropertyOptional({ description: "E.164 caller id (default: the tenant's)" })
-  @IsOptional() @IsString() @Matches(E164, { message: 'fromNumber must be an E.164 number such as +14155550100' })
+  @IsOptional()
+  @IsString()
+  @Matches(E164, { message: 'fromNumber must be an E.164 number such as +14155550100' })
   fromNumber?: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
-  @IsOptional() @IsStringRecord(DYNAMIC_VARIABLES_WHY)
+  @IsOptional()
+  @IsStringRecord(DYNAMIC_VARIABLES_WHY)
   dynamicVariables?: Record<string, string>;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'e.g. { "candidate_id": "199" }' })
-  @IsOptional() @IsObject()
+  @IsOptional()
+  @IsObject()
   metadata?: Record<string, unknown>;
 
   @ApiPropertyOptional({ description: "Candidate to call (our id or the tenant's externalId); their fields become dynamic variables" })
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   candidateId?: string;
 }
 
 export class BatchTarget {
   @ApiPropertyOptional({ description: "E.164 number; default: the candidate's phone" })
-  @IsOptional() @IsString() @Matches(E164, { message: 'toNumber must be an E.164 number such as +14155550123' })
+  @IsOptional()
+  @IsString()
+  @Matches(E164, { message: 'toNumber must be an E.164 number such as +14155550123' })
   toNumber?: string;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   candidateId?: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
-  @IsOptional() @IsStringRecord(DYNAMIC_VARIABLES_WHY)
+  @IsOptional()
+  @IsStringRecord(DYNAMIC_VARIABLES_WHY)
   dynamicVariables?: Record<string, string>;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOptional() @IsObject()
+  @IsOptional()
+  @IsObject()
   metadata?: Record<string, unknown>;
 }
 
 export class CallingWindowBody {
-  @ApiProperty({ example: '09:00' }) @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'start must be HH:MM' })
+  @ApiProperty({ example: '09:00' })
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'start must be HH:MM' })
   start: string;
 
-  @ApiProperty({ example: '17:00', description: 'exclusive; 24:00 for end of day' }) @Matches(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, { message: 'end must be HH:MM (24:00 allowed)' })
+  @ApiProperty({ example: '17:00', description: 'exclusive; 24:00 for end of day' })
+  @Matches(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, { message: 'end must be HH:MM (24:00 allowed)' })
   end: string;
 
-  @ApiProperty({ example: 'America/New_York' }) @IsIanaZone()
+  @ApiProperty({ example: 'America/New_York' })
+  @IsIanaZone()
   timeZone: string;
 }
 
 export class CreateBatchBody extends DialOptions {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   name?: string;
 
   @ApiProperty({ minimum: 1, maximum: 1000, description: 'Never more of this batch live at once' })
-  @IsInt() @Min(1) @Max(1000)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   maxConcurrent: number;
 
   @ApiPropertyOptional({ type: CallingWindowBody, description: 'Dial only inside this daily window' })
-  @IsOptional() @ValidateNested() @Type(() => CallingWindowBody)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CallingWindowBody)
   window?: CallingWindowBody;
 
   @ApiPropertyOptional({ description: "Retell agent id for every target (default: the tenant's)" })
-  @IsOptional() @IsString() @MaxLength(256)
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
   agentId?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(E164, { message: 'fromNumber must be an E.164 number such as +14155550100' })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Matches(E164, { message: 'fromNumber must be an E.164 number such as +14155550100' })
   fromNumber?: string;
 
   @ApiProperty({
@@ -106,25 +159,44 @@ export class CreateBatchBody extends DialOptions {
     items: { oneOf: [{ type: 'string', example: '+14155550123' }, { $ref: '#/components/schemas/BatchTarget' }] },
     description: 'Numbers (plain E.164 strings) or targets (each needs toNumber or candidateId), mixed as you like',
   })
-  @IsArray() @ArrayMinSize(1, { message: 'targets must not be empty' }) @ArrayMaxSize(10000)
-  @ValidateNested({ each: true }) @Type(() => BatchTarget)
+  @IsArray()
+  @ArrayMinSize(1, { message: 'targets must not be empty' })
+  @ArrayMaxSize(10000)
+  @ValidateNested({ each: true })
+  @Type(() => BatchTarget)
   // A plain string is the number of a target: "+14155550123" is { "toNumber": "+14155550123" }.
-  @Transform(({ value, obj }) => (Array.isArray(obj?.targets) ? obj.targets.map((t: unknown) => (t !== null && typeof t === 'object' && !Array.isArray(t) ? plainToInstance(BatchTarget, t) : plainToInstance(BatchTarget, { toNumber: t }))) : value))
+  @Transform(({ value, obj }) =>
+    Array.isArray(obj?.targets)
+      ? obj.targets.map((t: unknown) =>
+          t !== null && typeof t === 'object' && !Array.isArray(t) ? plainToInstance(BatchTarget, t) : plainToInstance(BatchTarget, { toNumber: t }),
+        )
+      : value,
+  )
   targets: BatchTarget[];
 }
 
 export class ListBatchesQuery extends PageQuery {}
 
 export class StatsQuery {
-  @ApiPropertyOptional({ description: 'ISO 8601; default 30 days before `to`' }) @IsOptional() @IsInstant()
+  @ApiPropertyOptional({ description: 'ISO 8601; default 30 days before `to`' })
+  @IsOptional()
+  @IsInstant()
   from?: string;
 
-  @ApiPropertyOptional({ description: 'ISO 8601; default now' }) @IsOptional() @IsInstant()
+  @ApiPropertyOptional({ description: 'ISO 8601; default now' })
+  @IsOptional()
+  @IsInstant()
   to?: string;
 
-  @ApiPropertyOptional({ description: 'Only calls of this batch' }) @IsOptional() @IsString() @MaxLength(64)
+  @ApiPropertyOptional({ description: 'Only calls of this batch' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
   batchId?: string;
 
-  @ApiPropertyOptional({ description: 'Only calls of this agent' }) @IsOptional() @IsString() @MaxLength(256)
+  @ApiPropertyOptional({ description: 'Only calls of this agent' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
   agentId?: string;
 }

@@ -17,7 +17,14 @@ export class DialerService {
 
   async createCall(tenantId: string, body: CreateCallBody) {
     const { request, callId } = await this.requests.create(tenantId, { ...body, scheduledAt: body.scheduledAt ? new Date(body.scheduledAt) : undefined });
-    return { id: callId, dialRequestId: request.id, status: request.status === 'scheduled' ? 'scheduled' : 'queued', scheduledAt: request.scheduledAt?.toISOString() ?? null, priority: request.priority, maxAttempts: request.maxAttempts };
+    return {
+      id: callId,
+      dialRequestId: request.id,
+      status: request.status === 'scheduled' ? 'scheduled' : 'queued',
+      scheduledAt: request.scheduledAt?.toISOString() ?? null,
+      priority: request.priority,
+      maxAttempts: request.maxAttempts,
+    };
   }
 
   async cancelCall(tenantId: string, callId: string) {
@@ -30,8 +37,14 @@ export class DialerService {
       return t;
     });
     const window = body.window ? { start: minutes(body.window.start), end: minutes(body.window.end), timeZone: body.window.timeZone } : undefined;
-    if (window && window.start >= window.end) throw new InvalidInputError('window.start must be before window.end (windows do not cross midnight)', { field: 'window.start' });
-    const { batchId } = await this.requests.createBatch(tenantId, { ...body, window, targets, scheduledAt: body.scheduledAt ? new Date(body.scheduledAt) : undefined });
+    if (window && window.start >= window.end)
+      throw new InvalidInputError('window.start must be before window.end (windows do not cross midnight)', { field: 'window.start' });
+    const { batchId } = await this.requests.createBatch(tenantId, {
+      ...body,
+      window,
+      targets,
+      scheduledAt: body.scheduledAt ? new Date(body.scheduledAt) : undefined,
+    });
     return this.batch(tenantId, batchId);
   }
 
@@ -50,7 +63,12 @@ export class DialerService {
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: rowsToFetch(q),
     });
-    const page = keysetPage(rows, q, (b) => ({ at: b.createdAt, id: b.id }), (b) => b);
+    const page = keysetPage(
+      rows,
+      q,
+      (b) => ({ at: b.createdAt, id: b.id }),
+      (b) => b,
+    );
     return { data: await this.withProgress(page.data), nextCursor: page.nextCursor };
   }
 
@@ -61,7 +79,8 @@ export class DialerService {
     const hhmm = (m: number | null) => (m === null ? null : `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`);
     return batches.map((batch) => {
       const mine = counts.filter((c) => c.batchId === batch.id);
-      const n = (statuses: readonly DialRequestStatus[]) => mine.filter((c) => statuses.includes(c.status as DialRequestStatus)).reduce((sum, c) => sum + c._count._all, 0);
+      const n = (statuses: readonly DialRequestStatus[]) =>
+        mine.filter((c) => statuses.includes(c.status as DialRequestStatus)).reduce((sum, c) => sum + c._count._all, 0);
       return {
         id: batch.id,
         name: batch.name,
@@ -90,6 +109,11 @@ export class DialerService {
   }
 
   stats(tenantId: string, q: StatsQuery) {
-    return this.dialStats.report(tenantId, { from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, agentId: q.agentId, batchId: q.batchId });
+    return this.dialStats.report(tenantId, {
+      from: q.from ? new Date(q.from) : undefined,
+      to: q.to ? new Date(q.to) : undefined,
+      agentId: q.agentId,
+      batchId: q.batchId,
+    });
   }
 }

@@ -1,5 +1,15 @@
 import { BadRequestException, Controller, Get, Headers, Res, ServiceUnavailableException, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { isLiveEventId, LiveEventHub, type LiveHistory } from '@retell-ops/live-events';
 import { ApiKeyGuard } from '../auth/api-key.guard';
@@ -25,7 +35,10 @@ export class EventsController {
   constructor(private readonly hub: LiveEventHub) {}
 
   @Get()
-  @ApiOperation({ summary: "Live updates of the tenant's calls, dial requests, batches, candidates and interviews (Server-Sent Events)", description: DESCRIPTION })
+  @ApiOperation({
+    summary: "Live updates of the tenant's calls, dial requests, batches, candidates and interviews (Server-Sent Events)",
+    description: DESCRIPTION,
+  })
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'the id of the last event received; the browser sends it on reconnect' })
   @ApiOkResponse({ description: 'text/event-stream', schema: { type: 'string' } })
@@ -34,7 +47,8 @@ export class EventsController {
   @ApiServiceUnavailableResponse({ description: 'Redis unavailable' })
   async stream(@CurrentPrincipal() p: Principal, @Headers('last-event-id') lastEventId: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     const resumeFrom = lastEventId?.trim() || undefined;
-    if (resumeFrom !== undefined && (resumeFrom.length > 64 || !isLiveEventId(resumeFrom))) throw new BadRequestException('Last-Event-ID is not an event id this API issued');
+    if (resumeFrom !== undefined && (resumeFrom.length > 64 || !isLiveEventId(resumeFrom)))
+      throw new BadRequestException('Last-Event-ID is not an event id this API issued');
 
     let stop: () => void = () => undefined;
     const live = new LiveStream(reply.raw, () => stop());

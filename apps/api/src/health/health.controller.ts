@@ -15,7 +15,10 @@ export class HealthController {
 
   @Get('ready')
   async ready(@Res() res: FastifyReply): Promise<void> {
-    const postgres = await this.prisma.$queryRaw`SELECT 1`.then(() => true, () => false);
+    const postgres = await this.prisma.$queryRaw`SELECT 1`.then(
+      () => true,
+      () => false,
+    );
     res.status(postgres ? 200 : 503).send({ status: postgres ? 'ready' : 'not_ready', postgres: postgres ? 'up' : 'down' });
   }
 }

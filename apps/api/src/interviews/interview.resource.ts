@@ -16,7 +16,8 @@ export class InterviewResource {
   @ApiProperty() candidateId: string;
   @ApiProperty({ enum: ['scheduled', 'needs_review', 'cancelled', 'completed'] }) status: string;
   @ApiPropertyOptional({ description: 'The instant, ISO 8601 UTC; null while the time needs review', type: String, nullable: true }) scheduledAt: string | null;
-  @ApiPropertyOptional({ description: 'IANA zone the time was agreed in (or a fixed offset such as UTC-04:00)', type: String, nullable: true }) timeZone: string | null;
+  @ApiPropertyOptional({ description: 'IANA zone the time was agreed in (or a fixed offset such as UTC-04:00)', type: String, nullable: true }) timeZone:
+    string | null;
   @ApiPropertyOptional({ description: 'The wall time in timeZone, e.g. 2025-10-08T15:00:00-04:00', type: String, nullable: true }) localTime: string | null;
   @ApiProperty() durationMinutes: number;
   @ApiPropertyOptional({ type: String, nullable: true }) interviewer: string | null;
@@ -27,7 +28,7 @@ export class InterviewResource {
   @ApiPropertyOptional({ description: 'iso, spoken_zone, candidate_zone, tenant_zone, manual', type: String, nullable: true }) resolvedFrom: string | null;
   @ApiPropertyOptional({ description: 'Why a person must look at it', type: String, nullable: true }) reviewReason: string | null;
   @ApiProperty({ description: 'RFC 5545 SEQUENCE: grows with every reschedule or cancel' }) sequence: number;
-  @ApiPropertyOptional({ description: "Retell call_id of the screening call that booked it", type: String, nullable: true }) sourceCallId: string | null;
+  @ApiPropertyOptional({ description: 'Retell call_id of the screening call that booked it', type: String, nullable: true }) sourceCallId: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) cancelledAt: string | null;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
@@ -71,7 +72,7 @@ export class CallbackTaskResource {
   @ApiPropertyOptional({ description: 'The wall time in timeZone', type: String, nullable: true }) localTime: string | null;
   @ApiPropertyOptional({ description: 'The words the call gave for the time', type: String, nullable: true }) rawWords: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) reviewReason: string | null;
-  @ApiProperty({ description: "Retell call_id of the call that asked for it" }) sourceCallId: string;
+  @ApiProperty({ description: 'Retell call_id of the call that asked for it' }) sourceCallId: string;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
 

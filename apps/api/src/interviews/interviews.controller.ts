@@ -1,5 +1,15 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
@@ -32,7 +42,10 @@ export class InterviewsController {
 
   @Post(':id/reschedule')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Move an interview (SEQUENCE + 1; reminders follow)', description: 'A cancelled interview, or a time the interviewer is already booked, is 409; a time in the past or one that cannot be resolved is 400.' })
+  @ApiOperation({
+    summary: 'Move an interview (SEQUENCE + 1; reminders follow)',
+    description: 'A cancelled interview, or a time the interviewer is already booked, is 409; a time in the past or one that cannot be resolved is 400.',
+  })
   @ApiOkResponse({ type: InterviewResource })
   @ApiBadRequestResponse()
   @ApiConflictResponse()

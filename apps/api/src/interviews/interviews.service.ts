@@ -94,7 +94,9 @@ export class InterviewsService {
       : null;
     if (!interview) throw new NotFoundError(`no interview '${id}'`);
     if (!interview.scheduledAt) {
-      throw new ConflictError(`interview '${id}' has no time yet (${interview.status}${interview.reviewReason ? `: ${interview.reviewReason}` : ''}); reschedule it first`);
+      throw new ConflictError(
+        `interview '${id}' has no time yet (${interview.status}${interview.reviewReason ? `: ${interview.reviewReason}` : ''}); reschedule it first`,
+      );
     }
     const c = interview.candidate;
     const name = [c.firstName, c.lastName].filter(Boolean).join(' ');

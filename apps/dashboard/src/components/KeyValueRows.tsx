@@ -15,10 +15,14 @@ export function KeyValueRows({ rows, onChange, idPrefix }: { rows: KeyValue[]; o
           <input id={`${idPrefix}-k${i}`} value={r.key} onChange={(e) => update(i, { key: e.target.value })} />
           <label htmlFor={`${idPrefix}-v${i}`}>Value {i + 1}</label>
           <input id={`${idPrefix}-v${i}`} value={r.value} onChange={(e) => update(i, { value: e.target.value })} />
-          <button type="button" className="secondary" aria-label={`Remove variable ${i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))}>Remove</button>
+          <button type="button" className="secondary" aria-label={`Remove variable ${i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))}>
+            Remove
+          </button>
         </div>
       ))}
-      <button type="button" className="secondary" onClick={() => onChange([...rows, { key: '', value: '' }])}>Add variable</button>
+      <button type="button" className="secondary" onClick={() => onChange([...rows, { key: '', value: '' }])}>
+        Add variable
+      </button>
     </fieldset>
   );
 }

@@ -9,7 +9,9 @@ export function ProgressBar({ progress }: { progress: BatchProgress }) {
   return (
     <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={progress.total} aria-valuenow={final} aria-label="Batch progress">
       <div className="bar">
-        {PARTS.map((p) => progress[p] > 0 && <span key={p} className={`seg ${p}`} style={{ width: `${(progress[p] / total) * 100}%` }} title={`${p}: ${progress[p]}`} />)}
+        {PARTS.map(
+          (p) => progress[p] > 0 && <span key={p} className={`seg ${p}`} style={{ width: `${(progress[p] / total) * 100}%` }} title={`${p}: ${progress[p]}`} />,
+        )}
       </div>
       <small>
         {final}/{progress.total} final · {progress.queued} queued · {progress.live} live · {progress.completed} completed · {progress.failed} failed

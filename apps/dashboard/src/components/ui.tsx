@@ -2,8 +2,23 @@ import type { ReactNode } from 'react';
 import type { UseQueryResult } from '@tanstack/react-query';
 
 /** Loading, error and empty states for one query; `children` renders its data. */
-export function QueryState<T>({ query, isEmpty, empty, children }: { query: UseQueryResult<T>; isEmpty?: (d: T) => boolean; empty?: ReactNode; children: (d: T) => ReactNode }) {
-  if (query.isPending) return <p className="state" role="status">Loading…</p>;
+export function QueryState<T>({
+  query,
+  isEmpty,
+  empty,
+  children,
+}: {
+  query: UseQueryResult<T>;
+  isEmpty?: (d: T) => boolean;
+  empty?: ReactNode;
+  children: (d: T) => ReactNode;
+}) {
+  if (query.isPending)
+    return (
+      <p className="state" role="status">
+        Loading…
+      </p>
+    );
   if (query.isError)
     return (
       <div className="state error" role="alert">
@@ -18,8 +33,22 @@ export function QueryState<T>({ query, isEmpty, empty, children }: { query: UseQ
 }
 
 const TONE: Record<string, string> = {
-  completed: 'good', hired: 'good', scheduled: 'info', queued: 'info', initiated: 'info', ringing: 'info', in_progress: 'live', live: 'live', dialing: 'live',
-  failed: 'bad', rejected: 'bad', cancelled: 'muted', withdrawn: 'muted', needs_review: 'warn', retry_wait: 'warn', active: 'live',
+  completed: 'good',
+  hired: 'good',
+  scheduled: 'info',
+  queued: 'info',
+  initiated: 'info',
+  ringing: 'info',
+  in_progress: 'live',
+  live: 'live',
+  dialing: 'live',
+  failed: 'bad',
+  rejected: 'bad',
+  cancelled: 'muted',
+  withdrawn: 'muted',
+  needs_review: 'warn',
+  retry_wait: 'warn',
+  active: 'live',
 };
 
 export function Badge({ value }: { value: string | null | undefined }) {

@@ -14,13 +14,25 @@ export function AgentsPage() {
         {(agents) => (
           <div className="table-wrap">
             <table>
-              <thead><tr><th scope="col">Agent</th><th scope="col">Name</th><th scope="col">Last call</th><th scope="col">Status</th><th scope="col">Outcome</th></tr></thead>
+              <thead>
+                <tr>
+                  <th scope="col">Agent</th>
+                  <th scope="col">Name</th>
+                  <th scope="col">Last call</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Outcome</th>
+                </tr>
+              </thead>
               <tbody>
                 {agents.map((a) => (
                   <tr key={a.retellAgentId}>
-                    <td><Link to={`/calls?agentId=${encodeURIComponent(a.retellAgentId)}`}>{a.retellAgentId}</Link></td>
+                    <td>
+                      <Link to={`/calls?agentId=${encodeURIComponent(a.retellAgentId)}`}>{a.retellAgentId}</Link>
+                    </td>
                     <td>{a.name ?? '—'}</td>
-                    <td>{a.lastCall ? <Link to={`/calls/${a.lastCall.callId ?? a.lastCall.id}`}>{formatInstant(a.lastCall.occurredAt)}</Link> : 'never called'}</td>
+                    <td>
+                      {a.lastCall ? <Link to={`/calls/${a.lastCall.callId ?? a.lastCall.id}`}>{formatInstant(a.lastCall.occurredAt)}</Link> : 'never called'}
+                    </td>
                     <td>{a.lastCall ? <Badge value={a.lastCall.status} /> : '—'}</td>
                     <td>{humanize(a.lastCall?.outcome)}</td>
                   </tr>

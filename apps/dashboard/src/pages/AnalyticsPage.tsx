@@ -40,7 +40,13 @@ function Chart<T extends object>({ title, data, x, onBar }: { title: string; dat
             <XAxis dataKey={x as string} tick={{ fontSize: 11 }} />
             <YAxis allowDecimals={false} width={32} />
             <Tooltip />
-            <Bar dataKey="calls" fill="var(--accent)" cursor="pointer" isAnimationActive={false} onClick={(d) => onBar((d as unknown as { payload: T }).payload)} />
+            <Bar
+              dataKey="calls"
+              fill="var(--accent)"
+              cursor="pointer"
+              isAnimationActive={false}
+              onClick={(d) => onBar((d as unknown as { payload: T }).payload)}
+            />
           </BarChart>
         </ResponsiveContainer>
       )}
@@ -61,30 +67,74 @@ export function AnalyticsPage() {
   return (
     <section aria-labelledby="an-title">
       <h1 id="an-title">Analytics{batchId ? ' for one batch' : ''}</h1>
-      {batchId && <p><Link to="/analytics">All calls</Link></p>}
+      {batchId && (
+        <p>
+          <Link to="/analytics">All calls</Link>
+        </p>
+      )}
       <div className="filters">
-        <div className="field"><label htmlFor="an-from">From day (UTC)</label><input id="an-from" type="date" value={fromDay} onChange={(e) => setFromDay(e.target.value)} /></div>
-        <div className="field"><label htmlFor="an-to">To day (UTC)</label><input id="an-to" type="date" value={toDay} onChange={(e) => setToDay(e.target.value)} /></div>
+        <div className="field">
+          <label htmlFor="an-from">From day (UTC)</label>
+          <input id="an-from" type="date" value={fromDay} onChange={(e) => setFromDay(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="an-to">To day (UTC)</label>
+          <input id="an-to" type="date" value={toDay} onChange={(e) => setToDay(e.target.value)} />
+        </div>
       </div>
       <QueryState query={q}>
         {(s) => (
           <>
             <dl className="kpis">
-              <div><dt>Calls</dt><dd>{s.totals.calls}</dd></div>
-              <div><dt>Success rate</dt><dd>{s.totals.successRate === null ? '—' : `${Math.round(s.totals.successRate * 100)}%`}</dd></div>
-              <div><dt>Average duration</dt><dd>{formatDuration(s.totals.avgDurationMs)}</dd></div>
-              <div><dt>Failed</dt><dd>{s.totals.failed}</dd></div>
+              <div>
+                <dt>Calls</dt>
+                <dd>{s.totals.calls}</dd>
+              </div>
+              <div>
+                <dt>Success rate</dt>
+                <dd>{s.totals.successRate === null ? '—' : `${Math.round(s.totals.successRate * 100)}%`}</dd>
+              </div>
+              <div>
+                <dt>Average duration</dt>
+                <dd>{formatDuration(s.totals.avgDurationMs)}</dd>
+              </div>
+              <div>
+                <dt>Failed</dt>
+                <dd>{s.totals.failed}</dd>
+              </div>
             </dl>
             <div className="charts">
               <Chart title="Calls by day" data={s.byDay} x="day" onBar={(r) => calls({ fromDay: r.day, toDay: r.day })} />
-              <Chart title="Outcomes" data={Object.entries(s.outcomes).map(([outcome, n]) => ({ outcome: humanize(outcome), key: outcome, calls: n }))} x="outcome" onBar={(r) => r.key !== 'none' && calls({ outcome: r.key })} />
-              <Chart title="By agent" data={s.byAgent.map((r) => ({ ...r, agent: r.agentId ?? 'none' }))} x="agent" onBar={(r) => r.agentId && calls({ agentId: r.agentId })} />
-              <Chart title="By batch" data={s.byBatch.map((r) => ({ ...r, batch: r.batchId ? r.batchId.slice(0, 8) : 'single calls' }))} x="batch" onBar={(r) => r.batchId && navigate(`/analytics?batchId=${r.batchId}`)} />
+              <Chart
+                title="Outcomes"
+                data={Object.entries(s.outcomes).map(([outcome, n]) => ({ outcome: humanize(outcome), key: outcome, calls: n }))}
+                x="outcome"
+                onBar={(r) => r.key !== 'none' && calls({ outcome: r.key })}
+              />
+              <Chart
+                title="By agent"
+                data={s.byAgent.map((r) => ({ ...r, agent: r.agentId ?? 'none' }))}
+                x="agent"
+                onBar={(r) => r.agentId && calls({ agentId: r.agentId })}
+              />
+              <Chart
+                title="By batch"
+                data={s.byBatch.map((r) => ({ ...r, batch: r.batchId ? r.batchId.slice(0, 8) : 'single calls' }))}
+                x="batch"
+                onBar={(r) => r.batchId && navigate(`/analytics?batchId=${r.batchId}`)}
+              />
             </div>
             <h2>By agent</h2>
             <div className="table-wrap">
               <table>
-                <thead><tr><th scope="col">Agent</th><th scope="col">Calls</th><th scope="col">Success rate</th><th scope="col">Average duration</th></tr></thead>
+                <thead>
+                  <tr>
+                    <th scope="col">Agent</th>
+                    <th scope="col">Calls</th>
+                    <th scope="col">Success rate</th>
+                    <th scope="col">Average duration</th>
+                  </tr>
+                </thead>
                 <tbody>
                   {s.byAgent.map((r) => (
                     <tr key={r.agentId ?? 'none'}>

@@ -30,7 +30,10 @@ export interface BatchBody {
 const FIELDS = ['name', 'maxConcurrent', 'window', 'targets'] as const;
 
 /** Targets from pasted numbers plus an uploaded CSV, with every problem found listed. */
-export function collectTargets(pasted: string, csv: { targets: BatchTargetInput[]; errors: string[] } | null): { targets: (string | BatchTargetInput)[]; errors: string[] } {
+export function collectTargets(
+  pasted: string,
+  csv: { targets: BatchTargetInput[]; errors: string[] } | null,
+): { targets: (string | BatchTargetInput)[]; errors: string[] } {
   const numbers = splitNumbers(pasted);
   const errors = numbers.filter((n) => !isE164(n)).map((n) => `"${n}" is not an E.164 number such as +14155550123`);
   const targets: (string | BatchTargetInput)[] = [...numbers.filter(isE164), ...(csv?.targets ?? [])];
@@ -77,7 +80,12 @@ export function BatchForm({ onCreate, pending }: { onCreate: (b: BatchBody) => P
     setGeneral([]);
     if (Object.keys(local).length) return;
     try {
-      await onCreate({ ...(name.trim() ? { name: name.trim() } : {}), maxConcurrent: n, ...(windowOn ? { window: { start, end, timeZone: zone } } : {}), targets });
+      await onCreate({
+        ...(name.trim() ? { name: name.trim() } : {}),
+        maxConcurrent: n,
+        ...(windowOn ? { window: { start, end, timeZone: zone } } : {}),
+        targets,
+      });
       setPasted('');
     } catch (err) {
       if (err instanceof ApiError) {
@@ -95,7 +103,13 @@ export function BatchForm({ onCreate, pending }: { onCreate: (b: BatchBody) => P
         <input id="b-name" value={name} onChange={(e) => setName(e.target.value)} />
       </Field>
       <Field id="b-numbers" label="Numbers" hint="One E.164 number per line (or comma separated)" error={errors.targets}>
-        <textarea id="b-numbers" rows={4} value={pasted} onChange={(e) => setPasted(e.target.value)} aria-describedby={errors.targets ? 'b-numbers-error' : 'b-numbers-hint'} />
+        <textarea
+          id="b-numbers"
+          rows={4}
+          value={pasted}
+          onChange={(e) => setPasted(e.target.value)}
+          aria-describedby={errors.targets ? 'b-numbers-error' : 'b-numbers-hint'}
+        />
       </Field>
       <Field id="b-csv" label="CSV file" hint='A "phone" column; other columns become dynamic variables'>
         <input id="b-csv" type="file" accept=".csv,text/csv" onChange={(e) => void onFile(e.target.files?.[0])} />
@@ -114,13 +128,21 @@ export function BatchForm({ onCreate, pending }: { onCreate: (b: BatchBody) => P
       </div>
       {windowOn && (
         <div className="row">
-          <Field id="b-start" label="Window start"><input id="b-start" type="time" value={start} onChange={(e) => setStart(e.target.value)} /></Field>
-          <Field id="b-end" label="Window end"><input id="b-end" type="time" value={end} onChange={(e) => setEnd(e.target.value)} /></Field>
-          <Field id="b-zone" label="Time zone" error={errors.window}><input id="b-zone" value={zone} onChange={(e) => setZone(e.target.value)} /></Field>
+          <Field id="b-start" label="Window start">
+            <input id="b-start" type="time" value={start} onChange={(e) => setStart(e.target.value)} />
+          </Field>
+          <Field id="b-end" label="Window end">
+            <input id="b-end" type="time" value={end} onChange={(e) => setEnd(e.target.value)} />
+          </Field>
+          <Field id="b-zone" label="Time zone" error={errors.window}>
+            <input id="b-zone" value={zone} onChange={(e) => setZone(e.target.value)} />
+          </Field>
         </div>
       )}
       <FormErrors messages={general} />
-      <button type="submit" disabled={pending}>Create batch</button>
+      <button type="submit" disabled={pending}>
+        Create batch
+      </button>
     </form>
   );
 }
@@ -129,14 +151,24 @@ export function BatchesPage() {
   const admin = useIsAdmin();
   const qc = useQueryClient();
   const batches = useQuery({ queryKey: ['batches'], queryFn: () => api<Page<Batch>>('/api/v1/batches?limit=50') });
-  const create = useMutation({ mutationFn: (b: BatchBody) => api<Batch>('/api/v1/batches', { method: 'POST', body: b }), onSuccess: () => void qc.invalidateQueries({ queryKey: ['batches'] }) });
-  const cancel = useMutation({ mutationFn: (id: string) => api(`/api/v1/batches/${id}`, { method: 'DELETE' }), onSuccess: () => void qc.invalidateQueries({ queryKey: ['batches'] }) });
+  const create = useMutation({
+    mutationFn: (b: BatchBody) => api<Batch>('/api/v1/batches', { method: 'POST', body: b }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['batches'] }),
+  });
+  const cancel = useMutation({
+    mutationFn: (id: string) => api(`/api/v1/batches/${id}`, { method: 'DELETE' }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['batches'] }),
+  });
   return (
     <section aria-labelledby="batches-title">
       <h1 id="batches-title">Batches</h1>
       {admin && <BatchForm onCreate={(b) => create.mutateAsync(b)} pending={create.isPending} />}
       <h2>All batches</h2>
-      {cancel.isError && <p className="field-error" role="alert">{cancel.error.message}</p>}
+      {cancel.isError && (
+        <p className="field-error" role="alert">
+          {cancel.error.message}
+        </p>
+      )}
       <QueryState query={batches} isEmpty={(p) => p.data.length === 0} empty="No batches yet.">
         {(page) => (
           <ul className="cards">
@@ -144,13 +176,17 @@ export function BatchesPage() {
               <li key={b.id} className="card" data-batch-id={b.id}>
                 <div className="row">
                   <strong>{b.name ?? 'Unnamed batch'}</strong> <Badge value={b.status} />
-                  <span className="muted">{formatInstant(b.createdAt)} · max {b.maxConcurrent} at once{b.window ? ` · ${b.window.start}–${b.window.end} ${b.window.timeZone}` : ''}</span>
+                  <span className="muted">
+                    {formatInstant(b.createdAt)} · max {b.maxConcurrent} at once{b.window ? ` · ${b.window.start}–${b.window.end} ${b.window.timeZone}` : ''}
+                  </span>
                 </div>
                 <ProgressBar progress={b.progress} />
                 <div className="row">
                   <Link to={`/analytics?batchId=${b.id}`}>Analytics</Link>
                   {admin && b.status === 'active' && (
-                    <button type="button" className="danger" onClick={() => cancel.mutate(b.id)} disabled={cancel.isPending}>Cancel batch</button>
+                    <button type="button" className="danger" onClick={() => cancel.mutate(b.id)} disabled={cancel.isPending}>
+                      Cancel batch
+                    </button>
                   )}
                 </div>
               </li>

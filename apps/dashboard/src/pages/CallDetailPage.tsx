@@ -29,14 +29,26 @@ function Deliveries({ callId }: { callId: string }) {
   return (
     <QueryState query={q} isEmpty={(d) => d.length === 0} empty="No webhook deliveries recorded for this call yet.">
       {(rows) => (
-        <div className="table-wrap"><table>
-          <thead><tr><th scope="col">Event</th><th scope="col">Received</th><th scope="col">Processed</th></tr></thead>
-          <tbody>
-            {rows.map((d) => (
-              <tr key={d.event}><td>{d.event}</td><td>{formatInstant(d.receivedAt, undefined, true)}</td><td>{formatInstant(d.processedAt, undefined, true)}</td></tr>
-            ))}
-          </tbody>
-        </table></div>
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Event</th>
+                <th scope="col">Received</th>
+                <th scope="col">Processed</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((d) => (
+                <tr key={d.event}>
+                  <td>{d.event}</td>
+                  <td>{formatInstant(d.receivedAt, undefined, true)}</td>
+                  <td>{formatInstant(d.processedAt, undefined, true)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </QueryState>
   );
@@ -53,7 +65,9 @@ export function CallDetailPage() {
   });
   return (
     <section aria-labelledby="call-title">
-      <p><Link to="/calls">← Calls</Link></p>
+      <p>
+        <Link to="/calls">← Calls</Link>
+      </p>
       <QueryState query={q}>
         {(call) => (
           <>
@@ -61,22 +75,47 @@ export function CallDetailPage() {
             <div className="row">
               <Badge value={call.status} /> <span>{humanize(call.outcome)}</span>
               {admin && !FINAL.has(call.status) && (
-                <button type="button" className="danger" onClick={() => cancel.mutate(call.id)} disabled={cancel.isPending}>Cancel call</button>
+                <button type="button" className="danger" onClick={() => cancel.mutate(call.id)} disabled={cancel.isPending}>
+                  Cancel call
+                </button>
               )}
-              {cancel.isError && <span className="field-error" role="alert">{cancel.error.message}</span>}
+              {cancel.isError && (
+                <span className="field-error" role="alert">
+                  {cancel.error.message}
+                </span>
+              )}
             </div>
             <dl className="facts">
-              <dt>Started</dt><dd>{formatInstant(call.startedAt)}</dd>
-              <dt>Ended</dt><dd>{formatInstant(call.endedAt)}</dd>
-              <dt>Duration</dt><dd>{formatDuration(call.durationMs)}</dd>
-              <dt>Cost</dt><dd>{formatCents(call.costCents)}</dd>
-              <dt>Direction</dt><dd>{call.direction ?? '—'}</dd>
-              <dt>From → to</dt><dd>{call.fromNumber ?? '—'} → {call.toNumber ?? '—'}</dd>
-              <dt>Agent</dt><dd>{call.agentId ?? '—'}</dd>
-              <dt>Disconnection</dt><dd>{humanize(call.disconnectionReason)}</dd>
-              <dt>Sentiment</dt><dd>{call.sentiment ?? '—'}</dd>
-              <dt>Successful</dt><dd>{call.successful === null ? '—' : call.successful ? 'yes' : 'no'}</dd>
-              {call.candidateId && (<><dt>Candidate</dt><dd><Link to={`/candidates/${call.candidateId}`}>open candidate</Link></dd></>)}
+              <dt>Started</dt>
+              <dd>{formatInstant(call.startedAt)}</dd>
+              <dt>Ended</dt>
+              <dd>{formatInstant(call.endedAt)}</dd>
+              <dt>Duration</dt>
+              <dd>{formatDuration(call.durationMs)}</dd>
+              <dt>Cost</dt>
+              <dd>{formatCents(call.costCents)}</dd>
+              <dt>Direction</dt>
+              <dd>{call.direction ?? '—'}</dd>
+              <dt>From → to</dt>
+              <dd>
+                {call.fromNumber ?? '—'} → {call.toNumber ?? '—'}
+              </dd>
+              <dt>Agent</dt>
+              <dd>{call.agentId ?? '—'}</dd>
+              <dt>Disconnection</dt>
+              <dd>{humanize(call.disconnectionReason)}</dd>
+              <dt>Sentiment</dt>
+              <dd>{call.sentiment ?? '—'}</dd>
+              <dt>Successful</dt>
+              <dd>{call.successful === null ? '—' : call.successful ? 'yes' : 'no'}</dd>
+              {call.candidateId && (
+                <>
+                  <dt>Candidate</dt>
+                  <dd>
+                    <Link to={`/candidates/${call.candidateId}`}>open candidate</Link>
+                  </dd>
+                </>
+              )}
             </dl>
             {call.recordingUrl && (
               <figure>
@@ -91,7 +130,10 @@ export function CallDetailPage() {
                 <h2>Custom analysis</h2>
                 <dl className="facts">
                   {Object.entries(call.customAnalysis).map(([k, v]) => (
-                    <div key={k} className="pair"><dt>{humanize(k)}</dt><dd>{typeof v === 'string' ? v : JSON.stringify(v)}</dd></div>
+                    <div key={k} className="pair">
+                      <dt>{humanize(k)}</dt>
+                      <dd>{typeof v === 'string' ? v : JSON.stringify(v)}</dd>
+                    </div>
                   ))}
                 </dl>
               </>

@@ -9,16 +9,49 @@ import { formatCents, formatDuration, formatInstant, humanize } from '../format'
 
 export const CALL_STATUSES = ['scheduled', 'queued', 'initiated', 'ringing', 'in_progress', 'completed', 'failed', 'cancelled'];
 // The API's lists (libs/domain call-status.ts, call-outcome.ts); the SPA imports no server code.
-export const CALL_OUTCOMES = ['successful', 'unsuccessful', 'connected', 'voicemail', 'no_answer', 'busy', 'declined', 'wrong_number', 'dial_failed', 'ivr', 'concurrency_limited', 'billing_error', 'blocked', 'telephony_error', 'stopped', 'transferred', 'error'];
+export const CALL_OUTCOMES = [
+  'successful',
+  'unsuccessful',
+  'connected',
+  'voicemail',
+  'no_answer',
+  'busy',
+  'declined',
+  'wrong_number',
+  'dial_failed',
+  'ivr',
+  'concurrency_limited',
+  'billing_error',
+  'blocked',
+  'telephony_error',
+  'stopped',
+  'transferred',
+  'error',
+];
 
 const col = createColumnHelper<Call>();
 const COLUMNS = [
-  col.accessor((c) => c.callId ?? c.id, { id: 'callId', header: 'Call', cell: (i) => <Link className="clip" title={i.getValue()} to={`/calls/${encodeURIComponent(i.getValue())}`}>{i.row.original.callId ?? 'not placed yet'}</Link> }),
+  col.accessor((c) => c.callId ?? c.id, {
+    id: 'callId',
+    header: 'Call',
+    cell: (i) => (
+      <Link className="clip" title={i.getValue()} to={`/calls/${encodeURIComponent(i.getValue())}`}>
+        {i.row.original.callId ?? 'not placed yet'}
+      </Link>
+    ),
+  }),
   col.accessor((c) => c.startedAt ?? c.createdAt, { id: 'time', header: 'Time', cell: (i) => formatInstant(i.getValue()) }),
   col.accessor('direction', { header: 'Direction', cell: (i) => i.getValue() ?? '—' }),
   col.accessor('fromNumber', { header: 'From', cell: (i) => i.getValue() ?? '—' }),
   col.accessor('toNumber', { header: 'To', cell: (i) => i.getValue() ?? '—' }),
-  col.accessor('agentId', { header: 'Agent', cell: (i) => <span className="clip" title={i.getValue() ?? ''}>{i.getValue() ?? '—'}</span> }),
+  col.accessor('agentId', {
+    header: 'Agent',
+    cell: (i) => (
+      <span className="clip" title={i.getValue() ?? ''}>
+        {i.getValue() ?? '—'}
+      </span>
+    ),
+  }),
   col.accessor('status', { header: 'Status', cell: (i) => <Badge value={i.getValue()} /> }),
   col.accessor('outcome', { header: 'Outcome', cell: (i) => humanize(i.getValue()) }),
   col.accessor('durationMs', { header: 'Duration', cell: (i) => formatDuration(i.getValue()) }),
@@ -52,7 +85,14 @@ export function CallsPage() {
     setParams(next, { replace: true });
   };
   const query = useMemo(
-    () => ({ status: filters.status, outcome: filters.outcome, agentId: filters.agentId, phone: filters.phone, from: dayToInstant(filters.fromDay, false), to: dayToInstant(filters.toDay, true) }),
+    () => ({
+      status: filters.status,
+      outcome: filters.outcome,
+      agentId: filters.agentId,
+      phone: filters.phone,
+      from: dayToInstant(filters.fromDay, false),
+      to: dayToInstant(filters.toDay, true),
+    }),
     [filters.status, filters.outcome, filters.agentId, filters.phone, filters.fromDay, filters.toDay],
   );
   const agents = useQuery({ queryKey: ['agents', 'list'], queryFn: () => api<Agent[]>('/api/v1/agents') });
@@ -68,26 +108,45 @@ export function CallsPage() {
   return (
     <section aria-labelledby="calls-title">
       <h1 id="calls-title">Calls</h1>
-      <form className="filters" role="search" onSubmit={(e) => { e.preventDefault(); set('phone', phone.trim()); }}>
+      <form
+        className="filters"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          set('phone', phone.trim());
+        }}
+      >
         <div className="field">
           <label htmlFor="f-status">Status</label>
           <select id="f-status" value={filters.status} onChange={(e) => set('status', e.target.value)}>
             <option value="">Any</option>
-            {CALL_STATUSES.map((s) => <option key={s} value={s}>{humanize(s)}</option>)}
+            {CALL_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {humanize(s)}
+              </option>
+            ))}
           </select>
         </div>
         <div className="field">
           <label htmlFor="f-outcome">Outcome</label>
           <select id="f-outcome" value={filters.outcome} onChange={(e) => set('outcome', e.target.value)}>
             <option value="">Any</option>
-            {CALL_OUTCOMES.map((s) => <option key={s} value={s}>{humanize(s)}</option>)}
+            {CALL_OUTCOMES.map((s) => (
+              <option key={s} value={s}>
+                {humanize(s)}
+              </option>
+            ))}
           </select>
         </div>
         <div className="field">
           <label htmlFor="f-agent">Agent</label>
           <select id="f-agent" value={filters.agentId} onChange={(e) => set('agentId', e.target.value)}>
             <option value="">Any</option>
-            {agents.data?.map((a) => <option key={a.retellAgentId} value={a.retellAgentId}>{a.name ?? a.retellAgentId}</option>)}
+            {agents.data?.map((a) => (
+              <option key={a.retellAgentId} value={a.retellAgentId}>
+                {a.name ?? a.retellAgentId}
+              </option>
+            ))}
             {filters.agentId && !agents.data?.some((a) => a.retellAgentId === filters.agentId) && <option value={filters.agentId}>{filters.agentId}</option>}
           </select>
         </div>
@@ -103,14 +162,20 @@ export function CallsPage() {
           <label htmlFor="f-phone">Phone number</label>
           <input id="f-phone" type="search" inputMode="tel" placeholder="+1415…" value={phone} onChange={(e) => setPhone(e.target.value)} />
         </div>
-        <button type="submit" className="secondary">Search</button>
+        <button type="submit" className="secondary">
+          Search
+        </button>
       </form>
       {calls.isPending ? (
-        <p className="state" role="status">Loading…</p>
+        <p className="state" role="status">
+          Loading…
+        </p>
       ) : calls.isError ? (
         <div className="state error" role="alert">
           <p>Could not load calls: {calls.error.message}</p>
-          <button type="button" className="secondary" onClick={() => void calls.refetch()}>Try again</button>
+          <button type="button" className="secondary" onClick={() => void calls.refetch()}>
+            Try again
+          </button>
         </div>
       ) : rows.length === 0 ? (
         <p className="state empty">No calls match. Calls appear here as Retell reports them.</p>
@@ -120,13 +185,23 @@ export function CallsPage() {
             <table>
               <thead>
                 {table.getHeaderGroups().map((g) => (
-                  <tr key={g.id}>{g.headers.map((h) => <th key={h.id} scope="col">{flexRender(h.column.columnDef.header, h.getContext())}</th>)}</tr>
+                  <tr key={g.id}>
+                    {g.headers.map((h) => (
+                      <th key={h.id} scope="col">
+                        {flexRender(h.column.columnDef.header, h.getContext())}
+                      </th>
+                    ))}
+                  </tr>
                 ))}
               </thead>
               <tbody>
                 {table.getRowModel().rows.map((r) => (
                   <tr key={r.id} data-call-id={r.original.callId ?? r.original.id}>
-                    {r.getVisibleCells().map((c) => <td key={c.id} data-label={String(c.column.columnDef.header)}>{flexRender(c.column.columnDef.cell, c.getContext())}</td>)}
+                    {r.getVisibleCells().map((c) => (
+                      <td key={c.id} data-label={String(c.column.columnDef.header)}>
+                        {flexRender(c.column.columnDef.cell, c.getContext())}
+                      </td>
+                    ))}
                   </tr>
                 ))}
               </tbody>

@@ -40,7 +40,9 @@ export function CandidatePage() {
   });
   return (
     <section aria-labelledby="c-title">
-      <p><Link to="/candidates">← Candidates</Link></p>
+      <p>
+        <Link to="/candidates">← Candidates</Link>
+      </p>
       <QueryState query={q}>
         {(c) => (
           <>
@@ -48,39 +50,75 @@ export function CandidatePage() {
             <div className="row">
               <Badge value={c.status} />
               {admin && c.phone && (
-                <button type="button" onClick={() => call.mutate()} disabled={call.isPending}>Call this candidate</button>
+                <button type="button" onClick={() => call.mutate()} disabled={call.isPending}>
+                  Call this candidate
+                </button>
               )}
-              {call.isSuccess && <span role="status">Call queued: <Link to={`/calls/${call.data.id}`}>follow it</Link></span>}
-              {call.isError && <span className="field-error" role="alert">{call.error.message}</span>}
+              {call.isSuccess && (
+                <span role="status">
+                  Call queued: <Link to={`/calls/${call.data.id}`}>follow it</Link>
+                </span>
+              )}
+              {call.isError && (
+                <span className="field-error" role="alert">
+                  {call.error.message}
+                </span>
+              )}
             </div>
             <dl className="facts">
-              <dt>Phone</dt><dd>{c.phone ?? '—'}</dd>
-              <dt>Email</dt><dd>{c.email ?? '—'}</dd>
-              <dt>Time zone</dt><dd>{c.timeZone ?? '—'}</dd>
-              <dt>Position</dt><dd>{c.positionApplied ?? '—'}</dd>
-              <dt>Qualified</dt><dd>{c.qualified === null ? '—' : c.qualified ? 'yes' : 'no'}</dd>
-              <dt>Interest</dt><dd>{c.interestLevel ?? '—'}</dd>
-              <dt>Experience</dt><dd>{c.yearsExperience ?? '—'} years</dd>
-              <dt>Salary expectation</dt><dd>{c.salaryExpectation ?? '—'}</dd>
-              <dt>Skills</dt><dd>{c.skills.length ? c.skills.join(', ') : '—'}</dd>
-              <dt>Screening outcome</dt><dd>{c.screeningOutcome ?? '—'}</dd>
-              <dt>Availability</dt><dd>{c.availabilityPreference ?? '—'}</dd>
-              <dt>Unreached attempts</dt><dd>{c.callAttempts}</dd>
+              <dt>Phone</dt>
+              <dd>{c.phone ?? '—'}</dd>
+              <dt>Email</dt>
+              <dd>{c.email ?? '—'}</dd>
+              <dt>Time zone</dt>
+              <dd>{c.timeZone ?? '—'}</dd>
+              <dt>Position</dt>
+              <dd>{c.positionApplied ?? '—'}</dd>
+              <dt>Qualified</dt>
+              <dd>{c.qualified === null ? '—' : c.qualified ? 'yes' : 'no'}</dd>
+              <dt>Interest</dt>
+              <dd>{c.interestLevel ?? '—'}</dd>
+              <dt>Experience</dt>
+              <dd>{c.yearsExperience ?? '—'} years</dd>
+              <dt>Salary expectation</dt>
+              <dd>{c.salaryExpectation ?? '—'}</dd>
+              <dt>Skills</dt>
+              <dd>{c.skills.length ? c.skills.join(', ') : '—'}</dd>
+              <dt>Screening outcome</dt>
+              <dd>{c.screeningOutcome ?? '—'}</dd>
+              <dt>Availability</dt>
+              <dd>{c.availabilityPreference ?? '—'}</dd>
+              <dt>Unreached attempts</dt>
+              <dd>{c.callAttempts}</dd>
             </dl>
-            {c.callSummary && (<><h2>Last screening</h2><p>{c.callSummary}</p></>)}
+            {c.callSummary && (
+              <>
+                <h2>Last screening</h2>
+                <p>{c.callSummary}</p>
+              </>
+            )}
             <h2>Calls</h2>
-            {c.calls.length === 0 ? <p className="state empty">No calls yet.</p> : (
+            {c.calls.length === 0 ? (
+              <p className="state empty">No calls yet.</p>
+            ) : (
               <ul className="plain">
                 {c.calls.map((k) => (
-                  <li key={k.id}><Link to={`/calls/${k.callId ?? k.id}`}>{formatInstant(k.startedAt ?? k.createdAt)}</Link> <Badge value={k.status} /> {humanize(k.outcome)} · {formatDuration(k.durationMs)}</li>
+                  <li key={k.id}>
+                    <Link to={`/calls/${k.callId ?? k.id}`}>{formatInstant(k.startedAt ?? k.createdAt)}</Link> <Badge value={k.status} /> {humanize(k.outcome)}{' '}
+                    · {formatDuration(k.durationMs)}
+                  </li>
                 ))}
               </ul>
             )}
             <h2>Interviews</h2>
-            {c.interviews.length === 0 ? <p className="state empty">No interviews yet.</p> : (
+            {c.interviews.length === 0 ? (
+              <p className="state empty">No interviews yet.</p>
+            ) : (
               <ul className="plain">
                 {c.interviews.map((i) => (
-                  <li key={i.id}><Badge value={i.status} /> {formatInstant(i.scheduledAt)} {i.timeZone ? `(${formatInstant(i.scheduledAt, i.timeZone)})` : ''}</li>
+                  <li key={i.id}>
+                    <Badge value={i.status} /> {formatInstant(i.scheduledAt)} {i.timeZone ? `(${formatInstant(i.scheduledAt, i.timeZone)})` : ''}
+                  </li>
                 ))}
               </ul>
             )}

@@ -29,12 +29,17 @@ export function CandidatesPage() {
               const mine = page.data.filter((c) => c.status === status);
               return (
                 <section key={status} className="column" aria-label={`${status} (${mine.length})`} data-status={status}>
-                  <h2>{status} <span className="muted">{mine.length}</span></h2>
+                  <h2>
+                    {status} <span className="muted">{mine.length}</span>
+                  </h2>
                   <ul>
                     {mine.map((c) => (
                       <li key={c.id} className="card" data-candidate-id={c.id}>
                         <Link to={`/candidates/${c.id}`}>{[c.firstName, c.lastName].filter(Boolean).join(' ')}</Link>
-                        <small className="muted">{c.positionApplied ?? 'no position'}{c.interestLevel ? ` · ${c.interestLevel}` : ''}</small>
+                        <small className="muted">
+                          {c.positionApplied ?? 'no position'}
+                          {c.interestLevel ? ` · ${c.interestLevel}` : ''}
+                        </small>
                       </li>
                     ))}
                   </ul>

@@ -25,7 +25,10 @@ function Row({ i, admin }: { i: Interview; admin: boolean }) {
   const qc = useQueryClient();
   const [when, setWhen] = useState('');
   const done = () => void qc.invalidateQueries({ queryKey: ['interviews'] });
-  const reschedule = useMutation({ mutationFn: () => api(`/api/v1/interviews/${i.id}/reschedule`, { method: 'POST', body: { scheduledAt: new Date(when).toISOString() } }), onSuccess: done });
+  const reschedule = useMutation({
+    mutationFn: () => api(`/api/v1/interviews/${i.id}/reschedule`, { method: 'POST', body: { scheduledAt: new Date(when).toISOString() } }),
+    onSuccess: done,
+  });
   const cancel = useMutation({ mutationFn: () => api(`/api/v1/interviews/${i.id}/cancel`, { method: 'POST', body: {} }), onSuccess: done });
   const live = i.status === 'scheduled' || i.status === 'needs_review';
   return (
@@ -37,24 +40,39 @@ function Row({ i, admin }: { i: Interview; admin: boolean }) {
       </div>
       {i.scheduledAt ? (
         <dl className="facts">
-          <dt>Your time ({viewerZone()})</dt><dd>{formatInstant(i.scheduledAt)}</dd>
-          <dt>Candidate's time ({i.timeZone ?? 'zone unknown'})</dt><dd>{i.timeZone ? formatInstant(i.scheduledAt, i.timeZone) : '—'}</dd>
+          <dt>Your time ({viewerZone()})</dt>
+          <dd>{formatInstant(i.scheduledAt)}</dd>
+          <dt>Candidate's time ({i.timeZone ?? 'zone unknown'})</dt>
+          <dd>{i.timeZone ? formatInstant(i.scheduledAt, i.timeZone) : '—'}</dd>
         </dl>
       ) : (
-        <p>Needs review: {i.reviewReason ?? 'no time'} {[i.rawDate, i.rawTime, i.rawZone].filter(Boolean).length ? `(said: ${[i.rawDate, i.rawTime, i.rawZone].filter(Boolean).join(' ')})` : ''}</p>
+        <p>
+          Needs review: {i.reviewReason ?? 'no time'}{' '}
+          {[i.rawDate, i.rawTime, i.rawZone].filter(Boolean).length ? `(said: ${[i.rawDate, i.rawTime, i.rawZone].filter(Boolean).join(' ')})` : ''}
+        </p>
       )}
       <div className="row">
-        <a href={`/api/v1/interviews/${i.id}/ics`} download>Download .ics</a>
+        <a href={`/api/v1/interviews/${i.id}/ics`} download>
+          Download .ics
+        </a>
         {admin && live && (
           <>
             <label htmlFor={`re-${i.id}`}>New time</label>
             <input id={`re-${i.id}`} type="datetime-local" value={when} onChange={(e) => setWhen(e.target.value)} />
-            <button type="button" className="secondary" disabled={!when || reschedule.isPending} onClick={() => reschedule.mutate()}>Reschedule</button>
-            <button type="button" className="danger" disabled={cancel.isPending} onClick={() => cancel.mutate()}>Cancel interview</button>
+            <button type="button" className="secondary" disabled={!when || reschedule.isPending} onClick={() => reschedule.mutate()}>
+              Reschedule
+            </button>
+            <button type="button" className="danger" disabled={cancel.isPending} onClick={() => cancel.mutate()}>
+              Cancel interview
+            </button>
           </>
         )}
       </div>
-      {(reschedule.error ?? cancel.error) && <p className="field-error" role="alert">{(reschedule.error ?? cancel.error)!.message}</p>}
+      {(reschedule.error ?? cancel.error) && (
+        <p className="field-error" role="alert">
+          {(reschedule.error ?? cancel.error)!.message}
+        </p>
+      )}
     </li>
   );
 }
@@ -73,9 +91,25 @@ export function InterviewsPage() {
           return (
             <>
               <h2>Upcoming</h2>
-              {upcoming.length ? <ul className="cards">{upcoming.map((i) => <Row key={i.id} i={i} admin={admin} />)}</ul> : <p className="state empty">None upcoming.</p>}
+              {upcoming.length ? (
+                <ul className="cards">
+                  {upcoming.map((i) => (
+                    <Row key={i.id} i={i} admin={admin} />
+                  ))}
+                </ul>
+              ) : (
+                <p className="state empty">None upcoming.</p>
+              )}
               <h2>Past</h2>
-              {past.length ? <ul className="cards">{past.map((i) => <Row key={i.id} i={i} admin={admin} />)}</ul> : <p className="state empty">None past.</p>}
+              {past.length ? (
+                <ul className="cards">
+                  {past.map((i) => (
+                    <Row key={i.id} i={i} admin={admin} />
+                  ))}
+                </ul>
+              ) : (
+                <p className="state empty">None past.</p>
+              )}
             </>
           );
         }}

@@ -21,7 +21,14 @@ export interface SendCallBody {
 }
 
 /** The form alone (testable without the API): checks what it can, then hands the body to `onSend`. */
-export function SendCallForm({ agents, defaultAgentId, defaultFromNumber, onSend, pending, candidateId }: {
+export function SendCallForm({
+  agents,
+  defaultAgentId,
+  defaultFromNumber,
+  onSend,
+  pending,
+  candidateId,
+}: {
   agents: Agent[];
   defaultAgentId?: string | null;
   defaultFromNumber?: string | null;
@@ -71,19 +78,41 @@ export function SendCallForm({ agents, defaultAgentId, defaultFromNumber, onSend
   return (
     <form onSubmit={submit} className="card form" noValidate aria-label="Send a call">
       <Field id="toNumber" label="To number" error={errors.toNumber} hint={candidateId ? "Default: the candidate's phone" : 'E.164, e.g. +14155550123'}>
-        <input id="toNumber" type="tel" value={toNumber} onChange={(e) => setToNumber(e.target.value)} aria-invalid={!!errors.toNumber} aria-describedby={describedBy('toNumber')} />
+        <input
+          id="toNumber"
+          type="tel"
+          value={toNumber}
+          onChange={(e) => setToNumber(e.target.value)}
+          aria-invalid={!!errors.toNumber}
+          aria-describedby={describedBy('toNumber')}
+        />
       </Field>
       <Field id="agentId" label="Agent" error={errors.agentId}>
         <select id="agentId" value={agentId} onChange={(e) => setAgentId(e.target.value)} aria-describedby={describedBy('agentId')}>
-          {agents.map((a) => <option key={a.retellAgentId} value={a.retellAgentId}>{a.name ? `${a.name} (${a.retellAgentId})` : a.retellAgentId}</option>)}
+          {agents.map((a) => (
+            <option key={a.retellAgentId} value={a.retellAgentId}>
+              {a.name ? `${a.name} (${a.retellAgentId})` : a.retellAgentId}
+            </option>
+          ))}
           {agentId && !agents.some((a) => a.retellAgentId === agentId) && <option value={agentId}>{agentId}</option>}
         </select>
       </Field>
       <Field id="fromNumber" label="From number" error={errors.fromNumber} hint="Default: the tenant's number">
-        <input id="fromNumber" type="tel" value={fromNumber} onChange={(e) => setFromNumber(e.target.value)} aria-invalid={!!errors.fromNumber} aria-describedby={describedBy('fromNumber')} />
+        <input
+          id="fromNumber"
+          type="tel"
+          value={fromNumber}
+          onChange={(e) => setFromNumber(e.target.value)}
+          aria-invalid={!!errors.fromNumber}
+          aria-describedby={describedBy('fromNumber')}
+        />
       </Field>
       <KeyValueRows rows={vars} onChange={setVars} idPrefix="var" />
-      {errors.dynamicVariables && <small className="field-error" role="alert">{errors.dynamicVariables}</small>}
+      {errors.dynamicVariables && (
+        <small className="field-error" role="alert">
+          {errors.dynamicVariables}
+        </small>
+      )}
       <Field id="scheduledAt" label="Schedule (optional, your time)" error={errors.scheduledAt}>
         <input id="scheduledAt" type="datetime-local" value={when} onChange={(e) => setWhen(e.target.value)} aria-describedby={describedBy('scheduledAt')} />
       </Field>
@@ -95,7 +124,9 @@ export function SendCallForm({ agents, defaultAgentId, defaultFromNumber, onSend
         </select>
       </Field>
       <FormErrors messages={general} />
-      <button type="submit" disabled={pending}>Send call</button>
+      <button type="submit" disabled={pending}>
+        Send call
+      </button>
     </form>
   );
 }
@@ -105,16 +136,32 @@ export function SendCallPage() {
   const tenant = useQuery({ queryKey: ['tenant'], queryFn: () => api<Tenant>('/api/v1/tenant') });
   const agents = useQuery({ queryKey: ['agents', 'list'], queryFn: () => api<Agent[]>('/api/v1/agents') });
   const send = useMutation({ mutationFn: (body: SendCallBody) => api<{ id: string; status: string }>('/api/v1/calls', { method: 'POST', body }) });
-  if (!admin) return <section><h1>Send a call</h1><p className="state empty">Your key can read calls but not place them (viewer).</p></section>;
+  if (!admin)
+    return (
+      <section>
+        <h1>Send a call</h1>
+        <p className="state empty">Your key can read calls but not place them (viewer).</p>
+      </section>
+    );
   return (
     <section aria-labelledby="send-title">
       <h1 id="send-title">Send a call</h1>
       {tenant.isPending || agents.isPending ? (
-        <p className="state" role="status">Loading…</p>
+        <p className="state" role="status">
+          Loading…
+        </p>
       ) : tenant.isError || agents.isError ? (
-        <p className="state error" role="alert">Could not load the tenant's agents: {(tenant.error ?? agents.error)?.message}</p>
+        <p className="state error" role="alert">
+          Could not load the tenant's agents: {(tenant.error ?? agents.error)?.message}
+        </p>
       ) : (
-        <SendCallForm agents={agents.data} defaultAgentId={tenant.data.defaultAgentId} defaultFromNumber={tenant.data.defaultFromNumber} onSend={(b) => send.mutateAsync(b)} pending={send.isPending} />
+        <SendCallForm
+          agents={agents.data}
+          defaultAgentId={tenant.data.defaultAgentId}
+          defaultFromNumber={tenant.data.defaultFromNumber}
+          onSend={(b) => send.mutateAsync(b)}
+          pending={send.isPending}
+        />
       )}
       {send.isSuccess && (
         <p className="state ok" role="status">

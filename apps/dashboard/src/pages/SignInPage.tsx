@@ -15,7 +15,15 @@ export function SignInPage() {
         <h1 id="signin-title">Retell Ops</h1>
         <p className="muted">Sign in with your tenant's API key.</p>
         <Field id="api-key" label="API key" error={signIn.isError ? signIn.error.message : undefined}>
-          <input id="api-key" type="password" autoComplete="current-password" value={apiKey} onChange={(e) => setApiKey(e.target.value)} required aria-describedby={signIn.isError ? 'api-key-error' : undefined} />
+          <input
+            id="api-key"
+            type="password"
+            autoComplete="current-password"
+            value={apiKey}
+            onChange={(e) => setApiKey(e.target.value)}
+            required
+            aria-describedby={signIn.isError ? 'api-key-error' : undefined}
+          />
         </Field>
         <button type="submit" disabled={signIn.isPending}>
           Sign in

@@ -18,7 +18,10 @@ export class HealthController {
   @Get('ready')
   async ready(@Res() res: FastifyReply): Promise<void> {
     const [postgres, redis] = await Promise.all([
-      this.pool.query('SELECT 1').then(() => true, () => false),
+      this.pool.query('SELECT 1').then(
+        () => true,
+        () => false,
+      ),
       this.queues.ping(),
     ]);
     const ok = postgres && redis;

@@ -2,7 +2,16 @@ import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import { AppEnv, createRedis } from '@retell-ops/config';
-import { CALL_EVENT_JOB, callEventJobId, lifecycleJobOptions, QUEUE_FOR_EVENT, type CallEventJob, type LifecycleEvent, type LifecycleQueueName, type QueueOf } from '@retell-ops/queue';
+import {
+  CALL_EVENT_JOB,
+  callEventJobId,
+  lifecycleJobOptions,
+  QUEUE_FOR_EVENT,
+  type CallEventJob,
+  type LifecycleEvent,
+  type LifecycleQueueName,
+  type QueueOf,
+} from '@retell-ops/queue';
 
 type LifecycleQueue = QueueOf<LifecycleQueueName>;
 

@@ -66,7 +66,7 @@ describe('TenantCache', () => {
     expect(stale).toHaveLength(2);
   });
 
-  it('a key never seen while the source is down is unavailable (503), with the error\'s first line only', async () => {
+  it("a key never seen while the source is down is unavailable (503), with the error's first line only", async () => {
     const src = source({});
     const cache = new TenantCache(src.load, () => undefined, LIMITS);
     src.down = true;

@@ -7,7 +7,11 @@ describe('agentIdIn', () => {
   // Valid JSON: the scan agrees with agentIdOf on the parsed body.
   it.each<[string, unknown, string | undefined]>([
     ['a Retell call event', { event: 'call_ended', call: { call_id: 'c1', agent_id: 'agent_3c2b1a0f', call_status: 'ended' } }, 'agent_3c2b1a0f'],
-    ['agent_id after a large transcript', { event: 'call_ended', call: { call_id: 'c1', transcript: 'x'.repeat(100_000), agent_id: 'agent_late' } }, 'agent_late'],
+    [
+      'agent_id after a large transcript',
+      { event: 'call_ended', call: { call_id: 'c1', transcript: 'x'.repeat(100_000), agent_id: 'agent_late' } },
+      'agent_late',
+    ],
     ['a chat event', { event: 'chat_ended', chat: { chat_id: 'h1', agent_id: 'agent_chat' } }, 'agent_chat'],
     ['an inbound call', { event: 'call_inbound', call_inbound: { agent_id: 'agent_in', from_number: '+1' } }, 'agent_in'],
     ['an inbound chat', { event: 'chat_inbound', chat_inbound: { agent_id: 'agent_chat_in' } }, 'agent_chat_in'],
@@ -18,11 +22,23 @@ describe('agentIdIn', () => {
     ['agent_id empty in call, set in chat', { call: { agent_id: '' }, chat: { agent_id: 'agent_chat' } }, 'agent_chat'],
     ['agent_id only nested deeper (metadata)', { event: 'call_ended', call: { call_id: 'c1', metadata: { agent_id: 'agent_meta' } } }, undefined],
     ['agent_id only at the top level', { agent_id: 'agent_top', call: { call_id: 'c1' } }, undefined],
-    ['agent_id in an object that is not a container', { event: 'call_ended', other: { agent_id: 'agent_other' }, call: { agent_id: 'agent_real' } }, 'agent_real'],
+    [
+      'agent_id in an object that is not a container',
+      { event: 'call_ended', other: { agent_id: 'agent_other' }, call: { agent_id: 'agent_real' } },
+      'agent_real',
+    ],
     ['call is an array', { call: [{ agent_id: 'agent_arr' }] }, undefined],
     ['call is a string', { call: 'agent_id' }, undefined],
-    ['a transcript that quotes JSON', { event: 'call_ended', call: { transcript: 'say "agent_id":"agent_fake" \\ now', agent_id: 'agent_true' } }, 'agent_true'],
-    ['values of every kind before it', { event: 'call_ended', n: -1.5e3, t: true, f: false, z: null, a: [1, [2, { b: '}' }]], call: { x: { y: [']'] }, agent_id: 'agent_k' } }, 'agent_k'],
+    [
+      'a transcript that quotes JSON',
+      { event: 'call_ended', call: { transcript: 'say "agent_id":"agent_fake" \\ now', agent_id: 'agent_true' } },
+      'agent_true',
+    ],
+    [
+      'values of every kind before it',
+      { event: 'call_ended', n: -1.5e3, t: true, f: false, z: null, a: [1, [2, { b: '}' }]], call: { x: { y: [']'] }, agent_id: 'agent_k' } },
+      'agent_k',
+    ],
     ['an empty call object', { call: {} }, undefined],
     ['an empty body object', {}, undefined],
     ['a JSON array', [{ call: { agent_id: 'agent_x' } }], undefined],

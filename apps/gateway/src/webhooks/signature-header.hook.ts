@@ -14,13 +14,16 @@ export const WEBHOOK_POST_ROUTES: ReadonlySet<string> = new Set(['/webhooks/rete
  */
 export function refuseUnsignedDeliveries(app: NestFastifyApplication): void {
   const logger = new Logger('RetellWebhooks');
-  app.getHttpAdapter().getInstance().addHook('onRequest', (req, res, done) => {
-    if (req.method !== 'POST' || !WEBHOOK_POST_ROUTES.has(req.routeOptions.url ?? '')) return done();
-    const problem = signatureHeaderProblem(req.headers['x-retell-signature']);
-    if (!problem) return done();
-    const reason = `x-retell-signature header is ${problem}`;
-    const length = Number(req.headers['content-length']);
-    logRejection(logger, 401, reason, { url: req.url, ip: req.ip, bytes: Number.isSafeInteger(length) ? length : 0 });
-    void res.code(401).send({ error: 'unauthorized', reason });
-  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (req, res, done) => {
+      if (req.method !== 'POST' || !WEBHOOK_POST_ROUTES.has(req.routeOptions.url ?? '')) return done();
+      const problem = signatureHeaderProblem(req.headers['x-retell-signature']);
+      if (!problem) return done();
+      const reason = `x-retell-signature header is ${problem}`;
+      const length = Number(req.headers['content-length']);
+      logRejection(logger, 401, reason, { url: req.url, ip: req.ip, bytes: Number.isSafeInteger(length) ? length : 0 });
+      void res.code(401).send({ error: 'unauthorized', reason });
+    });
 }

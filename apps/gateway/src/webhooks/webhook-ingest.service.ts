@@ -101,7 +101,8 @@ export class WebhookIngestService {
     const parsed = parseJson(text);
     if (!parsed.ok) return reply.reject(400, 'bad_request', bytes.length ? 'body is not valid JSON' : 'body is empty', { tenant: tenant.slug });
 
-    if (depthExceeds(parsed.value, MAX_JSON_DEPTH)) return reply.reject(400, 'bad_request', `body nests deeper than ${MAX_JSON_DEPTH} levels`, { tenant: tenant.slug });
+    if (depthExceeds(parsed.value, MAX_JSON_DEPTH))
+      return reply.reject(400, 'bad_request', `body nests deeper than ${MAX_JSON_DEPTH} levels`, { tenant: tenant.slug });
     const event = (parsed.value as { event?: unknown } | null)?.event;
     if (typeof event === 'string' && IGNORED_RETELL_EVENTS.has(event)) {
       return reply.ignored(`event '${event}' is not processed by this platform`, undefined, tenant.slug);
@@ -109,7 +110,11 @@ export class WebhookIngestService {
     const envelope = checkEnvelope(parsed.value);
     if (!envelope.ok) return reply.reject(400, 'bad_request', `invalid envelope: ${envelope.reason}`, { tenant: tenant.slug, callId: envelope.callId });
     if (!isLifecycleEvent(envelope.event)) {
-      return reply.reject(400, 'bad_request', REASONS.unknownEvent, { tenant: tenant.slug, callId: envelope.callId, log: `${REASONS.unknownEvent}: ${forLog(envelope.event)}` });
+      return reply.reject(400, 'bad_request', REASONS.unknownEvent, {
+        tenant: tenant.slug,
+        callId: envelope.callId,
+        log: `${REASONS.unknownEvent}: ${forLog(envelope.event)}`,
+      });
     }
     // PostgreSQL refuses a NUL in jsonb and text: kept, the event could never be recorded.
     if (hasNulEscape(text)) return reply.reject(400, 'bad_request', REASONS.nul, { tenant: tenant.slug, callId: envelope.callId });
@@ -134,7 +139,11 @@ export class WebhookIngestService {
   private async tenantByAgent(bytes: Buffer): Promise<TenantKey | { rejected: IngestResult }> {
     const agentId = agentIdIn(bytes);
     if (agentId === null || (agentId !== undefined && !isAgentIdShaped(agentId))) {
-      return { rejected: reply.reject(404, 'not_found', REASONS.malformedAgent, { log: `${REASONS.malformedAgent} (agent_id ${agentId === null ? 'too long or escaped' : forLog(agentId)})` }) };
+      return {
+        rejected: reply.reject(404, 'not_found', REASONS.malformedAgent, {
+          log: `${REASONS.malformedAgent} (agent_id ${agentId === null ? 'too long or escaped' : forLog(agentId)})`,
+        }),
+      };
     }
     const registered = agentId !== undefined ? await this.tenants.byAgentId(agentId) : null;
     if (registered) return registered;

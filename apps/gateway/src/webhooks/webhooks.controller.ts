@@ -28,7 +28,13 @@ export class WebhooksController {
 
   private send(req: FastifyRequest, res: FastifyReply, result: IngestResult): void {
     if (result.log) {
-      logRejection(this.logger, result.status, result.log, { url: req.url, ip: req.ip, bytes: (req.body as Buffer | undefined)?.length ?? 0, tenant: result.tenant, callId: result.callId });
+      logRejection(this.logger, result.status, result.log, {
+        url: req.url,
+        ip: req.ip,
+        bytes: (req.body as Buffer | undefined)?.length ?? 0,
+        tenant: result.tenant,
+        callId: result.callId,
+      });
     }
     if (result.status === 503) res.header('retry-after', '5');
     res.status(result.status).send(result.body);

@@ -11,7 +11,11 @@ describe('decideSimSafety: may the simulator run, and where does it listen', () 
     ['NODE_ENV=development', { NODE_ENV: 'development' }, { host: '127.0.0.1' }],
     ['NODE_ENV=test', { NODE_ENV: 'test' }, { host: '127.0.0.1' }],
     ['NODE_ENV=production', { NODE_ENV: 'production' }, /does not run under NODE_ENV=production/],
-    ['NODE_ENV=production even with every allowance', { NODE_ENV: 'production', RETELL_SIM_ALLOW_ANY_KEY: '1', RETELL_API_KEY: DEV_RETELL_API_KEY }, /NODE_ENV=production/],
+    [
+      'NODE_ENV=production even with every allowance',
+      { NODE_ENV: 'production', RETELL_SIM_ALLOW_ANY_KEY: '1', RETELL_API_KEY: DEV_RETELL_API_KEY },
+      /NODE_ENV=production/,
+    ],
     ['the fixed development key', { RETELL_API_KEY: DEV_RETELL_API_KEY }, { host: '127.0.0.1' }],
     ['a key_dev_ key', { RETELL_API_KEY: 'key_dev_alice_laptop' }, { host: '127.0.0.1' }],
     ['a key_test_ key', { RETELL_API_KEY: 'key_test_0123abcd' }, { host: '127.0.0.1' }],
@@ -43,7 +47,11 @@ describe('decideSimSafety: may the simulator run, and where does it listen', () 
   it.each<[string, SimSafetyInput, string[]]>([
     ['the fixed development key', {}, ['signing webhooks with the development RETELL_API_KEY']],
     ['a key_test_ key', { RETELL_API_KEY: 'key_test_x' }, []],
-    ['an allowed non-development key', { RETELL_API_KEY: REAL_KEY, RETELL_SIM_ALLOW_ANY_KEY: '1' }, ['signing webhooks with a non-development RETELL_API_KEY (RETELL_SIM_ALLOW_ANY_KEY=1)']],
+    [
+      'an allowed non-development key',
+      { RETELL_API_KEY: REAL_KEY, RETELL_SIM_ALLOW_ANY_KEY: '1' },
+      ['signing webhooks with a non-development RETELL_API_KEY (RETELL_SIM_ALLOW_ANY_KEY=1)'],
+    ],
     ['every interface', { RETELL_API_KEY: 'key_dev_x', RETELL_SIM_HOST: '0.0.0.0' }, ['listening beyond loopback (RETELL_SIM_HOST=0.0.0.0)']],
   ])('warnings: %s', (_name, input, warnings) => {
     expect(decideSimSafety(input)).toEqual({ ok: true, host: expect.any(String), warnings });

@@ -34,7 +34,10 @@ function flag(raw: string): boolean | undefined {
 export function decideSimSafety(source: SimSafetyInput): SimSafety {
   const value = (name: keyof SimSafetyInput) => (source[name] === '' ? undefined : source[name]);
   if (value('NODE_ENV') === 'production') {
-    return { ok: false, reason: 'the Retell simulator does not run under NODE_ENV=production (it signs webhooks and fakes Retell: development and tests only)' };
+    return {
+      ok: false,
+      reason: 'the Retell simulator does not run under NODE_ENV=production (it signs webhooks and fakes Retell: development and tests only)',
+    };
   }
   const allowAnyKey = flag(value('RETELL_SIM_ALLOW_ANY_KEY') ?? '0');
   if (allowAnyKey === undefined) return { ok: false, reason: 'RETELL_SIM_ALLOW_ANY_KEY must be 1 or 0 (true/false, yes/no)' };

@@ -11,7 +11,15 @@ import { AgentDirectory } from './agents';
 import { listCalls, type CallListPage, type ListQuery } from './list-calls';
 import type { BatchRequest, CallRequest, CallTimeWindow } from './request-validation';
 import { assetNotFound, badRequest, rateLimited, serverError } from './retell-errors';
-import { chooseScenario, createDelayFromMetadata, createFaultFromMetadata, customAnalysisFromMetadata, SCENARIO_ENDINGS, timingFromMetadata, type CallTiming } from './scenario';
+import {
+  chooseScenario,
+  createDelayFromMetadata,
+  createFaultFromMetadata,
+  customAnalysisFromMetadata,
+  SCENARIO_ENDINGS,
+  timingFromMetadata,
+  type CallTiming,
+} from './scenario';
 
 /** One call the simulated Retell placed, from create-phone-call or a batch task. */
 interface CallRecord {
@@ -119,7 +127,21 @@ function platformCallIdOf(metadata: unknown): string | undefined {
 }
 
 /** Fields a call only has once it has ended (or, telephony_identifier, once it is dialled). */
-const NOT_YET_REGISTERED = new Set(['start_timestamp', 'end_timestamp', 'duration_ms', 'disconnection_reason', 'transcript', 'transcript_object', 'recording_url', 'public_log_url', 'latency', 'llm_token_usage', 'call_cost', 'call_analysis', 'telephony_identifier']);
+const NOT_YET_REGISTERED = new Set([
+  'start_timestamp',
+  'end_timestamp',
+  'duration_ms',
+  'disconnection_reason',
+  'transcript',
+  'transcript_object',
+  'recording_url',
+  'public_log_url',
+  'latency',
+  'llm_token_usage',
+  'call_cost',
+  'call_analysis',
+  'telephony_identifier',
+]);
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const CONCURRENCY_PURCHASE_LIMIT = 100;
@@ -141,7 +163,14 @@ export class CallEngine implements OnApplicationShutdown {
   private epoch = 0;
   private closed = false;
   private liveCount = 0;
-  private counters = { maxConcurrentObserved: 0, created: 0, ended: 0, byDisconnectionReason: {} as Record<string, number>, rateLimited: 0, droppedWebhooks: 0 };
+  private counters = {
+    maxConcurrentObserved: 0,
+    created: 0,
+    ended: 0,
+    byDisconnectionReason: {} as Record<string, number>,
+    rateLimited: 0,
+    droppedWebhooks: 0,
+  };
   private creates: CreateRecord[] = [];
   /** one seeded stream per kind of fault, so one fault's draws never shift another's */
   private faults: Record<FaultKind, () => number>;
@@ -223,7 +252,9 @@ export class CallEngine implements OnApplicationShutdown {
     for (const task of req.tasks) this.checkAgent(task.overrideAgentId);
     const queued = this.stats().queued;
     if (queued + req.tasks.length > this.settings.callStoreLimit) {
-      throw badRequest(`Too many batch tasks waiting: ${queued} queued and ${req.tasks.length} more would pass the simulator's limit of ${this.settings.callStoreLimit}.`);
+      throw badRequest(
+        `Too many batch tasks waiting: ${queued} queued and ${req.tasks.length} more would pass the simulator's limit of ${this.settings.callStoreLimit}.`,
+      );
     }
     const now = Date.now();
     const scheduled = req.triggerTimestamp !== undefined && req.triggerTimestamp > now ? req.triggerTimestamp : now;
@@ -341,7 +372,18 @@ export class CallEngine implements OnApplicationShutdown {
     const overrides = timingFromMetadata(req.metadata);
     const { ringMs, talkMs, analysisMs } = this.settings;
     const timing = { ringMs, talkMs, analysisMs, ...('error' in overrides ? {} : overrides) };
-    const rec: CallRecord = { seq: ++this.seq, callId, createdAt: now, scenario, timing, sim, extra, call: registered, live: false, deliveries: Promise.resolve() };
+    const rec: CallRecord = {
+      seq: ++this.seq,
+      callId,
+      createdAt: now,
+      scenario,
+      timing,
+      sim,
+      extra,
+      call: registered,
+      live: false,
+      deliveries: Promise.resolve(),
+    };
     this.store(rec);
     this.counters.created++;
 
@@ -374,7 +416,14 @@ export class CallEngine implements OnApplicationShutdown {
     const start = rec.connectedAt!;
     const end = Date.now();
     const duration = end - start;
-    let ended: RetellCall = { ...rec.sim.ended, start_timestamp: start, end_timestamp: end, duration_ms: duration, call_cost: callCost(duration), ...rec.extra };
+    let ended: RetellCall = {
+      ...rec.sim.ended,
+      start_timestamp: start,
+      end_timestamp: end,
+      duration_ms: duration,
+      call_cost: callCost(duration),
+      ...rec.extra,
+    };
     let analysis = rec.sim.analyzed.call_analysis!;
     if (reason) {
       // keep what was said before the stop
@@ -491,7 +540,9 @@ export class CallEngine implements OnApplicationShutdown {
         delivery.body = { event, event_timestamp: Date.now(), call };
         const [result] = await deliver([delivery], { gatewayUrl: this.config.gatewayUrl, apiKey: this.config.apiKey, timeoutMs: 10_000 });
         if (!isSuccess(result)) {
-          this.logger.warn(`${event} ${rec.callId} → ${webhookUrl(this.config.gatewayUrl)}: ${result.status || result.error} ${result.body.slice(0, 200)}`.trim());
+          this.logger.warn(
+            `${event} ${rec.callId} → ${webhookUrl(this.config.gatewayUrl)}: ${result.status || result.error} ${result.body.slice(0, 200)}`.trim(),
+          );
         }
       })
       .catch((err: unknown) => this.logger.error(`${event} ${rec.callId} not delivered: ${err instanceof Error ? err.message : String(err)}`));

@@ -19,7 +19,13 @@ describe('CallEngine', () => {
   let warnings: string[];
   beforeAll(() => {
     warnings = [];
-    Logger.overrideLogger({ log() {}, error: (m: unknown) => warnings.push(String(m)), warn: (m: unknown) => warnings.push(String(m)), debug() {}, verbose() {} });
+    Logger.overrideLogger({
+      log() {},
+      error: (m: unknown) => warnings.push(String(m)),
+      warn: (m: unknown) => warnings.push(String(m)),
+      debug() {},
+      verbose() {},
+    });
   });
   afterAll(() => Logger.overrideLogger(['error', 'warn']));
 
@@ -34,7 +40,9 @@ describe('CallEngine', () => {
 
   it('strictAgents: only known agents are dialled (422 otherwise)', () => {
     const engine = new CallEngine({ ...base, retellApi: { strictAgents: true, agents: [{ agent_id: 'agent_known' }], ringMs: 60_000 } });
-    expect(() => engine.createPhoneCall(req('+14155550100', { overrideAgentId: 'agent_stranger' }))).toThrow('Cannot find requested asset under given api key.');
+    expect(() => engine.createPhoneCall(req('+14155550100', { overrideAgentId: 'agent_stranger' }))).toThrow(
+      'Cannot find requested asset under given api key.',
+    );
     expect(engine.createPhoneCall(req('+14155550100', { overrideAgentId: 'agent_known' })).agent_id).toBe('agent_known');
     expect(engine.createPhoneCall(req('+14155550100')).agent_id).toBe('agent_sim_default');
     expect(engine.stats().created).toBe(2);
@@ -56,10 +64,20 @@ describe('CallEngine faults', () => {
   let warnings: string[];
   beforeAll(() => {
     warnings = [];
-    Logger.overrideLogger({ log() {}, error: (m: unknown) => warnings.push(String(m)), warn: (m: unknown) => warnings.push(String(m)), debug() {}, verbose() {} });
+    Logger.overrideLogger({
+      log() {},
+      error: (m: unknown) => warnings.push(String(m)),
+      warn: (m: unknown) => warnings.push(String(m)),
+      debug() {},
+      verbose() {},
+    });
   });
   afterAll(() => Logger.overrideLogger(['error', 'warn']));
-  const faulty = (seed: number) => new CallEngine({ ...base, retellApi: { faultSeed: seed, rateLimitShare: 0.3, rateLimitRetryAfterSec: 2, concurrencyFaultShare: 0.3, ringMs: 60_000, concurrencyLimit: 1000 } });
+  const faulty = (seed: number) =>
+    new CallEngine({
+      ...base,
+      retellApi: { faultSeed: seed, rateLimitShare: 0.3, rateLimitRetryAfterSec: 2, concurrencyFaultShare: 0.3, ringMs: 60_000, concurrencyLimit: 1000 },
+    });
   const run = (engine: CallEngine) =>
     Array.from({ length: 40 }, (_, i) => {
       try {
@@ -111,7 +129,8 @@ describe('CallEngine faults', () => {
 describe('CallEngine create faults: 500s and slow answers', () => {
   beforeAll(() => Logger.overrideLogger(false));
   afterAll(() => Logger.overrideLogger(['error', 'warn']));
-  const engineWith = (faults: object) => new CallEngine({ ...base, retellApi: { faultSeed: 3, ringMs: 60_000, concurrencyLimit: 1000, slowCreateMs: 4000, ...faults } });
+  const engineWith = (faults: object) =>
+    new CallEngine({ ...base, retellApi: { faultSeed: 3, ringMs: 60_000, concurrencyLimit: 1000, slowCreateMs: 4000, ...faults } });
   /** each create as [its status, whether a call was made, the answer's delay] */
   const run = (engine: CallEngine, n = 40) =>
     Array.from({ length: n }, (_, i) => {
@@ -125,7 +144,7 @@ describe('CallEngine create faults: 500s and slow answers', () => {
       }
     });
 
-  it('500 before the call: no call made, Retell\'s error body, recorded as server_error', () => {
+  it("500 before the call: no call made, Retell's error body, recorded as server_error", () => {
     const engine = engineWith({ serverErrorShare: 0.3 });
     const results = run(engine);
     engine.onApplicationShutdown();
@@ -176,10 +195,12 @@ describe('CallEngine create faults: 500s and slow answers', () => {
     expect(engine.createRecords().filter((r) => r.answerDelayMs === 4000)).toHaveLength(slow.length);
   });
 
-  it('one call\'s metadata names its fault; sim_create_delay_ms sets its delay', () => {
+  it("one call's metadata names its fault; sim_create_delay_ms sets its delay", () => {
     const engine = engineWith({});
     expect(() => engine.createPhoneCallAnswer(req('+14155550100', { metadata: { sim_create_fault: 'server_error' } }))).toThrow('Internal server error');
-    expect(() => engine.createPhoneCallAnswer(req('+14155550101', { metadata: { sim_create_fault: 'server_error_after_create' } }))).toThrow('Internal server error');
+    expect(() => engine.createPhoneCallAnswer(req('+14155550101', { metadata: { sim_create_fault: 'server_error_after_create' } }))).toThrow(
+      'Internal server error',
+    );
     expect(engine.createPhoneCallAnswer(req('+14155550102', { metadata: { sim_create_delay_ms: 1200 } })).delayMs).toBe(1200);
     engine.onApplicationShutdown();
     expect(engine.createRecords().map((r) => [r.result, r.status, r.callId !== undefined])).toEqual([

@@ -59,7 +59,9 @@ describe('list-calls filters', () => {
   });
 
   it('ANDs filters and ORs agent entries', () => {
-    const res = run({ filter_criteria: { agent: [{ agent_id: 'agent_a' }, { agent_id: 'agent_b', version: [2] }], to_number: { type: 'string', op: 'ew', value: '3' } } });
+    const res = run({
+      filter_criteria: { agent: [{ agent_id: 'agent_a' }, { agent_id: 'agent_b', version: [2] }], to_number: { type: 'string', op: 'ew', value: '3' } },
+    });
     expect(res.items.map((c) => c.call_id)).toEqual(['call_3']);
   });
 

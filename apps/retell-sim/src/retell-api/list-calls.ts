@@ -24,7 +24,10 @@ const OPS: Record<FilterType, readonly Op[]> = {
   present: ['pr', 'np'],
 };
 
-const get = (path: string[]) => (call: RetellCall): unknown => path.reduce<unknown>((v, k) => (isRecord(v) ? v[k] : undefined), call);
+const get =
+  (path: string[]) =>
+  (call: RetellCall): unknown =>
+    path.reduce<unknown>((v, k) => (isRecord(v) ? v[k] : undefined), call);
 
 interface ScalarField {
   kind: 'scalar';
@@ -52,7 +55,12 @@ const FIELDS: Record<string, ScalarField | KeyedField | { kind: 'agent' } | { ki
   combined_cost: { kind: 'scalar', types: ['number', 'range'], read: get(['call_cost', 'combined_cost']) },
   custom_analysis_data: { kind: 'keyed', read: get(['call_analysis', 'custom_analysis_data']) },
   custom_attributes: { kind: 'keyed', read: get(['custom_attributes']) },
-  data_storage_setting: { kind: 'scalar', types: ['enum'], read: get(['data_storage_setting']), values: ['everything', 'everything_except_pii', 'basic_attributes_only'] },
+  data_storage_setting: {
+    kind: 'scalar',
+    types: ['enum'],
+    read: get(['data_storage_setting']),
+    values: ['everything', 'everything_except_pii', 'basic_attributes_only'],
+  },
   direction: { kind: 'scalar', types: ['enum'], read: get(['direction']), values: ['inbound', 'outbound'] },
   disconnection_reason: { kind: 'scalar', types: ['enum'], read: get(['disconnection_reason']) },
   duration_ms: { kind: 'scalar', types: ['number', 'range'], read: get(['duration_ms']) },
@@ -107,7 +115,8 @@ function parseFilter(raw: unknown, where: string, types: readonly FilterType[], 
       if (typeof value !== 'number' || !Number.isFinite(value)) throw bad('a number');
       break;
     case 'range':
-      if (!Array.isArray(value) || value.length !== 2 || !value.every((n) => typeof n === 'number' && Number.isFinite(n))) throw bad('[lower_bound, upper_bound]');
+      if (!Array.isArray(value) || value.length !== 2 || !value.every((n) => typeof n === 'number' && Number.isFinite(n)))
+        throw bad('[lower_bound, upper_bound]');
       break;
     case 'enum':
       if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw bad('a list of strings');
@@ -135,7 +144,15 @@ export function test(filter: Filter, actual: unknown): boolean {
     case 'string': {
       if (typeof actual !== 'string') return false;
       const s = v as string;
-      return filter.op === 'eq' ? actual === s : filter.op === 'ne' ? actual !== s : filter.op === 'sw' ? actual.startsWith(s) : filter.op === 'ew' ? actual.endsWith(s) : actual.includes(s);
+      return filter.op === 'eq'
+        ? actual === s
+        : filter.op === 'ne'
+          ? actual !== s
+          : filter.op === 'sw'
+            ? actual.startsWith(s)
+            : filter.op === 'ew'
+              ? actual.endsWith(s)
+              : actual.includes(s);
     }
     case 'number': {
       if (typeof actual !== 'number') return false;
@@ -234,7 +251,8 @@ export function parseListQuery(raw: unknown): ListQuery {
   const sortOrder = body.sort_order ?? 'descending';
   if (sortOrder !== 'ascending' && sortOrder !== 'descending') throw badRequest('sort_order must be ascending or descending.');
   const limit = body.limit ?? DEFAULT_LIMIT;
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw badRequest(`limit must be an integer from 1 to ${MAX_LIMIT}.`);
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
+    throw badRequest(`limit must be an integer from 1 to ${MAX_LIMIT}.`);
   const skip = body.skip ?? 0;
   if (typeof skip !== 'number' || !Number.isInteger(skip) || skip < 0) throw badRequest('skip must be an integer ≥ 0.');
   const key = body.pagination_key ?? undefined;
@@ -242,7 +260,14 @@ export function parseListQuery(raw: unknown): ListQuery {
   if (key !== undefined && body.skip !== undefined && body.skip !== null) throw badRequest('Use either skip or pagination_key, not both.');
   const includeTotal = body.include_total ?? false;
   if (typeof includeTotal !== 'boolean') throw badRequest('include_total must be a boolean.');
-  return { criteria: parseCriteria(body.filter_criteria), sortOrder, limit, skip, includeTotal, ...(key !== undefined && { paginationKey: decodeCursor(key) }) };
+  return {
+    criteria: parseCriteria(body.filter_criteria),
+    sortOrder,
+    limit,
+    skip,
+    includeTotal,
+    ...(key !== undefined && { paginationKey: decodeCursor(key) }),
+  };
 }
 
 /** One stored call as list-calls sees it. */

@@ -31,7 +31,16 @@ export interface BatchRequest {
   callTimeWindow?: CallTimeWindow;
 }
 
-const CALL_FIELDS = ['to_number', 'override_agent_id', 'override_agent_version', 'agent_override', 'metadata', 'retell_llm_dynamic_variables', 'custom_sip_headers', 'ignore_e164_validation'];
+const CALL_FIELDS = [
+  'to_number',
+  'override_agent_id',
+  'override_agent_version',
+  'agent_override',
+  'metadata',
+  'retell_llm_dynamic_variables',
+  'custom_sip_headers',
+  'ignore_e164_validation',
+];
 /** The fields retell-sdk 5.66.1 declares for each body; Retell ignores others, the simulator names them in a warning. */
 export const KNOWN_FIELDS = {
   createPhoneCall: new Set(['from_number', ...CALL_FIELDS]),
@@ -45,7 +54,15 @@ export function undeclaredFields(body: unknown, kind: 'createPhoneCall' | 'batch
   if (!isRecord(body)) return [];
   const out = Object.keys(body).filter((k) => !KNOWN_FIELDS[kind].has(k));
   if (kind === 'batchCall' && Array.isArray(body.tasks)) {
-    body.tasks.forEach((t, i) => isRecord(t) && out.push(...Object.keys(t).filter((k) => !KNOWN_FIELDS.batchTask.has(k)).map((k) => `tasks[${i}].${k}`)));
+    body.tasks.forEach(
+      (t, i) =>
+        isRecord(t) &&
+        out.push(
+          ...Object.keys(t)
+            .filter((k) => !KNOWN_FIELDS.batchTask.has(k))
+            .map((k) => `tasks[${i}].${k}`),
+        ),
+    );
   }
   return out;
 }
@@ -67,7 +84,8 @@ function e164(value: unknown, field: string, required: boolean, skipFormat = fal
     return undefined;
   }
   if (typeof value !== 'string' || value === '') throw badRequest(`${field} must be a non-empty string.`);
-  if (!skipFormat && !E164.test(value)) throw badRequest(`${field} must be a valid E.164 phone number (+ country code then digits, no spaces), got ${describe(value)}.`);
+  if (!skipFormat && !E164.test(value))
+    throw badRequest(`${field} must be a valid E.164 phone number (+ country code then digits, no spaces), got ${describe(value)}.`);
   return value;
 }
 
@@ -104,7 +122,12 @@ function optionalInt(value: unknown, field: string, min: number, max = Number.MA
 function callFields(body: Record<string, unknown>, prefix: string): Omit<CallRequest, 'fromNumber'> {
   const toNumber = e164(body.to_number, `${prefix}to_number`, true)!;
   const version = body.override_agent_version;
-  if (version !== undefined && version !== null && !(typeof version === 'string' && version !== '') && !(typeof version === 'number' && Number.isInteger(version) && version >= 0)) {
+  if (
+    version !== undefined &&
+    version !== null &&
+    !(typeof version === 'string' && version !== '') &&
+    !(typeof version === 'number' && Number.isInteger(version) && version >= 0)
+  ) {
     throw badRequest(`${prefix}override_agent_version must be a version number or a tag.`);
   }
   if (body.agent_override !== undefined && body.agent_override !== null && !isRecord(body.agent_override)) {

@@ -31,7 +31,8 @@ export const unauthorized = () => new RetellApiError(401, RETELL_MESSAGES.unauth
 /** Unknown call / agent ids: Retell answers 422, not 404. */
 export const assetNotFound = () => new RetellApiError(422, RETELL_MESSAGES.notFound);
 /** Too many requests: try again after `retryAfterSec`. */
-export const rateLimited = (retryAfterSec: number) => new RetellApiError(429, 'Rate limit exceeded, please retry later.', { 'retry-after': String(retryAfterSec) });
+export const rateLimited = (retryAfterSec: number) =>
+  new RetellApiError(429, 'Rate limit exceeded, please retry later.', { 'retry-after': String(retryAfterSec) });
 
 /** Retell's answer to a failure on its side (500 with its error body). */
 export const serverError = () => new RetellApiError(500, RETELL_MESSAGES.internal);

@@ -68,7 +68,8 @@ export function timingFromMetadata(metadata: unknown): Partial<CallTiming> | { e
   for (const [field, key] of Object.entries(TIMING_METADATA_KEYS) as Array<[keyof CallTiming, string]>) {
     const v = metadata[key];
     if (v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > MAX_TIMING_MS) return { error: `metadata.${key} must be an integer number of ms from 0 to ${MAX_TIMING_MS}` };
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > MAX_TIMING_MS)
+      return { error: `metadata.${key} must be an integer number of ms from 0 to ${MAX_TIMING_MS}` };
     out[field] = v;
   }
   return out;
@@ -96,5 +97,7 @@ export type CreateFault = (typeof CREATE_FAULTS)[number];
 export function createFaultFromMetadata(metadata: unknown): CreateFault | { error: string } | undefined {
   if (!isRecord(metadata) || metadata[CREATE_FAULT_METADATA_KEY] === undefined) return undefined;
   const v = metadata[CREATE_FAULT_METADATA_KEY];
-  return (CREATE_FAULTS as readonly unknown[]).includes(v) ? (v as CreateFault) : { error: `metadata.${CREATE_FAULT_METADATA_KEY} must be one of: ${CREATE_FAULTS.join(', ')}` };
+  return (CREATE_FAULTS as readonly unknown[]).includes(v)
+    ? (v as CreateFault)
+    : { error: `metadata.${CREATE_FAULT_METADATA_KEY} must be one of: ${CREATE_FAULTS.join(', ')}` };
 }

@@ -9,36 +9,55 @@ export class PlayCallDto {
   scenario: SimScenario;
 
   /** replay a known call id (e.g. one the platform created); default a fresh one */
-  @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,128}$/, { message: 'callId must be 1-128 letters, digits, _ or -' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,128}$/, { message: 'callId must be 1-128 letters, digits, _ or -' })
   callId?: string;
 
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(128)
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(128)
   agentId?: string;
 
-  @IsOptional() @Matches(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, { message: 'tenantSlug must be 1-64 letters, digits, _ or -' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, { message: 'tenantSlug must be 1-64 letters, digits, _ or -' })
   tenantSlug?: string;
 
-  @IsOptional() @Matches(E164, { message: 'fromNumber must be E.164, e.g. +14155550100' })
+  @IsOptional()
+  @Matches(E164, { message: 'fromNumber must be E.164, e.g. +14155550100' })
   fromNumber?: string;
 
-  @IsOptional() @Matches(E164, { message: 'toNumber must be E.164, e.g. +14155550123' })
+  @IsOptional()
+  @Matches(E164, { message: 'toNumber must be E.164, e.g. +14155550123' })
   toNumber?: string;
 
-  @IsOptional() @IsObject()
+  @IsOptional()
+  @IsObject()
   metadata?: Record<string, unknown>;
 
-  @IsOptional() @IsStringRecord()
+  @IsOptional()
+  @IsStringRecord()
   dynamicVariables?: Record<string, string>;
 
-  @IsOptional() @IsInt() @Min(1) @Max(5)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(5)
   duplicates?: number;
 
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   reorder?: boolean;
 
-  @IsOptional() @IsInt() @Min(0) @Max(10_000)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
   delayMs?: number;
 
-  @IsOptional() @IsInt() @Min(1) @Max(2_000)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(2_000)
   transcriptTurns?: number;
 }

@@ -47,6 +47,9 @@ function describe(error: unknown, req: { method?: string; url?: string } | undef
   if (!(error instanceof Error)) return `${where}: non-error thrown: ${String(error).slice(0, MESSAGE_MAX)}`;
   const code = (error as { code?: unknown }).code;
   const head = `${where}: ${error.name}${typeof code === 'string' ? ` (${code.slice(0, 40)})` : ''}: ${error.message.slice(0, MESSAGE_MAX)}`;
-  const frames = (error.stack ?? '').split('\n').filter((l) => l.trimStart().startsWith('at ')).join('\n');
+  const frames = (error.stack ?? '')
+    .split('\n')
+    .filter((l) => l.trimStart().startsWith('at '))
+    .join('\n');
   return frames ? `${head}\n${frames.slice(0, STACK_MAX)}` : head;
 }
