@@ -36,7 +36,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   const res = await fetch(path, { method, headers, credentials: 'same-origin', body: init.body === undefined ? undefined : JSON.stringify(init.body) });
   if (res.status === 204) return undefined as T;
   const text = await res.text();
-  let body: unknown = null;
+  let body: unknown;
   try {
     body = text ? JSON.parse(text) : null;
   } catch {
