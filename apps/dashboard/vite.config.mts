@@ -17,5 +17,7 @@ export default defineConfig({
     globals: true,
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/test-setup.ts'],
+    // Typing into jsdom is slow when the machine is busy (npm test runs suites beside it): allow it.
+    testTimeout: 30_000,
   },
 });

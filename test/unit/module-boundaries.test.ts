@@ -14,8 +14,15 @@ const CASES: Case[] = [
   [
     'domain importing a data lib',
     'libs/domain/src/lint-fixture.ts',
-    `import { PrismaService } from '@retell-ops/db';${use('PrismaService')}`,
+    `import { QueueProducers } from '@retell-ops/queue';${use('QueueProducers')}`,
     ['@nx/enforce-module-boundaries: A project tagged with "type:domain" can only depend on libs tagged with "type:domain"'],
+  ],
+  // The db lib already imports domain, so domain importing it closes a cycle: reported as such.
+  [
+    'domain importing the db lib',
+    'libs/domain/src/lint-fixture.ts',
+    `import { PrismaService } from '@retell-ops/db';${use('PrismaService')}`,
+    ['@nx/enforce-module-boundaries: Circular dependency between "domain" and "db" detected: domain -> db -> domain'],
   ],
   // Every feature lib already imports every data lib, so a data lib importing a feature closes a
   // cycle, and the rule reports the cycle (an error all the same).
@@ -79,7 +86,10 @@ const CASES: Case[] = [
     'the dashboard importing a server lib',
     'apps/dashboard/src/lint-fixture.tsx',
     `import type { PrismaService } from '@retell-ops/db';\nexport type Db = PrismaService;\n`,
-    ['@typescript-eslint/no-restricted-imports'],
+    [
+      '@nx/enforce-module-boundaries: A project tagged with "scope:web" can only depend on libs tagged with "scope:web", "scope:shared"',
+      '@typescript-eslint/no-restricted-imports',
+    ],
   ],
 ];
 
