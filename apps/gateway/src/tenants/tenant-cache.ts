@@ -23,6 +23,7 @@ export class TenantCache<V extends NonNullable<unknown>> {
   private readonly found: LRUCache<string, V>;
   private readonly missing: LRUCache<string, true>;
   private readonly reloaded: LRUCache<string, true>;
+  private readonly reloading = new Map<string, Promise<V | null | undefined>>();
 
   constructor(
     private readonly load: (key: string) => Promise<V | null>,
@@ -37,20 +38,24 @@ export class TenantCache<V extends NonNullable<unknown>> {
   /**
    * The key read again from the source, past a fresh entry, when the cached value was found
    * wanting (a signature that fails with a key rotated since). At most once per `reloadMinMs` per
-   * key, so bad requests cannot turn the cache off; undefined when throttled or the source is down.
+   * key, so bad requests cannot turn the cache off: inside that time a caller shares the reload
+   * in flight, or gets the entry the last one stored. Undefined when the source is down.
    */
   async reload(key: string): Promise<V | null | undefined> {
-    if (this.reloaded.get(key)) return undefined;
+    const inFlight = this.reloading.get(key);
+    if (inFlight) return inFlight;
+    if (this.reloaded.get(key)) return this.missing.get(key) ? null : this.found.get(key, { allowStale: true });
     this.reloaded.set(key, true);
-    let value: V | null;
+    const loading = this.load(key).then(
+      (value) => (this.remember(key, value), value),
+      (e: Error) => (this.onStale(e), undefined),
+    );
+    this.reloading.set(key, loading);
     try {
-      value = await this.load(key);
-    } catch (e) {
-      this.onStale(e as Error);
-      return undefined;
+      return await loading;
+    } finally {
+      this.reloading.delete(key);
     }
-    this.remember(key, value);
-    return value;
   }
 
   async get(key: string): Promise<V | null> {
