@@ -114,7 +114,12 @@ describe('platform operator, Retell key rotation, API keys (apps/api, apps/gatew
         callingWindow: { start: '09:00', end: '17:00', timeZone: 'America/New_York' },
       });
       expect(JSON.stringify(res.json)).not.toContain(TENANT_KEY);
-      expect(res.json.apiKey).toEqual({ id: expect.any(String), key: expect.stringMatching(/^rops_/), prefix: res.json.apiKey.key.slice(0, 12), role: 'admin' });
+      expect(res.json.apiKey).toEqual({
+        id: expect.any(String),
+        key: expect.stringMatching(/^rops_/),
+        prefix: res.json.apiKey.key.slice(0, 12),
+        role: 'admin',
+      });
       const own = await as(res.json.apiKey.key)('GET', '/api/v1/tenant');
       expect(own.json).toMatchObject({ id: res.json.tenant.id, slug: s, hasRetellApiKey: true });
       const agents = await as(res.json.apiKey.key)('GET', '/api/v1/agents');
@@ -135,8 +140,16 @@ describe('platform operator, Retell key rotation, API keys (apps/api, apps/gatew
       ['no Retell key', { name: 'X', slug: 'no-key' }, /retellApiKey/],
       ['an unknown field', { name: 'X', slug: 'x-unknown', retellApiKey: TENANT_KEY, retellApiKeyEnc: 'x' }, /should not exist/],
       ['a bad zone', { name: 'X', slug: 'x-zone', retellApiKey: TENANT_KEY, timeZone: 'Mars/Olympus' }, /IANA time zone/],
-      ['a bad window', { name: 'X', slug: 'x-win', retellApiKey: TENANT_KEY, callingWindow: { start: '9am', end: '17:00', timeZone: 'UTC' } }, /start must be HH:MM/],
-      ['a window ending before it starts', { name: 'X', slug: `x-${hex(4)}`, retellApiKey: TENANT_KEY, callingWindow: { start: '17:00', end: '09:00', timeZone: 'UTC' } }, /before/],
+      [
+        'a bad window',
+        { name: 'X', slug: 'x-win', retellApiKey: TENANT_KEY, callingWindow: { start: '9am', end: '17:00', timeZone: 'UTC' } },
+        /start must be HH:MM/,
+      ],
+      [
+        'a window ending before it starts',
+        { name: 'X', slug: `x-${hex(4)}`, retellApiKey: TENANT_KEY, callingWindow: { start: '17:00', end: '09:00', timeZone: 'UTC' } },
+        /before/,
+      ],
       ['active as text', { name: 'X', slug: 'x-active', retellApiKey: TENANT_KEY, active: 'yes' }, /active must be a boolean/],
     ])('400 for %s', async (_name, body, message) => {
       const res = await createTenant(body);
@@ -158,11 +171,20 @@ describe('platform operator, Retell key rotation, API keys (apps/api, apps/gatew
         ['PATCH', `/api/v1/tenants/${A.tenantId}`, { active: false }],
       ];
       for (const [method, path, body] of routes) {
-        const none = await fetch(`${apiBase}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+        const none = await fetch(`${apiBase}${path}`, {
+          method,
+          headers: { 'content-type': 'application/json' },
+          body: body ? JSON.stringify(body) : undefined,
+        });
         expect([method, path, none.status]).toEqual([method, path, 401]);
         for (const key of [A.adminApiKey, viewerKey, `${OPERATOR_KEY}x`]) {
           const res = await as(key)(method, path, body);
-          expect([method, path, res.status, res.json.message]).toEqual([method, path, 403, 'only the platform operator (PLATFORM_ADMIN_KEY) may manage tenants']);
+          expect([method, path, res.status, res.json.message]).toEqual([
+            method,
+            path,
+            403,
+            'only the platform operator (PLATFORM_ADMIN_KEY) may manage tenants',
+          ]);
         }
       }
       expect((await prisma.tenant.findUnique({ where: { id: A.tenantId } }))!.active).toBe(true);
@@ -182,7 +204,11 @@ describe('platform operator, Retell key rotation, API keys (apps/api, apps/gatew
     it('PATCH changes fields, clears one with null, and 400s a null name or an unknown field', async () => {
       const created = await createTenant({ name: 'Patch me', slug: slug('patch'), retellApiKey: TENANT_KEY, timeZone: 'UTC' });
       const id = created.json.tenant.id;
-      const res = await operator()('PATCH', `/api/v1/tenants/${id}`, { name: 'Patched', timeZone: null, callingWindow: { start: '08:00', end: '20:00', timeZone: 'Europe/Paris' } });
+      const res = await operator()('PATCH', `/api/v1/tenants/${id}`, {
+        name: 'Patched',
+        timeZone: null,
+        callingWindow: { start: '08:00', end: '20:00', timeZone: 'Europe/Paris' },
+      });
       expect(res.status).toBe(200);
       expect(res.json).toMatchObject({ name: 'Patched', timeZone: null, callingWindow: { start: '08:00', end: '20:00', timeZone: 'Europe/Paris' } });
       expect((await operator()('PATCH', `/api/v1/tenants/${id}`, { name: null })).status).toBe(400);
@@ -193,7 +219,13 @@ describe('platform operator, Retell key rotation, API keys (apps/api, apps/gatew
     });
 
     it('an inactive tenant: webhooks refused at the gateway (403), dials refused at the API (403), queued requests not dispatched, nothing deleted', async () => {
-      const created = await createTenant({ name: 'Sleepy', slug: slug('sleepy'), retellApiKey: TENANT_KEY, defaultAgentId: `agent_${hex(4)}`, defaultFromNumber: '+14155550112' });
+      const created = await createTenant({
+        name: 'Sleepy',
+        slug: slug('sleepy'),
+        retellApiKey: TENANT_KEY,
+        defaultAgentId: `agent_${hex(4)}`,
+        defaultFromNumber: '+14155550112',
+      });
       const { tenant, apiKey } = created.json;
       const queued = await as(apiKey.key)('POST', '/api/v1/calls', { toNumber: '+14155550199' });
       expect(queued.status).toBe(202);
@@ -217,7 +249,12 @@ describe('platform operator, Retell key rotation, API keys (apps/api, apps/gatew
       const prismaService = api.get(PrismaService);
       const producers = new QueueProducers(env);
       try {
-        const dispatcher = new DialDispatcher(prismaService, new DialRequestStore(prismaService), new TenantConcurrency(api.get(RetellClients), env), producers);
+        const dispatcher = new DialDispatcher(
+          prismaService,
+          new DialRequestStore(prismaService),
+          new TenantConcurrency(api.get(RetellClients), env),
+          producers,
+        );
         expect(await dispatcher.dueTenants()).not.toContain(tenant.id);
         expect(await dispatcher.dispatch(tenant.id)).toBe(0);
       } finally {
@@ -265,7 +302,10 @@ describe('platform operator, Retell key rotation, API keys (apps/api, apps/gatew
       } finally {
         await fresh.close();
       }
-      expect((await operator()('GET', `/api/v1/tenants/${tenant.id}`)).json).toMatchObject({ retellApiKeyLast4: ROTATED_KEY.slice(-4), previousRetellKeyUntil: null });
+      expect((await operator()('GET', `/api/v1/tenants/${tenant.id}`)).json).toMatchObject({
+        retellApiKeyLast4: ROTATED_KEY.slice(-4),
+        previousRetellKeyUntil: null,
+      });
     });
 
     it('422 when Retell refuses the new key (nothing changes), 503 when Retell is unreachable', async () => {
@@ -283,7 +323,12 @@ describe('platform operator, Retell key rotation, API keys (apps/api, apps/gatew
     });
 
     it('400 for bad input, 401 without a key, 403 for a viewer', async () => {
-      for (const body of [{}, { retellApiKey: ROTATED_KEY, overlapMinutes: 10081 }, { retellApiKey: ROTATED_KEY, overlapMinutes: -1 }, { retellApiKey: 'short' }]) {
+      for (const body of [
+        {},
+        { retellApiKey: ROTATED_KEY, overlapMinutes: 10081 },
+        { retellApiKey: ROTATED_KEY, overlapMinutes: -1 },
+        { retellApiKey: 'short' },
+      ]) {
         expect((await as(A.adminApiKey)('POST', '/api/v1/tenant/retell-key', body)).status).toBe(400);
       }
       expect((await fetch(`${apiBase}/api/v1/tenant/retell-key`, { method: 'POST' })).status).toBe(401);
@@ -296,7 +341,14 @@ describe('platform operator, Retell key rotation, API keys (apps/api, apps/gatew
       const expiresAt = aheadIso(30 * 86_400_000);
       const res = await as(A.adminApiKey)('POST', '/api/v1/api-keys', { name: 'CI', role: 'admin', expiresAt });
       expect(res.status).toBe(201);
-      expect(res.json).toEqual({ id: expect.any(String), key: expect.stringMatching(/^rops_/), prefix: res.json.key.slice(0, 12), role: 'admin', name: 'CI', expiresAt: new Date(expiresAt).toISOString() });
+      expect(res.json).toEqual({
+        id: expect.any(String),
+        key: expect.stringMatching(/^rops_/),
+        prefix: res.json.key.slice(0, 12),
+        role: 'admin',
+        name: 'CI',
+        expiresAt: new Date(expiresAt).toISOString(),
+      });
       expect((await as(res.json.key)('GET', '/api/v1/tenant')).json.id).toBe(A.tenantId);
 
       const listed = await waitFor(
@@ -348,7 +400,11 @@ describe('platform operator, Retell key rotation, API keys (apps/api, apps/gatew
       const one = as(key);
       const two = as(key, () => api2Base);
       expect([(await one('GET', '/api/v1/tenant')).status, (await two('GET', '/api/v1/tenant')).status]).toEqual([200, 200]); // both caches hold it
-      const signIn = await fetch(`${apiBase}/api/v1/auth/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiKey: key }) });
+      const signIn = await fetch(`${apiBase}/api/v1/auth/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ apiKey: key }),
+      });
       const cookie = signIn.headers.get('set-cookie')!.split(';')[0];
       expect((await fetch(`${apiBase}/api/v1/auth/session`, { headers: { cookie } })).status).toBe(200);
 
@@ -356,7 +412,11 @@ describe('platform operator, Retell key rotation, API keys (apps/api, apps/gatew
       const revokedAt = Date.now();
       expect((await fetch(`${apiBase}/api/v1/auth/session`, { headers: { cookie } })).status).toBe(401);
       const refusedBy = async (call: typeof one) =>
-        waitFor(async () => (await call('GET', '/api/v1/tenant')).status === 401 && Date.now(), { timeoutMs: API_KEY_CACHE_TTL_MS + 1000, intervalMs: 50, what: 'the key to be refused' });
+        waitFor(async () => (await call('GET', '/api/v1/tenant')).status === 401 && Date.now(), {
+          timeoutMs: API_KEY_CACHE_TTL_MS + 1000,
+          intervalMs: 50,
+          what: 'the key to be refused',
+        });
       const [at1, at2] = await Promise.all([refusedBy(one), refusedBy(two)]);
       expect(Math.max(at1, at2) - revokedAt).toBeLessThanOrEqual(API_KEY_CACHE_TTL_MS + 1000);
       expect((await as(A.adminApiKey)('DELETE', `/api/v1/api-keys/${issued.json.id}`)).status).toBe(204);
@@ -368,8 +428,15 @@ describe('platform operator, Retell key rotation, API keys (apps/api, apps/gatew
       const issued = await as(A.adminApiKey)('POST', '/api/v1/api-keys', { name: 'short lived', role: 'viewer', expiresAt: aheadIso(3_600_000) });
       expect((await as(issued.json.key)('GET', '/api/v1/tenant')).status).toBe(200);
       await prisma.apiKey.update({ where: { id: issued.json.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
-      await waitFor(async () => (await as(issued.json.key)('GET', '/api/v1/tenant')).status === 401, { timeoutMs: API_KEY_CACHE_TTL_MS + 1000, what: 'the expired key to be refused' });
-      const signIn = await fetch(`${apiBase}/api/v1/auth/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiKey: issued.json.key }) });
+      await waitFor(async () => (await as(issued.json.key)('GET', '/api/v1/tenant')).status === 401, {
+        timeoutMs: API_KEY_CACHE_TTL_MS + 1000,
+        what: 'the expired key to be refused',
+      });
+      const signIn = await fetch(`${apiBase}/api/v1/auth/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ apiKey: issued.json.key }),
+      });
       expect(signIn.status).toBe(401);
     });
   });

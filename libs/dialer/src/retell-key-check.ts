@@ -28,10 +28,12 @@ export class RetellKeyCheck {
     try {
       await client.concurrency.retrieve();
     } catch (e) {
-      if (e instanceof APIConnectionError) throw new UnavailableError('Retell could not be reached to check the API key; try again later', { retryAfterSec: 30 });
+      if (e instanceof APIConnectionError)
+        throw new UnavailableError('Retell could not be reached to check the API key; try again later', { retryAfterSec: 30 });
       if (e instanceof APIError && e.status !== undefined && e.status >= 400 && e.status < 500)
         throw new RefusedUpstreamError(`Retell refused the API key (${e.status}): ${retellMessage(e)}`, { code: 'retell_key_refused' });
-      if (e instanceof APIError) throw new UnavailableError(`Retell failed while checking the API key (${e.status ?? 'no status'}); try again later`, { retryAfterSec: 30 });
+      if (e instanceof APIError)
+        throw new UnavailableError(`Retell failed while checking the API key (${e.status ?? 'no status'}); try again later`, { retryAfterSec: 30 });
       throw e;
     }
   }

@@ -54,7 +54,8 @@ export class Sessions {
       where: { tokenHash: hashApiKey(token) },
       include: { tenant: { select: { id: true, name: true, slug: true } }, apiKey: { select: { revokedAt: true, expiresAt: true } } },
     });
-    if (!s || s.revokedAt || s.expiresAt <= now || (s.apiKeyId && (!s.apiKey || s.apiKey.revokedAt || (s.apiKey.expiresAt && s.apiKey.expiresAt <= now)))) return null;
+    if (!s || s.revokedAt || s.expiresAt <= now || (s.apiKeyId && (!s.apiKey || s.apiKey.revokedAt || (s.apiKey.expiresAt && s.apiKey.expiresAt <= now))))
+      return null;
     if (now.getTime() - s.lastSeenAt.getTime() > SEEN_RESOLUTION_MS) {
       await this.prisma.session.updateMany({ where: { id: s.id, lastSeenAt: s.lastSeenAt }, data: { lastSeenAt: now } });
     }

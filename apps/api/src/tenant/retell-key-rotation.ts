@@ -31,7 +31,10 @@ export class RetellKeyRotation {
   }
 
   async rotate(tenantId: string, retellApiKey: string, overlapMinutes = DEFAULT_OVERLAP_MINUTES): Promise<RotatedKey> {
-    const t = await this.prisma.tenant.findUnique({ where: { id: tenantId }, select: { retellApiKeyEnc: true, retellBaseUrl: true, retellApiKeyPrevUntil: true } });
+    const t = await this.prisma.tenant.findUnique({
+      where: { id: tenantId },
+      select: { retellApiKeyEnc: true, retellBaseUrl: true, retellApiKeyPrevUntil: true },
+    });
     if (!t) throw new NotFoundError('the tenant no longer exists');
     if (this.openOrNull(t.retellApiKeyEnc) === retellApiKey) {
       return { retellApiKeyLast4: last4(retellApiKey), previousRetellKeyUntil: t.retellApiKeyPrevUntil?.toISOString() ?? null };

@@ -33,7 +33,7 @@ export class TenantsController {
   @ApiCreatedResponse({ type: CreatedTenantResource })
   @ApiBadRequestResponse({ description: 'bad input' })
   @ApiConflictResponse({ description: 'slug taken, or the default agent belongs to another tenant' })
-  @ApiUnprocessableEntityResponse({ description: "Retell refused the key (its answer in message)" })
+  @ApiUnprocessableEntityResponse({ description: 'Retell refused the key (its answer in message)' })
   @ApiServiceUnavailableResponse({ description: 'Retell could not be reached' })
   create(@Body() body: CreateTenantBody): Promise<CreatedTenantResource> {
     return this.tenants.create(body);

@@ -29,7 +29,7 @@ export class CreateTenantBody {
   @MaxLength(200)
   retellApiKey: string;
 
-  @ApiPropertyOptional({ description: "Retell agent_id used when a call names none (registered to this tenant)" })
+  @ApiPropertyOptional({ description: 'Retell agent_id used when a call names none (registered to this tenant)' })
   @IsOptional()
   @IsString()
   @MaxLength(256)

@@ -131,13 +131,15 @@ function windowColumns(w: CallingWindowBody | null | undefined) {
   if (!w) return { callingWindowStart: null, callingWindowEnd: null, callingWindowTimeZone: null };
   const start = minutes(w.start);
   const end = minutes(w.end);
-  if (start >= end) throw new InvalidInputError('callingWindow.start must be before callingWindow.end (windows do not cross midnight)', { field: 'callingWindow.start' });
+  if (start >= end)
+    throw new InvalidInputError('callingWindow.start must be before callingWindow.end (windows do not cross midnight)', { field: 'callingWindow.start' });
   return { callingWindowStart: start, callingWindowEnd: end, callingWindowTimeZone: w.timeZone };
 }
 
 /** The default agent routes the tenant's webhooks, so it is registered to it; another tenant's agent is a 409. */
 async function registerDefaultAgent(tx: Prisma.TransactionClient, tenantId: string, retellAgentId: string): Promise<void> {
   const existing = await tx.agent.findUnique({ where: { retellAgentId }, select: { tenantId: true } });
-  if (existing && existing.tenantId !== tenantId) throw new ConflictError(`agent '${retellAgentId}' belongs to another tenant`, { code: 'agent_of_another_tenant' });
+  if (existing && existing.tenantId !== tenantId)
+    throw new ConflictError(`agent '${retellAgentId}' belongs to another tenant`, { code: 'agent_of_another_tenant' });
   if (!existing) await tx.agent.create({ data: { tenantId, retellAgentId, name: 'default agent' } });
 }
