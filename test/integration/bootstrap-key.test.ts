@@ -56,7 +56,7 @@ describe('bootstrap admin key (apps/api at start)', () => {
 
     base = await start(envWith(B));
     const withA = await tenantAs(base, A);
-    expect({ status: withA.status, reason: reason(withA) }).toEqual({ status: 401, reason: 'API key is unknown or revoked' });
+    expect({ status: withA.status, reason: reason(withA) }).toEqual({ status: 401, reason: 'API key is unknown or revoked, or has expired' });
     expect((await tenantAs(base, B)).json()).toMatchObject({ slug });
     expect((await tenantAs(base, own)).status).toBe(200);
     const rows = await prisma.apiKey.findMany({ where: { tenantId: tenant.id }, orderBy: { createdAt: 'asc' } });

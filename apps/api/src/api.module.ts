@@ -3,10 +3,13 @@ import { Calls } from '@retell-ops/call-records';
 import { AppEnv } from '@retell-ops/config';
 import { QueueProducers } from '@retell-ops/queue';
 import { DbModule, TenantSettings } from '@retell-ops/db';
-import { DialRequests, DialRequestStore, DialStats, DispatchTrigger, RetellClients } from '@retell-ops/dialer';
+import { DialRequests, DialRequestStore, DialStats, DispatchTrigger, RetellClients, RetellKeyCheck } from '@retell-ops/dialer';
 import { LiveEventHub, LiveEventPublisher, LiveUpdates } from '@retell-ops/live-events';
 import { ApplyScreening, InterviewBooking, ReminderScheduler } from '@retell-ops/recruiting';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { ApiKeysService } from './api-keys/api-keys.service';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { PlatformOperatorGuard } from './auth/platform-operator.guard';
 import { SessionController } from './auth/session.controller';
 import { Sessions } from './auth/sessions';
 import { CallViewsController } from './call-views/call-views.controller';
@@ -24,7 +27,10 @@ import { InterviewsController } from './interviews/interviews.controller';
 import { InterviewsService } from './interviews/interviews.service';
 import { PositionsController } from './positions/positions.controller';
 import { PositionsService } from './positions/positions.service';
+import { RetellKeyRotation } from './tenant/retell-key-rotation';
 import { TenantController } from './tenant/tenant.controller';
+import { TenantsController } from './tenants/tenants.controller';
+import { TenantsService } from './tenants/tenants.service';
 
 @Module({})
 export class ApiModule {
@@ -41,13 +47,20 @@ export class ApiModule {
         PositionsController,
         InterviewsController,
         TenantController,
+        TenantsController,
+        ApiKeysController,
         HealthController,
         EventsController,
       ],
       providers: [
         { provide: AppEnv, useValue: env },
         ApiKeyGuard,
+        PlatformOperatorGuard,
         TenantSettings,
+        RetellKeyCheck,
+        RetellKeyRotation,
+        TenantsService,
+        ApiKeysService,
         Sessions,
         CallViews,
         CallsService,

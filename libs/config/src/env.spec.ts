@@ -193,6 +193,28 @@ describe('loadEnv: production refuses development secrets', () => {
   });
 });
 
+describe('loadEnv: PLATFORM_ADMIN_KEY', () => {
+  const REAL_OPERATOR_KEY = 'pk_9fQ2xL7vR4mN8sK1wZ3bT6yH0cJ5dG';
+  it('is optional', () => expect(loadEnv({}).PLATFORM_ADMIN_KEY).toBeUndefined());
+  it('is refused when shorter than 16 characters anywhere', () => expect(errorOf({ PLATFORM_ADMIN_KEY: 'short' }).message).toContain('PLATFORM_ADMIN_KEY: '));
+  it('development may use a readable value', () =>
+    expect(loadEnv({ PLATFORM_ADMIN_KEY: 'dev-platform-operator-key' }).PLATFORM_ADMIN_KEY).toBe('dev-platform-operator-key'));
+  it.each<[string, string, string]>([
+    ['too short for production', 'pk_9fQ2xL7vR4mN8sK1wZ3b', 'at least 32 characters'],
+    ['dev-looking', 'dev_platform_operator_key_0123456789', 'development-looking'],
+    ['a placeholder', 'change-me-change-me-change-me-change-me', 'development-looking'],
+    ['one character repeated', 'x'.repeat(40), 'development-looking'],
+  ])('production refuses a value %s', (_name, key, reason) => {
+    expect(errorOf({ ...REAL_SECRETS, NODE_ENV: 'production', PLATFORM_ADMIN_KEY: key }).message).toContain(
+      `PLATFORM_ADMIN_KEY: NODE_ENV=production ${reason === 'at least 32 characters' ? 'needs' : 'refuses'}`,
+    );
+    expect(errorOf({ ...REAL_SECRETS, NODE_ENV: 'production', PLATFORM_ADMIN_KEY: key }).message).toContain(reason);
+  });
+  it('production takes a long random value', () => {
+    expect(loadEnv({ ...REAL_SECRETS, NODE_ENV: 'production', PLATFORM_ADMIN_KEY: REAL_OPERATOR_KEY }).PLATFORM_ADMIN_KEY).toBe(REAL_OPERATOR_KEY);
+  });
+});
+
 describe('loadEnv: RETELL_BASE_URL follows the key, and is https in production', () => {
   const DEV_KEY = DEV_DEFAULTS.RETELL_API_KEY;
   it.each<[string, NodeJS.ProcessEnv, string | RegExp]>([

@@ -68,6 +68,15 @@ export class AppEnv {
   @MinLength(16)
   ADMIN_API_KEY: string = DEV_DEFAULTS.ADMIN_API_KEY;
 
+  /**
+   * The platform operator's bearer key for /api/v1/tenants (create, list, change tenants). Unset:
+   * those routes answer 403. Only its SHA-256 is kept once the API starts (`PlatformOperatorGuard`).
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  PLATFORM_ADMIN_KEY?: string;
+
   /** 32 bytes as 64 hex characters or base64; AES-256-GCM key for secrets at rest. */
   @IsString()
   @Matches(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, {
@@ -212,11 +221,21 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
   if (env.NODE_ENV === 'production') {
     const devValues = (['RETELL_API_KEY', 'ADMIN_API_KEY', 'ENCRYPTION_KEY'] as const).filter((k) => env[k] === DEV_DEFAULTS[k]);
     if (devValues.length) throw new EnvValidationError(`NODE_ENV=production needs real values for ${devValues.join(', ')}`);
+    const operatorKeyProblem = env.PLATFORM_ADMIN_KEY === undefined ? undefined : platformAdminKeyProblem(env.PLATFORM_ADMIN_KEY);
+    if (operatorKeyProblem) throw new EnvValidationError(`PLATFORM_ADMIN_KEY: ${operatorKeyProblem}`);
   }
   env.RETELL_BASE_URL ??= defaultRetellBaseUrl(env.RETELL_API_KEY);
   const baseUrlProblem = retellBaseUrlProblem(env.RETELL_BASE_URL, env.NODE_ENV);
   if (baseUrlProblem) throw new EnvValidationError(`RETELL_BASE_URL: ${baseUrlProblem}`);
   return env;
+}
+
+/** Under production the operator key must be long and random-looking: not a placeholder a README or a test would show. */
+export function platformAdminKeyProblem(key: string): string | undefined {
+  if (key.length < 32) return 'NODE_ENV=production needs at least 32 characters';
+  if (/dev|test|change|example|secret|password|admin/i.test(key) || new Set(key).size < 10)
+    return 'NODE_ENV=production refuses a development-looking value (dev, test, change, example, …)';
+  return undefined;
 }
 
 /** Names of secrets still at their development defaults (printed as a warning at start). */

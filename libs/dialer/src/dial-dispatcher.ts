@@ -1,7 +1,7 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { CallRows } from '@retell-ops/call-records';
 import { Prisma, PrismaService } from '@retell-ops/db';
-import { DIAL_REQUEST_GROUPS } from '@retell-ops/domain';
+import { DIAL_REQUEST_GROUPS, withinCallingWindow, type CallingWindow } from '@retell-ops/domain';
 import { PLACE_JOB_OPTIONS, placeJobId, QueueProducers, QUEUES, type PlaceJob } from '@retell-ops/queue';
 import { LiveUpdates } from '@retell-ops/live-events';
 import { withinCallingWindowSql } from './calling-window-sql';
@@ -49,12 +49,21 @@ export class DialDispatcher {
   /** Tenants with something due: queued, or scheduled / waiting to retry whose time has come. */
   async dueTenants(): Promise<string[]> {
     const rows = await this.prisma.$queryRaw<Array<{ tenantId: string }>>`
-      SELECT DISTINCT "tenantId" FROM "DialRequest"
-      WHERE "status" = 'queued' OR ("status"::text IN (${inList(DIAL_REQUEST_GROUPS.due)}) AND "notBefore" <= now())`;
+      SELECT DISTINCT r."tenantId" FROM "DialRequest" r JOIN "Tenant" t ON t."id" = r."tenantId"
+      WHERE t."active" AND (r."status" = 'queued' OR (r."status"::text IN (${inList(DIAL_REQUEST_GROUPS.due)}) AND r."notBefore" <= now()))`;
     return rows.map((r) => r.tenantId);
   }
 
+  /**
+   * Hands out what may dial now. A deactivated tenant, or one outside its own calling window,
+   * places nothing: its requests wait (nothing is cancelled or deleted).
+   */
   async dispatch(tenantId: string): Promise<number> {
+    const tenant = await this.prisma.tenant.findUnique({
+      where: { id: tenantId },
+      select: { active: true, callingWindowStart: true, callingWindowEnd: true, callingWindowTimeZone: true },
+    });
+    if (!tenant?.active || !withinCallingWindow(new Date(), tenantWindow(tenant))) return 0;
     const limit = await this.concurrency.limit(tenantId);
     const planned: string[] = [];
     const jobs = await this.prisma.$transaction(
@@ -150,4 +159,10 @@ export class DialDispatcher {
       ORDER BY r."priority", r."notBefore", r."createdAt"
       LIMIT ${free}`;
   }
+}
+
+function tenantWindow(t: { callingWindowStart: number | null; callingWindowEnd: number | null; callingWindowTimeZone: string | null }): CallingWindow | null {
+  return t.callingWindowStart === null || t.callingWindowEnd === null
+    ? null
+    : { start: t.callingWindowStart, end: t.callingWindowEnd, timeZone: t.callingWindowTimeZone ?? 'UTC' };
 }

@@ -11,12 +11,15 @@ import {
   NotFoundError,
   type CallStatus,
   type DialRequestStatus,
+  ForbiddenError,
 } from '@retell-ops/domain';
 import { LiveUpdates } from '@retell-ops/live-events';
 import { DialRequestStore } from './dial-request-store';
 import { DispatchTrigger } from './dispatch-trigger';
 import { RetellClients } from './retell-clients';
 import { stopAtRetell } from './stop-call';
+
+export const TENANT_INACTIVE = 'this tenant is deactivated: no call is placed until the platform operator activates it again';
 
 export type DialPriority = 'high' | 'normal' | 'low';
 
@@ -197,6 +200,7 @@ export class DialRequests {
 
   private async createIn(tx: Tx, tenantId: string, input: DialInput, batchId: string | undefined): Promise<{ request: DialRequest; callId: string }> {
     const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId } });
+    if (!tenant.active) throw new ForbiddenError(TENANT_INACTIVE, { code: 'tenant_inactive' });
     const agentId = input.agentId ?? tenant.defaultAgentId;
     const fromNumber = input.fromNumber ?? tenant.defaultFromNumber;
     if (!agentId) throw new InvalidInputError('agentId is required: the tenant has no default agent');

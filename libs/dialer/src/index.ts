@@ -10,3 +10,4 @@ export * from './dial-requests';
 export * from './retry-after';
 export * from './calling-window-sql';
 export * from './dial-stats';
+export * from './retell-key-check';

@@ -7,7 +7,9 @@ import { PrismaService } from '@retell-ops/db';
  * The official SDK per tenant (its key, its base URL). maxRetries 0: the SDK's automatic retry of
  * a create after a timeout or 5xx could dial the same person twice (the SDK sends no idempotency key).
  * A tenant's stored base URL is held to the same rule as RETELL_BASE_URL (https under production).
- * Requests give up after RETELL_TIMEOUT_MS.
+ * Requests give up after RETELL_TIMEOUT_MS. The tenant's row is read on every use (one primary-key
+ * read, small beside the Retell request it serves) and the client is rebuilt when its key or URL
+ * changed, so a rotated key is used from the next request on.
  */
 /** A tenant's Retell URL that this deployment may not call (plain http under production). */
 export class RetellTargetRefused extends Error {}
@@ -15,7 +17,7 @@ export class RetellTargetRefused extends Error {}
 @Injectable()
 export class RetellClients {
   private readonly box: SecretBox;
-  private readonly clients = new Map<string, { client: Retell; expires: number }>();
+  private readonly clients = new Map<string, { client: Retell; sealedKey: string; baseURL: string }>();
 
   constructor(
     private readonly prisma: PrismaService,
@@ -25,14 +27,15 @@ export class RetellClients {
   }
 
   async forTenant(tenantId: string): Promise<Retell> {
-    const hit = this.clients.get(tenantId);
-    if (hit && hit.expires > Date.now()) return hit.client;
     const t = await this.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { retellApiKeyEnc: true, retellBaseUrl: true } });
-    const baseURL = t.retellBaseUrl ?? this.env.RETELL_BASE_URL;
+    const baseURL = t.retellBaseUrl ?? this.env.RETELL_BASE_URL!;
+    const hit = this.clients.get(tenantId);
+    if (hit && hit.sealedKey === t.retellApiKeyEnc && hit.baseURL === baseURL) return hit.client;
     const problem = retellBaseUrlProblem(baseURL, this.env.NODE_ENV);
     if (problem) throw new RetellTargetRefused(`tenant ${tenantId}: ${problem}`);
     const client = new Retell({ apiKey: this.box.decrypt(t.retellApiKeyEnc), baseURL, maxRetries: 0, timeout: this.env.RETELL_TIMEOUT_MS });
-    this.clients.set(tenantId, { client, expires: Date.now() + 60_000 });
+    if (this.clients.size > 10_000) this.clients.clear();
+    this.clients.set(tenantId, { client, sealedKey: t.retellApiKeyEnc, baseURL });
     return client;
   }
 }

@@ -15,7 +15,7 @@ export abstract class DomainError extends Error {
   }
 }
 
-export type DomainErrorKind = 'not_found' | 'conflict' | 'invalid_input' | 'forbidden' | 'unavailable';
+export type DomainErrorKind = 'not_found' | 'conflict' | 'invalid_input' | 'forbidden' | 'unavailable' | 'refused_upstream';
 
 export interface DomainErrorOptions {
   /** A more precise machine code than the kind's own (snake_case, stable once published). */
@@ -63,5 +63,13 @@ export class UnavailableError extends DomainError {
   constructor(message: string, options: DomainErrorOptions & { retryAfterSec?: number } = {}) {
     super(message, options.code ?? 'unavailable');
     this.retryAfterSec = options.retryAfterSec;
+  }
+}
+
+/** A service the use case must ask (Retell) refused what the caller gave it, e.g. a wrong API key; the message carries its answer. */
+export class RefusedUpstreamError extends DomainError {
+  readonly kind = 'refused_upstream';
+  constructor(message: string, options: DomainErrorOptions = {}) {
+    super(message, options.code ?? 'refused_upstream');
   }
 }

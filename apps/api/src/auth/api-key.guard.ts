@@ -6,10 +6,24 @@ import type { Principal } from './principal';
 import { sessionTokenOf } from './session-cookie';
 import { Sessions } from './sessions';
 
-const CACHE_TTL_MS = 15_000;
+/**
+ * How long a process trusts what it read of a key: a key revoked through any API process is
+ * refused by every other within this bound (each re-reads its row after it; no cross-process
+ * signal is needed). One indexed read per key per process every 2 s.
+ */
+export const API_KEY_CACHE_TTL_MS = 2_000;
+/** lastUsedAt is kept to the minute: at most one write per key per minute per process. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+interface CachedKey {
+  principal: Principal | null;
+  /** epoch ms the key expires at (refused from then on, cache or not) */
+  keyExpires?: number;
+  expires: number;
+}
 
 /**
- * Bearer API keys: only their SHA-256 is stored; revoked keys stop working within the cache TTL.
+ * Bearer API keys: only their SHA-256 is stored; revoked keys stop working within API_KEY_CACHE_TTL_MS, expired ones at once.
  * Without an Authorization header, the dashboard's session cookie (see sessions.ts) is accepted;
  * a mutating request it authenticates must carry the session's X-CSRF-Token.
  * Under NODE_ENV=production the development admin key is refused whatever the database says (it
@@ -18,7 +32,7 @@ const CACHE_TTL_MS = 15_000;
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   private readonly logger = new Logger('ApiAuth');
-  private readonly cache = new Map<string, { principal: Principal | null; expires: number }>();
+  private readonly cache = new Map<string, CachedKey>();
 
   private readonly refuseDevKey: boolean;
 
@@ -43,8 +57,8 @@ export class ApiKeyGuard implements CanActivate {
     }
     const principal = await this.lookup(hashApiKey(match[1]));
     if (!principal) {
-      this.logger.warn(`rejected API key (unknown or revoked) ip=${req.ip} ${req.method} ${req.url}`);
-      throw new UnauthorizedException('API key is unknown or revoked');
+      this.logger.warn(`rejected API key (unknown, revoked or expired) ip=${req.ip} ${req.method} ${String(req.url).slice(0, 200)}`);
+      throw new UnauthorizedException('API key is unknown or revoked, or has expired');
     }
     req.principal = principal;
     return true;
@@ -62,12 +76,28 @@ export class ApiKeyGuard implements CanActivate {
   }
 
   private async lookup(keyHash: string): Promise<Principal | null> {
+    const now = Date.now();
     const hit = this.cache.get(keyHash);
-    if (hit && hit.expires > Date.now()) return hit.principal;
-    const key = await this.prisma.apiKey.findUnique({ where: { keyHash }, select: { id: true, tenantId: true, role: true, revokedAt: true } });
-    const principal = key && !key.revokedAt ? { tenantId: key.tenantId, apiKeyId: key.id, role: key.role } : null;
+    if (hit && hit.expires > now) return hit.keyExpires !== undefined && hit.keyExpires <= now ? null : hit.principal;
+    const key = await this.prisma.apiKey.findUnique({
+      where: { keyHash },
+      select: { id: true, tenantId: true, role: true, revokedAt: true, expiresAt: true, lastUsedAt: true },
+    });
+    const live = key && !key.revokedAt && !(key.expiresAt && key.expiresAt.getTime() <= now);
+    const principal = live ? { tenantId: key.tenantId, apiKeyId: key.id, role: key.role } : null;
     if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(keyHash, { principal, expires: Date.now() + CACHE_TTL_MS });
+    this.cache.set(keyHash, { principal, keyExpires: key?.expiresAt?.getTime(), expires: now + API_KEY_CACHE_TTL_MS });
+    if (live && (!key.lastUsedAt || now - key.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS)) this.touch(key.id, now);
     return principal;
+  }
+
+  /** Not awaited: a request never waits on, or fails for, bookkeeping. The guarded update keeps replicas to one write a minute. */
+  private touch(id: string, now: number): void {
+    this.prisma.apiKey
+      .updateMany({
+        where: { id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now - LAST_USED_RESOLUTION_MS) } }] },
+        data: { lastUsedAt: new Date(now) },
+      })
+      .catch((e: Error) => this.logger.warn(`could not record lastUsedAt of API key ${id}: ${String(e.message).split('\n')[0].slice(0, 200)}`));
   }
 }

@@ -23,7 +23,7 @@ const SEEN_RESOLUTION_MS = 60_000;
 /**
  * Server-side sessions of the dashboard. The cookie value is a random token whose SHA-256 is the
  * row's key; a session is live while not revoked, not expired, and (made from a key) its key is
- * not revoked. Looked up on every request, uncached, so a logout or a key revocation ends it at once.
+ * not revoked nor expired. Looked up on every request, uncached, so a logout or a key revocation ends it at once.
  */
 @Injectable()
 export class Sessions {
@@ -32,7 +32,7 @@ export class Sessions {
   /** A new session for a live API key (found by its hash), or null. */
   async open(keyHash: string): Promise<{ token: string; session: SessionView } | null> {
     const key = await this.prisma.apiKey.findUnique({ where: { keyHash }, include: { tenant: { select: { id: true, name: true, slug: true } } } });
-    if (!key || key.revokedAt) return null;
+    if (!key || key.revokedAt || (key.expiresAt && key.expiresAt <= new Date())) return null;
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
     const row = await this.prisma.session.create({
@@ -52,9 +52,10 @@ export class Sessions {
     const now = new Date();
     const s = await this.prisma.session.findUnique({
       where: { tokenHash: hashApiKey(token) },
-      include: { tenant: { select: { id: true, name: true, slug: true } }, apiKey: { select: { revokedAt: true } } },
+      include: { tenant: { select: { id: true, name: true, slug: true } }, apiKey: { select: { revokedAt: true, expiresAt: true } } },
     });
-    if (!s || s.revokedAt || s.expiresAt <= now || (s.apiKeyId && (!s.apiKey || s.apiKey.revokedAt))) return null;
+    if (!s || s.revokedAt || s.expiresAt <= now || (s.apiKeyId && (!s.apiKey || s.apiKey.revokedAt || (s.apiKey.expiresAt && s.apiKey.expiresAt <= now))))
+      return null;
     if (now.getTime() - s.lastSeenAt.getTime() > SEEN_RESOLUTION_MS) {
       await this.prisma.session.updateMany({ where: { id: s.id, lastSeenAt: s.lastSeenAt }, data: { lastSeenAt: now } });
     }

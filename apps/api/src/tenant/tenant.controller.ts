@@ -8,13 +8,17 @@ import {
   ApiOperation,
   ApiProperty,
   ApiPropertyOptional,
+  ApiServiceUnavailableResponse,
   ApiTags,
+  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { TenantSettings, type Agent } from '@retell-ops/db';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { requireAdmin } from '../auth/require-admin';
+import { RotateRetellKeyBody, RotatedRetellKeyResource } from '../tenants/tenants.dto';
+import { RetellKeyRotation } from './retell-key-rotation';
 
 export class TenantResource {
   @ApiProperty() id: string;
@@ -51,13 +55,30 @@ export class RegisterAgentBody {
 @UseGuards(ApiKeyGuard)
 @Controller('api/v1')
 export class TenantController {
-  constructor(private readonly settings: TenantSettings) {}
+  constructor(
+    private readonly settings: TenantSettings,
+    private readonly rotation: RetellKeyRotation,
+  ) {}
 
   @Get('tenant')
   @ApiOperation({ summary: "The caller's tenant" })
   @ApiOkResponse({ type: TenantResource })
   tenant(@CurrentPrincipal() p: Principal): Promise<TenantResource> {
     return this.settings.view(p.tenantId);
+  }
+
+  @Post('tenant/retell-key')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Rotate the tenant's Retell key: checked with Retell, stored; the old key still verifies webhooks for overlapMinutes (default 60, at most 7 days)",
+  })
+  @ApiOkResponse({ type: RotatedRetellKeyResource })
+  @ApiForbiddenResponse({ description: 'viewer key' })
+  @ApiUnprocessableEntityResponse({ description: 'Retell refused the new key (its answer in message)' })
+  @ApiServiceUnavailableResponse({ description: 'Retell could not be reached' })
+  rotateRetellKey(@CurrentPrincipal() p: Principal, @Body() body: RotateRetellKeyBody): Promise<RotatedRetellKeyResource> {
+    requireAdmin(p, "rotate the tenant's Retell key");
+    return this.rotation.rotate(p.tenantId, body.retellApiKey, body.overlapMinutes);
   }
 
   @Get('agents')

@@ -81,4 +81,40 @@ describe('TenantCache', () => {
     src.down = true;
     expect(await cache.get('b')).toBeNull();
   });
+
+  describe('reload (a signature that failed under the cached keys)', () => {
+    it('reads past a fresh entry and keeps what it read for the next get', async () => {
+      const src = source({ a: 'A' });
+      const cache = new TenantCache(src.load, () => undefined, { ...LIMITS, reloadMinMs: 60_000 });
+      await cache.get('a');
+      src.table.set('a', 'A2');
+      expect(await cache.get('a')).toEqual({ name: 'A' });
+      expect(await cache.reload('a')).toEqual({ name: 'A2' });
+      expect(await cache.get('a')).toEqual({ name: 'A2' });
+      expect(src.calls).toBe(2);
+    });
+
+    it('reads at most once per reloadMinMs however many callers ask, concurrent ones sharing the read', async () => {
+      const src = source({ a: 'A' });
+      const cache = new TenantCache(src.load, () => undefined, { ...LIMITS, reloadMinMs: 60_000 });
+      await cache.get('a');
+      src.table.set('a', 'A2');
+      const together = await Promise.all(Array.from({ length: 5 }, () => cache.reload('a')));
+      expect(together).toEqual(Array(5).fill({ name: 'A2' }));
+      src.table.set('a', 'A3');
+      expect(await cache.reload('a')).toEqual({ name: 'A2' }); // throttled: the entry the last reload stored
+      expect(src.calls).toBe(2);
+    });
+
+    it('is undefined while the source is down, and keeps the entry it had', async () => {
+      const src = source({ a: 'A' });
+      const stale: string[] = [];
+      const cache = new TenantCache(src.load, (e) => stale.push(e.message), LIMITS);
+      await cache.get('a');
+      src.down = true;
+      expect(await cache.reload('a')).toBeUndefined();
+      expect(stale).toHaveLength(1);
+      expect(await cache.get('a')).toEqual({ name: 'A' });
+    });
+  });
 });

@@ -8,6 +8,8 @@ export interface TenantCacheLimits {
   max: number;
   foundTtlMs: number;
   missingTtlMs: number;
+  /** a key is reloaded past its cache at most this often (see `reload`) */
+  reloadMinMs?: number;
 }
 
 /**
@@ -20,6 +22,8 @@ export interface TenantCacheLimits {
 export class TenantCache<V extends NonNullable<unknown>> {
   private readonly found: LRUCache<string, V>;
   private readonly missing: LRUCache<string, true>;
+  private readonly reloaded: LRUCache<string, true>;
+  private readonly reloading = new Map<string, Promise<V | null | undefined>>();
 
   constructor(
     private readonly load: (key: string) => Promise<V | null>,
@@ -28,6 +32,30 @@ export class TenantCache<V extends NonNullable<unknown>> {
   ) {
     this.found = new LRUCache<string, V>({ max: limits.max, ttl: limits.foundTtlMs, noDeleteOnStaleGet: true });
     this.missing = new LRUCache<string, true>({ max: limits.max, ttl: limits.missingTtlMs });
+    this.reloaded = new LRUCache<string, true>({ max: limits.max, ttl: limits.reloadMinMs ?? 5_000 });
+  }
+
+  /**
+   * The key read again from the source, past a fresh entry, when the cached value was found
+   * wanting (a signature that fails with a key rotated since). At most once per `reloadMinMs` per
+   * key, so bad requests cannot turn the cache off: inside that time a caller shares the reload
+   * in flight, or gets the entry the last one stored. Undefined when the source is down.
+   */
+  async reload(key: string): Promise<V | null | undefined> {
+    const inFlight = this.reloading.get(key);
+    if (inFlight) return inFlight;
+    if (this.reloaded.get(key)) return this.missing.get(key) ? null : this.found.get(key, { allowStale: true });
+    this.reloaded.set(key, true);
+    const loading = this.load(key).then(
+      (value) => (this.remember(key, value), value),
+      (e: Error) => (this.onStale(e), undefined),
+    );
+    this.reloading.set(key, loading);
+    try {
+      return await loading;
+    } finally {
+      this.reloading.delete(key);
+    }
   }
 
   async get(key: string): Promise<V | null> {
@@ -44,6 +72,11 @@ export class TenantCache<V extends NonNullable<unknown>> {
       this.onStale(error);
       return stale;
     }
+    this.remember(key, value);
+    return value;
+  }
+
+  private remember(key: string, value: V | null): void {
     if (value === null) {
       this.found.delete(key);
       this.missing.set(key, true);
@@ -51,7 +84,6 @@ export class TenantCache<V extends NonNullable<unknown>> {
       this.missing.delete(key);
       this.found.set(key, value);
     }
-    return value;
   }
 
   /** Entries held (found, not found), for tests of the bound. */

@@ -13,6 +13,8 @@ export interface TenantKey {
   previousRetellApiKey?: string;
   /** epoch ms */
   previousKeyUntil?: number;
+  /** false once the platform operator deactivates the tenant: its webhooks are refused (403). */
+  active: boolean;
 }
 
 interface SealedTenant {
@@ -21,11 +23,18 @@ interface SealedTenant {
   retellApiKeyEnc: string;
   retellApiKeyPrevEnc: string | null;
   retellApiKeyPrevUntil: Date | null;
+  active: boolean;
 }
 
-const COLUMNS = `t."id", t."slug", t."retellApiKeyEnc", t."retellApiKeyPrevEnc", t."retellApiKeyPrevUntil"`;
+const COLUMNS = `t."id", t."slug", t."retellApiKeyEnc", t."retellApiKeyPrevEnc", t."retellApiKeyPrevUntil", t."active"`;
 
-const LIMITS: TenantCacheLimits = { max: 10_000, foundTtlMs: 30_000, missingTtlMs: 5_000 };
+/**
+ * A change to a tenant (deactivated, a Retell key rotated) is seen within foundTtlMs (30 s). A
+ * signature that fails under the cached keys reloads the tenant at once (at most every 5 s per
+ * slug or agent), so a webhook signed with a key rotated in a moment ago is not refused.
+ */
+export const TENANT_CACHE_LIMITS: TenantCacheLimits = { max: 10_000, foundTtlMs: 30_000, missingTtlMs: 5_000, reloadMinMs: 5_000 };
+const LIMITS = TENANT_CACHE_LIMITS;
 const SOLE_KEY = 'sole';
 
 /** The previous key of `tenant`, while it still verifies at `now`. */
@@ -77,6 +86,19 @@ export class TenantDirectory {
     return this.sole.get(SOLE_KEY);
   }
 
+  /** The same lookups read again past the cache (throttled, see TenantCache.reload): undefined when not reloaded. */
+  reloadBySlug(slug: string): Promise<TenantKey | null | undefined> {
+    return this.slugs.reload(slug);
+  }
+
+  reloadByAgentId(agentId: string): Promise<TenantKey | null | undefined> {
+    return this.agents.reload(agentId);
+  }
+
+  reloadOnlyTenant(): Promise<TenantKey | null | undefined> {
+    return this.sole.reload(SOLE_KEY);
+  }
+
   /** Entries held by the slug and agent caches, for tests that no lookup happened. */
   cacheSizes(): { slugs: { found: number; missing: number }; agents: { found: number; missing: number } } {
     return { slugs: this.slugs.size, agents: this.agents.size };
@@ -100,7 +122,7 @@ export class TenantDirectory {
       this.logger.error(`tenant ${t.slug}: stored Retell key cannot be decrypted with ENCRYPTION_KEY`);
       return null;
     }
-    const tenant: TenantKey = { id: t.id, slug: t.slug, retellApiKey };
+    const tenant: TenantKey = { id: t.id, slug: t.slug, retellApiKey, active: t.active };
     const until = t.retellApiKeyPrevUntil?.getTime();
     if (t.retellApiKeyPrevEnc && until !== undefined && until > Date.now()) {
       try {

@@ -1,6 +1,6 @@
 /** What the gateway answers Retell for one delivery. */
 export interface IngestResult {
-  status: 200 | 204 | 400 | 401 | 404 | 503;
+  status: 200 | 204 | 400 | 401 | 403 | 404 | 503;
   /** Fixed reasons only: nothing the caller sent is echoed. */
   body?: { error?: string; reason: string; ignored?: boolean };
   /** Why, for the log line (the reason, or a bounded detail); absent for the happy path. */
@@ -12,7 +12,7 @@ export interface IngestResult {
 export const reply = {
   accepted: (callId: string, tenant: string): IngestResult => ({ status: 204, callId, tenant }),
   ignored: (reason: string, callId?: string, tenant?: string): IngestResult => ({ status: 200, body: { ignored: true, reason }, callId, tenant }),
-  reject: (status: 400 | 401 | 404 | 503, error: string, reason: string, extra: Partial<IngestResult> = {}): IngestResult => ({
+  reject: (status: 400 | 401 | 403 | 404 | 503, error: string, reason: string, extra: Partial<IngestResult> = {}): IngestResult => ({
     status,
     body: { error, reason },
     log: reason,

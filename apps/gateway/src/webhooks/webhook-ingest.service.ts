@@ -55,7 +55,10 @@ const REASONS = {
   badSignature: 'signature does not match the body, or its timestamp is outside ±5 minutes',
   nul: 'body contains a NUL character (\\u0000), which cannot be stored',
   unknownEvent: 'unknown event (Retell sends call_started, call_ended, call_analyzed, …)',
+  inactive: 'this tenant is deactivated on the platform: its webhooks are refused until the platform operator activates it again',
 } as const;
+
+type Found = { tenant: TenantKey; reload: () => Promise<TenantKey | null | undefined> } | { rejected: IngestResult };
 
 /**
  * One delivery, in the order that keeps the gateway safe and cheap: header shape, tenant (the
@@ -85,14 +88,22 @@ export class WebhookIngestService {
     if (headerProblem) return reply.reject(401, 'unauthorized', `x-retell-signature header is ${headerProblem}`);
 
     const bytes = delivery.rawBody ?? Buffer.alloc(0);
-    const tenant = delivery.tenantSlug !== undefined ? await this.tenantBySlug(delivery.tenantSlug) : await this.tenantByAgent(bytes);
-    if ('rejected' in tenant) return tenant.rejected;
+    const found = delivery.tenantSlug !== undefined ? await this.tenantBySlug(delivery.tenantSlug) : await this.tenantByAgent(bytes);
+    if ('rejected' in found) return found.rejected;
+    let tenant = found.tenant;
 
     // Verified over the bytes as received. Bytes that are not UTF-8 are verified as their decoded
     // text (what a signer of that text signed, as the SDK would check it) and refused after.
     const validUtf8 = isUtf8(bytes);
     const signed = validUtf8 ? bytes : Buffer.from(bytes.toString('utf8'), 'utf8');
-    if (!this.signedBy(signed, tenant, delivery.signature)) return this.badSignature(tenant);
+    if (!this.signedBy(signed, tenant, delivery.signature)) {
+      // The key may have been rotated since the tenant was cached: read it again (throttled).
+      const fresh = await found.reload();
+      if (!fresh || !this.signedBy(signed, fresh, delivery.signature)) return this.badSignature(tenant);
+      tenant = fresh;
+    }
+    // After the signature, so only Retell (or whoever holds the key) learns the tenant's state.
+    if (!tenant.active) return reply.reject(403, 'tenant_inactive', REASONS.inactive, { tenant: tenant.slug });
     if (!validUtf8) return reply.reject(400, 'bad_request', 'body is not valid UTF-8', { tenant: tenant.slug });
 
     // Known valid by now, so a plain decode (no second validating pass); it keeps a leading
@@ -127,16 +138,17 @@ export class WebhookIngestService {
     return reply.accepted(envelope.callId, tenant.slug);
   }
 
-  private async tenantBySlug(slug: string): Promise<TenantKey | { rejected: IngestResult }> {
+  private async tenantBySlug(slug: string): Promise<Found> {
     const tenant = isTenantSlugShaped(slug) ? await this.tenants.bySlug(slug) : null;
-    return tenant ?? { rejected: reply.reject(404, 'not_found', REASONS.unknownSlug, { log: `${REASONS.unknownSlug} (slug ${forLog(slug)})` }) };
+    if (tenant) return { tenant, reload: () => this.tenants.reloadBySlug(slug) };
+    return { rejected: reply.reject(404, 'not_found', REASONS.unknownSlug, { log: `${REASONS.unknownSlug} (slug ${forLog(slug)})` }) };
   }
 
   /**
    * The tenant of the agent the bytes name, found by a scan rather than a parse: before the
    * signature verifies, a body costs no decoding, no parse and no copy.
    */
-  private async tenantByAgent(bytes: Buffer): Promise<TenantKey | { rejected: IngestResult }> {
+  private async tenantByAgent(bytes: Buffer): Promise<Found> {
     const agentId = agentIdIn(bytes);
     if (agentId === null || (agentId !== undefined && !isAgentIdShaped(agentId))) {
       return {
@@ -146,11 +158,11 @@ export class WebhookIngestService {
       };
     }
     const registered = agentId !== undefined ? await this.tenants.byAgentId(agentId) : null;
-    if (registered) return registered;
+    if (registered) return { tenant: registered, reload: () => this.tenants.reloadByAgentId(agentId!) };
     // No registered agent names the tenant. With exactly one tenant the signature can: a
     // single-tenant setup needs no registration. Otherwise no key is tried at all.
     const only = await this.tenants.onlyTenant();
-    if (only) return only;
+    if (only) return { tenant: only, reload: () => this.tenants.reloadOnlyTenant() };
     const reason = agentId !== undefined ? REASONS.unknownAgent : REASONS.noAgent;
     return { rejected: reply.reject(404, 'not_found', reason, { log: `${reason} (agent_id ${forLog(agentId)})` }) };
   }

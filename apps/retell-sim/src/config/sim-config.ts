@@ -69,6 +69,11 @@ export const RETELL_API_DEFAULTS: RetellApiConfig = {
 export interface SimConfig extends PlayTarget {
   /** how many played calls GET /sim/calls keeps */
   historyLimit: number;
+  /**
+   * Further keys of the simulated workspace its REST API accepts beside `apiKey` (a second
+   * tenant's key, a key rotated in); webhooks are still signed with `apiKey`.
+   */
+  otherApiKeys?: string[];
   /** the simulated Retell REST API; omitted fields take RETELL_API_DEFAULTS */
   retellApi?: Partial<RetellApiConfig>;
 }
@@ -118,7 +123,8 @@ function faultsFromEnv(source: NodeJS.ProcessEnv): Partial<RetellApiConfig> {
  * The simulator's settings. Besides the shared environment it reads its own variables:
  * RETELL_SIM_CONCURRENCY, RETELL_SIM_RING_MS, RETELL_SIM_TALK_MS, RETELL_SIM_ANALYSIS_MS,
  * RETELL_SIM_CALL_STORE_LIMIT, RETELL_SIM_AGENTS (comma-separated agent ids) and
- * RETELL_SIM_STRICT_AGENTS (1/true).
+ * RETELL_SIM_STRICT_AGENTS (1/true), RETELL_SIM_OTHER_API_KEYS (comma-separated keys the REST API
+ * accepts besides RETELL_API_KEY).
  */
 export function simConfigFromEnv(env: AppEnv, source: NodeJS.ProcessEnv = process.env): SimConfig {
   const agents = (source.RETELL_SIM_AGENTS ?? '')
@@ -126,9 +132,14 @@ export function simConfigFromEnv(env: AppEnv, source: NodeJS.ProcessEnv = proces
     .map((s) => s.trim())
     .filter(Boolean)
     .map((agent_id) => ({ agent_id }));
+  const otherApiKeys = (source.RETELL_SIM_OTHER_API_KEYS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return {
     gatewayUrl: env.GATEWAY_URL,
     apiKey: env.RETELL_API_KEY,
+    otherApiKeys,
     defaultAgentId: env.DEFAULT_AGENT_ID,
     defaultFromNumber: env.DEFAULT_FROM_NUMBER,
     defaultToNumber: DEFAULT_TO_NUMBER,

@@ -5,19 +5,20 @@ import { unauthorized } from './retell-errors';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-/** `Authorization: Bearer <key>` must be the configured RETELL_API_KEY (docs/retell.md#rest-api), else 401. */
+/** `Authorization: Bearer <key>` must be the configured RETELL_API_KEY or one of its other keys (docs/retell.md#rest-api), else 401. */
 @Injectable()
 export class RetellAuthGuard implements CanActivate {
-  private readonly expected: Buffer;
+  private readonly expected: Buffer[];
 
   constructor(@Inject(SIM_CONFIG) config: SimConfig) {
-    this.expected = digest(config.apiKey);
+    this.expected = [config.apiKey, ...(config.otherApiKeys ?? [])].map(digest);
   }
 
   canActivate(context: ExecutionContext): boolean {
     const header = context.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined> }>().headers.authorization;
     const match = typeof header === 'string' ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header) : null;
-    if (!match || !timingSafeEqual(digest(match[1]), this.expected)) throw unauthorized();
+    const sent = match ? digest(match[1]) : undefined;
+    if (!sent || !this.expected.some((key) => timingSafeEqual(sent, key))) throw unauthorized();
     return true;
   }
 }

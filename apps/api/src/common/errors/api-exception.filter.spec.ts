@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Module, Param, Post, ValidationPipe, ForbiddenException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, UnavailableError } from '@retell-ops/domain';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, RefusedUpstreamError, UnavailableError } from '@retell-ops/domain';
 import { IsString } from 'class-validator';
 import { ApiExceptionFilter } from './api-exception.filter';
 
@@ -14,6 +14,7 @@ const THROWN: Record<string, () => unknown> = {
   forbidden: () => new ForbiddenError('only admin keys can place calls'),
   unavailable: () => new UnavailableError('Retell is not answering', { retryAfterSec: 30 }),
   unavailableNoHint: () => new UnavailableError('Retell is not answering'),
+  refusedUpstream: () => new RefusedUpstreamError('Retell refused the API key (401): Unauthorized', { code: 'retell_key_refused' }),
   postgresDown: () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
   redisDown: () => new Error('Connection is closed.'),
   prismaDown: () => Object.assign(new Error("Can't reach database server at 127.0.0.1:5432"), { name: 'PrismaClientInitializationError' }),
@@ -87,6 +88,13 @@ describe('ApiExceptionFilter (a real Nest app on Fastify, in process)', () => {
     ],
     ['forbidden', 403, { statusCode: 403, error: 'Forbidden', message: 'only admin keys can place calls', code: 'forbidden' }, undefined, false],
     ['unavailable', 503, { statusCode: 503, error: 'Service Unavailable', message: 'Retell is not answering', code: 'unavailable' }, '30', true],
+    [
+      'refusedUpstream',
+      422,
+      { statusCode: 422, error: 'Unprocessable Entity', message: 'Retell refused the API key (401): Unauthorized', code: 'retell_key_refused' },
+      undefined,
+      false,
+    ],
     ['unavailableNoHint', 503, { statusCode: 503, error: 'Service Unavailable', message: 'Retell is not answering', code: 'unavailable' }, undefined, true],
     [
       'postgresDown',

@@ -31,6 +31,7 @@ export const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
   invalid_input: HttpStatus.BAD_REQUEST,
   forbidden: HttpStatus.FORBIDDEN,
   unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+  refused_upstream: HttpStatus.UNPROCESSABLE_ENTITY,
 };
 
 /** What a client waits before trying again when PostgreSQL or Redis is down; the pools reconnect on their own. */
