@@ -216,6 +216,7 @@ describeBrowser('dashboard in the browser', () => {
     await item.getByText(shown(candidateZone), { exact: true }).waitFor();
     await item.getByText(`Your time (${VIEWER_ZONE})`).waitFor();
     await item.getByText(`Candidate's time (${candidateZone})`).waitFor();
+    await item.getByRole('link', { name: 'Grace Hopper' }).waitFor();
     await shot('interviews');
   }, 90000);
 
@@ -259,12 +260,14 @@ describeBrowser('dashboard in the browser', () => {
     ]) {
       await page.getByRole('link', { name: link, exact: true }).click();
       await page.getByRole('heading', { name: heading, exact: true }).waitFor();
-      await page.waitForLoadState('networkidle').catch(() => undefined);
+      // An SPA route change has no load state to wait for: wait until nothing on the page is loading.
+      await shownLive(async () => (await page.getByText('Loading…').count()) === 0, `${heading} loaded`);
       await shot(name);
     }
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${base}/calls/${playedCallId}`);
     await page.getByRole('list', { name: 'Transcript' }).waitFor();
+    await shownLive(async () => (await page.getByText('Loading…').count()) === 0, 'the call page loaded');
     await shot('call-detail-phone');
     await page.setViewportSize({ width: 1280, height: 860 });
   }, 60000);
@@ -316,6 +319,7 @@ describeBrowser('dashboard in the browser', () => {
     expect(new URL(page.url()).searchParams.get('batchId')).toMatch(/^[0-9a-f-]{36}$/);
     await page.getByRole('button', { name: 'Show all calls' }).click();
     await shownLive(async () => (await page.locator('tr[data-call-id]').count()) === totalCalls, 'every call listed again');
+    await shot('calls-many');
   }, 60000);
 
   it('signs out, and a viewer key sees pages but no send or cancel controls', async () => {
