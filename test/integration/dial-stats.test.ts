@@ -27,7 +27,7 @@ describe('stats with cost, and calls by batch', () => {
     return d;
   };
   const utcDay = (d: Date) => d.toISOString().slice(0, 10);
-  const get = async (path: string, key = a.adminApiKey) => {
+  const get = async (path: string, key = a.adminApiKey): Promise<{ status: number; json: any }> => {
     const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${key}` } });
     return { status: res.status, json: await res.json() };
   };
