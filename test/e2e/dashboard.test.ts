@@ -3,16 +3,23 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { DateTime } from 'luxon';
 import { hashApiKey } from '@retell-ops/config';
+import { seedCall } from '@retell-ops/domain';
 import { simNumber, startDialerStack, type DialerStack } from '../support/dialer-stack';
+import { postSigned } from '../support/http';
+import { startApp, type AppProcess } from '../support/processes';
+import { createTestTenant, type TestTenant } from '../support/tenants';
 import { waitFor } from '../support/wait';
 
 /**
  * The dashboard in a real browser (Debian's Chromium, headless, nothing reaching outside) against
  * the platform as separate processes with the simulator: the API serves the built SPA. Sign in with
  * the admin key, a simulated call shows on /calls and its detail shows the transcript, a call sent
- * from the form completes, a batch is created from an uploaded CSV, a viewer sees no send or cancel
- * controls. Screenshots of every page go to .run/screenshots/.
+ * from the form completes, a batch is created from an uploaded CSV, a screening call moves a
+ * candidate's card and books an interview shown in both zones, another tenant's call is never
+ * shown, analytics bars read and link right, a viewer sees no send or cancel controls.
+ * Screenshots of every page go to .run/screenshots/.
  */
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -29,6 +36,9 @@ describeBrowser('dashboard in the browser', () => {
   let userDataDir: string;
   let viewerKey: string;
   let playedCallId: string;
+  /** the candidate and scheduling workers, beside the dialer stack, for the screening flow */
+  const recruiting: AppProcess[] = [];
+  const VIEWER_ZONE = 'America/New_York';
 
   const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 
@@ -60,12 +70,14 @@ describeBrowser('dashboard in the browser', () => {
         '--disable-sync',
       ],
       viewport: { width: 1280, height: 860 },
-      timezoneId: 'America/New_York',
+      timezoneId: VIEWER_ZONE,
     });
     page = context.pages()[0] ?? (await context.newPage());
+    recruiting.push(...(await Promise.all([startApp('candidate-worker', stack.vars, /consuming/), startApp('scheduling-worker', stack.vars, /consuming/)])));
   }, 120000);
 
   afterAll(async () => {
+    await Promise.all(recruiting.map((a) => a.stop()));
     await context?.close();
     await stack?.stop();
     if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
@@ -138,6 +150,107 @@ describeBrowser('dashboard in the browser', () => {
     await shot('batches');
   }, 90000);
 
+  it("a screening call for a candidate moves the candidate's card to interviewing and books an interview that the interviews page shows in both zones", async () => {
+    const candidateZone = 'America/Los_Angeles';
+    const position = await stack.api('POST', '/api/v1/positions', { title: 'Senior Python Developer' });
+    expect(position.status).toBe(201);
+    const created = await stack.api('POST', '/api/v1/candidates', {
+      firstName: 'Grace',
+      lastName: 'Hopper',
+      phone: simNumber('0'),
+      timeZone: candidateZone,
+      positionId: position.json.id,
+      positionApplied: 'Senior Python Developer',
+    });
+    expect(created.status).toBe(201);
+    const candidateId = created.json.id as string;
+    const candidatePhone = created.json.phone as string;
+
+    await page.getByRole('link', { name: 'Candidates', exact: true }).click();
+    const card = page.locator(`li[data-candidate-id="${candidateId}"]`);
+    const column = (status: string) => page.locator(`section[data-status="${status}"] li[data-candidate-id="${candidateId}"]`);
+    await card.waitFor();
+    expect(await column('new').count()).toBe(1);
+
+    // The top of an hour two days ahead, said in the candidate's zone; the simulator's answered
+    // call reports the recruiting guide's analysis with this time (metadata.sim_custom_analysis).
+    const at = DateTime.fromMillis(Math.ceil((Date.now() + 2 * 86_400_000) / 3_600_000) * 3_600_000, { zone: candidateZone });
+    const call = await stack.api('POST', '/api/v1/calls', {
+      candidateId,
+      toNumber: candidatePhone,
+      metadata: {
+        sim_custom_analysis: {
+          ...seedCall().call_analysis.custom_analysis_data,
+          scheduled_date: at.toFormat('yyyy-MM-dd'),
+          scheduled_time: at.toFormat('h:mm a'),
+          scheduled_timezone: 'Pacific Time (PT)',
+          scheduled_datetime_iso: at.toISO({ suppressMilliseconds: true }),
+          candidate_timezone: 'Pacific Time',
+        },
+      },
+    });
+    expect(call.status).toBe(202);
+    await shownLive(async () => (await column('interviewing').count()) === 1, 'the card in the interviewing column', 60000);
+    expect(await column('new').count()).toBe(0);
+    await shot('candidates');
+
+    // the candidate worker moves the card; the scheduling worker books the interview after it
+    const interview = await waitFor(() => stack.prisma.interview.findFirst({ where: { candidateId } }).then((i) => i ?? undefined), {
+      what: 'the interview booked',
+      timeoutMs: 30000,
+    });
+    expect(interview).toMatchObject({ status: 'scheduled', scheduledAt: at.toJSDate(), timeZone: candidateZone });
+    // formatInstant's format, written with Luxon in each zone
+    const shown = (zone: string) =>
+      at
+        .setZone(zone)
+        .toLocaleString(
+          { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' },
+          { locale: 'en-US' },
+        );
+    await page.getByRole('link', { name: 'Interviews', exact: true }).click();
+    const item = page.locator(`li[data-interview-id="${interview.id}"]`);
+    await item.waitFor();
+    expect(shown(VIEWER_ZONE)).not.toBe(shown(candidateZone));
+    await item.getByText(shown(VIEWER_ZONE), { exact: true }).waitFor();
+    await item.getByText(shown(candidateZone), { exact: true }).waitFor();
+    await item.getByText(`Your time (${VIEWER_ZONE})`).waitFor();
+    await item.getByText(`Candidate's time (${candidateZone})`).waitFor();
+    await item.getByRole('link', { name: 'Grace Hopper' }).waitFor();
+    await shot('interviews');
+  }, 90000);
+
+  it("another tenant's call is never shown, not in the list nor after its live events, and its page is not found", async () => {
+    const other: TestTenant = await createTestTenant(stack.prisma, stack.env, 'dash-other');
+    await page.getByRole('link', { name: 'Calls', exact: true }).click();
+    await page.getByRole('heading', { name: 'Calls', exact: true }).waitFor();
+    // The other tenant's call arrives through the gateway (signed with its Retell key) while /calls is open.
+    const theirs = seedCall({ callId: `call_other_${randomBytes(8).toString('hex')}`, agentId: other.agentId, endTimestamp: Date.now() - 30_000 });
+    for (const event of ['call_started', 'call_ended', 'call_analyzed']) {
+      const res = await postSigned(`${stack.env.GATEWAY_URL}/webhooks/retell/${other.slug}`, JSON.stringify({ event, call: theirs }), other.retellApiKey);
+      expect(res.status).toBe(204);
+    }
+    await waitFor(
+      () => stack.prisma.call.findFirst({ where: { tenantId: other.tenantId, retellCallId: theirs.call_id, status: 'completed' } }).then((c) => c ?? undefined),
+      { what: "the other tenant's call recorded", timeoutMs: 30000 },
+    );
+    // Then one of ours: once it shows live, the other tenant's events (sent first) have had their turn.
+    const ours = await fetch(`${stack.simUrl}/sim/calls`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ scenario: 'answered' }),
+    });
+    const ourCallId = ((await ours.json()) as { callId: string }).callId;
+    await shownLive(async () => (await page.locator(`tr[data-call-id="${ourCallId}"]`).count()) > 0, 'our call on /calls');
+    expect(await page.locator(`tr[data-call-id="${theirs.call_id}"]`).count()).toBe(0);
+    expect(await page.getByText(theirs.call_id).count()).toBe(0);
+    await page.goto(`${base}/calls/${theirs.call_id}`);
+    await page.getByText('Not found.').waitFor();
+    expect(await page.getByText(`no call '${theirs.call_id}'`).count()).toBe(1);
+    expect(await page.getByRole('list', { name: 'Transcript' }).count()).toBe(0);
+    await shot('call-not-found');
+  }, 60000);
+
   it('shows the other pages (screenshots)', async () => {
     for (const [link, heading, name] of [
       ['Candidates', 'Candidates', 'candidates'],
@@ -147,14 +260,66 @@ describeBrowser('dashboard in the browser', () => {
     ]) {
       await page.getByRole('link', { name: link, exact: true }).click();
       await page.getByRole('heading', { name: heading, exact: true }).waitFor();
-      await page.waitForLoadState('networkidle').catch(() => undefined);
+      // An SPA route change has no load state to wait for: wait until nothing on the page is loading.
+      await shownLive(async () => (await page.getByText('Loading…').count()) === 0, `${heading} loaded`);
       await shot(name);
     }
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${base}/calls/${playedCallId}`);
     await page.getByRole('list', { name: 'Transcript' }).waitFor();
+    await shownLive(async () => (await page.getByText('Loading…').count()) === 0, 'the call page loaded');
     await shot('call-detail-phone');
     await page.setViewportSize({ width: 1280, height: 860 });
+  }, 60000);
+
+  it('analytics bars stand as high as their numbers, and each links to exactly its calls', async () => {
+    await page.getByRole('link', { name: 'Analytics', exact: true }).click();
+    const chart = (title: string) => page.locator('figure.chart', { has: page.locator('figcaption', { hasText: title }) });
+    await chart('Calls by day').locator('.recharts-bar-rectangle').first().waitFor();
+    const totalCalls = Number(await page.locator('.kpis div', { hasText: 'Calls' }).first().locator('dd').innerText());
+    expect(totalCalls).toBeGreaterThan(10);
+
+    /** Each bar's label, and the value its top reads against the y axis' tick lines. */
+    const bars = (title: string) =>
+      chart(title).evaluate((fig) => {
+        // tick lines and tick labels are separate groups (the labels in a layer of their own), in the same order
+        const lines = [...fig.querySelectorAll('.recharts-yAxis-tick-lines .recharts-cartesian-axis-tick-line')];
+        const ticks = [...fig.querySelectorAll('.recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value')].map((t, i) => ({
+          value: Number(t.textContent),
+          y: lines[i].getBoundingClientRect().top,
+        }));
+        const [t0, t1] = ticks;
+        const perPx = (t1.value - t0.value) / (t0.y - t1.y);
+        const tops = [...fig.querySelectorAll('.recharts-bar-rectangle path')].map((b) => t0.value + (t0.y - b.getBoundingClientRect().top) * perPx);
+        const labels = [...fig.querySelectorAll('.recharts-label-list text')].map((l) => Number(l.textContent));
+        return { tops, labels };
+      });
+    const byDay = await bars('Calls by day');
+    expect(byDay.labels.reduce((a, b) => a + b, 0)).toBe(totalCalls);
+    expect(byDay.tops).toHaveLength(byDay.labels.length);
+    byDay.tops.forEach((top, i) => expect(Math.abs(top - byDay.labels[i])).toBeLessThan(0.3));
+    const byBatch = await bars('By batch');
+    expect(byBatch.labels.reduce((a, b) => a + b, 0)).toBe(totalCalls);
+    byBatch.tops.forEach((top, i) => expect(Math.abs(top - byBatch.labels[i])).toBeLessThan(0.3));
+    await page.getByText('Total cost').waitFor();
+    expect(await page.locator('.kpis div', { hasText: 'Total cost' }).locator('dd').innerText()).toMatch(/^\$\d+\.\d\d$/);
+
+    const listed = async (what: string, expected: number) => {
+      await page.getByRole('heading', { name: 'Calls', exact: true }).waitFor();
+      await page.getByRole('button', { name: 'Show all calls' }).waitFor();
+      await shownLive(async () => (await page.locator('tr[data-call-id]').count()) === expected, `${expected} calls listed for ${what}`);
+    };
+    await chart('Calls by day').locator('.recharts-bar-rectangle path').first().click();
+    await listed('the first day', byDay.labels[0]);
+    expect(new URL(page.url()).searchParams.get('from')).toMatch(/T00:00:00\.000Z$/);
+    await page.goBack();
+    // the batch of 10 has the most calls of all batches: the first bar
+    await chart('By batch').locator('.recharts-bar-rectangle path').first().click();
+    await listed('the batch', 10);
+    expect(new URL(page.url()).searchParams.get('batchId')).toMatch(/^[0-9a-f-]{36}$/);
+    await page.getByRole('button', { name: 'Show all calls' }).click();
+    await shownLive(async () => (await page.locator('tr[data-call-id]').count()) === totalCalls, 'every call listed again');
+    await shot('calls-many');
   }, 60000);
 
   it('signs out, and a viewer key sees pages but no send or cancel controls', async () => {

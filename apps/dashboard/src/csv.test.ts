@@ -40,7 +40,7 @@ describe('parseTargetsCsv', () => {
   });
 
   it('accepts a phone-only file and quoted values with commas', () => {
-    expect(parseTargetsCsv('phone\n+14155550100').targets).toEqual([{ toNumber: '+14155550100' }]);
+    expect(parseTargetsCsv('phone\n+14155550100')).toEqual({ targets: [{ toNumber: '+14155550100' }], errors: [] });
     expect(parseTargetsCsv('phone,note\n+14155550100,"late, after 5"').targets[0].dynamicVariables).toEqual({ note: 'late, after 5' });
   });
 

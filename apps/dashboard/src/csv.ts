@@ -14,7 +14,8 @@ export interface ParsedCsv {
 /** A CSV with a `phone` column; every other column becomes a dynamic variable (strings only). */
 export function parseTargetsCsv(text: string): ParsedCsv {
   const result = Papa.parse<Record<string, string>>(text.trim(), { header: true, skipEmptyLines: true, transformHeader: (h) => h.trim() });
-  const errors = result.errors.map((e) => `row ${(e.row ?? 0) + 2}: ${e.message}`);
+  // A file with one column (just `phone`) has no delimiter to detect: Papa's comma default is right then.
+  const errors = result.errors.filter((e) => e.code !== 'UndetectableDelimiter').map((e) => `row ${(e.row ?? 0) + 2}: ${e.message}`);
   const fields = result.meta.fields ?? [];
   if (!fields.includes('phone')) return { targets: [], errors: ['the CSV needs a "phone" column', ...errors] };
   const targets: BatchTargetInput[] = [];

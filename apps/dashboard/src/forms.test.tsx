@@ -112,4 +112,19 @@ describe('BatchForm', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Create batch' }));
     expect(onCreate.mock.calls[0][0].window).toEqual({ start: '09:00', end: '17:00', timeZone: 'America/Chicago' });
   });
+
+  it('empties itself once the batch is created, so a second click sends nothing again', async () => {
+    const onCreate = vi.fn().mockResolvedValue({});
+    render(<BatchForm onCreate={onCreate} />);
+    await userEvent.type(screen.getByLabelText('Name'), 'Monday list');
+    await userEvent.upload(screen.getByLabelText('CSV file'), new File(['phone\n+14155550100\n'], 'people.csv', { type: 'text/csv' }));
+    expect(await screen.findByText(/people\.csv: 1 number/)).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Create batch' }));
+    expect(onCreate).toHaveBeenCalledTimes(1);
+    expect(screen.getByLabelText('Name')).toHaveValue('');
+    expect(screen.queryByText(/people\.csv: 1 number/)).not.toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Create batch' }));
+    expect(onCreate).toHaveBeenCalledTimes(1);
+    expect(screen.getByText(/targets must not be empty/)).toBeInTheDocument();
+  });
 });

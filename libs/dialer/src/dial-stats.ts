@@ -23,6 +23,10 @@ export interface CallMeasures {
   avgDurationMs: number | null;
   /** Successful among analysed calls, to three decimals; null when none was analysed */
   successRate: number | null;
+  /** What the calls cost, in cents (Call.costCents, fractions kept to four places); 0 when none has a cost yet */
+  costCents: number;
+  /** Average cost of the calls that have one, in cents; null when none has */
+  avgCostCents: number | null;
 }
 
 export interface DialStatsReport {
@@ -43,7 +47,7 @@ const withRate = <R extends Row>(r: R): R & { successRate: number | null } => ({
   successRate: r.analysed ? Math.round((r.successful / r.analysed) * 1000) / 1000 : null,
 });
 
-/** A tenant's calls in a time range: volume, success rate, outcomes and average duration; in all, by UTC day, agent and batch. */
+/** A tenant's calls in a time range: volume, success rate, outcomes, average duration and cost; in all, by UTC day, agent and batch. */
 @Injectable()
 export class DialStats {
   constructor(private readonly prisma: PrismaService) {}
@@ -61,7 +65,9 @@ export class DialStats {
       count(*) FILTER (WHERE c."status" = 'failed')::int AS "failed",
       count(*) FILTER (WHERE c."successful" IS TRUE)::int AS "successful",
       count(*) FILTER (WHERE c."successful" IS NOT NULL)::int AS "analysed",
-      round(avg(c."durationMs") FILTER (WHERE c."durationMs" > 0))::int AS "avgDurationMs"`;
+      round(avg(c."durationMs") FILTER (WHERE c."durationMs" > 0))::int AS "avgDurationMs",
+      coalesce(round(sum(c."costCents"), 4), 0)::float8 AS "costCents",
+      round(avg(c."costCents"), 4)::float8 AS "avgCostCents"`;
 
     const [totals] = await this.prisma.$queryRaw<Row[]>`SELECT ${measures} ${base}`;
     const outcomes = await this.prisma.$queryRaw<

@@ -20,6 +20,7 @@ export class CallsService {
       status: q.status,
       outcome: q.outcome,
       agentId: q.agentId,
+      ...(q.batchId ? { dialRequest: isUuid(q.batchId) ? { batchId: q.batchId } : { id: { in: [] } } } : {}),
       occurredAt: from || to ? { gte: from, lt: to } : undefined,
       ...(q.phone ? { AND: [{ OR: [{ toNumber: { contains: q.phone } }, { fromNumber: { contains: q.phone } }] }] } : {}),
       ...(cursor ? { OR: [{ occurredAt: { lt: cursor.at } }, { occurredAt: cursor.at, id: { lt: cursor.id } }] } : {}),

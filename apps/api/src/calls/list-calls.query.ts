@@ -21,6 +21,12 @@ export class ListCallsQuery extends PageQuery {
   @MaxLength(256)
   agentId?: string;
 
+  @ApiPropertyOptional({ description: 'Only calls placed for this batch (an id that is no uuid matches nothing)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  batchId?: string;
+
   @ApiPropertyOptional({ description: 'Calls that started (or were first seen) at or after this instant (ISO 8601)' })
   @IsOptional()
   @IsInstant()

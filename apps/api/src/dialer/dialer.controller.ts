@@ -58,7 +58,7 @@ export class DialerController {
   }
 
   @Get('stats')
-  @ApiOperation({ summary: 'Volume, success rate, outcomes and average duration, by day, agent and batch' })
+  @ApiOperation({ summary: 'Volume, success rate, outcomes, average duration and cost (cents), by day, agent and batch' })
   stats(@CurrentPrincipal() p: Principal, @Query() q: StatsQuery) {
     return this.dialer.stats(p.tenantId, q);
   }

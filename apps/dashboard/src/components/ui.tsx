@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { UseQueryResult } from '@tanstack/react-query';
+import { ApiError } from '../api';
 
 /** Loading, error and empty states for one query; `children` renders its data. */
 export function QueryState<T>({
@@ -18,6 +19,15 @@ export function QueryState<T>({
       <p className="state" role="status">
         Loading…
       </p>
+    );
+  // Not found (another tenant's id reads the same as a missing one): nothing to retry.
+  if (query.isError && query.error instanceof ApiError && query.error.status === 404)
+    return (
+      <div className="state empty not-found" role="alert">
+        <p>
+          <strong>Not found.</strong> {query.error.message}
+        </p>
+      </div>
     );
   if (query.isError)
     return (

@@ -1,10 +1,10 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { useQuery } from '@tanstack/react-query';
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, LabelList, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api, qs } from '../api';
 import { QueryState } from '../components/ui';
-import { formatDuration, humanize } from '../format';
+import { formatCents, formatDuration, humanize } from '../format';
 
 interface Measures {
   calls: number;
@@ -13,6 +13,8 @@ interface Measures {
   successful: number;
   successRate: number | null;
   avgDurationMs: number | null;
+  costCents: number;
+  avgCostCents: number | null;
 }
 
 interface Stats {
@@ -26,6 +28,12 @@ interface Stats {
 }
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+const rate = (r: number | null) => (r === null ? '—' : `${Math.round(r * 100)}%`);
+/** A UTC day of the stats as the instants that bound it, so its calls list holds exactly the bar's calls. */
+const utcDayRange = (day: string) => {
+  const from = new Date(`${day}T00:00:00Z`);
+  return { from: from.toISOString(), to: new Date(from.getTime() + 86_400_000).toISOString() };
+};
 
 function Chart<T extends object>({ title, data, x, onBar }: { title: string; data: T[]; x: keyof T & string; onBar: (row: T) => void }) {
   return (
@@ -35,7 +43,7 @@ function Chart<T extends object>({ title, data, x, onBar }: { title: string; dat
         <p className="state empty">No calls in this range.</p>
       ) : (
         <ResponsiveContainer width="100%" height={220}>
-          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
+          <BarChart data={data} margin={{ top: 18, right: 8, bottom: 8, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey={x as string} tick={{ fontSize: 11 }} />
             <YAxis allowDecimals={false} width={32} />
@@ -46,11 +54,44 @@ function Chart<T extends object>({ title, data, x, onBar }: { title: string; dat
               cursor="pointer"
               isAnimationActive={false}
               onClick={(d) => onBar((d as unknown as { payload: T }).payload)}
-            />
+            >
+              <LabelList dataKey="calls" position="top" fontSize={11} />
+            </Bar>
           </BarChart>
         </ResponsiveContainer>
       )}
     </figure>
+  );
+}
+
+function MeasuresTable({ label, rows }: { label: string; rows: (Measures & { key: string; name: ReactNode })[] }) {
+  return (
+    <div className="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{label}</th>
+            <th scope="col">Calls</th>
+            <th scope="col">Success rate</th>
+            <th scope="col">Average duration</th>
+            <th scope="col">Cost</th>
+            <th scope="col">Average cost</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.key}>
+              <td data-label={label}>{r.name}</td>
+              <td data-label="Calls">{r.calls}</td>
+              <td data-label="Success rate">{rate(r.successRate)}</td>
+              <td data-label="Average duration">{formatDuration(r.avgDurationMs)}</td>
+              <td data-label="Cost">{formatCents(r.costCents)}</td>
+              <td data-label="Average cost">{formatCents(r.avgCostCents)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -63,7 +104,9 @@ export function AnalyticsPage() {
   const from = new Date(`${fromDay}T00:00:00Z`).toISOString();
   const to = new Date(new Date(`${toDay}T00:00:00Z`).getTime() + 86_400_000).toISOString();
   const q = useQuery({ queryKey: ['analytics', from, to, batchId], queryFn: () => api<Stats>(`/api/v1/stats${qs({ from, to, batchId })}`) });
-  const calls = (p: Record<string, string>) => navigate(`/calls${qs(p)}`);
+  // A bar's calls: the page's range (and batch) narrowed by what the bar stands for.
+  const callsOf = (p: Record<string, string>) => `/calls${qs({ from, to, batchId, ...p })}`;
+  const calls = (p: Record<string, string>) => navigate(callsOf(p));
   return (
     <section aria-labelledby="an-title">
       <h1 id="an-title">Analytics{batchId ? ' for one batch' : ''}</h1>
@@ -92,11 +135,19 @@ export function AnalyticsPage() {
               </div>
               <div>
                 <dt>Success rate</dt>
-                <dd>{s.totals.successRate === null ? '—' : `${Math.round(s.totals.successRate * 100)}%`}</dd>
+                <dd>{rate(s.totals.successRate)}</dd>
               </div>
               <div>
                 <dt>Average duration</dt>
                 <dd>{formatDuration(s.totals.avgDurationMs)}</dd>
+              </div>
+              <div>
+                <dt>Total cost</dt>
+                <dd>{formatCents(s.totals.costCents)}</dd>
+              </div>
+              <div>
+                <dt>Average cost per call</dt>
+                <dd>{formatCents(s.totals.avgCostCents)}</dd>
               </div>
               <div>
                 <dt>Failed</dt>
@@ -104,7 +155,7 @@ export function AnalyticsPage() {
               </div>
             </dl>
             <div className="charts">
-              <Chart title="Calls by day" data={s.byDay} x="day" onBar={(r) => calls({ fromDay: r.day, toDay: r.day })} />
+              <Chart title="Calls by day" data={s.byDay} x="day" onBar={(r) => calls(utcDayRange(r.day))} />
               <Chart
                 title="Outcomes"
                 data={Object.entries(s.outcomes).map(([outcome, n]) => ({ outcome: humanize(outcome), key: outcome, calls: n }))}
@@ -121,32 +172,36 @@ export function AnalyticsPage() {
                 title="By batch"
                 data={s.byBatch.map((r) => ({ ...r, batch: r.batchId ? r.batchId.slice(0, 8) : 'single calls' }))}
                 x="batch"
-                onBar={(r) => r.batchId && navigate(`/analytics?batchId=${r.batchId}`)}
+                onBar={(r) => r.batchId && calls({ batchId: r.batchId })}
               />
             </div>
             <h2>By agent</h2>
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Agent</th>
-                    <th scope="col">Calls</th>
-                    <th scope="col">Success rate</th>
-                    <th scope="col">Average duration</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {s.byAgent.map((r) => (
-                    <tr key={r.agentId ?? 'none'}>
-                      <td>{r.agentId ? <Link to={`/calls?agentId=${encodeURIComponent(r.agentId)}`}>{r.agentId}</Link> : '—'}</td>
-                      <td>{r.calls}</td>
-                      <td>{r.successRate === null ? '—' : `${Math.round(r.successRate * 100)}%`}</td>
-                      <td>{formatDuration(r.avgDurationMs)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <MeasuresTable
+              label="Agent"
+              rows={s.byAgent.map((r) => ({
+                ...r,
+                key: r.agentId ?? 'none',
+                name: r.agentId ? <Link to={callsOf({ agentId: r.agentId })}>{r.agentId}</Link> : '—',
+              }))}
+            />
+            <h2>By batch</h2>
+            <MeasuresTable
+              label="Batch"
+              rows={s.byBatch.map((r) => ({
+                ...r,
+                key: r.batchId ?? 'none',
+                name: r.batchId ? (
+                  <>
+                    <Link to={callsOf({ batchId: r.batchId })}>{r.batchId.slice(0, 8)}</Link>{' '}
+                    <Link className="muted" to={`/analytics?batchId=${r.batchId}`} aria-label={`Analytics for batch ${r.batchId.slice(0, 8)}`}>
+                      (analytics)
+                    </Link>
+                  </>
+                ) : (
+                  'single calls'
+                ),
+              }))}
+            />
           </>
         )}
       </QueryState>

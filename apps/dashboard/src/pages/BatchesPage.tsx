@@ -61,6 +61,8 @@ export function BatchForm({ onCreate, pending }: { onCreate: (b: BatchBody) => P
   const [zone, setZone] = useState(viewerZone());
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [general, setGeneral] = useState<string[]>([]);
+  // a file input cannot be cleared by state: a new key mounts an empty one
+  const [fileKey, setFileKey] = useState(0);
 
   const onFile = async (file: File | undefined) => {
     if (!file) return setCsv(null);
@@ -86,7 +88,11 @@ export function BatchForm({ onCreate, pending }: { onCreate: (b: BatchBody) => P
         ...(windowOn ? { window: { start, end, timeZone: zone } } : {}),
         targets,
       });
+      // Emptied so that a second click does not create the same batch again.
+      setName('');
       setPasted('');
+      setCsv(null);
+      setFileKey((k) => k + 1);
     } catch (err) {
       if (err instanceof ApiError) {
         const { byField, rest } = err.fieldErrors(FIELDS);
@@ -112,7 +118,7 @@ export function BatchForm({ onCreate, pending }: { onCreate: (b: BatchBody) => P
         />
       </Field>
       <Field id="b-csv" label="CSV file" hint='A "phone" column; other columns become dynamic variables'>
-        <input id="b-csv" type="file" accept=".csv,text/csv" onChange={(e) => void onFile(e.target.files?.[0])} />
+        <input id="b-csv" key={fileKey} type="file" accept=".csv,text/csv" onChange={(e) => void onFile(e.target.files?.[0])} />
       </Field>
       {csv && (
         <p className="muted" role="status">
@@ -182,7 +188,7 @@ export function BatchesPage() {
                 </div>
                 <ProgressBar progress={b.progress} />
                 <div className="row">
-                  <Link to={`/analytics?batchId=${b.id}`}>Analytics</Link>
+                  <Link to={`/calls?batchId=${b.id}`}>Calls</Link> · <Link to={`/analytics?batchId=${b.id}`}>Analytics</Link>
                   {admin && b.status === 'active' && (
                     <button type="button" className="danger" onClick={() => cancel.mutate(b.id)} disabled={cancel.isPending}>
                       Cancel batch

@@ -76,24 +76,31 @@ export function CallsPage() {
     fromDay: params.get('fromDay') ?? '',
     toDay: params.get('toDay') ?? '',
     phone: params.get('phone') ?? '',
+    // set by links from analytics: exact instants (a UTC day, a chosen range) and a batch
+    from: params.get('from') ?? '',
+    to: params.get('to') ?? '',
+    batchId: params.get('batchId') ?? '',
   };
   const [phone, setPhone] = useState(filters.phone);
-  const set = (k: string, v: string) => {
+  const set = (k: string, v: string, drop: string[] = []) => {
     const next = new URLSearchParams(params);
     if (v) next.set(k, v);
     else next.delete(k);
+    for (const d of drop) next.delete(d);
     setParams(next, { replace: true });
   };
+  const linked = filters.from || filters.to || filters.batchId;
   const query = useMemo(
     () => ({
       status: filters.status,
       outcome: filters.outcome,
       agentId: filters.agentId,
+      batchId: filters.batchId,
       phone: filters.phone,
-      from: dayToInstant(filters.fromDay, false),
-      to: dayToInstant(filters.toDay, true),
+      from: dayToInstant(filters.fromDay, false) ?? filters.from,
+      to: dayToInstant(filters.toDay, true) ?? filters.to,
     }),
-    [filters.status, filters.outcome, filters.agentId, filters.phone, filters.fromDay, filters.toDay],
+    [filters.status, filters.outcome, filters.agentId, filters.batchId, filters.phone, filters.fromDay, filters.toDay, filters.from, filters.to],
   );
   const agents = useQuery({ queryKey: ['agents', 'list'], queryFn: () => api<Agent[]>('/api/v1/agents') });
   const calls = useInfiniteQuery({
@@ -152,11 +159,11 @@ export function CallsPage() {
         </div>
         <div className="field">
           <label htmlFor="f-from">From day</label>
-          <input id="f-from" type="date" value={filters.fromDay} onChange={(e) => set('fromDay', e.target.value)} />
+          <input id="f-from" type="date" value={filters.fromDay} onChange={(e) => set('fromDay', e.target.value, ['from'])} />
         </div>
         <div className="field">
           <label htmlFor="f-to">To day</label>
-          <input id="f-to" type="date" value={filters.toDay} onChange={(e) => set('toDay', e.target.value)} />
+          <input id="f-to" type="date" value={filters.toDay} onChange={(e) => set('toDay', e.target.value, ['to'])} />
         </div>
         <div className="field">
           <label htmlFor="f-phone">Phone number</label>
@@ -166,6 +173,25 @@ export function CallsPage() {
           Search
         </button>
       </form>
+      {linked && (
+        <p className="linked-filter" role="status">
+          Showing
+          {filters.batchId && <> the calls of batch {filters.batchId.slice(0, 8)}</>}
+          {filters.from && <> from {formatInstant(filters.from)}</>}
+          {filters.to && <> until {formatInstant(filters.to)}</>}.{' '}
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => {
+              const next = new URLSearchParams(params);
+              for (const k of ['from', 'to', 'batchId']) next.delete(k);
+              setParams(next, { replace: true });
+            }}
+          >
+            Show all calls
+          </button>
+        </p>
+      )}
       {calls.isPending ? (
         <p className="state" role="status">
           Loading…

@@ -35,7 +35,8 @@ export function CandidatePage() {
   const qc = useQueryClient();
   const q = useQuery({ queryKey: ['candidate', id], queryFn: () => api<CandidateDetail>(`/api/v1/candidates/${encodeURIComponent(id)}`) });
   const call = useMutation({
-    mutationFn: () => api<{ id: string }>('/api/v1/calls', { method: 'POST', body: { candidateId: id } }),
+    // POST /api/v1/calls needs the number even with a candidate linked
+    mutationFn: (toNumber: string) => api<{ id: string }>('/api/v1/calls', { method: 'POST', body: { candidateId: id, toNumber } }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['candidate', id] }),
   });
   return (
@@ -50,7 +51,7 @@ export function CandidatePage() {
             <div className="row">
               <Badge value={c.status} />
               {admin && c.phone && (
-                <button type="button" onClick={() => call.mutate()} disabled={call.isPending}>
+                <button type="button" onClick={() => call.mutate(c.phone!)} disabled={call.isPending}>
                   Call this candidate
                 </button>
               )}

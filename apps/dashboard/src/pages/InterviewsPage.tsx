@@ -6,6 +6,7 @@ import type { Page } from '../types';
 import { Badge, QueryState } from '../components/ui';
 import { formatInstant, viewerZone } from '../format';
 import { useIsAdmin } from '../session';
+import type { CandidateCard } from './CandidatesPage';
 
 export interface Interview {
   id: string;
@@ -21,7 +22,7 @@ export interface Interview {
   rawZone: string | null;
 }
 
-function Row({ i, admin }: { i: Interview; admin: boolean }) {
+function Row({ i, admin, candidate }: { i: Interview; admin: boolean; candidate?: CandidateCard }) {
   const qc = useQueryClient();
   const [when, setWhen] = useState('');
   const done = () => void qc.invalidateQueries({ queryKey: ['interviews'] });
@@ -35,7 +36,7 @@ function Row({ i, admin }: { i: Interview; admin: boolean }) {
     <li className={`card${i.status === 'needs_review' ? ' review' : ''}`} data-interview-id={i.id}>
       <div className="row">
         <Badge value={i.status} />
-        <Link to={`/candidates/${i.candidateId}`}>Candidate</Link>
+        <Link to={`/candidates/${i.candidateId}`}>{candidate ? [candidate.firstName, candidate.lastName].filter(Boolean).join(' ') : 'Candidate'}</Link>
         {i.interviewer && <span className="muted">with {i.interviewer}</span>}
       </div>
       {i.scheduledAt ? (
@@ -80,6 +81,9 @@ function Row({ i, admin }: { i: Interview; admin: boolean }) {
 export function InterviewsPage() {
   const admin = useIsAdmin();
   const q = useQuery({ queryKey: ['interviews'], queryFn: () => api<Page<Interview>>('/api/v1/interviews?limit=200') });
+  // Names for the cards: the board's query (same key), so live candidate updates refresh them too.
+  const candidates = useQuery({ queryKey: ['candidates'], queryFn: () => api<Page<CandidateCard>>('/api/v1/candidates?limit=200') });
+  const byId = new Map((candidates.data?.data ?? []).map((c) => [c.id, c]));
   const now = Date.now();
   return (
     <section aria-labelledby="iv-title">
@@ -94,7 +98,7 @@ export function InterviewsPage() {
               {upcoming.length ? (
                 <ul className="cards">
                   {upcoming.map((i) => (
-                    <Row key={i.id} i={i} admin={admin} />
+                    <Row key={i.id} i={i} admin={admin} candidate={byId.get(i.candidateId)} />
                   ))}
                 </ul>
               ) : (
@@ -104,7 +108,7 @@ export function InterviewsPage() {
               {past.length ? (
                 <ul className="cards">
                   {past.map((i) => (
-                    <Row key={i.id} i={i} admin={admin} />
+                    <Row key={i.id} i={i} admin={admin} candidate={byId.get(i.candidateId)} />
                   ))}
                 </ul>
               ) : (

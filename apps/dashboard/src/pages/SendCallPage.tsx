@@ -82,7 +82,11 @@ export function SendCallForm({
           id="toNumber"
           type="tel"
           value={toNumber}
-          onChange={(e) => setToNumber(e.target.value)}
+          onChange={(e) => {
+            setToNumber(e.target.value);
+            // the message was about the number as it was: editing it answers it
+            setErrors(({ toNumber: _answered, ...rest }) => rest);
+          }}
           aria-invalid={!!errors.toNumber}
           aria-describedby={describedBy('toNumber')}
         />
