@@ -68,7 +68,7 @@ describe('API errors through the exception filter', () => {
     [
       'a change with a viewer key → 403',
       () => viewer('POST', '/api/v1/agents', { retellAgentId: `agent_${randomBytes(4).toString('hex')}` }),
-      () => ({ statusCode: 403, error: 'Forbidden', message: 'only admin keys can register agents', code: 'forbidden' }),
+      () => ({ statusCode: 403, error: 'Forbidden', message: 'the viewer role may not do this (needs agents:write)', code: 'forbidden' }),
     ],
     [
       'rescheduling an interview that does not exist → 404',

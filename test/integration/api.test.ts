@@ -691,7 +691,7 @@ describe('admin API (apps/api)', () => {
       const id = `agent_view_${randomBytes(4).toString('hex')}`;
       const res = await post('/api/v1/agents', { retellAgentId: id }, token);
       expect(res.status).toBe(403);
-      expect(messageOf(res)).toMatch(/admin/);
+      expect(messageOf(res)).toMatch(/viewer role may not/);
       expect(await prisma.agent.findUnique({ where: { retellAgentId: id } })).toBeNull();
       expect((await get('/api/v1/agents', token)).status).toBe(200); // but may read
     });

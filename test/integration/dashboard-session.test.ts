@@ -85,7 +85,8 @@ describe('dashboard session and views (apps/api)', () => {
     const { setCookie, body } = await signIn(A.adminApiKey);
     expect(body).toEqual({
       tenant: { id: A.tenantId, name: expect.any(String), slug: A.slug },
-      role: 'admin',
+      role: 'owner',
+      permissions: expect.arrayContaining(['users:manage', 'calls:write']),
       csrfToken: expect.any(String),
       expiresAt: expect.any(String),
     });

@@ -139,7 +139,7 @@ describe('dialer API: authentication, roles and tenant isolation', () => {
     const before = await snapshot();
     const res = await send(route.method, route.path(), bearer(viewerKey), route.body?.());
     expect(res.status).toBe(route.mutating ? 403 : 200);
-    if (route.mutating) expect(res.json.message).toMatch(/only admin keys can/);
+    if (route.mutating) expect(res.json.message).toMatch(/the viewer role may not do this/);
     expect(await snapshot()).toEqual(before);
   });
 

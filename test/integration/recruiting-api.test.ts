@@ -909,7 +909,7 @@ describe('recruiting API (candidates, positions, interviews)', () => {
       ];
       for (const [what, res] of writes) {
         expect({ what, status: res.status }).toEqual({ what, status: 403 });
-        expect(messageOf(res)).toMatch(/only admin keys/);
+        expect(messageOf(res)).toMatch(/the viewer role may not do this/);
       }
       expect((await get('/api/v1/candidates/199')).json()).toMatchObject({ firstName: 'John', status: 'interviewing' });
     });

@@ -118,7 +118,7 @@ describe('platform operator, Retell key rotation, API keys (apps/api, apps/gatew
         id: expect.any(String),
         key: expect.stringMatching(/^rops_/),
         prefix: res.json.apiKey.key.slice(0, 12),
-        role: 'admin',
+        role: 'owner',
       });
       const own = await as(res.json.apiKey.key)('GET', '/api/v1/tenant');
       expect(own.json).toMatchObject({ id: res.json.tenant.id, slug: s, hasRetellApiKey: true });
@@ -370,7 +370,7 @@ describe('platform operator, Retell key rotation, API keys (apps/api, apps/gatew
 
     it.each<[string, Record<string, unknown>]>([
       ['no name', { role: 'admin' }],
-      ['an unknown role', { name: 'x', role: 'owner' }],
+      ['an unknown role', { name: 'x', role: 'root' }],
       ['an expiry in the past', { name: 'x', role: 'viewer', expiresAt: agoIso(60_000) }],
       ['an expiry that is not a date', { name: 'x', role: 'viewer', expiresAt: 'tomorrow' }],
       ['an unknown field', { name: 'x', role: 'viewer', keyHash: 'x' }],

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { Calls } from '@retell-ops/call-records';
 import { AppEnv } from '@retell-ops/config';
 import { QueueProducers } from '@retell-ops/queue';
@@ -10,6 +11,7 @@ import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { PlatformOperatorGuard } from './auth/platform-operator.guard';
+import { RouteDeclarationGuard } from './auth/route-declaration.guard';
 import { SessionController } from './auth/session.controller';
 import { Sessions } from './auth/sessions';
 import { CallViewsController } from './call-views/call-views.controller';
@@ -54,6 +56,7 @@ export class ApiModule {
       ],
       providers: [
         { provide: AppEnv, useValue: env },
+        { provide: APP_GUARD, useClass: RouteDeclarationGuard },
         ApiKeyGuard,
         PlatformOperatorGuard,
         TenantSettings,

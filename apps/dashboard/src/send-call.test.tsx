@@ -8,6 +8,7 @@ import { SendCallPage } from './pages/SendCallPage';
 const SESSION = {
   tenant: { id: 't1', name: 'Acme', slug: 'acme' },
   role: 'admin',
+  permissions: ['calls:read', 'calls:write', 'calls:candidate', 'agents:read', 'tenant:read'],
   csrfToken: 'csrf-1',
   expiresAt: new Date(Date.now() + 3600_000).toISOString(),
 };

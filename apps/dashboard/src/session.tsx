@@ -1,7 +1,7 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, setCsrfToken } from './api';
-import type { Session } from './types';
+import type { Permission, Session } from './types';
 
 const SESSION_KEY = ['session'] as const;
 const SessionContext = createContext<Session | null>(null);
@@ -13,7 +13,8 @@ export function useSession(): Session {
   return s;
 }
 
-export const useIsAdmin = () => useSession().role === 'admin';
+/** Whether the signed-in role holds `permission` (as the API will decide). */
+export const useCan = (permission: Permission) => useSession().permissions.includes(permission);
 
 async function currentSession(): Promise<Session | null> {
   try {

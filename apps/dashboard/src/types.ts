@@ -1,10 +1,13 @@
 /** What the API answers, as the pages read it (the OpenAPI document at /api/docs is the full contract). */
 
-export type Role = 'admin' | 'viewer';
+export type Role = 'owner' | 'admin' | 'recruiter' | 'viewer';
+/** A permission name as the API's permission table spells it (e.g. 'calls:write'); the session lists the caller's. */
+export type Permission = string;
 
 export interface Session {
   tenant: { id: string; name: string; slug: string };
   role: Role;
+  permissions: Permission[];
   csrfToken: string;
   expiresAt: string;
 }

@@ -64,8 +64,9 @@ export async function upsertTenant(prisma: PrismaClient, box: SecretBox, seed: T
     const keyHash = hashApiKey(seed.adminApiKey);
     await tx.apiKey.upsert({
       where: { keyHash },
-      create: { tenantId: tenant.id, name: BOOTSTRAP_KEY_NAME, keyHash, role: 'admin' },
-      update: {},
+      create: { tenantId: tenant.id, name: BOOTSTRAP_KEY_NAME, keyHash, role: 'owner' },
+      // the bootstrap key is the default tenant's owner (keys made before roles existed were admin)
+      update: { role: 'owner' },
     });
     const bootstrapKeys = { tenantId: tenant.id, name: BOOTSTRAP_KEY_NAME };
     const revoked = await tx.apiKey.updateMany({ where: { ...bootstrapKeys, keyHash: { not: keyHash }, revokedAt: null }, data: { revokedAt: new Date() } });

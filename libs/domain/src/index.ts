@@ -13,3 +13,4 @@ export * from './dial-request-status';
 export * from './uuid';
 export * from './domain-errors';
 export * from './fixtures/seed-call';
+export * from './permissions';

@@ -1,3 +1,4 @@
+import type { Role } from '@retell-ops/domain';
 import { hashApiKey, newApiKeyToken } from '@retell-ops/config';
 import type { Prisma } from '@retell-ops/db';
 
@@ -9,7 +10,7 @@ export interface IssuedApiKey {
   /** The bearer token: shown this once, only its SHA-256 is stored. */
   key: string;
   prefix: string;
-  role: 'admin' | 'viewer';
+  role: Role;
   name: string;
   expiresAt: string | null;
 }
@@ -17,7 +18,7 @@ export interface IssuedApiKey {
 /** A new API key of the tenant (inside the caller's transaction, so a tenant and its first key are made together). */
 export async function issueApiKey(
   tx: Prisma.TransactionClient,
-  input: { tenantId: string; name: string; role: 'admin' | 'viewer'; expiresAt?: Date },
+  input: { tenantId: string; name: string; role: Role; expiresAt?: Date },
 ): Promise<IssuedApiKey> {
   const key = newApiKeyToken();
   const prefix = key.slice(0, API_KEY_PREFIX_LENGTH);

@@ -12,8 +12,8 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ApiKeyGuard } from '../auth/api-key.guard';
+import { RequirePermission } from '../auth/permissions.decorator';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
-import { requireAdmin } from '../auth/require-admin';
 import { ApiKeyResource, CreateApiKeyBody, IssuedApiKeyResource } from './api-keys.dto';
 import { ApiKeysService } from './api-keys.service';
 
@@ -26,33 +26,33 @@ export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}
 
   @Post()
+  @RequirePermission('api-keys:manage')
   @HttpCode(201)
   @ApiOperation({ summary: "Issue an API key for the caller's tenant: the key is in this answer only" })
   @ApiCreatedResponse({ type: IssuedApiKeyResource })
   @ApiBadRequestResponse({ description: 'bad name, role or expiresAt' })
   @ApiForbiddenResponse({ description: 'viewer key' })
   create(@CurrentPrincipal() p: Principal, @Body() body: CreateApiKeyBody): Promise<IssuedApiKeyResource> {
-    requireAdmin(p, 'issue API keys');
     return this.keys.create(p.tenantId, body);
   }
 
   @Get()
+  @RequirePermission('api-keys:manage')
   @ApiOperation({ summary: "The tenant's API keys, newest first (never the key or its hash)" })
   @ApiOkResponse({ type: [ApiKeyResource] })
   @ApiForbiddenResponse({ description: 'viewer key' })
   list(@CurrentPrincipal() p: Principal): Promise<ApiKeyResource[]> {
-    requireAdmin(p, 'list API keys');
     return this.keys.list(p.tenantId);
   }
 
   @Delete(':id')
+  @RequirePermission('api-keys:manage')
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke an API key (idempotent); its dashboard sessions end too' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: "no such key in the caller's tenant" })
   @ApiForbiddenResponse({ description: 'viewer key' })
   async revoke(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<void> {
-    requireAdmin(p, 'revoke API keys');
     await this.keys.revoke(p.tenantId, id);
   }
 }

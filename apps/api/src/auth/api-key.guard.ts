@@ -1,7 +1,10 @@
 import { CanActivate, ExecutionContext, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { can, ForbiddenError } from '@retell-ops/domain';
 import { checkCsrf } from './csrf';
 import { AppEnv, DEV_DEFAULTS, hashApiKey } from '@retell-ops/config';
 import { PrismaService } from '@retell-ops/db';
+import { ROUTE_ACCESS, type RouteAccess } from './permissions.decorator';
 import type { Principal } from './principal';
 import { sessionTokenOf } from './session-cookie';
 import { Sessions } from './sessions';
@@ -40,15 +43,37 @@ export class ApiKeyGuard implements CanActivate {
     private readonly prisma: PrismaService,
     env: AppEnv,
     private readonly sessions: Sessions,
+    private readonly reflector: Reflector,
   ) {
     this.refuseDevKey = env.NODE_ENV === 'production';
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest();
+    await this.authenticate(req);
+    this.authorize(context, req.principal as Principal);
+    return true;
+  }
+
+  /** Deny by default: the route must declare a permission, and the caller's role must hold it. */
+  private authorize(context: ExecutionContext, principal: Principal): void {
+    const access = this.reflector.getAllAndOverride<RouteAccess | undefined>(ROUTE_ACCESS, [context.getHandler(), context.getClass()]);
+    if (access?.kind !== 'permission') throw new ForbiddenError('this route declares no tenant permission');
+    if (!can(principal.role, access.permission)) {
+      throw new ForbiddenError(`the ${principal.role} role may not do this (needs ${access.permission})`);
+    }
+  }
+
+  private async authenticate(req: {
+    method: string;
+    url: string;
+    ip: string;
+    headers: Record<string, string | undefined>;
+    principal?: Principal;
+  }): Promise<void> {
     const header: string | undefined = req.headers.authorization;
     const sessionToken = header ? undefined : sessionTokenOf(req);
-    if (sessionToken) return this.fromSession(req, sessionToken);
+    if (sessionToken) return this.fromSession(req as never, sessionToken);
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match) throw new UnauthorizedException('send an API key as "Authorization: Bearer <key>"');
     if (this.refuseDevKey && match[1] === DEV_DEFAULTS.ADMIN_API_KEY) {
@@ -61,18 +86,16 @@ export class ApiKeyGuard implements CanActivate {
       throw new UnauthorizedException('API key is unknown or revoked, or has expired');
     }
     req.principal = principal;
-    return true;
   }
 
   private async fromSession(
     req: { method: string; url: string; ip: string; headers: Record<string, unknown>; principal?: Principal },
     token: string,
-  ): Promise<boolean> {
+  ): Promise<void> {
     const session = await this.sessions.find(token);
     if (!session) throw new UnauthorizedException('the session has ended (signed out, expired, or its API key was revoked): sign in again');
     checkCsrf(req, session.csrfToken, this.logger);
     req.principal = session.principal;
-    return true;
   }
 
   private async lookup(keyHash: string): Promise<Principal | null> {

@@ -12,9 +12,11 @@ import {
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppEnv, DEV_DEFAULTS, hashApiKey } from '@retell-ops/config';
+import { PERMISSIONS, ROLES, type Permission, type Role } from '@retell-ops/domain';
 import { checkCsrf } from './csrf';
 import { clearedSessionCookie, SESSION_COOKIE, SESSION_TTL_MS, sessionCookie, sessionTokenOf } from './session-cookie';
 import { Sessions, type SessionView } from './sessions';
+import { PublicRoute } from './permissions.decorator';
 
 export class SignInBody {
   @ApiProperty({ description: 'A tenant API key (admin or viewer)' })
@@ -32,7 +34,8 @@ class SessionTenant {
 
 export class SessionResource {
   @ApiProperty({ type: SessionTenant }) tenant: SessionTenant;
-  @ApiProperty({ enum: ['admin', 'viewer'] }) role: 'admin' | 'viewer';
+  @ApiProperty({ enum: ROLES }) role: Role;
+  @ApiProperty({ enum: PERMISSIONS, isArray: true, description: "what the session's role may do" }) permissions: Permission[];
   @ApiProperty({ description: 'Send as X-CSRF-Token on every POST, PUT, PATCH and DELETE made with the session cookie' }) csrfToken: string;
   @ApiProperty() expiresAt: string;
 }
@@ -41,6 +44,7 @@ type Req = FastifyRequest;
 
 /** The dashboard's sign-in: an API key exchanged for the httpOnly session cookie rops_session. */
 @ApiTags('auth')
+@PublicRoute()
 @Controller('api/v1/auth/session')
 export class SessionController {
   private readonly logger = new Logger('ApiAuth');

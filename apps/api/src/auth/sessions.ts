@@ -1,3 +1,4 @@
+import { permissionsOf, type Permission, type Role } from '@retell-ops/domain';
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { hashApiKey } from '@retell-ops/config';
@@ -7,7 +8,9 @@ import { SESSION_TTL_MS } from './session-cookie';
 
 export interface SessionView {
   tenant: { id: string; name: string; slug: string };
-  role: 'admin' | 'viewer';
+  role: Role;
+  /** what the role may do (the permission table's row for it), so the dashboard shows only the controls that will work */
+  permissions: Permission[];
   csrfToken: string;
   expiresAt: string;
 }
@@ -45,7 +48,7 @@ export class Sessions {
         expiresAt: new Date(Date.now() + SESSION_TTL_MS),
       },
     });
-    return { token, session: { tenant: key.tenant, role: key.role, csrfToken, expiresAt: row.expiresAt.toISOString() } };
+    return { token, session: { tenant: key.tenant, role: key.role, permissions: permissionsOf(key.role), csrfToken, expiresAt: row.expiresAt.toISOString() } };
   }
 
   async find(token: string): Promise<LiveSession | null> {
@@ -63,6 +66,7 @@ export class Sessions {
       id: s.id,
       tenant: s.tenant,
       role: s.role,
+      permissions: permissionsOf(s.role),
       csrfToken: s.csrfToken,
       expiresAt: s.expiresAt.toISOString(),
       principal: { tenantId: s.tenantId, apiKeyId: s.apiKeyId ?? '', role: s.role, sessionId: s.id },

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ApiKeyGuard } from '../auth/api-key.guard';
+import { RequirePermission } from '../auth/permissions.decorator';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { CallViews, type AgentActivity, type DeliveryView } from './call-views.service';
 
@@ -33,6 +34,7 @@ export class CallViewsController {
   constructor(private readonly views: CallViews) {}
 
   @Get('calls/:callId/deliveries')
+  @RequirePermission('calls:read')
   @ApiOperation({ summary: "The webhook deliveries of one call (Retell's call id or ours): event, received, processed" })
   @ApiOkResponse({ type: [DeliveryResource] })
   @ApiNotFoundResponse()
@@ -41,6 +43,7 @@ export class CallViewsController {
   }
 
   @Get('agents/activity')
+  @RequirePermission('agents:read')
   @ApiOperation({ summary: "The tenant's agents, each with its latest call" })
   @ApiOkResponse({ type: [AgentActivityResource] })
   agents(@CurrentPrincipal() p: Principal): Promise<AgentActivity[]> {

@@ -14,8 +14,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiKeyGuard } from '../auth/api-key.guard';
+import { RequirePermission } from '../auth/permissions.decorator';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
-import { requireAdmin } from '../auth/require-admin';
 import { CreateCandidateBody, ListCandidatesQuery, UpdateCandidateBody } from './candidate.dto';
 import { CandidateDetail, CandidatePage, CandidateResource, RetellCallDataResult } from './candidate.resource';
 import { CandidatesService } from './candidates.service';
@@ -31,6 +31,7 @@ export class CandidatesController {
   constructor(private readonly candidates: CandidatesService) {}
 
   @Post()
+  @RequirePermission('candidates:write')
   @HttpCode(201)
   @ApiOperation({ summary: 'Add a candidate' })
   @ApiCreatedResponse({ type: CandidateResource })
@@ -38,11 +39,11 @@ export class CandidatesController {
   @ApiConflictResponse({ description: 'externalId already used in this tenant' })
   @ApiForbiddenResponse({ description: 'viewer key' })
   create(@CurrentPrincipal() p: Principal, @Body() body: CreateCandidateBody): Promise<CandidateResource> {
-    requireAdmin(p, 'create candidates');
     return this.candidates.create(p.tenantId, body);
   }
 
   @Get()
+  @RequirePermission('candidates:read')
   @ApiOperation({ summary: "List the tenant's candidates, newest first" })
   @ApiOkResponse({ type: CandidatePage })
   list(@CurrentPrincipal() p: Principal, @Query() query: ListCandidatesQuery): Promise<CandidatePage> {
@@ -50,6 +51,7 @@ export class CandidatesController {
   }
 
   @Get(':id')
+  @RequirePermission('candidates:read')
   @ApiOperation({ summary: 'One candidate with its calls, interviews and callback tasks' })
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: CandidateDetail })
@@ -59,6 +61,7 @@ export class CandidatesController {
   }
 
   @Patch(':id')
+  @RequirePermission('candidates:write')
   @ApiOperation({ summary: 'Change a candidate (absent fields stay, null clears an optional one); status moves follow the pipeline (409 when not allowed)' })
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: CandidateResource })
@@ -67,11 +70,11 @@ export class CandidatesController {
   @ApiForbiddenResponse({ description: 'viewer key' })
   @ApiNotFoundResponse()
   update(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: UpdateCandidateBody): Promise<CandidateResource> {
-    requireAdmin(p, 'change candidates');
     return this.candidates.update(p.tenantId, id, body);
   }
 
   @Delete(':id')
+  @RequirePermission('candidates:write')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a candidate with its interviews, callbacks and screenings (its calls stay, unlinked)' })
   @ApiParam(ID_PARAM)
@@ -79,11 +82,11 @@ export class CandidatesController {
   @ApiForbiddenResponse({ description: 'viewer key' })
   @ApiNotFoundResponse()
   async remove(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<void> {
-    requireAdmin(p, 'delete candidates');
     await this.candidates.remove(p.tenantId, id);
   }
 
   @Post(':id/retell-call-data')
+  @RequirePermission('candidates:write')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Save a Retell call object for this candidate, exactly as the call_analyzed webhook would',
@@ -100,7 +103,6 @@ export class CandidatesController {
   @ApiForbiddenResponse({ description: 'viewer key' })
   @ApiNotFoundResponse()
   saveRetellCallData(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: RetellCallDataBody): Promise<RetellCallDataResult> {
-    requireAdmin(p, 'save call data');
     return this.candidates.saveRetellCallData(p.tenantId, id, body);
   }
 }

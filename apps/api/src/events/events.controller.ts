@@ -13,6 +13,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { isLiveEventId, LiveEventHub, type LiveHistory } from '@retell-ops/live-events';
 import { ApiKeyGuard } from '../auth/api-key.guard';
+import { RequirePermission } from '../auth/permissions.decorator';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { LiveStream } from './live-stream';
 
@@ -35,6 +36,7 @@ export class EventsController {
   constructor(private readonly hub: LiveEventHub) {}
 
   @Get()
+  @RequirePermission('events:read')
   @ApiOperation({
     summary: "Live updates of the tenant's calls, dial requests, batches, candidates and interviews (Server-Sent Events)",
     description: DESCRIPTION,

@@ -2,8 +2,10 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { PrismaService } from '@retell-ops/db';
+import { PublicRoute } from '../auth/permissions.decorator';
 
 @ApiExcludeController()
+@PublicRoute()
 @Controller()
 export class HealthController {
   constructor(private readonly prisma: PrismaService) {}

@@ -12,8 +12,8 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiKeyGuard } from '../auth/api-key.guard';
+import { RequirePermission } from '../auth/permissions.decorator';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
-import { requireAdmin } from '../auth/require-admin';
 import { ListInterviewsQuery, RescheduleInterviewBody } from './interview.dto';
 import { InterviewPage, InterviewResource } from './interview.resource';
 import { InterviewsService } from './interviews.service';
@@ -26,6 +26,7 @@ export class InterviewsController {
   constructor(private readonly interviews: InterviewsService) {}
 
   @Get()
+  @RequirePermission('interviews:read')
   @ApiOperation({ summary: "List the tenant's interviews, soonest first (interviews without a time last)" })
   @ApiOkResponse({ type: InterviewPage })
   list(@CurrentPrincipal() p: Principal, @Query() query: ListInterviewsQuery): Promise<InterviewPage> {
@@ -33,6 +34,7 @@ export class InterviewsController {
   }
 
   @Get(':id')
+  @RequirePermission('interviews:read')
   @ApiOperation({ summary: 'One interview' })
   @ApiOkResponse({ type: InterviewResource })
   @ApiNotFoundResponse()
@@ -41,6 +43,7 @@ export class InterviewsController {
   }
 
   @Post(':id/reschedule')
+  @RequirePermission('interviews:write')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Move an interview (SEQUENCE + 1; reminders follow)',
@@ -52,22 +55,22 @@ export class InterviewsController {
   @ApiForbiddenResponse({ description: 'viewer key' })
   @ApiNotFoundResponse()
   reschedule(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: RescheduleInterviewBody): Promise<InterviewResource> {
-    requireAdmin(p, 'reschedule interviews');
     return this.interviews.reschedule(p.tenantId, id, body);
   }
 
   @Post(':id/cancel')
+  @RequirePermission('interviews:write')
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel an interview (SEQUENCE + 1; its reminders are removed). Cancelling again changes nothing.' })
   @ApiOkResponse({ type: InterviewResource })
   @ApiForbiddenResponse({ description: 'viewer key' })
   @ApiNotFoundResponse()
   cancel(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<InterviewResource> {
-    requireAdmin(p, 'cancel interviews');
     return this.interviews.cancel(p.tenantId, id);
   }
 
   @Get(':id/ics')
+  @RequirePermission('interviews:read')
   @ApiOperation({ summary: 'The interview as an RFC 5545 calendar file (STATUS:CANCELLED once cancelled)' })
   @ApiProduces('text/calendar')
   @ApiOkResponse({ description: 'text/calendar; charset=utf-8', schema: { type: 'string' } })

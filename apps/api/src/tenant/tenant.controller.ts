@@ -15,8 +15,8 @@ import {
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { TenantSettings, type Agent } from '@retell-ops/db';
 import { ApiKeyGuard } from '../auth/api-key.guard';
+import { RequirePermission } from '../auth/permissions.decorator';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
-import { requireAdmin } from '../auth/require-admin';
 import { RotateRetellKeyBody, RotatedRetellKeyResource } from '../tenants/tenants.dto';
 import { RetellKeyRotation } from './retell-key-rotation';
 
@@ -61,6 +61,7 @@ export class TenantController {
   ) {}
 
   @Get('tenant')
+  @RequirePermission('tenant:read')
   @ApiOperation({ summary: "The caller's tenant" })
   @ApiOkResponse({ type: TenantResource })
   tenant(@CurrentPrincipal() p: Principal): Promise<TenantResource> {
@@ -68,6 +69,7 @@ export class TenantController {
   }
 
   @Post('tenant/retell-key')
+  @RequirePermission('settings:write')
   @HttpCode(200)
   @ApiOperation({
     summary: "Rotate the tenant's Retell key: checked with Retell, stored; the old key still verifies webhooks for overlapMinutes (default 60, at most 7 days)",
@@ -77,11 +79,11 @@ export class TenantController {
   @ApiUnprocessableEntityResponse({ description: 'Retell refused the new key (its answer in message)' })
   @ApiServiceUnavailableResponse({ description: 'Retell could not be reached' })
   rotateRetellKey(@CurrentPrincipal() p: Principal, @Body() body: RotateRetellKeyBody): Promise<RotatedRetellKeyResource> {
-    requireAdmin(p, "rotate the tenant's Retell key");
     return this.rotation.rotate(p.tenantId, body.retellApiKey, body.overlapMinutes);
   }
 
   @Get('agents')
+  @RequirePermission('agents:read')
   @ApiOperation({ summary: "Retell agents registered to the caller's tenant (webhooks on /webhooks/retell are routed by them)" })
   @ApiOkResponse({ type: [AgentResource] })
   async agents(@CurrentPrincipal() p: Principal): Promise<AgentResource[]> {
@@ -89,13 +91,13 @@ export class TenantController {
   }
 
   @Post('agents')
+  @RequirePermission('agents:write')
   @HttpCode(201)
   @ApiOperation({ summary: 'Register a Retell agent to this tenant' })
   @ApiCreatedResponse({ type: AgentResource })
   @ApiConflictResponse({ description: 'the agent belongs to another tenant' })
   @ApiForbiddenResponse({ description: 'viewer key' })
   async registerAgent(@CurrentPrincipal() p: Principal, @Body() body: RegisterAgentBody): Promise<AgentResource> {
-    requireAdmin(p, 'register agents');
     return agentResource(await this.settings.registerAgent(p.tenantId, { retellAgentId: body.retellAgentId, name: body.name }));
   }
 }

@@ -16,6 +16,7 @@ import {
 import { PlatformOperatorGuard } from '../auth/platform-operator.guard';
 import { CreatedTenantResource, CreateTenantBody, OperatorTenantResource, UpdateTenantBody } from './tenants.dto';
 import { TenantsService } from './tenants.service';
+import { PlatformOperatorRoute } from '../auth/permissions.decorator';
 
 /** The platform operator's routes: every tenant, by the bearer key PLATFORM_ADMIN_KEY only. */
 @ApiTags('tenants (platform operator)')
@@ -23,6 +24,7 @@ import { TenantsService } from './tenants.service';
 @UseGuards(PlatformOperatorGuard)
 @ApiUnauthorizedResponse({ description: 'no bearer key' })
 @ApiForbiddenResponse({ description: 'not the platform operator key (a tenant key included), or PLATFORM_ADMIN_KEY unset' })
+@PlatformOperatorRoute()
 @Controller('api/v1/tenants')
 export class TenantsController {
   constructor(private readonly tenants: TenantsService) {}

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested } from 'class-validator';
 import { E164, IsIanaZone, Trim } from '../common/validators';
 import { CallingWindowBody } from '../dialer/dial.dto';
+import type { Role } from '@retell-ops/domain';
 
 export const TENANT_SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const SLUG_MESSAGE = 'slug must be lowercase letters, digits and dashes (at most 63, not starting with a dash)';
@@ -159,7 +160,7 @@ class FirstApiKeyResource {
   @ApiProperty() id: string;
   @ApiProperty({ description: 'Shown this once: only its SHA-256 is stored' }) key: string;
   @ApiProperty() prefix: string;
-  @ApiProperty({ enum: ['admin'] }) role: 'admin' | 'viewer';
+  @ApiProperty({ enum: ['owner'], description: 'the first key of a tenant is its owner' }) role: Role;
 }
 
 export class CreatedTenantResource {

@@ -46,7 +46,7 @@ export class TenantsService {
           },
         });
         if (body.defaultAgentId) await registerDefaultAgent(tx, tenant.id, body.defaultAgentId);
-        const key = await issueApiKey(tx, { tenantId: tenant.id, name: FIRST_KEY_NAME, role: 'admin' });
+        const key = await issueApiKey(tx, { tenantId: tenant.id, name: FIRST_KEY_NAME, role: 'owner' });
         return { tenant: this.resource(tenant), apiKey: { id: key.id, key: key.key, prefix: key.prefix, role: key.role } };
       });
     } catch (e) {

@@ -8,7 +8,7 @@ import { ProgressBar } from '../components/ProgressBar';
 import { parseTargetsCsv, type BatchTargetInput } from '../csv';
 import { isE164, splitNumbers } from '../e164';
 import { formatInstant, viewerZone } from '../format';
-import { useIsAdmin } from '../session';
+import { useCan } from '../session';
 
 interface Batch {
   id: string;
@@ -154,7 +154,7 @@ export function BatchForm({ onCreate, pending }: { onCreate: (b: BatchBody) => P
 }
 
 export function BatchesPage() {
-  const admin = useIsAdmin();
+  const admin = useCan('batches:write');
   const qc = useQueryClient();
   const batches = useQuery({ queryKey: ['batches'], queryFn: () => api<Page<Batch>>('/api/v1/batches?limit=50') });
   const create = useMutation({

@@ -4,7 +4,7 @@ import { api } from '../api';
 import type { Call, CallDelivery } from '../types';
 import { Badge, QueryState } from '../components/ui';
 import { formatCents, formatDuration, formatInstant, formatOffset, humanize } from '../format';
-import { useIsAdmin } from '../session';
+import { useCan } from '../session';
 
 const FINAL = new Set(['completed', 'failed', 'cancelled']);
 
@@ -56,7 +56,7 @@ function Deliveries({ callId }: { callId: string }) {
 
 export function CallDetailPage() {
   const { callId = '' } = useParams();
-  const admin = useIsAdmin();
+  const admin = useCan('calls:write');
   const qc = useQueryClient();
   const q = useQuery({ queryKey: ['call', callId], queryFn: () => api<Call>(`/api/v1/calls/${encodeURIComponent(callId)}`) });
   const cancel = useMutation({

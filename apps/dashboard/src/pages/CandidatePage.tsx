@@ -4,7 +4,7 @@ import { api } from '../api';
 import type { Call } from '../types';
 import { Badge, QueryState } from '../components/ui';
 import { formatDuration, formatInstant, humanize } from '../format';
-import { useIsAdmin } from '../session';
+import { useCan } from '../session';
 import type { Interview } from './InterviewsPage';
 
 interface CandidateDetail {
@@ -31,7 +31,7 @@ interface CandidateDetail {
 
 export function CandidatePage() {
   const { id = '' } = useParams();
-  const admin = useIsAdmin();
+  const admin = useCan('calls:candidate');
   const qc = useQueryClient();
   const q = useQuery({ queryKey: ['candidate', id], queryFn: () => api<CandidateDetail>(`/api/v1/candidates/${encodeURIComponent(id)}`) });
   const call = useMutation({

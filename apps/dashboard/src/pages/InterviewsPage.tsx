@@ -5,7 +5,7 @@ import { api } from '../api';
 import type { Page } from '../types';
 import { Badge, QueryState } from '../components/ui';
 import { formatInstant, viewerZone } from '../format';
-import { useIsAdmin } from '../session';
+import { useCan } from '../session';
 import type { CandidateCard } from './CandidatesPage';
 
 export interface Interview {
@@ -79,7 +79,7 @@ function Row({ i, admin, candidate }: { i: Interview; admin: boolean; candidate?
 }
 
 export function InterviewsPage() {
-  const admin = useIsAdmin();
+  const admin = useCan('interviews:write');
   const q = useQuery({ queryKey: ['interviews'], queryFn: () => api<Page<Interview>>('/api/v1/interviews?limit=200') });
   // Names for the cards: the board's query (same key), so live candidate updates refresh them too.
   const candidates = useQuery({ queryKey: ['candidates'], queryFn: () => api<Page<CandidateCard>>('/api/v1/candidates?limit=200') });

@@ -6,7 +6,7 @@ import type { Agent, Tenant } from '../types';
 import { Field, FormErrors } from '../components/ui';
 import { KeyValueRows, toRecord, type KeyValue } from '../components/KeyValueRows';
 import { isE164 } from '../e164';
-import { useIsAdmin } from '../session';
+import { useCan } from '../session';
 
 const FIELDS = ['toNumber', 'agentId', 'fromNumber', 'dynamicVariables', 'scheduledAt', 'priority', 'candidateId'] as const;
 
@@ -136,7 +136,7 @@ export function SendCallForm({
 }
 
 export function SendCallPage() {
-  const admin = useIsAdmin();
+  const admin = useCan('calls:write');
   const tenant = useQuery({ queryKey: ['tenant'], queryFn: () => api<Tenant>('/api/v1/tenant') });
   const agents = useQuery({ queryKey: ['agents', 'list'], queryFn: () => api<Agent[]>('/api/v1/agents') });
   const send = useMutation({ mutationFn: (body: SendCallBody) => api<{ id: string; status: string }>('/api/v1/calls', { method: 'POST', body }) });
