@@ -12,6 +12,8 @@ import { ApiKeysService } from './api-keys/api-keys.service';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { PlatformOperatorGuard } from './auth/platform-operator.guard';
 import { RouteDeclarationGuard } from './auth/route-declaration.guard';
+import { LoginController } from './auth/login.controller';
+import { MeController } from './auth/me.controller';
 import { SessionController } from './auth/session.controller';
 import { Sessions } from './auth/sessions';
 import { CallViewsController } from './call-views/call-views.controller';
@@ -27,6 +29,11 @@ import { EventsController } from './events/events.controller';
 import { HealthController } from './health/health.controller';
 import { InterviewsController } from './interviews/interviews.controller';
 import { InterviewsService } from './interviews/interviews.service';
+import { InvitationAcceptance } from './people/invitation-acceptance';
+import { Passwords } from './people/passwords';
+import { PersonSignIn } from './people/person-sign-in';
+import { UsersController } from './people/users.controller';
+import { UsersService } from './people/users.service';
 import { PositionsController } from './positions/positions.controller';
 import { PositionsService } from './positions/positions.service';
 import { RetellKeyRotation } from './tenant/retell-key-rotation';
@@ -42,6 +49,9 @@ export class ApiModule {
       imports: [DbModule.forRoot({ databaseUrl: env.DATABASE_URL, poolSize: 10 })],
       controllers: [
         SessionController,
+        LoginController,
+        MeController,
+        UsersController,
         CallViewsController,
         CallsController,
         DialerController,
@@ -65,6 +75,11 @@ export class ApiModule {
         TenantsService,
         ApiKeysService,
         Sessions,
+        // People: password sign-in, invitations, members
+        Passwords,
+        PersonSignIn,
+        InvitationAcceptance,
+        UsersService,
         CallViews,
         CallsService,
         // Recruiting: the same use cases the call, candidate and scheduling workers run

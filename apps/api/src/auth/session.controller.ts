@@ -6,6 +6,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiProperty,
+  ApiPropertyOptional,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -17,6 +18,7 @@ import { checkCsrf } from './csrf';
 import { clearedSessionCookie, SESSION_COOKIE, SESSION_TTL_MS, sessionCookie, sessionTokenOf } from './session-cookie';
 import { Sessions, type SessionView } from './sessions';
 import { PublicRoute } from './permissions.decorator';
+import { MembershipResource, PersonResource } from '../people/people.dto';
 
 export class SignInBody {
   @ApiProperty({ description: 'A tenant API key (admin or viewer)' })
@@ -38,6 +40,10 @@ export class SessionResource {
   @ApiProperty({ enum: PERMISSIONS, isArray: true, description: "what the session's role may do" }) permissions: Permission[];
   @ApiProperty({ description: 'Send as X-CSRF-Token on every POST, PUT, PATCH and DELETE made with the session cookie' }) csrfToken: string;
   @ApiProperty() expiresAt: string;
+  @ApiPropertyOptional({ type: PersonResource, description: 'a person signed in with a password (absent for a session made from an API key)' })
+  user?: PersonResource;
+  @ApiPropertyOptional({ type: [MembershipResource], description: "a person's tenants and role in each (absent for a key's session)" })
+  memberships?: MembershipResource[];
 }
 
 type Req = FastifyRequest;
