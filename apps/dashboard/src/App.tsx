@@ -1,5 +1,7 @@
 import { NavLink, Navigate, Route, Routes } from 'react-router-dom';
-import { SessionGate, useSession, useSignOut } from './session';
+import { SessionGate, useCan, useSession, useSignOut } from './session';
+import type { Permission } from './types';
+import { WhoAmI } from './components/WhoAmI';
 import { useLiveEvents } from './live-events';
 import { SignInPage } from './pages/SignInPage';
 import { CallsPage } from './pages/CallsPage';
@@ -11,35 +13,38 @@ import { CandidatePage } from './pages/CandidatePage';
 import { InterviewsPage } from './pages/InterviewsPage';
 import { AnalyticsPage } from './pages/AnalyticsPage';
 import { AgentsPage } from './pages/AgentsPage';
+import { UsersPage } from './pages/UsersPage';
+import { AcceptInvitePage } from './pages/AcceptInvitePage';
 
-const NAV: [string, string][] = [
-  ['/calls', 'Calls'],
-  ['/send', 'Send a call'],
-  ['/batches', 'Batches'],
-  ['/candidates', 'Candidates'],
-  ['/interviews', 'Interviews'],
-  ['/analytics', 'Analytics'],
-  ['/agents', 'Agents'],
+/** Each page's link, shown when the session's role holds the permission its page reads with. */
+const NAV: [string, string, Permission][] = [
+  ['/calls', 'Calls', 'calls:read'],
+  ['/send', 'Send a call', 'calls:write'],
+  ['/batches', 'Batches', 'batches:read'],
+  ['/candidates', 'Candidates', 'candidates:read'],
+  ['/interviews', 'Interviews', 'interviews:read'],
+  ['/analytics', 'Analytics', 'stats:read'],
+  ['/agents', 'Agents', 'agents:read'],
+  ['/users', 'Users', 'users:manage'],
 ];
 
 function Shell() {
   useLiveEvents();
   const session = useSession();
   const signOut = useSignOut();
+  const canManageUsers = useCan('users:manage');
   return (
     <div className="shell">
       <header className="top">
         <span className="brand">Retell Ops</span>
         <nav aria-label="Main">
-          {NAV.map(([to, label]) => (
+          {NAV.filter(([, , permission]) => session.permissions.includes(permission)).map(([to, label]) => (
             <NavLink key={to} to={to}>
               {label}
             </NavLink>
           ))}
         </nav>
-        <span className="who">
-          {session.tenant.name} · {session.role}
-        </span>
+        <WhoAmI />
         <button type="button" className="secondary" onClick={() => signOut.mutate()} disabled={signOut.isPending}>
           Sign out
         </button>
@@ -56,6 +61,7 @@ function Shell() {
           <Route path="/interviews" element={<InterviewsPage />} />
           <Route path="/analytics" element={<AnalyticsPage />} />
           <Route path="/agents" element={<AgentsPage />} />
+          {canManageUsers && <Route path="/users" element={<UsersPage />} />}
           <Route
             path="*"
             element={
@@ -72,8 +78,16 @@ function Shell() {
 
 export function App() {
   return (
-    <SessionGate signIn={<SignInPage />}>
-      <Shell />
-    </SessionGate>
+    <Routes>
+      <Route path="/invite/:token" element={<AcceptInvitePage />} />
+      <Route
+        path="*"
+        element={
+          <SessionGate signIn={<SignInPage />}>
+            <Shell />
+          </SessionGate>
+        }
+      />
+    </Routes>
   );
 }

@@ -1,7 +1,7 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, setCsrfToken } from './api';
-import type { Permission, Session } from './types';
+import type { Me, Permission, Session } from './types';
 
 const SESSION_KEY = ['session'] as const;
 const SessionContext = createContext<Session | null>(null);
@@ -27,15 +27,34 @@ async function currentSession(): Promise<Session | null> {
   }
 }
 
-export function useSignIn() {
+/** A session the API just opened (sign-in, password login, accepted invitation) becomes the signed-in one. */
+function useOpenSession<V>(request: (v: V) => Promise<Session>) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (apiKey: string) => api<Session>('/api/v1/auth/session', { method: 'POST', body: { apiKey } }),
+    mutationFn: request,
     onSuccess: (s) => {
       setCsrfToken(s.csrfToken);
+      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== SESSION_KEY[0] });
       qc.setQueryData(SESSION_KEY, s);
     },
   });
+}
+
+export function useSignIn() {
+  return useOpenSession((apiKey: string) => api<Session>('/api/v1/auth/session', { method: 'POST', body: { apiKey } }));
+}
+
+export function useLogin() {
+  return useOpenSession((body: { email: string; password: string; tenantSlug?: string }) => api<Session>('/api/v1/auth/login', { method: 'POST', body }));
+}
+
+export function useAcceptInvitation() {
+  return useOpenSession((body: { token: string; name: string; password: string }) => api<Session>('/api/v1/auth/invitations/accept', { method: 'POST', body }));
+}
+
+/** Who is signed in: a person or an API key (GET /api/v1/me). */
+export function useMe() {
+  return useQuery({ queryKey: ['me'], queryFn: () => api<Me>('/api/v1/me'), staleTime: 60_000 });
 }
 
 export function useSignOut() {

@@ -20,3 +20,27 @@ describe('SignInPage', () => {
     expect(fetchMock).toHaveBeenCalledWith('/api/v1/auth/session', expect.objectContaining({ method: 'POST', body: JSON.stringify({ apiKey: 'rops_wrong' }) }));
   });
 });
+
+describe('SignInPage with email and password', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('posts email and password to /api/v1/auth/login and shows the one refusal under the password', async () => {
+    const fetchMock = vi.fn().mockResolvedValue(new Response(JSON.stringify({ statusCode: 401, message: 'email or password is wrong' }), { status: 401 }));
+    vi.stubGlobal('fetch', fetchMock);
+    render(
+      <QueryClientProvider client={new QueryClient()}>
+        <SignInPage />
+      </QueryClientProvider>,
+    );
+    await userEvent.type(screen.getByLabelText('Email'), 'ada@example.com');
+    await userEvent.type(screen.getByLabelText('Password'), 'not the password');
+    await userEvent.click(screen.getByRole('button', { name: 'Log in' }));
+    expect(await screen.findByText('email or password is wrong')).toBeInTheDocument();
+    expect(fetchMock).toHaveBeenCalledWith(
+      '/api/v1/auth/login',
+      expect.objectContaining({ method: 'POST', body: JSON.stringify({ email: 'ada@example.com', password: 'not the password' }) }),
+    );
+    // the API-key form is there beside it
+    expect(screen.getByLabelText('API key')).toBeInTheDocument();
+  });
+});

@@ -4,11 +4,73 @@ export type Role = 'owner' | 'admin' | 'recruiter' | 'viewer';
 /** A permission name as the API's permission table spells it (e.g. 'calls:write'); the session lists the caller's. */
 export type Permission = string;
 
+export interface TenantRef {
+  id: string;
+  name: string;
+  slug: string;
+}
+
+export interface Membership {
+  tenant: TenantRef;
+  role: Role;
+}
+
+export interface Person {
+  id: string;
+  email: string;
+  name: string;
+}
+
 export interface Session {
-  tenant: { id: string; name: string; slug: string };
+  tenant: TenantRef;
   role: Role;
   permissions: Permission[];
   csrfToken: string;
+  expiresAt: string;
+  /** a person signed in with a password (absent for a session made from an API key) */
+  user?: Person;
+  memberships?: Membership[];
+}
+
+/** GET /api/v1/me: who is calling. */
+export interface Me {
+  kind: 'user' | 'api-key';
+  user: Person | null;
+  apiKey: { id: string; name: string; prefix: string | null } | null;
+  tenant: TenantRef;
+  role: Role;
+  permissions: Permission[];
+  memberships: Membership[];
+}
+
+export interface Member {
+  userId: string;
+  email: string;
+  name: string;
+  role: Role;
+  joinedAt: string;
+}
+
+export interface PendingInvitation {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  invitedByUserId: string | null;
+  invitedByApiKeyId: string | null;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface UsersList {
+  members: Member[];
+  invitations: PendingInvitation[];
+}
+
+export interface InvitationCreated {
+  id: string;
+  token: string;
+  url: string;
   expiresAt: string;
 }
 
