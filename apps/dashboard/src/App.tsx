@@ -19,7 +19,7 @@ import { AcceptInvitePage } from './pages/AcceptInvitePage';
 /** Each page's link, shown when the session's role holds the permission its page reads with. */
 const NAV: [string, string, Permission][] = [
   ['/calls', 'Calls', 'calls:read'],
-  ['/send', 'Send a call', 'calls:write'],
+  ['/send', 'Send a call', 'calls:read'],
   ['/batches', 'Batches', 'batches:read'],
   ['/candidates', 'Candidates', 'candidates:read'],
   ['/interviews', 'Interviews', 'interviews:read'],
