@@ -7,11 +7,17 @@ describe('the permission table in docs/people-and-roles.md', () => {
   const doc = readFileSync(path.resolve(__dirname, '..', '..', 'docs', 'people-and-roles.md'), 'utf8');
   const lines = doc.split('\n');
   const header = lines.findIndex((l) => /^\|\s*permission\s*\|/.test(l));
-  const columns = lines[header].split('|').slice(2, -1).map((c) => c.trim());
+  const columns = lines[header]
+    .split('|')
+    .slice(2, -1)
+    .map((c) => c.trim());
   const rows = new Map<string, string[]>();
   for (const line of lines.slice(header + 2)) {
     if (!line.startsWith('|')) break;
-    const cells = line.split('|').slice(1, -1).map((c) => c.trim());
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
     rows.set(cells[0].replace(/`/g, ''), cells.slice(1));
   }
 
