@@ -127,7 +127,7 @@ describe('roles: the OpenAPI walk (apps/api)', () => {
     await app.listen(0, '127.0.0.1');
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
 
-    const doc = await (await fetch(`${base}/api/docs/openapi.json`)).json();
+    const doc = (await (await fetch(`${base}/api/docs/openapi.json`)).json()) as { paths: Record<string, Record<string, any>> };
     operations = Object.entries<Record<string, any>>(doc.paths).flatMap(([path, item]) =>
       Object.entries(item)
         .filter(([m]) => HTTP_METHODS.has(m))
