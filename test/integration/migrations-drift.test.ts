@@ -187,9 +187,12 @@ describe('prisma/schema.prisma and prisma/migrations agree', () => {
       'DialRequest',
       'Interview',
       'InterviewReminder',
+      'Invitation',
+      'Membership',
       'Position',
       'Session',
       'Tenant',
+      'User',
     ]);
     expect(fromMigrations.enums).toMatchObject({
       CallStatus: ['scheduled', 'queued', 'initiated', 'ringing', 'in_progress', 'completed', 'failed', 'cancelled'],
