@@ -1,5 +1,5 @@
 import { Algorithm, hash, verify } from '@node-rs/argon2';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 
 /**
@@ -8,9 +8,14 @@ import { randomBytes } from 'node:crypto';
  * raised later without breaking stored hashes.
  */
 @Injectable()
-export class Passwords {
+export class Passwords implements OnModuleInit {
   /** A hash of a random password, verified against when the email is unknown, so that answer takes as long as a wrong password. */
   private dummy?: Promise<string>;
+
+  /** Made at start, so even the first unknown email costs one verify and no more. */
+  async onModuleInit(): Promise<void> {
+    await this.dummyHash();
+  }
 
   hash(password: string): Promise<string> {
     return hash(password, { algorithm: Algorithm.Argon2id });
@@ -26,8 +31,12 @@ export class Passwords {
 
   /** Spends the work of one verify and answers false. */
   async dummyVerify(password: string): Promise<false> {
-    this.dummy ??= this.hash(randomBytes(24).toString('base64url'));
-    await this.verify(await this.dummy, password);
+    await this.verify(await this.dummyHash(), password);
     return false;
+  }
+
+  private dummyHash(): Promise<string> {
+    this.dummy ??= this.hash(randomBytes(24).toString('base64url'));
+    return this.dummy;
   }
 }
