@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createPrismaClient, type PrismaClient } from '@retell-ops/db';
 import { hashApiKey } from '@retell-ops/config';
@@ -174,6 +175,22 @@ describe('people: invitations, sign-in with a password, members (apps/api)', () 
     expect(wrong.headers.get('set-cookie')).toBeNull();
     const hugePassword = await login(email, 'x'.repeat(100_000));
     expect(hugePassword.status).toBe(400);
+  });
+
+  it('a refused sign-in is logged with the email, bounded, and never the password', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    try {
+      const secret = `secret-${uniq()}-password`;
+      const email = `${'e'.repeat(200)}-${uniq()}@people.test`;
+      expect((await login(email, secret)).status).toBe(401);
+      const lines = warn.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('password sign-in'));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(email.slice(0, 80));
+      expect(lines[0]).not.toContain(email);
+      expect(lines[0]).not.toContain(secret);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('a person in two tenants picks one with tenantSlug (default: the first); each session sees only its tenant', async () => {
