@@ -1,5 +1,5 @@
 import { NavLink, Navigate, Route, Routes } from 'react-router-dom';
-import { SessionGate, useSession, useSignOut } from './session';
+import { SessionGate, useCan, useSession, useSignOut } from './session';
 import { useLiveEvents } from './live-events';
 import { SignInPage } from './pages/SignInPage';
 import { CallsPage } from './pages/CallsPage';
@@ -11,6 +11,7 @@ import { CandidatePage } from './pages/CandidatePage';
 import { InterviewsPage } from './pages/InterviewsPage';
 import { AnalyticsPage } from './pages/AnalyticsPage';
 import { AgentsPage } from './pages/AgentsPage';
+import { AuditPage } from './pages/AuditPage';
 
 const NAV: [string, string][] = [
   ['/calls', 'Calls'],
@@ -20,18 +21,20 @@ const NAV: [string, string][] = [
   ['/interviews', 'Interviews'],
   ['/analytics', 'Analytics'],
   ['/agents', 'Agents'],
+  ['/audit', 'Audit log'],
 ];
 
 function Shell() {
   useLiveEvents();
   const session = useSession();
   const signOut = useSignOut();
+  const canAudit = useCan('audit:read');
   return (
     <div className="shell">
       <header className="top">
         <span className="brand">Retell Ops</span>
         <nav aria-label="Main">
-          {NAV.map(([to, label]) => (
+          {NAV.filter(([to]) => to !== '/audit' || canAudit).map(([to, label]) => (
             <NavLink key={to} to={to}>
               {label}
             </NavLink>
@@ -56,6 +59,7 @@ function Shell() {
           <Route path="/interviews" element={<InterviewsPage />} />
           <Route path="/analytics" element={<AnalyticsPage />} />
           <Route path="/agents" element={<AgentsPage />} />
+          <Route path="/audit" element={<AuditPage />} />
           <Route
             path="*"
             element={
