@@ -56,6 +56,7 @@ const CALL_FIELDS = [
   'metadata',
   'dynamicVariables',
   'candidateId',
+  'createdBy',
   'createdAt',
   'updatedAt',
 ].sort();
@@ -397,6 +398,7 @@ describe('admin API (apps/api)', () => {
         metadata: { candidate_ref: 'c-1' },
         dynamicVariables: { first_name: 'Ana' },
         candidateId: null,
+        createdBy: null, // known only from webhooks
         createdAt: expect.stringMatching(ISO),
         updatedAt: expect.stringMatching(ISO),
       });

@@ -178,6 +178,7 @@ describe('prisma/schema.prisma and prisma/migrations agree', () => {
     expect(Object.keys(fromMigrations.tables).sort()).toEqual([
       'Agent',
       'ApiKey',
+      'AuditLog',
       'Batch',
       'Call',
       'CallEvent',

@@ -9,6 +9,9 @@ import { LiveEventHub, LiveEventPublisher, LiveUpdates } from '@retell-ops/live-
 import { ApplyScreening, InterviewBooking, ReminderScheduler } from '@retell-ops/recruiting';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
+import { AuditController } from './audit/audit.controller';
+import { AuditModule } from './audit/audit.module';
+import { AuditService } from './audit/audit.service';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { PlatformOperatorGuard } from './auth/platform-operator.guard';
 import { RouteDeclarationGuard } from './auth/route-declaration.guard';
@@ -46,7 +49,7 @@ export class ApiModule {
   static forRoot(env: AppEnv, options: { bootstrapDefaultTenant?: boolean } = {}): DynamicModule {
     return {
       module: ApiModule,
-      imports: [DbModule.forRoot({ databaseUrl: env.DATABASE_URL, poolSize: 10 })],
+      imports: [DbModule.forRoot({ databaseUrl: env.DATABASE_URL, poolSize: 10 }), AuditModule],
       controllers: [
         SessionController,
         LoginController,
@@ -63,6 +66,7 @@ export class ApiModule {
         ApiKeysController,
         HealthController,
         EventsController,
+        AuditController,
       ],
       providers: [
         { provide: AppEnv, useValue: env },
@@ -81,6 +85,7 @@ export class ApiModule {
         InvitationAcceptance,
         UsersService,
         CallViews,
+        AuditService,
         CallsService,
         // Recruiting: the same use cases the call, candidate and scheduling workers run
         QueueProducers,

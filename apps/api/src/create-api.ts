@@ -3,11 +3,13 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppEnv, createHttpApp } from '@retell-ops/config';
 import { ApiModule } from './api.module';
+import { installAuditRefusalHook } from './audit/audit-refusal-hook';
 import { ApiExceptionFilter } from './common/errors/api-exception.filter';
 import { serveDashboard } from './dashboard/serve-dashboard';
 
 export async function createApi(env: AppEnv, options: { bootstrapDefaultTenant?: boolean } = {}): Promise<NestFastifyApplication> {
   const app = await createHttpApp(ApiModule.forRoot(env, options), env, { bodyLimit: env.WEBHOOK_BODY_LIMIT_BYTES });
+  installAuditRefusalHook(app);
   await serveDashboard(app);
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new ApiExceptionFilter(app.getHttpAdapter()));

@@ -15,6 +15,7 @@ import { AnalyticsPage } from './pages/AnalyticsPage';
 import { AgentsPage } from './pages/AgentsPage';
 import { UsersPage } from './pages/UsersPage';
 import { AcceptInvitePage } from './pages/AcceptInvitePage';
+import { AuditPage } from './pages/AuditPage';
 
 /** Each page's link, shown when the session's role holds the permission its page reads with. */
 const NAV: [string, string, Permission][] = [
@@ -26,6 +27,7 @@ const NAV: [string, string, Permission][] = [
   ['/analytics', 'Analytics', 'stats:read'],
   ['/agents', 'Agents', 'agents:read'],
   ['/users', 'Users', 'users:manage'],
+  ['/audit', 'Audit log', 'audit:read'],
 ];
 
 function Shell() {
@@ -33,6 +35,7 @@ function Shell() {
   const session = useSession();
   const signOut = useSignOut();
   const canManageUsers = useCan('users:manage');
+  const canAudit = useCan('audit:read');
   return (
     <div className="shell">
       <header className="top">
@@ -62,6 +65,7 @@ function Shell() {
           <Route path="/analytics" element={<AnalyticsPage />} />
           <Route path="/agents" element={<AgentsPage />} />
           {canManageUsers && <Route path="/users" element={<UsersPage />} />}
+          {canAudit && <Route path="/audit" element={<AuditPage />} />}
           <Route
             path="*"
             element={

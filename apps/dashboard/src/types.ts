@@ -108,6 +108,8 @@ export interface Call {
   costCents: number | null;
   dynamicVariables: Record<string, string> | null;
   candidateId: string | null;
+  /** who placed it; null for a call known only from Retell's webhooks */
+  createdBy: Actor | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -145,4 +147,30 @@ export interface BatchProgress {
   completed: number;
   failed: number;
   cancelled: number;
+}
+
+export type ActorType = 'user' | 'api_key' | 'platform_operator';
+
+/** Who did something: a person, an API key, or the platform operator; `label` is the email or the key's name and prefix. */
+export interface Actor {
+  type: ActorType;
+  id: string;
+  label: string;
+}
+
+export const ACTOR_TYPE_LABELS: Record<ActorType, string> = { user: 'person', api_key: 'API key', platform_operator: 'platform operator' };
+
+/** One row of GET /api/v1/audit. */
+export interface AuditEntry {
+  id: string;
+  actor: Actor;
+  action: string;
+  target: { type: string; id: string | null } | null;
+  summary: Record<string, unknown> | null;
+  status: number;
+  method: string;
+  route: string;
+  ip: string | null;
+  requestId: string | null;
+  at: string;
 }

@@ -16,6 +16,7 @@ export type {
   CandidateScreening,
   DialRequest,
   Batch,
+  AuditLog,
 } from './generated/prisma/client';
 export { CallStatus as DbCallStatus, ApiKeyRole, CandidateStatus as DbCandidateStatus, InterviewStatus, CallbackStatus } from './generated/prisma/enums';
 export * from './tenant-bootstrap';

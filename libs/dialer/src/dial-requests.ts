@@ -9,6 +9,7 @@ import {
   isTerminal,
   isUuid,
   NotFoundError,
+  type Actor,
   type CallStatus,
   type DialRequestStatus,
   ForbiddenError,
@@ -35,6 +36,8 @@ export interface DialInput {
   priority?: DialPriority;
   maxAttempts?: number;
   retryBackoffSec?: number;
+  /** Who asked for it (kept on the request: the API's "createdBy") */
+  createdBy?: Actor;
 }
 
 export interface BatchInput {
@@ -47,7 +50,14 @@ export interface BatchInput {
   priority?: DialPriority;
   maxAttempts?: number;
   retryBackoffSec?: number;
-  targets: Array<Omit<DialInput, 'scheduledAt' | 'priority' | 'maxAttempts' | 'retryBackoffSec'>>;
+  targets: Array<Omit<DialInput, 'scheduledAt' | 'priority' | 'maxAttempts' | 'retryBackoffSec' | 'createdBy'>>;
+  /** Who asked for it: kept on the batch and each of its requests */
+  createdBy?: Actor;
+}
+
+/** The createdBy columns of a DialRequest or Batch. */
+function createdByColumns(actor: Actor | undefined) {
+  return actor ? { createdByType: actor.type, createdById: actor.id, createdByLabel: actor.label } : {};
 }
 
 /**
@@ -94,6 +104,7 @@ export class DialRequests {
           windowStart: input.window?.start,
           windowEnd: input.window?.end,
           timeZone: input.window?.timeZone,
+          ...createdByColumns(input.createdBy),
         });
         for (const t of input.targets) {
           await this.createIn(
@@ -107,6 +118,7 @@ export class DialRequests {
               priority: input.priority,
               maxAttempts: input.maxAttempts,
               retryBackoffSec: input.retryBackoffSec,
+              createdBy: input.createdBy,
             },
             batch.id,
           );
@@ -249,6 +261,7 @@ export class DialRequests {
       notBefore: input.scheduledAt ?? new Date(),
       maxAttempts: input.maxAttempts ?? 1,
       retryBackoffSec: input.retryBackoffSec ?? 300,
+      ...createdByColumns(input.createdBy),
     });
     const callId = await CallRows.planAttempt(tx, {
       tenantId,

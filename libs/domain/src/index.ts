@@ -15,3 +15,4 @@ export * from './domain-errors';
 export * from './fixtures/seed-call';
 export * from './permissions';
 export * from './people';
+export * from './audit';

@@ -1,6 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { Call } from '@retell-ops/db';
-import { CALL_STATUSES } from '@retell-ops/domain';
+import { ACTOR_TYPES, CALL_STATUSES, type ActorType } from '@retell-ops/domain';
+import { createdByOf } from '../audit/created-by';
+
+/** Who created a call's dial request (a user, an API key, the platform operator). */
+export class CreatedByResource {
+  @ApiProperty({ enum: ACTOR_TYPES }) type: ActorType;
+  @ApiProperty() id: string;
+  @ApiProperty({ description: "The key's name and prefix, or the person's email, when it was created" }) label: string;
+}
+
+/** What a call row is read with so that its resource can say who created it. */
+export const CALL_CREATED_BY = { dialRequest: { select: { createdByType: true, createdById: true, createdByLabel: true } } } as const;
+
+type CallWithCreator = Call & {
+  dialRequest?: { createdByType: ActorType | null; createdById: string | null; createdByLabel: string | null } | null;
+};
 
 /** A call as admins see it; tenant internals stay out. */
 export class CallResource {
@@ -35,10 +50,16 @@ export class CallResource {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true }) metadata: unknown;
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } }) dynamicVariables: unknown;
   @ApiPropertyOptional() candidateId: string | null;
+  @ApiProperty({
+    type: CreatedByResource,
+    nullable: true,
+    description: 'Who placed it (through POST /api/v1/calls or a batch); null for calls that came only from webhooks',
+  })
+  createdBy: CreatedByResource | null;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
 
-  static from(c: Call): CallResource {
+  static from(c: CallWithCreator): CallResource {
     const iso = (d: Date | null) => (d ? d.toISOString() : null);
     return {
       id: c.id,
@@ -71,6 +92,7 @@ export class CallResource {
       metadata: c.metadata,
       dynamicVariables: c.dynamicVariables,
       candidateId: c.candidateId,
+      createdBy: createdByOf(c.dialRequest),
       createdAt: c.createdAt.toISOString(),
       updatedAt: c.updatedAt.toISOString(),
     };

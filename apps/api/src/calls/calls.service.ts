@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaService } from '@retell-ops/db';
 import { InvalidInputError, isUuid, NotFoundError } from '@retell-ops/domain';
 import { keysetPage, readCursor, rowsToFetch } from '../common/keyset-page';
-import { CallPage, CallResource } from './call.resource';
+import { CALL_CREATED_BY, CallPage, CallResource } from './call.resource';
 import type { ListCallsQuery } from './list-calls.query';
 
 @Injectable()
@@ -25,13 +25,16 @@ export class CallsService {
       ...(q.phone ? { AND: [{ OR: [{ toNumber: { contains: q.phone } }, { fromNumber: { contains: q.phone } }] }] } : {}),
       ...(cursor ? { OR: [{ occurredAt: { lt: cursor.at } }, { occurredAt: cursor.at, id: { lt: cursor.id } }] } : {}),
     };
-    const rows = await this.prisma.call.findMany({ where, orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }], take: rowsToFetch(q) });
+    const rows = await this.prisma.call.findMany({ where, include: CALL_CREATED_BY, orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }], take: rowsToFetch(q) });
     return keysetPage(rows, q, (c) => ({ at: c.occurredAt, id: c.id }), CallResource.from);
   }
 
   async get(tenantId: string, callId: string): Promise<CallResource> {
     const ours = isUuid(callId);
-    const call = await this.prisma.call.findFirst({ where: { tenantId, OR: [{ retellCallId: callId }, ...(ours ? [{ id: callId }] : [])] } });
+    const call = await this.prisma.call.findFirst({
+      where: { tenantId, OR: [{ retellCallId: callId }, ...(ours ? [{ id: callId }] : [])] },
+      include: CALL_CREATED_BY,
+    });
     if (!call) throw new NotFoundError(`no call '${callId}'`);
     return CallResource.from(call);
   }

@@ -4,7 +4,7 @@ import { isUniqueViolation, Prisma, PrismaService, type CallbackTask, type Inter
 import { canMoveCandidate, ConflictError, InvalidInputError, NotFoundError, type CandidateStatus } from '@retell-ops/domain';
 import { LiveUpdates } from '@retell-ops/live-events';
 import { ApplyScreening, candidateRefOf, findCandidateId, InterviewBooking, ReminderScheduler } from '@retell-ops/recruiting';
-import { CallResource } from '../calls/call.resource';
+import { CALL_CREATED_BY, CallResource } from '../calls/call.resource';
 import { keysetPage, readCursor, rowsToFetch } from '../common/keyset-page';
 import { CallbackTaskResource, InterviewResource } from '../interviews/interview.resource';
 import type { CreateCandidateBody, ListCandidatesQuery, UpdateCandidateBody } from './candidate.dto';
@@ -71,7 +71,12 @@ export class CandidatesService {
     const id = await this.resolve(tenantId, ref);
     const [candidate, calls, interviews, callbackTasks] = await Promise.all([
       this.load(tenantId, id),
-      this.prisma.call.findMany({ where: { tenantId, candidateId: id }, orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }], take: MAX_CALLS_IN_DETAIL }),
+      this.prisma.call.findMany({
+        where: { tenantId, candidateId: id },
+        include: CALL_CREATED_BY,
+        orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }],
+        take: MAX_CALLS_IN_DETAIL,
+      }),
       this.prisma.interview.findMany({ where: { tenantId, candidateId: id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
       this.prisma.callbackTask.findMany({ where: { tenantId, candidateId: id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
     ]);

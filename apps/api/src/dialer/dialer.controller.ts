@@ -23,7 +23,7 @@ export class DialerController {
     if (!can(p.role, 'calls:write') && !body.candidateId) {
       throw new ForbiddenError(`the ${p.role} role may only call candidates: send candidateId`);
     }
-    return this.dialer.createCall(p.tenantId, body);
+    return this.dialer.createCall(p, body);
   }
 
   @Delete('calls/:callId')
@@ -39,7 +39,7 @@ export class DialerController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Dial a list of numbers or candidates, at most maxConcurrent at once' })
   createBatch(@CurrentPrincipal() p: Principal, @Body() body: CreateBatchBody) {
-    return this.dialer.createBatch(p.tenantId, body);
+    return this.dialer.createBatch(p, body);
   }
 
   @Get('batches')

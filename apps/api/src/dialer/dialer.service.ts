@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService, type Batch } from '@retell-ops/db';
 import { DialRequests, DialStats } from '@retell-ops/dialer';
 import { DIAL_REQUEST_GROUPS, DIAL_REQUEST_STATUSES, InvalidInputError, isUuid, NotFoundError, type DialRequestStatus } from '@retell-ops/domain';
+import { ActorResolver } from '../audit/actors';
+import { createdByOf } from '../audit/created-by';
+import type { Principal } from '../auth/principal';
 import { keysetPage, readCursor, rowsToFetch } from '../common/keyset-page';
 import type { CreateBatchBody, CreateCallBody, ListBatchesQuery, StatsQuery } from './dial.dto';
 
@@ -13,10 +16,15 @@ export class DialerService {
     private readonly prisma: PrismaService,
     private readonly requests: DialRequests,
     private readonly dialStats: DialStats,
+    private readonly actors: ActorResolver,
   ) {}
 
-  async createCall(tenantId: string, body: CreateCallBody) {
-    const { request, callId } = await this.requests.create(tenantId, { ...body, scheduledAt: body.scheduledAt ? new Date(body.scheduledAt) : undefined });
+  async createCall(p: Principal, body: CreateCallBody) {
+    const { request, callId } = await this.requests.create(p.tenantId, {
+      ...body,
+      scheduledAt: body.scheduledAt ? new Date(body.scheduledAt) : undefined,
+      createdBy: (await this.actors.actorOf(p)) ?? undefined,
+    });
     return {
       id: callId,
       dialRequestId: request.id,
@@ -31,7 +39,8 @@ export class DialerService {
     return { callId, result: await this.requests.cancelCall(tenantId, callId) };
   }
 
-  async createBatch(tenantId: string, body: CreateBatchBody) {
+  async createBatch(p: Principal, body: CreateBatchBody) {
+    const tenantId = p.tenantId;
     const targets = body.targets.map((t, i) => {
       if (!t.toNumber && !t.candidateId) throw new InvalidInputError(`targets.${i} needs toNumber or candidateId`, { field: `targets.${i}` });
       return t;
@@ -44,6 +53,7 @@ export class DialerService {
       window,
       targets,
       scheduledAt: body.scheduledAt ? new Date(body.scheduledAt) : undefined,
+      createdBy: (await this.actors.actorOf(p)) ?? undefined,
     });
     return this.batch(tenantId, batchId);
   }
@@ -98,6 +108,7 @@ export class DialerService {
         createdAt: batch.createdAt.toISOString(),
         completedAt: batch.completedAt?.toISOString() ?? null,
         cancelledAt: batch.cancelledAt?.toISOString() ?? null,
+        createdBy: createdByOf(batch),
       };
     });
   }

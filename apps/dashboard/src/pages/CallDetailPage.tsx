@@ -1,7 +1,7 @@
 import { Link, useParams } from 'react-router-dom';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api';
-import type { Call, CallDelivery } from '../types';
+import { ACTOR_TYPE_LABELS, type Call, type CallDelivery } from '../types';
 import { Badge, QueryState } from '../components/ui';
 import { formatCents, formatDuration, formatInstant, formatOffset, humanize } from '../format';
 import { useCan } from '../session';
@@ -102,6 +102,10 @@ export function CallDetailPage() {
               </dd>
               <dt>Agent</dt>
               <dd>{call.agentId ?? '—'}</dd>
+              <dt>Created by</dt>
+              <dd data-testid="created-by">
+                {call.createdBy ? `${call.createdBy.label} (${ACTOR_TYPE_LABELS[call.createdBy.type]})` : 'Retell (webhooks only)'}
+              </dd>
               <dt>Disconnection</dt>
               <dd>{humanize(call.disconnectionReason)}</dd>
               <dt>Sentiment</dt>
