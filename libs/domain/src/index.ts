@@ -14,3 +14,5 @@ export * from './uuid';
 export * from './domain-errors';
 export * from './fixtures/seed-call';
 export * from './permissions';
+export * from './agent-health';
+export * from './agent-document';
