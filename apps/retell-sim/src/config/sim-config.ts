@@ -25,6 +25,8 @@ export interface RetellApiConfig {
   callStoreLimit: number;
   /** agents besides the default one that get-agent knows */
   agents: SimAgent[];
+  /** phone numbers the account owns besides defaultFromNumber (list/get/update-phone-number answer for them) */
+  phoneNumbers: string[];
   /** true: create calls only for known agents (unknown override_agent_id → 422); default false, any agent id is dialled */
   strictAgents: boolean;
   /** Faults for tests, each drawn from its own stream seeded by this (same seed, same faults; default 1) */
@@ -54,6 +56,7 @@ export const RETELL_API_DEFAULTS: RetellApiConfig = {
   analysisMs: 300,
   callStoreLimit: 10_000,
   agents: [],
+  phoneNumbers: [],
   strictAgents: false,
   faultSeed: 1,
   rateLimitShare: 0,
