@@ -2,7 +2,7 @@ import { agentOnline, agentWarnings, analysisFieldNames, AGENT_ONLINE_WINDOW_MS,
 
 const BASE = 'https://hooks.example.com';
 const all = PIPELINE_ANALYSIS_FIELDS.map((name) => ({ type: 'string', name, description: name }));
-const synced = new Date('2026-12-06T12:00:00Z');
+const synced = new Date('2020-01-15T12:00:00Z');
 
 describe('pointsAtPlatform', () => {
   it.each<[string, string, boolean]>([
@@ -47,7 +47,7 @@ describe('agentWarnings', () => {
 });
 
 describe('agentOnline', () => {
-  const now = Date.parse('2026-12-06T12:00:00Z');
+  const now = Date.parse('2020-01-15T12:00:00Z');
   it.each<[Date | null, boolean]>([
     [null, false],
     [new Date(now), true],
