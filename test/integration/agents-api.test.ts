@@ -141,7 +141,7 @@ describe('agents synced with Retell, phone numbers (apps/api, apps/gateway)', ()
       expect(await prisma.agent.findUniqueOrThrow({ where: { retellAgentId: SCREENER } })).toMatchObject({ tenantId: A.tenantId });
       for (const [method, path] of [
         ['GET', `/api/v1/agents/${SCREENER}`],
-        ['DELETE', `/api/v1/agents/${SCREENER}`, undefined],
+        ['DELETE', `/api/v1/agents/${SCREENER}`],
         ['POST', `/api/v1/agents/${SCREENER}/sync`],
         ['GET', `/api/v1/agents/${SCREENER}/export`],
       ]) {
