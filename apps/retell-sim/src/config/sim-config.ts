@@ -127,7 +127,8 @@ function faultsFromEnv(source: NodeJS.ProcessEnv): Partial<RetellApiConfig> {
  * RETELL_SIM_CONCURRENCY, RETELL_SIM_RING_MS, RETELL_SIM_TALK_MS, RETELL_SIM_ANALYSIS_MS,
  * RETELL_SIM_CALL_STORE_LIMIT, RETELL_SIM_AGENTS (comma-separated agent ids) and
  * RETELL_SIM_STRICT_AGENTS (1/true), RETELL_SIM_OTHER_API_KEYS (comma-separated keys the REST API
- * accepts besides RETELL_API_KEY).
+ * accepts besides RETELL_API_KEY), RETELL_SIM_PHONE_NUMBERS (comma-separated E.164 numbers the
+ * account owns besides DEFAULT_FROM_NUMBER).
  */
 export function simConfigFromEnv(env: AppEnv, source: NodeJS.ProcessEnv = process.env): SimConfig {
   const agents = (source.RETELL_SIM_AGENTS ?? '')
@@ -154,6 +155,10 @@ export function simConfigFromEnv(env: AppEnv, source: NodeJS.ProcessEnv = proces
       analysisMs: intVar(source, 'RETELL_SIM_ANALYSIS_MS', 0),
       callStoreLimit: intVar(source, 'RETELL_SIM_CALL_STORE_LIMIT', 1),
       agents,
+      phoneNumbers: (source.RETELL_SIM_PHONE_NUMBERS ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
       strictAgents: /^(1|true|yes)$/i.test(source.RETELL_SIM_STRICT_AGENTS ?? ''),
       ...faultsFromEnv(source),
     },
