@@ -8,6 +8,7 @@ import {
   agentOnline,
   agentWarnings,
   ConflictError,
+  DomainError,
   InvalidInputError,
   NotFoundError,
   redactedHeaders,
@@ -119,9 +120,9 @@ export class AgentsService {
       try {
         result.synced.push(await this.sync(tenantId, a.retellAgentId));
       } catch (e) {
-        const err = e as Error & { code?: string };
-        if (!err.code) throw e;
-        result.failed.push({ retellAgentId: a.retellAgentId, code: err.code, message: err.message });
+        // Retell's refusal or silence for this one agent; anything else (the database) fails the whole sync.
+        if (!(e instanceof DomainError)) throw e;
+        result.failed.push({ retellAgentId: a.retellAgentId, code: e.code, message: e.message });
       }
     }
     return result;
