@@ -17,7 +17,7 @@ import { testEnv } from '../support/test-env';
  * serves the built SPA, and the simulator as Retell: connecting an agent (a wrong id shows
  * Retell's refusal, another tenant's agent the conflict, a right one appears with its name and
  * warnings), sync, export (a download), import (a file), disconnect, and pointing a phone number's
- * inbound webhook here. Screenshots go to .run/screenshots/agents-*.png.
+ * inbound webhook here, and connecting a disconnected agent again. Screenshots go to .run/screenshots/agents-*.png.
  */
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -166,6 +166,10 @@ describeBrowser('dashboard: Agents page in the browser', () => {
     await r.getByText('disconnected', { exact: true }).waitFor();
     await shot('disconnected');
     expect(await prisma.agent.findUniqueOrThrow({ where: { retellAgentId: SCREENER } })).toMatchObject({ disconnectedAt: expect.any(Date) });
+
+    await r.getByRole('button', { name: `Connect ${SCREENER} again` }).click();
+    await r.getByText('connected', { exact: true }).waitFor();
+    expect(await prisma.agent.findUniqueOrThrow({ where: { retellAgentId: SCREENER } })).toMatchObject({ disconnectedAt: null });
   }, 60000);
 
   it('points a phone number’s inbound webhook at the platform', async () => {

@@ -93,6 +93,11 @@ export function AgentsPage() {
     onSuccess: (_, id) => done(`Disconnected ${id}: its webhooks are no longer taken in (its calls are kept).`),
     onError: failed,
   });
+  const reconnect = useMutation({
+    mutationFn: (id: string) => api<AgentStatus>('/api/v1/agents', { method: 'POST', body: { retellAgentId: id } }),
+    onSuccess: (a) => done(`Connected ${a.name ?? a.retellAgentId} again.`),
+    onError: failed,
+  });
   const exportAgent = useMutation({ mutationFn: downloadExport, onSuccess: () => setErrors([]), onError: failed });
   const importAgent = useMutation({
     mutationFn: (doc: unknown) => api<{ created: boolean; agent: AgentStatus }>('/api/v1/agents/import', { method: 'POST', body: doc }),
@@ -194,6 +199,11 @@ export function AgentsPage() {
                         {canWrite && (
                           <button type="button" className="secondary" onClick={() => sync.mutate(a.retellAgentId)} aria-label={`Sync ${a.retellAgentId}`}>
                             Sync
+                          </button>
+                        )}
+                        {canWrite && !a.connected && (
+                          <button type="button" onClick={() => reconnect.mutate(a.retellAgentId)} aria-label={`Connect ${a.retellAgentId} again`}>
+                            Connect again
                           </button>
                         )}
                         {canWrite && a.connected && (
