@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { hashApiKey, newApiKeyToken } from '@retell-ops/config';
 import { createPrismaClient, type PrismaClient } from '@retell-ops/db';
 import { createApi } from '../../apps/api/src/create-api';
+import { createSimApp } from '../../apps/retell-sim/src/create-app';
 import { agoIso, aheadIso } from '../support/dates';
 import { bearerApi } from '../support/http';
 import { createTestTenant, type TestTenant } from '../support/tenants';
@@ -11,8 +12,11 @@ import { testEnv } from '../support/test-env';
 /** Domain errors thrown by real use cases reach the client through the API's one exception filter. */
 describe('API errors through the exception filter', () => {
   const env = testEnv();
+  const RACE_AGENT = `agent_race_${randomBytes(4).toString('hex')}`;
   let prisma: PrismaClient;
   let app: NestFastifyApplication;
+  /** Retell: connecting an agent asks its get-agent first (docs/agents.md) */
+  let sim: NestFastifyApplication;
   let base: string;
   let A: TestTenant;
   let B: TestTenant;
@@ -24,13 +28,28 @@ describe('API errors through the exception filter', () => {
     B = await createTestTenant(prisma, env, 'errors-b');
     viewerKey = newApiKeyToken();
     await prisma.apiKey.create({ data: { tenantId: A.tenantId, name: 'viewer', keyHash: hashApiKey(viewerKey), role: 'viewer' } });
-    app = await createApi(env, { bootstrapDefaultTenant: false });
+    sim = await createSimApp(
+      {
+        gatewayUrl: 'http://127.0.0.1:9',
+        apiKey: `key_test_sim_${randomBytes(6).toString('hex')}`,
+        otherApiKeys: [A.retellApiKey, B.retellApiKey],
+        defaultAgentId: B.agentId,
+        defaultFromNumber: '+14155550100',
+        defaultToNumber: '+14155550123',
+        historyLimit: 10,
+        retellApi: { agents: [{ agent_id: RACE_AGENT }] },
+      },
+      false,
+    );
+    await sim.listen(0, '127.0.0.1');
+    const simUrl = (await sim.getUrl()).replace('[::1]', '127.0.0.1');
+    app = await createApi(testEnv({ RETELL_BASE_URL: simUrl }), { bootstrapDefaultTenant: false });
     await app.listen(0, '127.0.0.1');
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   });
 
   afterAll(async () => {
-    await app?.close();
+    await Promise.all([app?.close(), sim?.close()]);
     await prisma.tenant.deleteMany({ where: { id: { in: [A.tenantId, B.tenantId] } } });
     await prisma.$disconnect();
   });
@@ -89,7 +108,7 @@ describe('API errors through the exception filter', () => {
   });
 
   it("two tenants registering one new agent at once: one gets it, the other a 409, and its row stays the winner's", async () => {
-    const id = `agent_race_${randomBytes(4).toString('hex')}`;
+    const id = RACE_AGENT;
     const adminOfB = bearerApi(
       () => base,
       () => B.adminApiKey,
@@ -99,7 +118,8 @@ describe('API errors through the exception filter', () => {
       adminOfB('POST', '/api/v1/agents', { retellAgentId: id, name: 'of B' }),
     ]);
     expect([a.status, b.status].sort()).toEqual([201, 409]);
-    const winner = a.status === 201 ? { tenantId: A.tenantId, name: 'of A' } : { tenantId: B.tenantId, name: 'of B' };
+    // the name is Retell's (the body's only when Retell has none)
+    const winner = { tenantId: a.status === 201 ? A.tenantId : B.tenantId, name: `Simulated agent ${id}` };
     expect(await prisma.agent.findUnique({ where: { retellAgentId: id } })).toMatchObject(winner);
   });
 

@@ -19,6 +19,8 @@ const SIM_KEY = `key_test_sim_${hex()}`;
 const TENANT_KEY = `key_test_tenant_${hex()}`;
 const ROTATED_KEY = `key_test_rotated_${hex()}`;
 const OPERATOR_KEY = `op_${hex(20)}`;
+/** agents the simulated Retell knows: one per agents case */
+const AGENTS = { connect: `agent_aud_c_${hex()}`, disconnect: `agent_aud_d_${hex()}`, sync: `agent_aud_s_${hex()}`, imported: `agent_aud_i_${hex()}` };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 interface Answer {
@@ -176,9 +178,34 @@ describe('audit log (apps/api: AuditInterceptor, GET /api/v1/audit, createdBy)',
       expect: { status: 200, actor: 'owner', action: 'tenant.retell_key.rotate', targetType: 'tenant', targetId: () => A.tenantId },
     },
     'POST /api/v1/agents': {
-      prep: async () => ({ agentId: `agent_aud_${hex()}` }),
-      request: (p) => ({ method: 'POST', path: '/api/v1/agents', body: { retellAgentId: p.agentId, name: 'Audit agent' } }),
-      expect: { status: 201, actor: 'owner', action: 'agents.connect', targetType: 'agents', targetId: (p) => p.agentId },
+      request: () => ({ method: 'POST', path: '/api/v1/agents', body: { retellAgentId: AGENTS.connect, name: 'Audit agent' } }),
+      expect: { status: 201, actor: 'owner', action: 'agents.connect', targetType: 'agents', targetId: () => AGENTS.connect },
+    },
+    'DELETE /api/v1/agents/{agentId}': {
+      prep: () => ok('POST', '/api/v1/agents', { retellAgentId: AGENTS.disconnect }),
+      request: () => ({ method: 'DELETE', path: `/api/v1/agents/${AGENTS.disconnect}` }),
+      expect: { status: 204, actor: 'owner', action: 'agents.disconnect', targetType: 'agents', targetId: () => AGENTS.disconnect },
+    },
+    'POST /api/v1/agents/{agentId}/sync': {
+      prep: () => ok('POST', '/api/v1/agents', { retellAgentId: AGENTS.sync }),
+      request: () => ({ method: 'POST', path: `/api/v1/agents/${AGENTS.sync}/sync` }),
+      expect: { status: 200, actor: 'owner', action: 'agents.sync', targetType: 'agents', targetId: () => AGENTS.sync },
+    },
+    'POST /api/v1/agents/sync': {
+      request: () => ({ method: 'POST', path: '/api/v1/agents/sync' }),
+      expect: { status: 200, actor: 'owner', action: 'agents.sync_all', targetType: 'agents', targetId: () => null as unknown as string },
+    },
+    'POST /api/v1/agents/import': {
+      prep: async () => {
+        await ok('POST', '/api/v1/agents', { retellAgentId: AGENTS.imported });
+        return ok('GET', `/api/v1/agents/${AGENTS.imported}/export`);
+      },
+      request: (doc) => ({ method: 'POST', path: '/api/v1/agents/import', body: doc }),
+      expect: { status: 200, actor: 'owner', action: 'agents.import', targetType: 'agents', targetId: () => AGENTS.imported },
+    },
+    'POST /api/v1/phone-numbers/{number}/inbound-webhook': {
+      request: () => ({ method: 'POST', path: `/api/v1/phone-numbers/${encodeURIComponent('+14155550100')}/inbound-webhook` }),
+      expect: { status: 200, actor: 'owner', action: 'phone_numbers.inbound_webhook', targetType: 'phone_numbers', targetId: () => '+14155550100' },
     },
     'POST /api/v1/candidates': {
       request: () => ({ method: 'POST', path: '/api/v1/candidates', body: { firstName: 'Bo', lastName: 'Audit', externalId: `aud-${hex()}` } }),
@@ -358,6 +385,7 @@ describe('audit log (apps/api: AuditInterceptor, GET /api/v1/audit, createdBy)',
       defaultFromNumber: '+14155550100',
       defaultToNumber: '+14155550123',
       historyLimit: 10,
+      retellApi: { agents: Object.values(AGENTS).map((agent_id) => ({ agent_id, agent_name: `Audited ${agent_id}` })), phoneNumbers: [] },
     };
     sim = await createSimApp(config, false);
     await sim.listen(0, '127.0.0.1');

@@ -125,20 +125,21 @@ describe('dashboard session and views (apps/api)', () => {
 
   it('refuses a cookie-authenticated write without the CSRF token, or with a wrong one (403), and accepts it with the token', async () => {
     const { cookie, body } = await signIn(A.adminApiKey);
-    const agent = { retellAgentId: `agent_csrf_${randomBytes(4).toString('hex')}` };
-    const none = await request('POST', '/api/v1/agents', { cookie, body: agent });
+    // A write that needs no Retell (creating an agent asks Retell first; see agents-api.test.ts).
+    const position = { title: `CSRF check ${randomBytes(4).toString('hex')}` };
+    const none = await request('POST', '/api/v1/positions', { cookie, body: position });
     expect(none.status).toBe(403);
     expect(none.json().message).toMatch(/missing X-CSRF-Token/);
-    const wrong = await request('POST', '/api/v1/agents', { cookie, csrf: 'x'.repeat(32), body: agent });
+    const wrong = await request('POST', '/api/v1/positions', { cookie, csrf: 'x'.repeat(32), body: position });
     expect(wrong.status).toBe(403);
     expect(wrong.json().message).toMatch(/wrong X-CSRF-Token/);
-    expect(await prisma.agent.count({ where: { retellAgentId: agent.retellAgentId } })).toBe(0);
-    const ok = await request('POST', '/api/v1/agents', { cookie, csrf: body.csrfToken, body: agent });
+    expect(await prisma.position.count({ where: { title: position.title } })).toBe(0);
+    const ok = await request('POST', '/api/v1/positions', { cookie, csrf: body.csrfToken, body: position });
     expect(ok.status).toBe(201);
   });
 
   it('a bearer request needs no CSRF token', async () => {
-    const res = await request('POST', '/api/v1/agents', { bearer: A.adminApiKey, body: { retellAgentId: `agent_bearer_${randomBytes(4).toString('hex')}` } });
+    const res = await request('POST', '/api/v1/positions', { bearer: A.adminApiKey, body: { title: `Bearer check ${randomBytes(4).toString('hex')}` } });
     expect(res.status).toBe(201);
   });
 

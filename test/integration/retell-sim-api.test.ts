@@ -563,6 +563,103 @@ describe('retell-sim: Retell REST API through the official SDK', () => {
     );
   });
 
+  it('list-agents, create-agent, update-agent: the SDK parses each answer; unknown ids are 422, a bad body 400', async () => {
+    const llm = await client.llm.create({ general_prompt: 'Screen the candidate.', begin_message: 'Hi!' });
+    expect(llm).toMatchObject({
+      llm_id: expect.stringMatching(/^llm_/),
+      version: 0,
+      last_modification_timestamp: expect.any(Number),
+      general_prompt: 'Screen the candidate.',
+    });
+    const made = await client.agent.create({ response_engine: { type: 'retell-llm', llm_id: llm.llm_id }, voice_id: '11labs-Adrian', agent_name: 'Made here' });
+    expect(made).toMatchObject({ agent_id: expect.stringMatching(/^agent_/), version: 0, agent_name: 'Made here', response_engine: { llm_id: llm.llm_id } });
+    expect(await client.agent.retrieve(made.agent_id)).toEqual(made);
+
+    const updated = await client.agent.update(made.agent_id, {
+      webhook_url: 'https://hooks.example.com/webhooks/retell',
+      post_call_analysis_data: [{ type: 'string', name: 'outcome', description: 'How it went' }],
+    });
+    expect(updated).toMatchObject({ agent_id: made.agent_id, agent_name: 'Made here', webhook_url: 'https://hooks.example.com/webhooks/retell' });
+    expect(updated.last_modification_timestamp).toBeGreaterThan(made.last_modification_timestamp);
+
+    const all = await client.agent.list({ limit: 1000 });
+    expect(all.has_more).toBe(false);
+    expect(all.items.map((a) => a.agent_id)).toEqual(expect.arrayContaining([DEFAULT_AGENT, OTHER_AGENT, made.agent_id]));
+    expect(all.items[0]).toMatchObject({
+      agent_id: made.agent_id,
+      agent_name: 'Made here',
+      channel: 'voice',
+      tags: {},
+      user_modified_timestamp: expect.any(Number),
+    });
+    const first = await client.agent.list({ limit: 1, sort_order: 'ascending' });
+    expect(first).toMatchObject({ items: [{ agent_id: DEFAULT_AGENT }], has_more: true, pagination_key: DEFAULT_AGENT });
+    const second = await client.agent.list({ limit: 1, sort_order: 'ascending', pagination_key: first.pagination_key });
+    expect(second.items.map((a) => a.agent_id)).toEqual([OTHER_AGENT]);
+    expect((await client.agent.list({ filter_criteria: { query: 'made here' } } as never)).items.map((a) => a.agent_id)).toEqual([made.agent_id]);
+
+    await expectRetellError(
+      client.agent.update('agent_nobody', { agent_name: 'x' }),
+      UnprocessableEntityError,
+      422,
+      'Cannot find requested asset under given api key.',
+    );
+    await expectRetellError(client.agent.create({ voice_id: 'x' } as never), BadRequestError, 400, /response_engine and voice_id are required/);
+    await expectRetellError(
+      client.agent.create({ response_engine: { type: 'retell-llm', llm_id: 'llm_nobody' }, voice_id: 'x' }),
+      BadRequestError,
+      400,
+      /llm_id is not a Retell LLM/,
+    );
+  });
+
+  it('get/create/update-retell-llm: LlmResponse answers; unknown ids are 422', async () => {
+    const agent = await client.agent.retrieve(DEFAULT_AGENT);
+    const llmId = (agent.response_engine as { llm_id: string }).llm_id;
+    const llm = await client.llm.retrieve(llmId);
+    expect(llm).toMatchObject({
+      llm_id: llmId,
+      version: 0,
+      model: 'gpt-4.1',
+      general_prompt: expect.any(String),
+      last_modification_timestamp: expect.any(Number),
+    });
+    const updated = await client.llm.update(llmId, { general_prompt: 'New prompt', general_tools: [{ type: 'end_call', name: 'end_call' }] });
+    expect(updated).toMatchObject({ llm_id: llmId, general_prompt: 'New prompt', general_tools: [{ type: 'end_call', name: 'end_call' }], model: 'gpt-4.1' });
+    expect(await client.llm.retrieve(llmId)).toEqual(updated);
+    await expectRetellError(client.llm.retrieve('llm_nobody'), UnprocessableEntityError, 422, 'Cannot find requested asset under given api key.');
+    await expectRetellError(
+      client.llm.update('llm_nobody', { general_prompt: 'x' }),
+      UnprocessableEntityError,
+      422,
+      'Cannot find requested asset under given api key.',
+    );
+  });
+
+  it('list/get/update-phone-number: PhoneNumberResponse answers; the inbound webhook URL is kept; unknown numbers are 422', async () => {
+    const list = await client.phoneNumber.list();
+    expect(list).toMatchObject({ has_more: false });
+    expect(list.items.map((n) => n.phone_number)).toEqual([FROM]);
+    expect(list.items[0]).toMatchObject({
+      phone_number: FROM,
+      phone_number_type: 'retell-twilio',
+      phone_number_pretty: '+1 (415) 555-0100',
+      inbound_agents: [{ agent_id: DEFAULT_AGENT, weight: 1 }],
+      last_modification_timestamp: expect.any(Number),
+    });
+    const updated = await client.phoneNumber.update(FROM, { inbound_webhook_url: 'https://hooks.example.com/webhooks/retell/inbound/acme' });
+    expect(updated).toMatchObject({ phone_number: FROM, inbound_webhook_url: 'https://hooks.example.com/webhooks/retell/inbound/acme' });
+    expect(await client.phoneNumber.retrieve(FROM)).toEqual(updated);
+    await expectRetellError(client.phoneNumber.update(FROM, { inbound_webhook_url: 'not a url' }), BadRequestError, 400, /inbound_webhook_url must be a URL/);
+    await expectRetellError(client.phoneNumber.retrieve('+14155559999'), UnprocessableEntityError, 422, 'Cannot find requested asset under given api key.');
+    await expectRetellError(
+      client.phoneNumber.update('+14155559999', { nickname: 'x' }),
+      UnprocessableEntityError,
+      422,
+      'Cannot find requested asset under given api key.',
+    );
+  });
+
   // ── errors ───────────────────────────────────────────────────────────────────────────────
 
   it('a wrong or missing API key is 401 (AuthenticationError) with Retell’s body', async () => {

@@ -7,6 +7,10 @@ import { DbModule, TenantSettings } from '@retell-ops/db';
 import { DialRequests, DialRequestStore, DialStats, DispatchTrigger, RetellClients, RetellKeyCheck } from '@retell-ops/dialer';
 import { LiveEventHub, LiveEventPublisher, LiveUpdates } from '@retell-ops/live-events';
 import { ApplyScreening, InterviewBooking, ReminderScheduler } from '@retell-ops/recruiting';
+import { AgentsController } from './agents/agents.controller';
+import { AgentsService } from './agents/agents.service';
+import { PhoneNumbersController } from './agents/phone-numbers.controller';
+import { PhoneNumbersService } from './agents/phone-numbers.service';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { AuditController } from './audit/audit.controller';
@@ -62,6 +66,8 @@ export class ApiModule {
         PositionsController,
         InterviewsController,
         TenantController,
+        AgentsController,
+        PhoneNumbersController,
         TenantsController,
         ApiKeysController,
         HealthController,
@@ -74,6 +80,8 @@ export class ApiModule {
         ApiKeyGuard,
         PlatformOperatorGuard,
         TenantSettings,
+        AgentsService,
+        PhoneNumbersService,
         RetellKeyCheck,
         RetellKeyRotation,
         TenantsService,

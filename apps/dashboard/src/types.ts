@@ -136,6 +136,8 @@ export interface Tenant {
 export interface Agent {
   retellAgentId: string;
   name: string | null;
+  /** false once disconnected (GET /api/v1/agents): not offered for new calls */
+  connected?: boolean;
   createdAt: string;
   lastCall?: { id: string; callId: string | null; status: string; outcome: string | null; occurredAt: string } | null;
 }

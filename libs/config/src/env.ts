@@ -60,6 +60,16 @@ export class AppEnv {
   @IsUrl({ require_tld: false, require_protocol: true })
   GATEWAY_URL = 'http://127.0.0.1:3000';
 
+  /**
+   * The gateway's base URL as Retell reaches it (e.g. https://hooks.example.com). Agents whose
+   * webhook URL is not `<this>/webhooks/retell[/<slug>]` get a warning, and a phone number's
+   * inbound webhook is pointed at `<this>/webhooks/retell/inbound/<slug>` (docs/agents.md).
+   * Unset: GATEWAY_URL.
+   */
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true })
+  PUBLIC_WEBHOOK_BASE_URL?: string;
+
   @IsString()
   @MinLength(8)
   RETELL_API_KEY: string = DEV_DEFAULTS.RETELL_API_KEY;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError } from '@retell-ops/domain';
-import type { Agent } from './generated/prisma/client';
+import { Prisma, type Agent } from './generated/prisma/client';
 import { PrismaService } from './prisma.service';
 import { isUniqueViolation } from './unique-violation';
 
@@ -42,23 +42,60 @@ export class TenantSettings {
   }
 
   /**
-   * Registers the agent to the tenant, or renames it when the tenant has it already (a name left
-   * out keeps the old one). An agent of another tenant is a conflict, also when both register it
-   * at once: the loser of the insert race reads the winner's row.
+   * Connects the agent to the tenant, or refreshes it when the tenant has it already (a name left
+   * out keeps the old one; `details` are what Retell's get-agent answered). An agent connected to
+   * another tenant is a conflict, also when both connect it at once: the loser of the insert race
+   * reads the winner's row. An agent another tenant disconnected is taken over (its row moves; the
+   * calls of the old tenant stay with it).
    */
-  async registerAgent(tenantId: string, agent: { retellAgentId: string; name?: string }): Promise<Agent> {
+  async registerAgent(tenantId: string, agent: { retellAgentId: string; name?: string; details?: AgentDetails }): Promise<Agent> {
+    const data = { ...(agent.name === undefined ? {} : { name: agent.name }), ...(agent.details ? agentDetailsData(agent.details) : {}) };
     for (let attempt = 0; ; attempt++) {
       const existing = await this.prisma.agent.findUnique({ where: { retellAgentId: agent.retellAgentId } });
       if (existing) {
-        if (existing.tenantId !== tenantId)
+        if (existing.tenantId !== tenantId && existing.disconnectedAt === null)
           throw new ConflictError(`agent '${agent.retellAgentId}' belongs to another tenant`, { code: 'agent_of_another_tenant' });
-        return agent.name === undefined ? existing : this.prisma.agent.update({ where: { id: existing.id }, data: { name: agent.name } });
+        if (existing.tenantId === tenantId && existing.disconnectedAt === null && !Object.keys(data).length) return existing;
+        // Conditional, so a take-over never wins against another tenant's connect in between.
+        const moved = await this.prisma.agent.updateMany({
+          where: { id: existing.id, OR: [{ tenantId }, { disconnectedAt: { not: null } }] },
+          data: { ...data, tenantId, disconnectedAt: null },
+        });
+        if (moved.count === 1) return this.prisma.agent.findUniqueOrThrow({ where: { id: existing.id } });
+        if (attempt > 2) throw new ConflictError(`agent '${agent.retellAgentId}' belongs to another tenant`, { code: 'agent_of_another_tenant' });
+        continue;
       }
       try {
-        return await this.prisma.agent.create({ data: { tenantId, retellAgentId: agent.retellAgentId, name: agent.name } });
+        return await this.prisma.agent.create({ data: { tenantId, retellAgentId: agent.retellAgentId, ...data } });
       } catch (e) {
-        if (!isUniqueViolation(e) || attempt > 0) throw e;
+        if (!isUniqueViolation(e) || attempt > 2) throw e;
       }
     }
   }
+}
+
+/** What Retell's get-agent answered about an agent, as the platform keeps it. */
+export interface AgentDetails {
+  name: string | null;
+  voiceId: string | null;
+  language: string | null;
+  version: number | null;
+  llmId: string | null;
+  webhookUrl: string | null;
+  postCallAnalysis: unknown;
+  syncedAt: Date;
+}
+
+/** The Agent columns for what Retell answered. */
+export function agentDetailsData(d: AgentDetails) {
+  return {
+    ...(d.name !== null ? { name: d.name } : {}),
+    voiceId: d.voiceId,
+    language: d.language,
+    version: d.version,
+    llmId: d.llmId,
+    webhookUrl: d.webhookUrl,
+    postCallAnalysis: (d.postCallAnalysis ?? Prisma.DbNull) as Prisma.InputJsonValue,
+    syncedAt: d.syncedAt,
+  };
 }

@@ -1,4 +1,4 @@
-import { auditActionFor, auditSummaryOf, auditTargetTypeFor, isAuditedMethod, MAX_SUMMARY_CHARS, REDACTED, targetParamOf } from './audit';
+import { auditActionFor, auditSummaryOf, auditTargetTypeFor, isAuditedMethod, MAX_SUMMARY_CHARS, AUDIT_REDACTED, targetParamOf } from './audit';
 
 describe('audit rules', () => {
   it.each([
@@ -20,7 +20,7 @@ describe('audit rules', () => {
     ['DELETE', '/api/v1/auth/session', 'auth.sign_out', 'session'],
     ['POST', '/api/v1/auth/login', 'auth.sign_in', 'session'],
     ['POST', '/api/v1/agents', 'agents.connect', 'agents'],
-    ['POST', '/api/v1/agents/import', 'agents.import.create', 'agents'],
+    ['POST', '/api/v1/agents/import', 'agents.import', 'agents'],
     ['post', '/api/v1/users/:id/roles', 'users.roles', 'users'],
   ])('%s %s → %s on %s', (method, route, action, target) => {
     expect(auditActionFor(method, route)).toBe(action);
@@ -69,12 +69,12 @@ describe('audit rules', () => {
     ])('redacts %s at any depth', (field, value) => {
       const s = auditSummaryOf({ [field]: value, nested: { deeper: [{ [field]: value }] } });
       expect(JSON.stringify(s)).not.toContain(value);
-      expect(s).toEqual({ [field]: REDACTED, nested: { deeper: [{ [field]: REDACTED }] } });
+      expect(s).toEqual({ [field]: AUDIT_REDACTED, nested: { deeper: [{ [field]: AUDIT_REDACTED }] } });
     });
 
     it.each([['rops_abcdef0123'], ['key_live_xyz'], ['Bearer abc'], ['eyJhbGciOi.eyJzdWIi.sig'], ['$argon2id$v=19$m=1']])(
       'redacts a credential-looking value %s whatever its field',
-      (value) => expect(auditSummaryOf({ note: value })).toEqual({ note: REDACTED }),
+      (value) => expect(auditSummaryOf({ note: value })).toEqual({ note: AUDIT_REDACTED }),
     );
 
     it('keeps plain fields', () => {

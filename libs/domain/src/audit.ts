@@ -39,6 +39,8 @@ export const AUDIT_ACTION_OVERRIDES: Readonly<Record<string, string>> = {
   'POST /api/v1/tenant/retell-key': 'tenant.retell_key.rotate',
   'POST /api/v1/agents': 'agents.connect',
   'DELETE /api/v1/agents/:agentId': 'agents.disconnect',
+  'POST /api/v1/agents/sync': 'agents.sync_all',
+  'POST /api/v1/agents/import': 'agents.import',
 };
 
 const VERB: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'update', DELETE: 'delete' };
@@ -87,12 +89,16 @@ export function targetParamOf(params: Record<string, unknown> | undefined): stri
     const v = params[name];
     if (typeof v === 'string' && v !== '' && !isSecretName(name)) return v.slice(0, MAX_STRING);
   }
+  // a route with one parameter of another name (`/phone-numbers/:number/…`) targets that
+  const names = Object.keys(params);
+  const only = names.length === 1 ? params[names[0]] : undefined;
+  if (typeof only === 'string' && only !== '' && !isSecretName(names[0])) return only.slice(0, MAX_STRING);
   return undefined;
 }
 
 // ── the summary ─────────────────────────────────────────────────────────────────────────────
 
-export const REDACTED = '[redacted]';
+export const AUDIT_REDACTED = '[redacted]';
 /** Longest string kept in a summary (longer ones are cut and marked). */
 export const MAX_STRING = 200;
 /** Items kept of an array (the rest counted). */
@@ -118,7 +124,7 @@ function bound(value: unknown, depth: number): unknown {
   if (value === null || typeof value === 'boolean') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
   if (typeof value === 'string') {
-    if (looksSecret(value)) return REDACTED;
+    if (looksSecret(value)) return AUDIT_REDACTED;
     return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…(${value.length} chars)` : value;
   }
   if (typeof value !== 'object') return undefined;
@@ -131,7 +137,7 @@ function bound(value: unknown, depth: number): unknown {
   const entries = Object.entries(value as Record<string, unknown>);
   for (const [k, v] of entries.slice(0, MAX_FIELDS)) {
     const name = k.slice(0, MAX_STRING);
-    out[name] = isSecretName(k) ? REDACTED : bound(v, depth + 1);
+    out[name] = isSecretName(k) ? AUDIT_REDACTED : bound(v, depth + 1);
   }
   if (entries.length > MAX_FIELDS) out['…'] = `${entries.length - MAX_FIELDS} more fields`;
   return out;

@@ -16,3 +16,5 @@ export * from './fixtures/seed-call';
 export * from './permissions';
 export * from './people';
 export * from './audit';
+export * from './agent-health';
+export * from './agent-document';

@@ -138,10 +138,14 @@ export class AuditTrail {
     if (own) return own;
     const singular = targetType.replace(/s$/, '');
     const nested = a[singular];
-    if (nested && typeof nested === 'object') return str((nested as Record<string, unknown>).id);
+    const nestedId = nested && typeof nested === 'object' ? str((nested as Record<string, unknown>).id) : undefined;
+    if (nestedId) return nestedId;
     const suffix = `${singular.replace(/_(.)/g, (_m, c: string) => c.toUpperCase())}id`.toLowerCase();
-    const named = Object.keys(a).find((k) => k.toLowerCase().endsWith(suffix));
-    return named ? str(a[named]) : undefined;
+    const namedIn = (o: Record<string, unknown>) => {
+      const named = Object.keys(o).find((k) => k.toLowerCase().endsWith(suffix));
+      return named ? str(o[named]) : undefined;
+    };
+    return namedIn(a) ?? (nested && typeof nested === 'object' ? namedIn(nested as Record<string, unknown>) : undefined);
   }
 
   private requestIdOf(req: FastifyRequest): string | null {

@@ -1,8 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiConflictResponse,
-  ApiCreatedResponse,
   ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
@@ -12,8 +10,7 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import { TenantSettings, type Agent } from '@retell-ops/db';
+import { TenantSettings } from '@retell-ops/db';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { RequirePermission } from '../auth/permissions.decorator';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
@@ -28,26 +25,6 @@ export class TenantResource {
   @ApiPropertyOptional() defaultFromNumber: string | null;
   @ApiPropertyOptional() retellBaseUrl: string | null;
   @ApiProperty({ description: 'A Retell API key is stored (encrypted); the key itself is never returned' }) hasRetellApiKey: boolean;
-}
-
-export class AgentResource {
-  @ApiProperty() retellAgentId: string;
-  @ApiPropertyOptional() name: string | null;
-  @ApiProperty() createdAt: string;
-}
-
-export class RegisterAgentBody {
-  @ApiProperty({ description: "Retell's agent_id" })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(256)
-  retellAgentId: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  name?: string;
 }
 
 @ApiTags('tenant')
@@ -81,27 +58,4 @@ export class TenantController {
   rotateRetellKey(@CurrentPrincipal() p: Principal, @Body() body: RotateRetellKeyBody): Promise<RotatedRetellKeyResource> {
     return this.rotation.rotate(p.tenantId, body.retellApiKey, body.overlapMinutes);
   }
-
-  @Get('agents')
-  @RequirePermission('agents:read')
-  @ApiOperation({ summary: "Retell agents registered to the caller's tenant (webhooks on /webhooks/retell are routed by them)" })
-  @ApiOkResponse({ type: [AgentResource] })
-  async agents(@CurrentPrincipal() p: Principal): Promise<AgentResource[]> {
-    return (await this.settings.agents(p.tenantId)).map(agentResource);
-  }
-
-  @Post('agents')
-  @RequirePermission('agents:write')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Register a Retell agent to this tenant' })
-  @ApiCreatedResponse({ type: AgentResource })
-  @ApiConflictResponse({ description: 'the agent belongs to another tenant' })
-  @ApiForbiddenResponse({ description: 'viewer key' })
-  async registerAgent(@CurrentPrincipal() p: Principal, @Body() body: RegisterAgentBody): Promise<AgentResource> {
-    return agentResource(await this.settings.registerAgent(p.tenantId, { retellAgentId: body.retellAgentId, name: body.name }));
-  }
-}
-
-function agentResource(a: Agent): AgentResource {
-  return { retellAgentId: a.retellAgentId, name: a.name, createdAt: a.createdAt.toISOString() };
 }

@@ -160,7 +160,7 @@ export function SendCallPage() {
         </p>
       ) : (
         <SendCallForm
-          agents={agents.data}
+          agents={agents.data.filter((a) => a.connected !== false)}
           defaultAgentId={tenant.data.defaultAgentId}
           defaultFromNumber={tenant.data.defaultFromNumber}
           onSend={(b) => send.mutateAsync(b)}

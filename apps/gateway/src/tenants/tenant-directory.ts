@@ -15,6 +15,8 @@ export interface TenantKey {
   previousKeyUntil?: number;
   /** false once the platform operator deactivates the tenant: its webhooks are refused (403). */
   active: boolean;
+  /** Agent lookups only: the agent was disconnected from this tenant (its webhooks are refused, 404). */
+  agentDisconnected?: true;
 }
 
 interface SealedTenant {
@@ -24,12 +26,15 @@ interface SealedTenant {
   retellApiKeyPrevEnc: string | null;
   retellApiKeyPrevUntil: Date | null;
   active: boolean;
+  agentDisconnected?: boolean;
 }
 
 const COLUMNS = `t."id", t."slug", t."retellApiKeyEnc", t."retellApiKeyPrevEnc", t."retellApiKeyPrevUntil", t."active"`;
 
 /**
- * A change to a tenant (deactivated, a Retell key rotated) is seen within foundTtlMs (30 s). A
+ * A change to a tenant (deactivated, a Retell key rotated, an agent disconnected) is seen within
+ * foundTtlMs (30 s); an agent connected again is seen at the next delivery (a disconnected entry
+ * is reloaded before it refuses, at most every 5 s per agent). A
  * signature that fails under the cached keys reloads the tenant at once (at most every 5 s per
  * slug or agent), so a webhook signed with a key rotated in a moment ago is not refused.
  */
@@ -64,7 +69,11 @@ export class TenantDirectory {
     const stale = (e: Error) => this.logger.warn(`tenant lookup failed, serving the cached entry: ${firstLine(e)}`);
     this.slugs = new TenantCache((slug) => this.one(`SELECT ${COLUMNS} FROM "Tenant" t WHERE t."slug" = $1`, [slug]), stale, LIMITS);
     this.agents = new TenantCache(
-      (agentId) => this.one(`SELECT ${COLUMNS} FROM "Agent" a JOIN "Tenant" t ON t."id" = a."tenantId" WHERE a."retellAgentId" = $1`, [agentId]),
+      (agentId) =>
+        this.one(
+          `SELECT ${COLUMNS}, a."disconnectedAt" IS NOT NULL AS "agentDisconnected" FROM "Agent" a JOIN "Tenant" t ON t."id" = a."tenantId" WHERE a."retellAgentId" = $1`,
+          [agentId],
+        ),
       stale,
       LIMITS,
     );
@@ -123,6 +132,7 @@ export class TenantDirectory {
       return null;
     }
     const tenant: TenantKey = { id: t.id, slug: t.slug, retellApiKey, active: t.active };
+    if (t.agentDisconnected) tenant.agentDisconnected = true;
     const until = t.retellApiKeyPrevUntil?.getTime();
     if (t.retellApiKeyPrevEnc && until !== undefined && until > Date.now()) {
       try {

@@ -55,6 +55,7 @@ const REASONS = {
   badSignature: 'signature does not match the body, or its timestamp is outside ±5 minutes',
   nul: 'body contains a NUL character (\\u0000), which cannot be stored',
   unknownEvent: 'unknown event (Retell sends call_started, call_ended, call_analyzed, …)',
+  disconnectedAgent: 'this agent was disconnected from its tenant on the platform: its webhooks are no longer routed',
   inactive: 'this tenant is deactivated on the platform: its webhooks are refused until the platform operator activates it again',
 } as const;
 
@@ -88,7 +89,7 @@ export class WebhookIngestService {
     if (headerProblem) return reply.reject(401, 'unauthorized', `x-retell-signature header is ${headerProblem}`);
 
     const bytes = delivery.rawBody ?? Buffer.alloc(0);
-    const found = delivery.tenantSlug !== undefined ? await this.tenantBySlug(delivery.tenantSlug) : await this.tenantByAgent(bytes);
+    const found = delivery.tenantSlug !== undefined ? await this.tenantBySlug(delivery.tenantSlug, bytes) : await this.tenantByAgent(bytes);
     if ('rejected' in found) return found.rejected;
     let tenant = found.tenant;
 
@@ -138,9 +139,17 @@ export class WebhookIngestService {
     return reply.accepted(envelope.callId, tenant.slug);
   }
 
-  private async tenantBySlug(slug: string): Promise<Found> {
+  private async tenantBySlug(slug: string, bytes: Buffer): Promise<Found> {
     const tenant = isTenantSlugShaped(slug) ? await this.tenants.bySlug(slug) : null;
-    if (tenant) return { tenant, reload: () => this.tenants.reloadBySlug(slug) };
+    if (tenant) {
+      // An agent the tenant disconnected is not taken in by its slug route either.
+      const agentId = agentIdIn(bytes);
+      if (typeof agentId === 'string' && isAgentIdShaped(agentId)) {
+        const agent = await this.connectedAgent(agentId);
+        if (agent === 'disconnected') return { rejected: this.disconnected(agentId) };
+      }
+      return { tenant, reload: () => this.tenants.reloadBySlug(slug) };
+    }
     return { rejected: reply.reject(404, 'not_found', REASONS.unknownSlug, { log: `${REASONS.unknownSlug} (slug ${forLog(slug)})` }) };
   }
 
@@ -157,7 +166,8 @@ export class WebhookIngestService {
         }),
       };
     }
-    const registered = agentId !== undefined ? await this.tenants.byAgentId(agentId) : null;
+    const registered = agentId !== undefined ? await this.connectedAgent(agentId) : null;
+    if (registered === 'disconnected') return { rejected: this.disconnected(agentId!) };
     if (registered) return { tenant: registered, reload: () => this.tenants.reloadByAgentId(agentId!) };
     // No registered agent names the tenant. With exactly one tenant the signature can: a
     // single-tenant setup needs no registration. Otherwise no key is tried at all.
@@ -165,6 +175,23 @@ export class WebhookIngestService {
     if (only) return { tenant: only, reload: () => this.tenants.reloadOnlyTenant() };
     const reason = agentId !== undefined ? REASONS.unknownAgent : REASONS.noAgent;
     return { rejected: reply.reject(404, 'not_found', reason, { log: `${reason} (agent_id ${forLog(agentId)})` }) };
+  }
+
+  /**
+   * The tenant of a registered agent, 'disconnected' for one its tenant disconnected, null when no
+   * tenant has it. A disconnected entry is read again (throttled) before it refuses, so an agent
+   * connected again is routed from the next delivery on rather than after the cache TTL.
+   */
+  private async connectedAgent(agentId: string): Promise<TenantKey | 'disconnected' | null> {
+    const cached = await this.tenants.byAgentId(agentId);
+    if (!cached?.agentDisconnected) return cached;
+    const fresh = await this.tenants.reloadByAgentId(agentId);
+    const now = fresh === undefined ? cached : fresh;
+    return now?.agentDisconnected ? 'disconnected' : now;
+  }
+
+  private disconnected(agentId: string): IngestResult {
+    return reply.reject(404, 'not_found', REASONS.disconnectedAgent, { log: `${REASONS.disconnectedAgent} (agent_id ${forLog(agentId)})` });
   }
 
   /** The tenant's current key, then (only during a rotation) its previous one: at most two checks. */

@@ -18,6 +18,7 @@ describe('simConfigFromEnv: the Retell API settings', () => {
       RETELL_SIM_CALL_STORE_LIMIT: '100',
       RETELL_SIM_AGENTS: 'agent_a, agent_b,,',
       RETELL_SIM_STRICT_AGENTS: 'true',
+      RETELL_SIM_PHONE_NUMBERS: '+14155550101, +14155550102',
     });
     expect(retellApiConfig(config)).toEqual({
       concurrencyLimit: 3,
@@ -26,6 +27,7 @@ describe('simConfigFromEnv: the Retell API settings', () => {
       analysisMs: 10,
       callStoreLimit: 100,
       agents: [{ agent_id: 'agent_a' }, { agent_id: 'agent_b' }],
+      phoneNumbers: ['+14155550101', '+14155550102'],
       strictAgents: true,
       faultSeed: 1,
       rateLimitShare: 0,

@@ -25,6 +25,8 @@ export interface RetellApiConfig {
   callStoreLimit: number;
   /** agents besides the default one that get-agent knows */
   agents: SimAgent[];
+  /** phone numbers the account owns besides defaultFromNumber (list/get/update-phone-number answer for them) */
+  phoneNumbers: string[];
   /** true: create calls only for known agents (unknown override_agent_id → 422); default false, any agent id is dialled */
   strictAgents: boolean;
   /** Faults for tests, each drawn from its own stream seeded by this (same seed, same faults; default 1) */
@@ -54,6 +56,7 @@ export const RETELL_API_DEFAULTS: RetellApiConfig = {
   analysisMs: 300,
   callStoreLimit: 10_000,
   agents: [],
+  phoneNumbers: [],
   strictAgents: false,
   faultSeed: 1,
   rateLimitShare: 0,
@@ -124,7 +127,8 @@ function faultsFromEnv(source: NodeJS.ProcessEnv): Partial<RetellApiConfig> {
  * RETELL_SIM_CONCURRENCY, RETELL_SIM_RING_MS, RETELL_SIM_TALK_MS, RETELL_SIM_ANALYSIS_MS,
  * RETELL_SIM_CALL_STORE_LIMIT, RETELL_SIM_AGENTS (comma-separated agent ids) and
  * RETELL_SIM_STRICT_AGENTS (1/true), RETELL_SIM_OTHER_API_KEYS (comma-separated keys the REST API
- * accepts besides RETELL_API_KEY).
+ * accepts besides RETELL_API_KEY), RETELL_SIM_PHONE_NUMBERS (comma-separated E.164 numbers the
+ * account owns besides DEFAULT_FROM_NUMBER).
  */
 export function simConfigFromEnv(env: AppEnv, source: NodeJS.ProcessEnv = process.env): SimConfig {
   const agents = (source.RETELL_SIM_AGENTS ?? '')
@@ -151,6 +155,10 @@ export function simConfigFromEnv(env: AppEnv, source: NodeJS.ProcessEnv = proces
       analysisMs: intVar(source, 'RETELL_SIM_ANALYSIS_MS', 0),
       callStoreLimit: intVar(source, 'RETELL_SIM_CALL_STORE_LIMIT', 1),
       agents,
+      phoneNumbers: (source.RETELL_SIM_PHONE_NUMBERS ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
       strictAgents: /^(1|true|yes)$/i.test(source.RETELL_SIM_STRICT_AGENTS ?? ''),
       ...faultsFromEnv(source),
     },

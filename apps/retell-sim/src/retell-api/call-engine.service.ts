@@ -178,7 +178,7 @@ export class CallEngine implements OnApplicationShutdown {
   constructor(@Inject(SIM_CONFIG) private readonly config: SimConfig) {
     this.settings = retellApiConfig(config);
     this.faults = this.faultStreams();
-    this.agents = new AgentDirectory(config.defaultAgentId, this.settings.agents);
+    this.agents = new AgentDirectory(config.defaultAgentId, this.settings.agents, [config.defaultFromNumber, ...this.settings.phoneNumbers]);
   }
 
   // ── API operations ────────────────────────────────────────────────────────────────────────

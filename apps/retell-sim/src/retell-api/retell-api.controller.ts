@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { Body, Controller, Get, HttpCode, Logger, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Logger, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { CallEngine } from './call-engine.service';
 import { parseListQuery } from './list-calls';
 import { parseCreateBatchCall, parseCreatePhoneCall, undeclaredFields } from './request-validation';
@@ -71,13 +71,5 @@ export class RetellApiController {
   @Get('get-concurrency')
   getConcurrency() {
     return this.engine.concurrency();
-  }
-
-  @Get('get-agent/:agent_id')
-  getAgent(@Param('agent_id') agentId: string, @Query('version') version?: string) {
-    if (version !== undefined && !/^\d+$/.test(version)) throw badRequest('version must be a non-negative integer.');
-    const agent = this.engine.agents.response(agentId, version === undefined ? undefined : Number(version));
-    if (!agent) throw assetNotFound();
-    return agent;
   }
 }
