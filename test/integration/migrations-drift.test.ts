@@ -188,6 +188,8 @@ describe('prisma/schema.prisma and prisma/migrations agree', () => {
       'Interview',
       'InterviewReminder',
       'Position',
+      'ReconcileRun',
+      'ReconcileState',
       'Session',
       'Tenant',
     ]);

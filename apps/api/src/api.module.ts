@@ -4,7 +4,7 @@ import { Calls } from '@retell-ops/call-records';
 import { AppEnv } from '@retell-ops/config';
 import { QueueProducers } from '@retell-ops/queue';
 import { DbModule, TenantSettings } from '@retell-ops/db';
-import { DialRequests, DialRequestStore, DialStats, DispatchTrigger, RetellClients, RetellKeyCheck } from '@retell-ops/dialer';
+import { DialRequests, DialRequestStore, DialStats, DispatchTrigger, ReconcileRuns, RetellClients, RetellKeyCheck } from '@retell-ops/dialer';
 import { LiveEventHub, LiveEventPublisher, LiveUpdates } from '@retell-ops/live-events';
 import { ApplyScreening, InterviewBooking, ReminderScheduler } from '@retell-ops/recruiting';
 import { ApiKeysController } from './api-keys/api-keys.controller';
@@ -29,6 +29,7 @@ import { InterviewsController } from './interviews/interviews.controller';
 import { InterviewsService } from './interviews/interviews.service';
 import { PositionsController } from './positions/positions.controller';
 import { PositionsService } from './positions/positions.service';
+import { ReconcileController } from './reconcile/reconcile.controller';
 import { RetellKeyRotation } from './tenant/retell-key-rotation';
 import { TenantController } from './tenant/tenant.controller';
 import { TenantsController } from './tenants/tenants.controller';
@@ -53,6 +54,7 @@ export class ApiModule {
         ApiKeysController,
         HealthController,
         EventsController,
+        ReconcileController,
       ],
       providers: [
         { provide: AppEnv, useValue: env },
@@ -83,6 +85,8 @@ export class ApiModule {
         DialRequests,
         DialStats,
         DialerService,
+        // Reconciliation with Retell: runs the call worker executes
+        ReconcileRuns,
         // Live events: published after each change, streamed at /api/v1/events
         LiveEventPublisher,
         LiveUpdates,
