@@ -50,7 +50,9 @@ export class LifecycleWorkers implements OnApplicationBootstrap, OnModuleDestroy
 
   async onApplicationBootstrap(): Promise<void> {
     const started = await this.consumers.start(CALL_WORKER_QUEUES, [
-      ...([QUEUES.callStarted, QUEUES.callEnded, QUEUES.callAnalyzed] as const).map((queue) => defineConsumer(queue, (data: CallEventJob) => this.handle(data))),
+      ...([QUEUES.callStarted, QUEUES.callEnded, QUEUES.callAnalyzed] as const).map((queue) =>
+        defineConsumer(queue, (data: CallEventJob) => this.handle(data)),
+      ),
       defineConsumer(QUEUES.reconcile, (data: ReconcileJob) => this.reconciler.execute(data, (event, recorded) => this.afterRecorded(event, recorded)), {
         concurrency: 2,
       }),

@@ -35,7 +35,7 @@ export class ReconcileRunResource {
   @ApiProperty({ enum: ['queued', 'running', 'succeeded', 'failed'] }) status: string;
   @ApiProperty({ description: 'range start (calls Retell started from then)' }) from: string;
   @ApiProperty({ description: 'range end' }) to: string;
-  @ApiProperty({ description: "list-calls pages read" }) pages: number;
+  @ApiProperty({ description: 'list-calls pages read' }) pages: number;
   @ApiProperty({ description: 'calls Retell listed in the range' }) callsSeen: number;
   @ApiProperty({ description: 'calls read with get-call (missing or incomplete here)' }) callsFetched: number;
   @ApiProperty({ description: 'events recorded, per kind', example: { call_started: 0, call_ended: 3, call_analyzed: 5 } })

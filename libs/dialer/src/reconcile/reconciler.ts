@@ -116,7 +116,10 @@ export class Reconciler {
 
   /** An operator's run, once: queued → running (a rerun of the job finds it running or finished and does nothing). */
   private async claimRun(tenantId: string, runId: string) {
-    const n = await this.prisma.reconcileRun.updateMany({ where: { id: runId, tenantId, status: 'queued' }, data: { status: 'running', startedAt: new Date() } });
+    const n = await this.prisma.reconcileRun.updateMany({
+      where: { id: runId, tenantId, status: 'queued' },
+      data: { status: 'running', startedAt: new Date() },
+    });
     if (!n.count) return undefined;
     const row = await this.prisma.reconcileRun.findUniqueOrThrow({ where: { id: runId } });
     return { id: row.id, trigger: row.trigger as ReconcileTrigger, from: row.rangeFrom, to: row.rangeTo };
@@ -160,14 +163,25 @@ export class Reconciler {
     } while (paginationKey);
   }
 
-  private async reconcileCall(tenantId: string, client: Retell, item: RetellCall, kept: Set<string>, tally: Tally, after?: AfterReconciledEvent): Promise<void> {
+  private async reconcileCall(
+    tenantId: string,
+    client: Retell,
+    item: RetellCall,
+    kept: Set<string>,
+    tally: Tally,
+    after?: AfterReconciledEvent,
+  ): Promise<void> {
     const listed = { callStatus: item.call_status, analyzed: !!item.call_analysis };
     if (!missingEvents(listed, kept).length) {
       if (!isFinalAtRetell(listed) && typeof item.start_timestamp === 'number') tally.unfinishedStarts.push(item.start_timestamp);
       return;
     }
     // The list item has no transcript: get-call has the whole call, and may have moved on since.
-    const call = (await withRetellBackoff(`get-call ${item.call_id}`, () => client.call.retrieve(item.call_id), this.env.RECONCILE_RETRIES)) as unknown as RetellCall;
+    const call = (await withRetellBackoff(
+      `get-call ${item.call_id}`,
+      () => client.call.retrieve(item.call_id),
+      this.env.RECONCILE_RETRIES,
+    )) as unknown as RetellCall;
     tally.callsFetched++;
     const state = { callStatus: call.call_status, analyzed: !!call.call_analysis };
     if (!isFinalAtRetell(state) && typeof call.start_timestamp === 'number') tally.unfinishedStarts.push(call.start_timestamp);
@@ -196,7 +210,9 @@ export class Reconciler {
 
   /** Dial requests still holding a slot although their current call has ended here: their outcome runs now. */
   private async freeEndedRequests(tenantId: string): Promise<number> {
-    const rows = await this.prisma.$queryRaw<Array<{ dialRequestId: string; id: string; retellCallId: string | null; candidateId: string | null; status: string; outcome: string | null }>>`
+    const rows = await this.prisma.$queryRaw<
+      Array<{ dialRequestId: string; id: string; retellCallId: string | null; candidateId: string | null; status: string; outcome: string | null }>
+    >`
       SELECT d."id" AS "dialRequestId", c."id", c."retellCallId", c."candidateId", c."status"::text AS "status", c."outcome"
       FROM "DialRequest" d JOIN "Call" c ON c."id" = d."currentCallId"
       WHERE d."tenantId" = ${tenantId}::uuid AND d."status"::text IN (${Prisma.join(DIAL_REQUEST_GROUPS.holdingSlot)})
