@@ -9,6 +9,7 @@ import {
   QUEUES,
   screeningJobId,
   type CallEventJob,
+  type JobOf,
   type LifecycleEvent,
   type ReconcileJob,
 } from '@retell-ops/queue';
@@ -53,9 +54,12 @@ export class LifecycleWorkers implements OnApplicationBootstrap, OnModuleDestroy
       ...([QUEUES.callStarted, QUEUES.callEnded, QUEUES.callAnalyzed] as const).map((queue) =>
         defineConsumer(queue, (data: CallEventJob) => this.handle(data)),
       ),
-      defineConsumer(QUEUES.reconcile, (data: ReconcileJob) => this.reconciler.execute(data, (event, recorded) => this.afterRecorded(event, recorded)), {
-        concurrency: 2,
-      }),
+      defineConsumer(
+        QUEUES.reconcile,
+        (data: ReconcileJob, job: JobOf<typeof QUEUES.reconcile>) =>
+          this.reconciler.execute(data, (event, recorded) => this.afterRecorded(event, recorded), job.id),
+        { concurrency: 2 },
+      ),
     ]);
     if (started.includes(QUEUES.reconcile)) {
       const sync = () => this.schedules.sync().catch((e: Error) => this.logger.warn(`reconciliation schedulers not synced: ${e.message}`));

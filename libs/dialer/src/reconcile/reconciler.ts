@@ -53,9 +53,9 @@ export class Reconciler {
   ) {}
 
   /** Runs the job: an operator's queued run, or a scheduled one from the watermark. Undefined when there was nothing to run. */
-  async execute(job: ReconcileJob, after?: AfterReconciledEvent): Promise<ReconcileFindings | undefined> {
+  async execute(job: ReconcileJob, after?: AfterReconciledEvent, bullJobId?: string): Promise<ReconcileFindings | undefined> {
     const started = Date.now();
-    const run = job.runId ? await this.claimRun(job.tenantId, job.runId) : await this.startScheduled(job.tenantId, started);
+    const run = job.runId ? await this.claimRun(job.tenantId, job.runId) : await this.startScheduled(job.tenantId, started, bullJobId);
     if (!run) return undefined;
     const tally: Tally = {
       pages: 0,
@@ -125,11 +125,20 @@ export class Reconciler {
     return { id: row.id, trigger: row.trigger as ReconcileTrigger, from: row.rangeFrom, to: row.rangeTo };
   }
 
-  private async startScheduled(tenantId: string, now: number) {
+  /** A scheduled run's row, `requestedBy` naming the scheduler's job (one per interval, whichever worker took it). */
+  private async startScheduled(tenantId: string, now: number, bullJobId?: string) {
     const state = await this.prisma.reconcileState.findUnique({ where: { tenantId } });
     const { from, to } = scheduledRange(now, state?.watermark.getTime(), this.env.RECONCILE_OVERLAP_MS, this.env.RECONCILE_INITIAL_LOOKBACK_MS);
     const row = await this.prisma.reconcileRun.create({
-      data: { tenantId, trigger: 'schedule', status: 'running', rangeFrom: new Date(from), rangeTo: new Date(to), startedAt: new Date(now) },
+      data: {
+        tenantId,
+        trigger: 'schedule',
+        status: 'running',
+        rangeFrom: new Date(from),
+        rangeTo: new Date(to),
+        startedAt: new Date(now),
+        requestedBy: bullJobId ? `scheduler:${bullJobId}`.slice(0, 200) : 'scheduler',
+      },
     });
     return { id: row.id, trigger: 'schedule' as ReconcileTrigger, from: row.rangeFrom, to: row.rangeTo };
   }
