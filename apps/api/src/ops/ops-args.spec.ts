@@ -1,12 +1,12 @@
 import { parseOpsArgs } from './ops-args';
 
-const now = Date.parse('2026-12-06T12:00:00Z');
+const now = Date.parse('2021-03-06T12:00:00Z');
 
 describe('npm run ops arguments', () => {
   it('import-calls --from "24 hours ago" reads to now, every tenant, waiting', () => {
     expect(parseOpsArgs(['import-calls', '--from', '24 hours ago'], now)).toEqual({
       kind: 'import-calls',
-      from: new Date('2026-12-05T12:00:00Z'),
+      from: new Date('2021-03-05T12:00:00Z'),
       to: new Date(now),
       wait: true,
       timeoutMs: 600_000,
@@ -16,13 +16,13 @@ describe('npm run ops arguments', () => {
   it('ISO dates, one tenant, no wait', () => {
     expect(
       parseOpsArgs(
-        ['import-calls', '--from', '2026-12-01T00:00:00Z', '--to', '2026-12-02T00:00:00+01:00', '--tenant', 'acme', '--no-wait', '--timeout', '30'],
+        ['import-calls', '--from', '2021-03-01T00:00:00Z', '--to', '2021-03-02T00:00:00+01:00', '--tenant', 'acme', '--no-wait', '--timeout', '30'],
         now,
       ),
     ).toEqual({
       kind: 'import-calls',
-      from: new Date('2026-12-01T00:00:00Z'),
-      to: new Date('2026-12-01T23:00:00Z'),
+      from: new Date('2021-03-01T00:00:00Z'),
+      to: new Date('2021-03-01T23:00:00Z'),
       tenant: 'acme',
       wait: false,
       timeoutMs: 30_000,
