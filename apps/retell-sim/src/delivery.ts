@@ -30,7 +30,7 @@ export interface DropOptions {
  * Splits a plan into what is sent and what is dropped: each delivery of a chosen event is dropped
  * with probability `rate` (every copy of one event shares the draw: Retell either gave up on an
  * event or not). Retell drops nothing on purpose; this plays a receiver that missed deliveries
- * Retell gave up on after its retries (docs/retell.md#delivery-timeout-retry-ordering).
+ * Retell gave up on after its retries (docs/retell.md#delivery).
  */
 export function dropDeliveries(plan: readonly PlannedDelivery[], opts: DropOptions): { sent: PlannedDelivery[]; dropped: PlannedDelivery[] } {
   const events = new Set(opts.events ?? FINAL_EVENTS);
@@ -97,7 +97,7 @@ export interface DeliverOptions {
   timeoutMs?: number;
   /**
    * Retell-style retries: tries again after a non-2xx or no answer within `timeoutMs`, up to this
-   * many more times (Retell: 3; docs/retell.md#delivery-timeout-retry-ordering). Default 0.
+   * many more times (Retell: 3; docs/retell.md#delivery). Default 0.
    */
   retries?: number;
   /** pause before each retry (default 1000 ms; Retell documents no schedule) */
