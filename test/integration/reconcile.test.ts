@@ -218,7 +218,19 @@ describe('reconciliation with Retell', () => {
 
   it('the watermark: a scheduled run reads from it, an unfinished call holds it back, and it moves on once the call is final', async () => {
     await prisma.reconcileState.deleteMany({ where: { tenantId: tenant.tenantId } });
+    // a run older than the retention is pruned by the next scheduled run
+    const old = await prisma.reconcileRun.create({
+      data: {
+        tenantId: tenant.tenantId,
+        trigger: 'schedule',
+        status: 'succeeded',
+        rangeFrom: new Date(0),
+        rangeTo: new Date(1),
+        createdAt: new Date(Date.now() - 31 * 86_400_000),
+      },
+    });
     const first = await reconciler.execute({ tenantId: tenant.tenantId });
+    expect(await prisma.reconcileRun.findUnique({ where: { id: old.id } })).toBeNull();
     expect(first).toMatchObject({ status: 'succeeded', trigger: 'schedule' });
     // the first run reads RECONCILE_INITIAL_LOOKBACK_MS back
     expect(first!.to.getTime() - first!.from.getTime()).toBe(3_600_000);

@@ -17,6 +17,8 @@ import type { ReconcileTrigger } from './reconcile-runs';
 export type AfterReconciledEvent = (event: ReconcileEvent, recorded: RecordedCall) => Promise<void>;
 
 const MAX_ERRORS = 20;
+/** Runs are kept this long (a scheduled run every 5 min is 288 rows a day per tenant); each scheduled run prunes its tenant's older ones. */
+export const RECONCILE_RUN_RETENTION_MS = 30 * 86_400_000;
 const TERMINAL_CALL = ['completed', 'failed', 'cancelled'];
 
 interface Tally {
@@ -127,6 +129,7 @@ export class Reconciler {
 
   /** A scheduled run's row, `requestedBy` naming the scheduler's job (one per interval, whichever worker took it). */
   private async startScheduled(tenantId: string, now: number, bullJobId?: string) {
+    await this.prisma.reconcileRun.deleteMany({ where: { tenantId, createdAt: { lt: new Date(now - RECONCILE_RUN_RETENTION_MS) } } });
     const state = await this.prisma.reconcileState.findUnique({ where: { tenantId } });
     const { from, to } = scheduledRange(now, state?.watermark.getTime(), this.env.RECONCILE_OVERLAP_MS, this.env.RECONCILE_INITIAL_LOOKBACK_MS);
     const row = await this.prisma.reconcileRun.create({
