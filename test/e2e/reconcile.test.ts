@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import Retell from 'retell-sdk';
 import type { PrismaClient } from '@retell-ops/db';
 import type { RetellCall } from '@retell-ops/retell';
@@ -128,5 +130,21 @@ describe('end to end: reconciliation repairs dropped webhooks', () => {
     const progress = (await stack.api('GET', `/api/v1/batches/${batch.json.id}`)).json.progress;
     expect(progress).toMatchObject({ total: CALLS, live: 0, queued: 0 });
     expect(progress.completed + progress.failed).toBe(CALLS);
+
+    // the operator's CLI, against the same services: a second look finds nothing more to add
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['dist/apps/api/src/ops/cli.js', 'import-calls', '--from', '1 hour ago', '--tenant', stack.env.DEFAULT_TENANT_SLUG],
+      {
+        env: { ...process.env, ...stack.vars },
+      },
+    );
+    expect(stdout).toMatch(
+      new RegExp(
+        `^${stack.env.DEFAULT_TENANT_SLUG}: run \\S+ succeeded: \\d+ page\\(s\\), ${CALLS} call\\(s\\) seen, 0 fetched, added call_started=0 call_ended=0 call_analyzed=0, 0 dial slot\\(s\\) freed$`,
+        'm',
+      ),
+    );
+    expect(await prisma.reconcileRun.count({ where: { tenantId, trigger: 'cli', status: 'succeeded' } })).toBe(1);
   }, 300000);
 });

@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { loadEnv } from '@retell-ops/config';
 import { PrismaService } from '@retell-ops/db';
+import { RECONCILE_EVENTS } from '@retell-ops/domain';
 import { ReconcileRuns, type ReconcileRunView } from '@retell-ops/dialer';
 import { QueueProducers } from '@retell-ops/queue';
 import { OPS_USAGE, parseOpsArgs } from './ops-args';
@@ -9,11 +10,9 @@ import { OPS_USAGE, parseOpsArgs } from './ops-args';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function summary(slug: string, r: ReconcileRunView): string {
-  const added = Object.entries(r.eventsAdded)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ');
+  const added = RECONCILE_EVENTS.map((e) => `${e}=${r.eventsAdded[e] ?? 0}`).join(' ');
   const errors = r.errors.length ? `; errors: ${r.errors.join(' | ')}` : '';
-  return `${slug}: run ${r.id} ${r.status}: ${r.pages} page(s), ${r.callsSeen} call(s) seen, ${r.callsFetched} fetched, added ${added || 'nothing'}, ${r.requestsFreed} dial slot(s) freed${errors}`;
+  return `${slug}: run ${r.id} ${r.status}: ${r.pages} page(s), ${r.callsSeen} call(s) seen, ${r.callsFetched} fetched, added ${added}, ${r.requestsFreed} dial slot(s) freed${errors}`;
 }
 
 /** `npm run ops -- import-calls …`: returns the exit code (0 every run succeeded, 1 one failed or timed out, 2 bad usage). */
