@@ -345,6 +345,10 @@ describe('audit log (apps/api: AuditInterceptor, GET /api/v1/audit, createdBy)',
         targetId: () => expect.stringMatching(UUID),
       },
     },
+    'POST /api/v1/reconcile': {
+      request: () => ({ method: 'POST', path: '/api/v1/reconcile', body: { from: new Date(Date.now() - 3_600_000).toISOString() } }),
+      expect: { status: 202, actor: 'owner', action: 'reconcile.create', targetType: 'reconcile', targetId: fromAnswer },
+    },
     'POST /api/v1/tenants': {
       request: () => ({
         method: 'POST',

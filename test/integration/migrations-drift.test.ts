@@ -191,6 +191,8 @@ describe('prisma/schema.prisma and prisma/migrations agree', () => {
       'Invitation',
       'Membership',
       'Position',
+      'ReconcileRun',
+      'ReconcileState',
       'Session',
       'Tenant',
       'User',

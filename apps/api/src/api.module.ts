@@ -4,7 +4,7 @@ import { Calls } from '@retell-ops/call-records';
 import { AppEnv } from '@retell-ops/config';
 import { QueueProducers } from '@retell-ops/queue';
 import { DbModule, TenantSettings } from '@retell-ops/db';
-import { DialRequests, DialRequestStore, DialStats, DispatchTrigger, RetellClients, RetellKeyCheck } from '@retell-ops/dialer';
+import { DialRequests, DialRequestStore, DialStats, DispatchTrigger, ReconcileRuns, RetellClients, RetellKeyCheck } from '@retell-ops/dialer';
 import { LiveEventHub, LiveEventPublisher, LiveUpdates } from '@retell-ops/live-events';
 import { ApplyScreening, InterviewBooking, ReminderScheduler } from '@retell-ops/recruiting';
 import { AgentsController } from './agents/agents.controller';
@@ -43,6 +43,7 @@ import { UsersController } from './people/users.controller';
 import { UsersService } from './people/users.service';
 import { PositionsController } from './positions/positions.controller';
 import { PositionsService } from './positions/positions.service';
+import { ReconcileController } from './reconcile/reconcile.controller';
 import { RetellKeyRotation } from './tenant/retell-key-rotation';
 import { TenantController } from './tenant/tenant.controller';
 import { TenantsController } from './tenants/tenants.controller';
@@ -73,6 +74,7 @@ export class ApiModule {
         HealthController,
         EventsController,
         AuditController,
+        ReconcileController,
       ],
       providers: [
         { provide: AppEnv, useValue: env },
@@ -111,6 +113,8 @@ export class ApiModule {
         DialRequests,
         DialStats,
         DialerService,
+        // Reconciliation with Retell: runs the call worker executes
+        ReconcileRuns,
         // Live events: published after each change, streamed at /api/v1/events
         LiveEventPublisher,
         LiveUpdates,

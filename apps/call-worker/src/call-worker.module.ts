@@ -3,7 +3,7 @@ import { Calls } from '@retell-ops/call-records';
 import { AppEnv } from '@retell-ops/config';
 import { QueueProducers } from '@retell-ops/queue';
 import { DbModule } from '@retell-ops/db';
-import { DialOutcome, DialRequestStore, DispatchTrigger } from '@retell-ops/dialer';
+import { DialOutcome, DialRequestStore, DispatchTrigger, Reconciler, ReconcileSchedules, RetellClients } from '@retell-ops/dialer';
 import { LiveEventPublisher, LiveUpdates } from '@retell-ops/live-events';
 import { ScreeningTrigger } from '@retell-ops/recruiting';
 import { LifecycleWorkers } from './lifecycle-workers';
@@ -24,6 +24,9 @@ export class CallWorkerModule {
         DispatchTrigger,
         LiveEventPublisher,
         LiveUpdates,
+        RetellClients,
+        Reconciler,
+        ReconcileSchedules,
         LifecycleWorkers,
       ],
     };

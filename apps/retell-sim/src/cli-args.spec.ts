@@ -54,7 +54,20 @@ describe('parseCli', () => {
     expect(parseCli(['play', '--scenario', 'busy', '--seed', '7'])).toMatchObject({ kind: 'play', request: { scenario: 'busy', reorder: 7 } });
   });
 
+  it('drop and retry options', () => {
+    expect(
+      parseCli(['play', '--scenario', 'answered', '--drop-rate', '0.2', '--drop-events', 'call_analyzed', '--retries', '3', '--timeout', '500']),
+    ).toMatchObject({
+      kind: 'play',
+      request: { scenario: 'answered', dropRate: 0.2, dropEvents: ['call_analyzed'], retries: 3, timeoutMs: 500 },
+    });
+  });
+
   it.each([
+    [['play', '--scenario', 'busy', '--drop-rate', '2'], /dropRate must not be greater than 1/],
+    [['play', '--scenario', 'busy', '--drop-rate', 'x'], /dropRate must be a number/],
+    [['play', '--scenario', 'busy', '--drop-events', 'call_ended,hangup'], /dropEvents must list events of/],
+    [['play', '--scenario', 'busy', '--retries', '11'], /retries must not be greater than 10/],
     [['play'], /scenario must be one of/],
     [['play', '--scenario', 'nope'], /scenario must be one of/],
     [['play', '--scenario', 'busy', '--duplicates', 'x'], /duplicates must be an integer/],

@@ -27,6 +27,10 @@ Options for play:
   --delay <ms>          pause between deliveries (0-10000)
   --turns <n>           utterances in an answered call's transcript
   --call-id <id>        use this call_id instead of a fresh one
+  --drop-rate <0-1>     share of the drop events' deliveries never sent (Retell gave up on them)
+  --drop-events <list>  comma-separated events --drop-rate applies to (default call_ended,call_analyzed)
+  --retries <n>         Retell-style retries after a non-2xx or a timeout (Retell makes 3; default 0)
+  --timeout <ms>        per-try timeout (default 10000, Retell's)
   -h, --help            show this help`;
 
 export type CliCommand = { kind: 'help' } | { kind: 'error'; message: string } | { kind: 'play'; request: PlayRequest; gatewayUrl?: string };
@@ -44,9 +48,14 @@ const OPTIONS = {
   delay: { type: 'string' },
   turns: { type: 'string' },
   'call-id': { type: 'string' },
+  'drop-rate': { type: 'string' },
+  'drop-events': { type: 'string' },
+  retries: { type: 'string' },
+  timeout: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+const num = (v: string | undefined) => (v === undefined ? undefined : /^\d*\.?\d+$/.test(v) ? Number(v) : v);
 const int = (v: string | undefined) => (v === undefined ? undefined : /^-?\d+$/.test(v) ? Number(v) : v);
 
 function describe(errors: ValidationError[]): string {
@@ -79,6 +88,10 @@ export function parseCli(argv: string[]): CliCommand {
     delayMs: int(values.delay),
     transcriptTurns: int(values.turns),
     callId: values['call-id'],
+    dropRate: num(values['drop-rate']),
+    dropEvents: values['drop-events']?.split(',').map((e) => e.trim()),
+    retries: int(values.retries),
+    timeoutMs: int(values.timeout),
   });
   const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, skipUndefinedProperties: false });
   if (errors.length) return { kind: 'error', message: describe(errors) };

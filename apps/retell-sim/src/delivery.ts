@@ -14,6 +14,38 @@ export interface PlannedDelivery extends SimDelivery {
   copy: number;
 }
 
+/** The events Retell sends once a call has ended: what a drop mode drops unless told otherwise. */
+export const FINAL_EVENTS: readonly SimEvent[] = ['call_ended', 'call_analyzed'];
+
+export interface DropOptions {
+  /** share (0–1) of the chosen events' deliveries never sent */
+  rate: number;
+  /** which events may be dropped (default the final ones: call_ended, call_analyzed) */
+  events?: readonly SimEvent[];
+  /** draws in [0, 1) (default Math.random) */
+  random?: () => number;
+}
+
+/**
+ * Splits a plan into what is sent and what is dropped: each delivery of a chosen event is dropped
+ * with probability `rate` (every copy of one event shares the draw: Retell either gave up on an
+ * event or not). Retell drops nothing on purpose; this plays a receiver that missed deliveries
+ * Retell gave up on after its retries (docs/retell.md#delivery).
+ */
+export function dropDeliveries(plan: readonly PlannedDelivery[], opts: DropOptions): { sent: PlannedDelivery[]; dropped: PlannedDelivery[] } {
+  const events = new Set(opts.events ?? FINAL_EVENTS);
+  const random = opts.random ?? Math.random;
+  const verdict = new Map<string, boolean>();
+  const sent: PlannedDelivery[] = [];
+  const dropped: PlannedDelivery[] = [];
+  for (const d of plan) {
+    const key = `${d.body.call.call_id}\u0000${d.event}`;
+    if (!verdict.has(key)) verdict.set(key, events.has(d.event) && opts.rate > 0 && random() < opts.rate);
+    (verdict.get(key) ? dropped : sent).push(d);
+  }
+  return { sent, dropped };
+}
+
 /**
  * The order Retell's deliveries reach the receiver. Copies of an event sit next to each other
  * (Retell's duplicates arrive within a second). A seeded shuffle is deterministic, and moves
@@ -63,6 +95,13 @@ export interface DeliverOptions {
   delayMs?: number;
   /** per-request timeout; Retell's default webhook timeout is 10 s */
   timeoutMs?: number;
+  /**
+   * Retell-style retries: tries again after a non-2xx or no answer within `timeoutMs`, up to this
+   * many more times (Retell: 3; docs/retell.md#delivery). Default 0.
+   */
+  retries?: number;
+  /** pause before each retry (default 1000 ms; Retell documents no schedule) */
+  retryDelayMs?: number;
 }
 
 export interface DeliveryResult {
@@ -75,26 +114,39 @@ export interface DeliveryResult {
   body: string;
   error?: string;
   durationMs: number;
+  /** how many times it was sent (1 + the retries it took) */
+  tries: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Sends the plan one request at a time, with no retries, and reports what the gateway answered. */
+/**
+ * Sends the plan one request at a time and reports what the gateway answered last. A delivery
+ * that gets no 2xx (or no answer within the timeout) is tried again up to `retries` more times,
+ * as Retell does; each try is signed afresh (Retell's signature carries the time it was sent).
+ */
 export async function deliver(plan: readonly PlannedDelivery[], opts: DeliverOptions): Promise<DeliveryResult[]> {
   const url = webhookUrl(opts.gatewayUrl, opts.tenantSlug);
   const results: DeliveryResult[] = [];
+  const retries = Math.max(0, Math.floor(opts.retries ?? 0));
   for (const [index, delivery] of plan.entries()) {
     if (index > 0 && opts.delayMs) await sleep(opts.delayMs);
-    const { body, headers } = await signedRequest(delivery, opts.apiKey);
-    const started = performance.now();
     const base = { event: delivery.event, callId: delivery.body.call.call_id, copy: delivery.copy };
-    try {
-      const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000) });
-      results.push({ ...base, status: res.status, body: await res.text(), durationMs: Math.round(performance.now() - started) });
-    } catch (err) {
-      const error = err instanceof Error ? (err.name === 'TimeoutError' ? 'timeout' : `${err.message}${causeOf(err)}`) : String(err);
-      results.push({ ...base, status: 0, body: '', error, durationMs: Math.round(performance.now() - started) });
+    const started = performance.now();
+    let result: DeliveryResult | undefined;
+    for (let attempt = 0; attempt <= retries; attempt++) {
+      if (attempt > 0) await sleep(opts.retryDelayMs ?? 1000);
+      const { body, headers } = await signedRequest(delivery, opts.apiKey);
+      try {
+        const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000) });
+        result = { ...base, status: res.status, body: await res.text(), durationMs: 0, tries: attempt + 1 };
+      } catch (err) {
+        const error = err instanceof Error ? (err.name === 'TimeoutError' ? 'timeout' : `${err.message}${causeOf(err)}`) : String(err);
+        result = { ...base, status: 0, body: '', error, durationMs: 0, tries: attempt + 1 };
+      }
+      if (isSuccess(result)) break;
     }
+    results.push({ ...result!, durationMs: Math.round(performance.now() - started) });
   }
   return results;
 }

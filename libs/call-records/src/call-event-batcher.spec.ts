@@ -19,6 +19,7 @@ const recorded = (j: CallEventJob): RecordedCall => ({
   dialRequestId: null,
   status: 'queued',
   outcome: null,
+  eventAdded: true,
 });
 
 /** A recorder whose batches finish when the test says, remembering what each batch held. */

@@ -1,7 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { AppEnv } from '@retell-ops/config';
 import { PgPool, type Prisma } from '@retell-ops/db';
-import type { CallEventJob } from '@retell-ops/queue';
+import type { CallEventJob, LifecycleEvent } from '@retell-ops/queue';
 import type { RetellCall } from '@retell-ops/retell';
 import { CallEventBatcher } from './call-event-batcher';
 import { RecordCallEvent, type RecordedCall, type StartedBatch } from './record-call-event';
@@ -48,13 +48,26 @@ export class Calls {
    * unique key makes it a duplicate, and the row, a fold over the events, is the same either way.
    */
   recordEndedFromRetell(tenantId: string, call: RetellCall): Promise<RecordedCall> {
-    const { call_analysis: _analysis, ...ended } = call; // a call_ended body carries no analysis
-    return this.recordDelivery({
+    return this.recordFromRetell(tenantId, call, 'call_ended');
+  }
+
+  /**
+   * One lifecycle event of a call as Retell's get-call (or list-calls) reports it, kept as the
+   * delivery Retell would have sent (`{event, call}`; call_started and call_ended bodies carry no
+   * analysis, as Retell's do), marked `source: reconcile`. Deduplicated against the webhook in
+   * either order by the CallEvent unique key (tenant, call, event); `eventAdded` says whether it
+   * was new. In a transaction of its own.
+   */
+  recordFromRetell(tenantId: string, call: RetellCall, event: LifecycleEvent): Promise<RecordedCall> {
+    const { call_analysis: _analysis, ...withoutAnalysis } = call;
+    const body = event === 'call_analyzed' ? call : withoutAnalysis;
+    return this.recordDeliveryAlone({
       tenantId,
-      event: 'call_ended',
+      event,
       callId: call.call_id,
       receivedAt: Date.now(),
-      body: JSON.stringify({ event: 'call_ended', call: ended }),
+      body: JSON.stringify({ event, call: body }),
+      source: 'reconcile',
     });
   }
 }

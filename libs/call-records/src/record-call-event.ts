@@ -25,6 +25,8 @@ export interface RecordedCall {
   dialRequestId: string | null;
   status: string;
   outcome: string | null;
+  /** false when this event of this call was already kept (a duplicate) */
+  eventAdded: boolean;
 }
 
 /** The platform's own call id, which it puts in the metadata of every call it places. */
@@ -110,7 +112,7 @@ export class RecordCallEvent {
       let updated = 0;
       return plans.map((plan, i) => {
         const row = plan.update ? (tailResults[updated++].rows[0] as RecordedRow) : plan.row;
-        return { ok: true as const, value: { ...row, retellCallId: batch[i].job.callId } };
+        return { ok: true as const, value: { ...row, retellCallId: batch[i].job.callId, eventAdded: plan.isNew } };
       });
     } catch (e) {
       await db.query('ROLLBACK').catch(() => undefined);
@@ -130,7 +132,7 @@ export interface StartedBatch {
   attempted: Promise<void>;
 }
 
-type RecordedRow = Omit<RecordedCall, 'retellCallId'>;
+type RecordedRow = Omit<RecordedCall, 'retellCallId' | 'eventAdded'>;
 type EventRow = { type: string; call: RetellCall | null };
 
 interface Prepared {
@@ -172,8 +174,8 @@ function prepare(job: CallEventJob): Prepared {
     // delivery is new, none if it is a duplicate.
     `WITH c AS (SELECT "id" FROM "Call" WHERE "tenantId" = ${tenant} AND "retellCallId" = ${callId}),
      kept AS (
-       INSERT INTO "CallEvent" ("id", "tenantId", "callId", "type", "receivedAt", "processedAt", "payload")
-       SELECT gen_random_uuid(), ${tenant}, c."id", ${sqlLiteral(job.event)}, ${sqlLiteral(new Date(job.receivedAt))}, now(), ${jsonbTextLiteral(job.body)} FROM c
+       INSERT INTO "CallEvent" ("id", "tenantId", "callId", "type", "receivedAt", "processedAt", "payload", "source")
+       SELECT gen_random_uuid(), ${tenant}, c."id", ${sqlLiteral(job.event)}, ${sqlLiteral(new Date(job.receivedAt))}, now(), ${jsonbTextLiteral(job.body)}, ${sqlLiteral(job.source ?? 'webhook')} FROM c
        ON CONFLICT ("tenantId", "callId", "type") DO NOTHING
        RETURNING "type")
      SELECT "type", "payload"->'call' AS "call" FROM "CallEvent" WHERE "callId" = (SELECT "id" FROM c)
@@ -183,7 +185,7 @@ function prepare(job: CallEventJob): Prepared {
 }
 
 /** The UPDATE that brings the call's row from the fold of the events before to the fold with this one. */
-function planUpdate({ job, envelope }: Prepared, row: RecordedRow, rows: EventRow[]): { row: RecordedRow; update?: string } {
+function planUpdate({ job, envelope }: Prepared, row: RecordedRow, rows: EventRow[]): { row: RecordedRow; isNew: boolean; update?: string } {
   const before = rows.filter((r): r is ReceivedCallEvent => r.call !== null);
   const isNew = rows.length > before.length;
   const after = isNew ? [...before, { type: job.event, call: envelope.call }] : before;
@@ -197,8 +199,8 @@ function planUpdate({ job, envelope }: Prepared, row: RecordedRow, rows: EventRo
   if (fields.includes('startedAt') && folded.startedAt) sets.push(`"occurredAt" = ${sqlLiteral(folded.startedAt)}`);
   if (folded.status !== status) sets.push(`"status" = ${sqlLiteral(folded.status)}::"CallStatus"`);
   if (folded.outcome !== row.outcome) sets.push(`"outcome" = ${sqlLiteral(folded.outcome)}`);
-  if (!sets.length) return { row };
-  return { row, update: `UPDATE "Call" SET ${sets.join(', ')}, "updatedAt" = now() WHERE "id" = ${sqlLiteral(row.id)} RETURNING ${RECORDED_COLUMNS}` };
+  if (!sets.length) return { row, isNew };
+  return { row, isNew, update: `UPDATE "Call" SET ${sets.join(', ')}, "updatedAt" = now() WHERE "id" = ${sqlLiteral(row.id)} RETURNING ${RECORDED_COLUMNS}` };
 }
 
 const BATCH_LOCK_TIMEOUT_MS = 1000;

@@ -195,6 +195,45 @@ export class AppEnv {
   @Min(100)
   RETELL_TIMEOUT_MS = 30000;
 
+  /**
+   * Reconciliation with Retell (docs/reconciliation.md): how often each tenant's job scheduler
+   * runs (ms; 0 = off, the schedulers are removed); the overlap each run re-reads before its
+   * watermark; how far back a tenant's first run reads; how long an unfinished call may hold the
+   * watermark back; list-calls page size; and how many times a run waits out Retell's 429/5xx
+   * before it ends failed (the watermark kept).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  RECONCILE_INTERVAL_MS = 300000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  RECONCILE_OVERLAP_MS = 600000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  RECONCILE_INITIAL_LOOKBACK_MS = 86400000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  RECONCILE_MAX_HOLD_MS = 3600000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  RECONCILE_PAGE_SIZE = 200;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  RECONCILE_RETRIES = 3;
+
   /** Zone for interview times when neither the call nor the candidate names one (a tenant may set its own). */
   @IsString()
   DEFAULT_TIME_ZONE = 'America/New_York';

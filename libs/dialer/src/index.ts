@@ -11,3 +11,4 @@ export * from './retry-after';
 export * from './calling-window-sql';
 export * from './dial-stats';
 export * from './retell-key-check';
+export * from './reconcile';

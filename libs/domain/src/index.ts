@@ -18,3 +18,4 @@ export * from './people';
 export * from './audit';
 export * from './agent-health';
 export * from './agent-document';
+export * from './reconcile';

@@ -4,6 +4,7 @@ export * from './options';
 export * from './recruiting-jobs';
 export * from './follow-up-options';
 export * from './dialer-jobs';
+export * from './reconcile-jobs';
 export * from './job-map';
 export * from './queue-producers';
 export * from './queue-consumers';

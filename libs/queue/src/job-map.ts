@@ -2,6 +2,8 @@ import type { Job, Queue } from 'bullmq';
 import type { DispatchJob, PlaceJob } from './dialer-jobs';
 import { DISPATCH_JOB, PLACE_JOB } from './dialer-jobs';
 import type { CallEventJob } from './jobs';
+import type { ReconcileJob } from './reconcile-jobs';
+import { RECONCILE_JOB } from './reconcile-jobs';
 import { CALL_EVENT_JOB } from './jobs';
 import { QUEUES, type QueueName } from './queues';
 import type { ReminderJob, SchedulingJob, ScreeningJob } from './recruiting-jobs';
@@ -21,6 +23,7 @@ export interface JobMap {
   [QUEUES.interviewReminders]: { jobName: typeof REMINDER_JOB; payload: ReminderJob };
   [QUEUES.dialDispatch]: { jobName: typeof DISPATCH_JOB; payload: DispatchJob };
   [QUEUES.dialPlace]: { jobName: typeof PLACE_JOB; payload: PlaceJob };
+  [QUEUES.reconcile]: { jobName: typeof RECONCILE_JOB; payload: ReconcileJob };
 }
 
 export type JobNameOf<Q extends QueueName> = JobMap[Q]['jobName'];
@@ -41,4 +44,5 @@ export const JOB_NAMES: { readonly [Q in QueueName]: JobNameOf<Q> } = {
   [QUEUES.interviewReminders]: REMINDER_JOB,
   [QUEUES.dialDispatch]: DISPATCH_JOB,
   [QUEUES.dialPlace]: PLACE_JOB,
+  [QUEUES.reconcile]: RECONCILE_JOB,
 };

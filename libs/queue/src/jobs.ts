@@ -12,7 +12,14 @@ export interface CallEventJob {
   receivedAt: number;
   /** The verified request body, byte-for-byte as received (UTF-8). */
   body: string;
+  /**
+   * Where the event came from, kept as `CallEvent.source`: absent or "webhook" for a delivery
+   * Retell sent; "reconcile" for a call read back from Retell (reconciliation, the dial reaper).
+   */
+  source?: CallEventSource;
 }
+
+export type CallEventSource = 'webhook' | 'reconcile';
 
 /**
  * One id per (tenant, call, event): BullMQ itself drops a duplicate delivery while the first is

@@ -11,6 +11,7 @@ export const QUEUES = {
   interviewReminders: 'interview-reminders.v1',
   dialDispatch: 'dial-dispatch.v1',
   dialPlace: 'dial-place.v1',
+  reconcile: 'reconcile.v1',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

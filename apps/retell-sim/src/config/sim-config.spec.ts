@@ -34,11 +34,26 @@ describe('simConfigFromEnv: the Retell API settings', () => {
       rateLimitRetryAfterSec: 1,
       concurrencyFaultShare: 0,
       dropFinalWebhookShare: 0,
+      dropEvents: ['call_ended', 'call_analyzed'],
+      webhookRetries: 0,
+      webhookTimeoutMs: 10000,
+      webhookRetryDelayMs: 1000,
       serverErrorShare: 0,
       serverErrorAfterCreateShare: 0,
       slowCreateShare: 0,
       slowCreateMs: 35000,
     });
+  });
+
+  it('reads the webhook drop and retry settings', () => {
+    const config = simConfigFromEnv(env, {
+      RETELL_SIM_DROP_EVENTS: 'call_analyzed',
+      RETELL_SIM_WEBHOOK_RETRIES: '3',
+      RETELL_SIM_WEBHOOK_TIMEOUT_MS: '2000',
+      RETELL_SIM_WEBHOOK_RETRY_DELAY_MS: '0',
+    });
+    expect(retellApiConfig(config)).toMatchObject({ dropEvents: ['call_analyzed'], webhookRetries: 3, webhookTimeoutMs: 2000, webhookRetryDelayMs: 0 });
+    expect(() => simConfigFromEnv(env, { RETELL_SIM_DROP_EVENTS: 'call_ended,hangup' })).toThrow('RETELL_SIM_DROP_EVENTS must list events of');
   });
 
   it('reads the fault settings', () => {

@@ -39,6 +39,14 @@ export interface RetellApiConfig {
   concurrencyFaultShare: number;
   /** share (0–1) of final webhooks (call_ended, call_analyzed) never delivered (default 0) */
   dropFinalWebhookShare: number;
+  /** the events dropFinalWebhookShare applies to (default call_ended and call_analyzed) */
+  dropEvents: Array<'call_started' | 'call_ended' | 'call_analyzed'>;
+  /** Retell-style retries of a webhook that got no 2xx or no answer within webhookTimeoutMs (Retell: 3; default 0) */
+  webhookRetries: number;
+  /** per-try webhook timeout (default 10000 ms, Retell's) */
+  webhookTimeoutMs: number;
+  /** pause before each webhook retry (default 1000 ms) */
+  webhookRetryDelayMs: number;
   /** share (0–1) of create-phone-call answered 500 before any call is made (default 0) */
   serverErrorShare: number;
   /** share (0–1) of create-phone-call answered 500 although the call was made and plays on (default 0) */
@@ -63,6 +71,10 @@ export const RETELL_API_DEFAULTS: RetellApiConfig = {
   rateLimitRetryAfterSec: 1,
   concurrencyFaultShare: 0,
   dropFinalWebhookShare: 0,
+  dropEvents: ['call_ended', 'call_analyzed'],
+  webhookRetries: 0,
+  webhookTimeoutMs: 10_000,
+  webhookRetryDelayMs: 1000,
   serverErrorShare: 0,
   serverErrorAfterCreateShare: 0,
   slowCreateShare: 0,
@@ -103,9 +115,21 @@ function shareVar(source: NodeJS.ProcessEnv, name: string): number | undefined {
   return Number(raw);
 }
 
+const EVENTS = ['call_started', 'call_ended', 'call_analyzed'] as const;
+
+function eventsVar(source: NodeJS.ProcessEnv, name: string): RetellApiConfig['dropEvents'] | undefined {
+  const raw = source[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const list = raw.split(',').map((s) => s.trim());
+  const bad = list.find((e) => !(EVENTS as readonly string[]).includes(e));
+  if (bad !== undefined) throw new Error(`${name} must list events of ${EVENTS.join(', ')}, got "${bad}"`);
+  return list as RetellApiConfig['dropEvents'];
+}
+
 /**
  * The fault settings (tests): RETELL_SIM_FAULT_SEED, _RATE_LIMIT_SHARE, _RATE_LIMIT_RETRY_AFTER_S,
- * _CONCURRENCY_FAULT_SHARE, _DROP_FINAL_WEBHOOK_SHARE, _SERVER_ERROR_SHARE,
+ * _CONCURRENCY_FAULT_SHARE, _DROP_FINAL_WEBHOOK_SHARE, _DROP_EVENTS, _WEBHOOK_RETRIES, _WEBHOOK_TIMEOUT_MS,
+ * _WEBHOOK_RETRY_DELAY_MS, _SERVER_ERROR_SHARE,
  * _SERVER_ERROR_AFTER_CREATE_SHARE, _SLOW_CREATE_SHARE, _SLOW_CREATE_MS.
  */
 function faultsFromEnv(source: NodeJS.ProcessEnv): Partial<RetellApiConfig> {
@@ -115,6 +139,10 @@ function faultsFromEnv(source: NodeJS.ProcessEnv): Partial<RetellApiConfig> {
     rateLimitRetryAfterSec: intVar(source, 'RETELL_SIM_RATE_LIMIT_RETRY_AFTER_S', 0),
     concurrencyFaultShare: shareVar(source, 'RETELL_SIM_CONCURRENCY_FAULT_SHARE'),
     dropFinalWebhookShare: shareVar(source, 'RETELL_SIM_DROP_FINAL_WEBHOOK_SHARE'),
+    dropEvents: eventsVar(source, 'RETELL_SIM_DROP_EVENTS'),
+    webhookRetries: intVar(source, 'RETELL_SIM_WEBHOOK_RETRIES', 0),
+    webhookTimeoutMs: intVar(source, 'RETELL_SIM_WEBHOOK_TIMEOUT_MS', 100),
+    webhookRetryDelayMs: intVar(source, 'RETELL_SIM_WEBHOOK_RETRY_DELAY_MS', 0),
     serverErrorShare: shareVar(source, 'RETELL_SIM_SERVER_ERROR_SHARE'),
     serverErrorAfterCreateShare: shareVar(source, 'RETELL_SIM_SERVER_ERROR_AFTER_CREATE_SHARE'),
     slowCreateShare: shareVar(source, 'RETELL_SIM_SLOW_CREATE_SHARE'),

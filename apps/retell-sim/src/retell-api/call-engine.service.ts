@@ -121,6 +121,12 @@ type FaultKind = 'rateLimit' | 'concurrency' | 'drop' | 'serverError' | 'serverE
 
 export type StopResult = 'stopped' | 'unknown' | 'not_active';
 
+/** `metadata.sim_drop_events`: events of this one call never delivered (a list of event names; anything else is ignored). */
+function dropEventsFromMetadata(metadata: unknown): string[] {
+  const v = metadata && typeof metadata === 'object' ? (metadata as Record<string, unknown>).sim_drop_events : undefined;
+  return Array.isArray(v) ? v.filter((e): e is string => typeof e === 'string') : [];
+}
+
 function platformCallIdOf(metadata: unknown): string | undefined {
   const v = metadata && typeof metadata === 'object' ? (metadata as Record<string, unknown>).rops_call_id : undefined;
   return typeof v === 'string' ? v : undefined;
@@ -215,6 +221,27 @@ export class CallEngine implements OnApplicationShutdown {
     const delayMs = createDelayFromMetadata(req.metadata) || (this.draw('slow', this.settings.slowCreateShare) ? this.settings.slowCreateMs : 0);
     if (delayMs) record.answerDelayMs = delayMs;
     return { call, delayMs, record };
+  }
+
+  /**
+   * A call played by POST /sim/calls (not placed through this API): kept as it is once over, so
+   * list-calls and get-call answer for it as Retell would. It holds no slot and plays nothing.
+   */
+  adopt(call: RetellCall): void {
+    const now = Date.now();
+    const { ringMs, talkMs, analysisMs } = this.settings;
+    this.store({
+      seq: ++this.seq,
+      callId: call.call_id,
+      createdAt: (call.start_timestamp as number | undefined) ?? now,
+      scenario: 'answered',
+      timing: { ringMs, talkMs, analysisMs },
+      sim: undefined as unknown as SimulatedCall, // never played here
+      extra: {},
+      call,
+      live: false,
+      deliveries: Promise.resolve(),
+    });
   }
 
   /** Every create since start or the last reset, oldest first. */
@@ -527,7 +554,8 @@ export class CallEngine implements OnApplicationShutdown {
   }
 
   private emit(rec: CallRecord, event: SimEvent, call: RetellCall): void {
-    if ((event === 'call_ended' || event === 'call_analyzed') && this.draw('drop', this.settings.dropFinalWebhookShare)) {
+    const dropNamed = dropEventsFromMetadata(call.metadata).includes(event);
+    if (dropNamed || ((this.settings.dropEvents as string[]).includes(event) && this.draw('drop', this.settings.dropFinalWebhookShare))) {
       this.counters.droppedWebhooks++;
       this.logger.log(`${event} ${rec.callId}: not delivered (fault)`);
       return;
@@ -538,7 +566,13 @@ export class CallEngine implements OnApplicationShutdown {
       .then(async () => {
         if (this.closed || epoch !== this.epoch) return;
         delivery.body = { event, event_timestamp: Date.now(), call };
-        const [result] = await deliver([delivery], { gatewayUrl: this.config.gatewayUrl, apiKey: this.config.apiKey, timeoutMs: 10_000 });
+        const [result] = await deliver([delivery], {
+          gatewayUrl: this.config.gatewayUrl,
+          apiKey: this.config.apiKey,
+          timeoutMs: this.settings.webhookTimeoutMs,
+          retries: this.settings.webhookRetries,
+          retryDelayMs: this.settings.webhookRetryDelayMs,
+        });
         if (!isSuccess(result)) {
           this.logger.warn(
             `${event} ${rec.callId} → ${webhookUrl(this.config.gatewayUrl)}: ${result.status || result.error} ${result.body.slice(0, 200)}`.trim(),

@@ -1,5 +1,20 @@
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { SIM_SCENARIOS, type SimScenario } from '../payloads';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { SIM_EVENTS, SIM_SCENARIOS, type SimEvent, type SimScenario } from '../payloads';
 import { IsStringRecord } from './is-string-record';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -60,4 +75,36 @@ export class PlayCallDto {
   @Min(1)
   @Max(2_000)
   transcriptTurns?: number;
+
+  /** share (0–1) of the dropEvents deliveries never sent */
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1)
+  dropRate?: number;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(3)
+  @IsIn(SIM_EVENTS, { each: true, message: `dropEvents must list events of: ${SIM_EVENTS.join(', ')}` })
+  dropEvents?: SimEvent[];
+
+  /** Retell-style retries after a non-2xx or a timeout (Retell makes 3) */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  retries?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  timeoutMs?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  retryDelayMs?: number;
 }

@@ -22,7 +22,13 @@ export class SimCallsController {
     return {
       callId: call.callId,
       scenario: call.scenario,
-      deliveries: call.deliveries.map((d) => ({ event: d.event, status: d.status, ...(d.error && { error: d.error }) })),
+      deliveries: call.deliveries.map((d) => ({
+        event: d.event,
+        status: d.status,
+        ...(d.error && { error: d.error }),
+        ...(d.tries > 1 && { tries: d.tries }),
+      })),
+      ...(call.dropped.length && { dropped: call.dropped.map((d) => d.event) }),
     };
   }
 

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SIM_CONFIG, type SimConfig } from '../config/sim-config';
 import { isSuccess } from '../delivery';
 import { playCall, type PlayedCall, type PlayRequest } from '../play';
+import { CallEngine } from '../retell-api/call-engine.service';
 import { CallHistory } from './call-history';
 
 @Injectable()
@@ -11,12 +12,17 @@ export class SimCallsService {
   constructor(
     @Inject(SIM_CONFIG) private readonly config: SimConfig,
     private readonly history: CallHistory,
+    private readonly engine: CallEngine,
   ) {}
 
   async play(req: PlayRequest): Promise<PlayedCall> {
-    const call = await playCall(req, this.config);
+    // The simulated Retell account holds the played call too: list-calls and get-call answer for it.
+    const call = await playCall(req, this.config, (retellCall) => this.engine.adopt(retellCall));
     this.history.add(call);
-    const summary = call.deliveries.map((d) => `${d.event}=${d.status || d.error}`).join(' ');
+    const summary = [
+      ...call.deliveries.map((d) => `${d.event}=${d.status || d.error}${d.tries > 1 ? ` (${d.tries} tries)` : ''}`),
+      ...call.dropped.map((d) => `${d.event}=dropped`),
+    ].join(' ');
     const failed = call.deliveries.some((d) => !isSuccess(d));
     this.logger[failed ? 'warn' : 'log'](`${call.scenario} ${call.callId} → ${call.url}: ${summary}`);
     return call;

@@ -120,11 +120,42 @@ describe('simulator HTTP app', () => {
     [{ scenario: 'busy', reorder: 'yes' }, /reorder must be a boolean/],
     [{ scenario: 'busy', metadata: 'x' }, /metadata must be an object/],
     [{ scenario: 'busy', apiKey: 'x' }, /property apiKey should not exist/],
+    [{ scenario: 'busy', dropRate: 1.5 }, /dropRate must not be greater than 1/],
+    [{ scenario: 'busy', dropEvents: ['call_hung'] }, /dropEvents must list events of/],
+    [{ scenario: 'busy', retries: 20 }, /retries must not be greater than 10/],
   ])('POST /sim/calls %j → 400', async (payload, reason) => {
     const res = await post(payload);
     expect(res.statusCode).toBe(400);
     expect(JSON.stringify(res.json().message)).toMatch(reason);
     expect(received).toHaveLength(0);
+  });
+
+  it('dropRate 1 sends only call_started; get-call and list-calls answer with the whole call, as Retell holds it', async () => {
+    const res = await post({ scenario: 'answered', dropRate: 1 });
+    expect(res.statusCode).toBe(201);
+    const { callId, deliveries, dropped } = res.json();
+    expect(deliveries.map((d: { event: string }) => d.event)).toEqual(['call_started']);
+    expect(dropped).toEqual(['call_ended', 'call_analyzed']);
+    expect(received.map((r) => r.body.event)).toEqual(['call_started']);
+
+    const auth = { authorization: `Bearer ${API_KEY}` };
+    const got = await app.inject({ method: 'GET', url: `/v2/get-call/${callId}`, headers: auth });
+    expect(got.statusCode).toBe(200);
+    expect(got.json()).toMatchObject({ call_id: callId, call_status: 'ended', transcript: expect.any(String), call_analysis: expect.any(Object) });
+    const listed = await app.inject({
+      method: 'POST',
+      url: '/v3/list-calls',
+      headers: auth,
+      payload: { filter_criteria: { call_id: { type: 'string', op: 'eq', value: callId } } },
+    });
+    expect(listed.json().items).toEqual([expect.objectContaining({ call_id: callId, call_analysis: expect.any(Object) })]);
+    expect(listed.json().items[0]).not.toHaveProperty('transcript');
+  });
+
+  it('dropEvents narrows the drop to the events named', async () => {
+    const res = await post({ scenario: 'busy', dropRate: 1, dropEvents: ['call_analyzed'] });
+    expect(res.json().deliveries.map((d: { event: string }) => d.event)).toEqual(['call_ended']);
+    expect(res.json().dropped).toEqual(['call_analyzed']);
   });
 
   it('GET /sim/calls lists played calls newest first, bounded', async () => {
