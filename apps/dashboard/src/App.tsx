@@ -11,6 +11,8 @@ import { CandidatePage } from './pages/CandidatePage';
 import { InterviewsPage } from './pages/InterviewsPage';
 import { AnalyticsPage } from './pages/AnalyticsPage';
 import { AgentsPage } from './pages/AgentsPage';
+import { SettingsPage } from './pages/SettingsPage';
+import { ApiKeysPage } from './pages/ApiKeysPage';
 
 const NAV: [string, string][] = [
   ['/calls', 'Calls'],
@@ -20,6 +22,8 @@ const NAV: [string, string][] = [
   ['/interviews', 'Interviews'],
   ['/analytics', 'Analytics'],
   ['/agents', 'Agents'],
+  ['/settings', 'Settings'],
+  ['/api-keys', 'API keys'],
 ];
 
 function Shell() {
@@ -56,6 +60,8 @@ function Shell() {
           <Route path="/interviews" element={<InterviewsPage />} />
           <Route path="/analytics" element={<AnalyticsPage />} />
           <Route path="/agents" element={<AgentsPage />} />
+          <Route path="/settings" element={<SettingsPage />} />
+          <Route path="/api-keys" element={<ApiKeysPage />} />
           <Route
             path="*"
             element={
