@@ -210,6 +210,13 @@ describeBrowser('dashboard Settings and API keys pages in the browser', () => {
     await page.getByRole('link', { name: 'API keys' }).click();
     await page.getByText('Your role (viewer) cannot manage API keys.').waitFor();
     expect(await page.getByRole('button', { name: 'Issue key' }).count()).toBe(0);
+  }, 30000);
+
+  it('the Swagger UI renders under the same Content-Security-Policy, and no page reported a CSP violation', async () => {
+    await page.goto(`${base}/api/docs`);
+    await page.getByRole('heading', { name: /Retell Ops admin API/ }).waitFor();
+    await page.locator('.opblock').first().waitFor();
+    await shot('swagger-ui');
     expect(cspViolations).toEqual([]);
   }, 30000);
 });
