@@ -633,7 +633,15 @@ describe('admin API (apps/api)', () => {
         defaultFromNumber: null,
         retellBaseUrl: null,
         hasRetellApiKey: true,
+        // the key's last 4 characters only, as the operator's view shows them (the Settings page tells keys apart by them)
+        retellApiKeyLast4: A.retellApiKey.slice(-4),
+        previousRetellKeyUntil: null,
+        timeZone: null,
+        callingWindow: null,
+        active: true,
+        relay: { enabled: false, path: `/webhooks/relay/${A.slug}`, previousSecretUntil: null },
       });
+      expect(res.text).not.toContain(A.retellApiKey);
     });
   });
 

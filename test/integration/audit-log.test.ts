@@ -345,6 +345,19 @@ describe('audit log (apps/api: AuditInterceptor, GET /api/v1/audit, createdBy)',
         targetId: () => expect.stringMatching(UUID),
       },
     },
+    'PATCH /api/v1/tenant': {
+      request: () => ({ method: 'PATCH', path: '/api/v1/tenant', body: { name: `Audited ${hex(3)}` } }),
+      expect: { status: 200, actor: 'owner', action: 'tenant.update', targetType: 'tenant', targetId: () => A.tenantId },
+    },
+    'POST /api/v1/tenant/relay-secret': {
+      request: () => ({ method: 'POST', path: '/api/v1/tenant/relay-secret', body: { overlapMinutes: 0 } }),
+      expect: { status: 200, actor: 'owner', action: 'tenant.relay_secret.create', targetType: 'tenant', targetId: () => A.tenantId },
+    },
+    'DELETE /api/v1/tenant/relay-secret': {
+      prep: () => ok('POST', '/api/v1/tenant/relay-secret', {}),
+      request: () => ({ method: 'DELETE', path: '/api/v1/tenant/relay-secret' }),
+      expect: { status: 204, actor: 'owner', action: 'tenant.relay_secret.delete', targetType: 'tenant', targetId: () => A.tenantId },
+    },
     'POST /api/v1/reconcile': {
       request: () => ({ method: 'POST', path: '/api/v1/reconcile', body: { from: new Date(Date.now() - 3_600_000).toISOString() } }),
       expect: { status: 202, actor: 'owner', action: 'reconcile.create', targetType: 'reconcile', targetId: fromAnswer },

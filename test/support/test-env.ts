@@ -14,6 +14,10 @@ export function testEnv(overrides: Record<string, string> = {}): AppEnv {
     NODE_ENV: 'test',
     WORKER_LOCK_MS: '5000',
     JOB_BACKOFF_MS: '200',
+    // Abuse limits off unless a test turns one on (tests make many requests from one key and IP).
+    API_RATE_LIMIT_PER_MINUTE: '0',
+    CALL_CREATE_RATE_LIMIT_PER_MINUTE: '0',
+    AUTH_RATE_LIMIT_PER_MINUTE: '0',
     ...overrides,
   });
 }

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { Calls } from '@retell-ops/call-records';
 import { AppEnv } from '@retell-ops/config';
 import { QueueProducers } from '@retell-ops/queue';
@@ -29,6 +29,8 @@ import { CallsController } from './calls/calls.controller';
 import { CallsService } from './calls/calls.service';
 import { CandidatesController } from './candidates/candidates.controller';
 import { CandidatesService } from './candidates/candidates.service';
+import { RateLimitInterceptor } from './common/rate-limit/rate-limit.interceptor';
+import { RateLimits } from './common/rate-limit/rate-limits';
 import { DefaultTenant } from './default-tenant';
 import { DialerController } from './dialer/dialer.controller';
 import { DialerService } from './dialer/dialer.service';
@@ -44,6 +46,7 @@ import { UsersService } from './people/users.service';
 import { PositionsController } from './positions/positions.controller';
 import { PositionsService } from './positions/positions.service';
 import { ReconcileController } from './reconcile/reconcile.controller';
+import { RelaySecrets } from './tenant/relay-secrets';
 import { RetellKeyRotation } from './tenant/retell-key-rotation';
 import { TenantController } from './tenant/tenant.controller';
 import { TenantsController } from './tenants/tenants.controller';
@@ -79,6 +82,9 @@ export class ApiModule {
       providers: [
         { provide: AppEnv, useValue: env },
         { provide: APP_GUARD, useClass: RouteDeclarationGuard },
+        // Abuse limits (issue 13 item 9): after the guards, so the caller is known
+        RateLimits,
+        { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor },
         ApiKeyGuard,
         PlatformOperatorGuard,
         TenantSettings,
@@ -86,6 +92,7 @@ export class ApiModule {
         PhoneNumbersService,
         RetellKeyCheck,
         RetellKeyRotation,
+        RelaySecrets,
         TenantsService,
         ApiKeysService,
         Sessions,

@@ -1,18 +1,22 @@
 import { ValidationPipe } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { AppEnv, createHttpApp } from '@retell-ops/config';
+import { AppEnv, createHttpApp, swaggerEnabled } from '@retell-ops/config';
 import { ApiModule } from './api.module';
 import { installAuditRefusalHook } from './audit/audit-refusal-hook';
 import { ApiExceptionFilter } from './common/errors/api-exception.filter';
+import { securityHeaders } from './common/security-headers';
 import { serveDashboard } from './dashboard/serve-dashboard';
 
 export async function createApi(env: AppEnv, options: { bootstrapDefaultTenant?: boolean } = {}): Promise<NestFastifyApplication> {
   const app = await createHttpApp(ApiModule.forRoot(env, options), env, { bodyLimit: env.WEBHOOK_BODY_LIMIT_BYTES });
+  await securityHeaders(app, env);
   installAuditRefusalHook(app);
   await serveDashboard(app);
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new ApiExceptionFilter(app.getHttpAdapter()));
+  // Under NODE_ENV=production the docs are served only with SWAGGER_ENABLED=true.
+  if (!swaggerEnabled(env)) return app;
   const doc = new DocumentBuilder()
     .setTitle('Retell Ops admin API')
     .setDescription(

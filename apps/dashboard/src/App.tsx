@@ -16,6 +16,8 @@ import { AgentsPage } from './pages/AgentsPage';
 import { UsersPage } from './pages/UsersPage';
 import { AcceptInvitePage } from './pages/AcceptInvitePage';
 import { AuditPage } from './pages/AuditPage';
+import { SettingsPage } from './pages/SettingsPage';
+import { ApiKeysPage } from './pages/ApiKeysPage';
 
 /** Each page's link, shown when the session's role holds the permission its page reads with. */
 const NAV: [string, string, Permission][] = [
@@ -28,6 +30,8 @@ const NAV: [string, string, Permission][] = [
   ['/agents', 'Agents', 'agents:read'],
   ['/users', 'Users', 'users:manage'],
   ['/audit', 'Audit log', 'audit:read'],
+  ['/settings', 'Settings', 'tenant:read'],
+  ['/api-keys', 'API keys', 'api-keys:manage'],
 ];
 
 function Shell() {
@@ -36,6 +40,7 @@ function Shell() {
   const signOut = useSignOut();
   const canManageUsers = useCan('users:manage');
   const canAudit = useCan('audit:read');
+  const canManageKeys = useCan('api-keys:manage');
   return (
     <div className="shell">
       <header className="top">
@@ -66,6 +71,8 @@ function Shell() {
           <Route path="/agents" element={<AgentsPage />} />
           {canManageUsers && <Route path="/users" element={<UsersPage />} />}
           {canAudit && <Route path="/audit" element={<AuditPage />} />}
+          <Route path="/settings" element={<SettingsPage />} />
+          {canManageKeys && <Route path="/api-keys" element={<ApiKeysPage />} />}
           <Route
             path="*"
             element={

@@ -3,6 +3,7 @@ import { AppEnv } from '@retell-ops/config';
 import { PgPool } from '@retell-ops/db/pg-pool';
 import { HealthController } from './health/health.controller';
 import { EventQueues } from './queues/event-queues';
+import { RelayController } from './relay/relay.controller';
 import { TenantDirectory } from './tenants/tenant-directory';
 import { WebhookIngestService } from './webhooks/webhook-ingest.service';
 import { WebhooksController } from './webhooks/webhooks.controller';
@@ -12,7 +13,7 @@ export class GatewayModule {
   static forRoot(env: AppEnv): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [WebhooksController, HealthController],
+      controllers: [WebhooksController, RelayController, HealthController],
       providers: [
         { provide: AppEnv, useValue: env },
         { provide: PgPool, useFactory: () => new PgPool({ databaseUrl: env.DATABASE_URL, poolSize: 4 }) },

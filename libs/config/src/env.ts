@@ -247,6 +247,43 @@ export class AppEnv {
   @Min(100)
   HEALTH_INTERVAL_MS = 5000;
 
+  /**
+   * Abuse limits of the admin API (apps/api, counted in Redis so they hold across API processes;
+   * 0 turns one off): requests a minute per API key or signed-in person; call and batch creations
+   * (POST /api/v1/calls, /api/v1/batches) a minute per key or person; sign-in attempts
+   * (POST /api/v1/auth/*) a minute per client IP. Over a limit: 429 with Retry-After.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  API_RATE_LIMIT_PER_MINUTE = 600;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  CALL_CREATE_RATE_LIMIT_PER_MINUTE = 60;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  AUTH_RATE_LIMIT_PER_MINUTE = 20;
+
+  /**
+   * Origins (comma-separated, e.g. `https://ops.example.com,https://admin.example.com`) whose
+   * browser scripts may call the admin API cross-origin (CORS). Empty: none (the dashboard is
+   * served by the API itself, same origin).
+   */
+  @IsString()
+  @Matches(/^\s*(https?:\/\/[^\s,/]+\s*(,\s*https?:\/\/[^\s,/]+\s*)*)?$/, {
+    message: 'CORS_ORIGINS must be comma-separated origins such as https://ops.example.com (scheme and host, no path)',
+  })
+  CORS_ORIGINS = '';
+
+  /** The API docs (Swagger UI at /api/docs, JSON at /api/docs/openapi.json) are off under NODE_ENV=production unless this is true. */
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  SWAGGER_ENABLED: 'true' | 'false' = 'false';
+
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
@@ -285,6 +322,18 @@ export function platformAdminKeyProblem(key: string): string | undefined {
   if (/dev|test|change|example|secret|password|admin/i.test(key) || new Set(key).size < 10)
     return 'NODE_ENV=production refuses a development-looking value (dev, test, change, example, …)';
   return undefined;
+}
+
+/** The origins CORS_ORIGINS lists (none when empty). */
+export function corsOrigins(env: Pick<AppEnv, 'CORS_ORIGINS'>): string[] {
+  return env.CORS_ORIGINS.split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+}
+
+/** Whether the API serves its docs: always outside production, under production only with SWAGGER_ENABLED=true. */
+export function swaggerEnabled(env: Pick<AppEnv, 'NODE_ENV' | 'SWAGGER_ENABLED'>): boolean {
+  return env.NODE_ENV !== 'production' || env.SWAGGER_ENABLED === 'true';
 }
 
 /** Names of secrets still at their development defaults (printed as a warning at start). */

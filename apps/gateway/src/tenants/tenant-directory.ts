@@ -31,6 +31,28 @@ interface SealedTenant {
 
 const COLUMNS = `t."id", t."slug", t."retellApiKeyEnc", t."retellApiKeyPrevEnc", t."retellApiKeyPrevUntil", t."active"`;
 
+/** A tenant as POST /webhooks/relay/<slug> sees it: present only while its relay is on. */
+export interface RelayTenant {
+  id: string;
+  slug: string;
+  active: boolean;
+  secret: string;
+  /** The secret before the last rotation, while it still verifies (until `previousUntil`, epoch ms). */
+  previousSecret?: string;
+  previousUntil?: number;
+}
+
+interface SealedRelay {
+  id: string;
+  slug: string;
+  active: boolean;
+  relaySecretEnc: string;
+  relaySecretPrevEnc: string | null;
+  relaySecretPrevUntil: Date | null;
+}
+
+const RELAY_SQL = `SELECT t."id", t."slug", t."active", t."relaySecretEnc", t."relaySecretPrevEnc", t."relaySecretPrevUntil" FROM "Tenant" t WHERE t."slug" = $1 AND t."relaySecretEnc" IS NOT NULL`;
+
 /**
  * A change to a tenant (deactivated, a Retell key rotated, an agent disconnected) is seen within
  * foundTtlMs (30 s); an agent connected again is seen at the next delivery (a disconnected entry
@@ -60,6 +82,8 @@ export class TenantDirectory {
   private readonly slugs: TenantCache<TenantKey>;
   private readonly agents: TenantCache<TenantKey>;
   private readonly sole: TenantCache<TenantKey>;
+  /** Relay lookups: a cache of their own, so /webhooks/retell's lookups are untouched by them. */
+  private readonly relays: TenantCache<RelayTenant>;
 
   constructor(
     private readonly pool: PgPool,
@@ -78,6 +102,7 @@ export class TenantDirectory {
       LIMITS,
     );
     this.sole = new TenantCache(() => this.soleTenant(), stale, { ...LIMITS, max: 1 });
+    this.relays = new TenantCache((slug) => this.relay(slug), stale, LIMITS);
   }
 
   /** The tenant with this slug; the caller checks the slug's shape first. */
@@ -108,6 +133,15 @@ export class TenantDirectory {
     return this.sole.reload(SOLE_KEY);
   }
 
+  /** The tenant with this slug while its relay is on (null: no such tenant, or relay off). */
+  relayBySlug(slug: string): Promise<RelayTenant | null> {
+    return this.relays.get(slug);
+  }
+
+  reloadRelayBySlug(slug: string): Promise<RelayTenant | null | undefined> {
+    return this.relays.reload(slug);
+  }
+
   /** Entries held by the slug and agent caches, for tests that no lookup happened. */
   cacheSizes(): { slugs: { found: number; missing: number }; agents: { found: number; missing: number } } {
     return { slugs: this.slugs.size, agents: this.agents.size };
@@ -121,6 +155,30 @@ export class TenantDirectory {
   private async one(sql: string, params: string[]): Promise<TenantKey | null> {
     const { rows } = await this.pool.query<SealedTenant>(sql, params);
     return rows[0] ? this.unseal(rows[0]) : null;
+  }
+
+  private async relay(slug: string): Promise<RelayTenant | null> {
+    const { rows } = await this.pool.query<SealedRelay>(RELAY_SQL, [slug]);
+    const t = rows[0];
+    if (!t) return null;
+    let secret: string;
+    try {
+      secret = this.box.decrypt(t.relaySecretEnc);
+    } catch {
+      this.logger.error(`tenant ${t.slug}: stored relay secret cannot be decrypted with ENCRYPTION_KEY`);
+      return null;
+    }
+    const relay: RelayTenant = { id: t.id, slug: t.slug, active: t.active, secret };
+    const until = t.relaySecretPrevUntil?.getTime();
+    if (t.relaySecretPrevEnc && until !== undefined && until > Date.now()) {
+      try {
+        relay.previousSecret = this.box.decrypt(t.relaySecretPrevEnc);
+        relay.previousUntil = until;
+      } catch {
+        this.logger.error(`tenant ${t.slug}: previous relay secret cannot be decrypted with ENCRYPTION_KEY; only the current one verifies`);
+      }
+    }
+    return relay;
   }
 
   private unseal(t: SealedTenant): TenantKey | null {

@@ -3,12 +3,28 @@ import { isUtf8 } from 'node:buffer';
 import { checkEnvelope, checkRetellSignatureBytes, signatureHeaderProblem } from '@retell-ops/retell';
 import { isLifecycleEvent } from '@retell-ops/queue';
 import { EventQueues } from '../queues/event-queues';
-import { previousKeyInForce, TenantDirectory, TenantLookupUnavailable, type TenantKey } from '../tenants/tenant-directory';
+import { relayHeaderProblem, relaySignedBy, type RelayHeaders } from '../relay/relay-signature';
+import { previousKeyInForce, TenantDirectory, TenantLookupUnavailable, type RelayTenant, type TenantKey } from '../tenants/tenant-directory';
 import { agentIdIn } from './agent-id-scan';
 import { forLog, isAgentIdShaped, isTenantSlugShaped } from './caller-input';
 import { reply, type IngestResult } from './ingest-result';
 import { hasNulEscape } from './nul-escape';
 import { IGNORED_RETELL_EVENTS } from './retell-events';
+
+export interface RelayDelivery {
+  rawBody: Buffer | undefined;
+  headers: RelayHeaders;
+  tenantSlug: string;
+}
+
+type VerifiedTenant = Pick<TenantKey, 'id' | 'slug' | 'active'>;
+
+/** The relay's current secret, then (only during a rotation) its previous one. */
+function relaySignedByTenant(body: Buffer, tenant: RelayTenant, headers: RelayHeaders): boolean {
+  const now = Date.now();
+  if (relaySignedBy(tenant.secret, body, headers, now)) return true;
+  return tenant.previousSecret !== undefined && tenant.previousUntil! > now && relaySignedBy(tenant.previousSecret, body, headers, now);
+}
 
 export interface Delivery {
   rawBody: Buffer | undefined;
@@ -103,6 +119,42 @@ export class WebhookIngestService {
       if (!fresh || !this.signedBy(signed, fresh, delivery.signature)) return this.badSignature(tenant);
       tenant = fresh;
     }
+    return this.verified(bytes, validUtf8, tenant);
+  }
+
+  /**
+   * A delivery forwarded by a relay (POST /webhooks/relay/<slug>): the tenant's relay secret
+   * signs `timestamp + "." + body` (relay-signature.ts). After verification it is the webhook
+   * pipeline itself (same checks, same job id), so Retell's delivery and the relayed copy of it
+   * are one event. A relay that is off answers like an unknown slug.
+   */
+  async ingestRelay(delivery: RelayDelivery): Promise<IngestResult> {
+    try {
+      return await this.ingestRelayChecked(delivery);
+    } catch (e) {
+      if (e instanceof TenantLookupUnavailable) return reply.reject(503, 'unavailable', `${e.message}; retry later`);
+      throw e;
+    }
+  }
+
+  private async ingestRelayChecked(delivery: RelayDelivery): Promise<IngestResult> {
+    const headerProblem = relayHeaderProblem(delivery.headers);
+    if (headerProblem) return reply.reject(401, 'unauthorized', headerProblem);
+    const slug = delivery.tenantSlug;
+    let tenant = isTenantSlugShaped(slug) ? await this.tenants.relayBySlug(slug) : null;
+    if (!tenant) return reply.reject(404, 'not_found', REASONS.unknownSlug, { log: `${REASONS.unknownSlug} or its relay is off (slug ${forLog(slug)})` });
+    const bytes = delivery.rawBody ?? Buffer.alloc(0);
+    if (!relaySignedByTenant(bytes, tenant, delivery.headers)) {
+      // The secret may have been rotated since the tenant was cached: read it again (throttled).
+      const fresh = await this.tenants.reloadRelayBySlug(slug);
+      if (!fresh || !relaySignedByTenant(bytes, fresh, delivery.headers)) return this.badSignature(tenant);
+      tenant = fresh;
+    }
+    return this.verified(bytes, isUtf8(bytes), tenant);
+  }
+
+  /** Everything after a signature verified, the same for Retell's deliveries and a relay's. */
+  private async verified(bytes: Buffer, validUtf8: boolean, tenant: VerifiedTenant): Promise<IngestResult> {
     // After the signature, so only Retell (or whoever holds the key) learns the tenant's state.
     if (!tenant.active) return reply.reject(403, 'tenant_inactive', REASONS.inactive, { tenant: tenant.slug });
     if (!validUtf8) return reply.reject(400, 'bad_request', 'body is not valid UTF-8', { tenant: tenant.slug });
@@ -202,7 +254,7 @@ export class WebhookIngestService {
     return previous !== undefined && checkRetellSignatureBytes(body, previous, signature, now) === 'valid';
   }
 
-  private badSignature(tenant: TenantKey): IngestResult {
+  private badSignature(tenant: VerifiedTenant): IngestResult {
     return reply.reject(401, 'unauthorized', REASONS.badSignature, { tenant: tenant.slug });
   }
 }
