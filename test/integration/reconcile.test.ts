@@ -66,6 +66,7 @@ describe('reconciliation with Retell', () => {
         ...envVars(env),
         RETELL_SIM_PORT: String(port),
         RETELL_API_KEY: tenant.retellApiKey,
+        RETELL_SIM_OTHER_API_KEYS: control.retellApiKey, // one Retell workspace, two tenants
         GATEWAY_URL: `http://127.0.0.1:${(capture.address() as AddressInfo).port}`,
         RETELL_SIM_RING_MS: '50',
         RETELL_SIM_TALK_MS: '200',
@@ -175,10 +176,31 @@ describe('reconciliation with Retell', () => {
     expect((await reconcile(tenant.tenantId)).findings.eventsAdded).toEqual({ call_started: 0, call_ended: 0, call_analyzed: 0 });
   });
 
+  it("a tenant sharing the Retell workspace never takes another tenant's call (only calls of its own agents)", async () => {
+    const res = await fetch(`${simUrl}/sim/calls`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ scenario: 'answered', agentId: control.agentId }),
+    });
+    expect(res.status).toBe(201);
+    const { callId } = (await res.json()) as { callId: string };
+    await reconcile(tenant.tenantId);
+    expect(await prisma.call.count({ where: { tenantId: tenant.tenantId, retellCallId: callId } })).toBe(0);
+    await reconcile(control.tenantId);
+    expect(await prisma.call.findUniqueOrThrow({ where: { tenantId_retellCallId: { tenantId: control.tenantId, retellCallId: callId } } })).toMatchObject({
+      status: 'completed',
+    });
+  });
+
   it('a live dial request whose call ended (its webhooks lost) is freed', async () => {
     const callRowId = randomUUID();
     const requestId = randomUUID();
-    const created = await retell.call.createPhoneCall({ from_number: '+14155550100', to_number: '+14155550170', metadata: { rops_call_id: callRowId } });
+    const created = await retell.call.createPhoneCall({
+      from_number: '+14155550100',
+      to_number: '+14155550170',
+      override_agent_id: tenant.agentId,
+      metadata: { rops_call_id: callRowId },
+    });
     await prisma.dialRequest.create({
       data: {
         id: requestId,
@@ -238,7 +260,12 @@ describe('reconciliation with Retell', () => {
     expect(mark1.getTime()).toBe(first!.to.getTime());
 
     // a call still under way
-    const live = await retell.call.createPhoneCall({ from_number: '+14155550100', to_number: '+14155550180', metadata: { sim_talk_ms: 600000 } });
+    const live = await retell.call.createPhoneCall({
+      from_number: '+14155550100',
+      to_number: '+14155550180',
+      override_agent_id: tenant.agentId,
+      metadata: { sim_talk_ms: 600000 },
+    });
     const ongoing = await waitFor(async () => {
       const c = await retell.call.retrieve(live.call_id);
       return c.call_status === 'ongoing' ? c : undefined;

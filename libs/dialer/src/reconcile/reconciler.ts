@@ -148,6 +148,7 @@ export class Reconciler {
 
   private async scan(tenantId: string, from: Date, to: Date, tally: Tally, after?: AfterReconciledEvent): Promise<void> {
     const client = await this.clients.forTenant(tenantId);
+    const owns = await this.ownership(tenantId);
     const retries = this.env.RECONCILE_RETRIES;
     let paginationKey: string | undefined;
     do {
@@ -164,7 +165,7 @@ export class Reconciler {
         retries,
       );
       tally.pages++;
-      const items = (page.items ?? []) as unknown as RetellCall[];
+      const items = ((page.items ?? []) as unknown as RetellCall[]).filter((c) => owns(c.agent_id));
       tally.callsSeen += items.length;
       const kept = await this.keptEvents(
         tenantId,
@@ -203,6 +204,19 @@ export class Reconciler {
       if (recorded.dialRequestId && (await this.outcome.afterCall(recorded))) tally.requestsFreed++;
       if (recorded.eventAdded && after) await after(event, recorded);
     }
+  }
+
+  /**
+   * Which listed calls are this tenant's: the gateway's routing rule. Tenants may share one Retell
+   * workspace (one account, several keys), and list-calls answers for the whole workspace, so a call
+   * is taken only when its agent is connected to this tenant; the only tenant of a deployment takes
+   * every call (as its webhooks do).
+   */
+  private async ownership(tenantId: string): Promise<(agentId: string | undefined) => boolean> {
+    if ((await this.prisma.tenant.count({ take: 2 })) < 2) return () => true;
+    const agents = await this.prisma.agent.findMany({ where: { tenantId, disconnectedAt: null }, select: { retellAgentId: true } });
+    const own = new Set(agents.map((a) => a.retellAgentId));
+    return (agentId) => agentId !== undefined && own.has(agentId);
   }
 
   /** The lifecycle events kept for each of these Retell calls. */
