@@ -21,6 +21,15 @@ import { CallsService } from './calls/calls.service';
 import { CandidatesController } from './candidates/candidates.controller';
 import { CandidatesService } from './candidates/candidates.service';
 import { DefaultTenant } from './default-tenant';
+import { DeliveriesController } from './deliveries/deliveries.controller';
+import { Deliveries } from './deliveries/deliveries.service';
+import { RejectedDeliveries } from './deliveries/rejected-deliveries.service';
+import { TenantOrOperatorGuard } from './deliveries/tenant-or-operator.guard';
+import { FailedJobsController } from './failed-jobs/failed-jobs.controller';
+import { FailedJobs } from './failed-jobs/failed-jobs.service';
+import { JobActions } from './operations/job-actions';
+import { OperationsController } from './operations/operations.controller';
+import { QueueInspector } from './operations/queue-inspector';
 import { DialerController } from './dialer/dialer.controller';
 import { DialerService } from './dialer/dialer.service';
 import { EventsController } from './events/events.controller';
@@ -53,6 +62,9 @@ export class ApiModule {
         ApiKeysController,
         HealthController,
         EventsController,
+        DeliveriesController,
+        FailedJobsController,
+        OperationsController,
       ],
       providers: [
         { provide: AppEnv, useValue: env },
@@ -87,6 +99,13 @@ export class ApiModule {
         LiveEventPublisher,
         LiveUpdates,
         LiveEventHub,
+        // Operations: the delivery log, dead letters, retries and replays, the queue board
+        QueueInspector,
+        JobActions,
+        Deliveries,
+        RejectedDeliveries,
+        FailedJobs,
+        TenantOrOperatorGuard,
         ...(options.bootstrapDefaultTenant === false ? [] : [DefaultTenant]),
       ],
     };

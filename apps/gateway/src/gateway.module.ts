@@ -4,6 +4,7 @@ import { PgPool } from '@retell-ops/db/pg-pool';
 import { HealthController } from './health/health.controller';
 import { EventQueues } from './queues/event-queues';
 import { TenantDirectory } from './tenants/tenant-directory';
+import { RejectionRecorder } from './webhooks/rejection-recorder';
 import { WebhookIngestService } from './webhooks/webhook-ingest.service';
 import { WebhooksController } from './webhooks/webhooks.controller';
 
@@ -19,6 +20,7 @@ export class GatewayModule {
         TenantDirectory,
         EventQueues,
         WebhookIngestService,
+        RejectionRecorder,
       ],
     };
   }

@@ -14,3 +14,4 @@ export * from './uuid';
 export * from './domain-errors';
 export * from './fixtures/seed-call';
 export * from './permissions';
+export * from './job-payload-summary';
