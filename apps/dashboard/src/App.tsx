@@ -11,6 +11,8 @@ import { CandidatePage } from './pages/CandidatePage';
 import { InterviewsPage } from './pages/InterviewsPage';
 import { AnalyticsPage } from './pages/AnalyticsPage';
 import { AgentsPage } from './pages/AgentsPage';
+import { DeliveriesPage } from './pages/DeliveriesPage';
+import { OperationsPage } from './pages/OperationsPage';
 
 const NAV: [string, string][] = [
   ['/calls', 'Calls'],
@@ -20,6 +22,8 @@ const NAV: [string, string][] = [
   ['/interviews', 'Interviews'],
   ['/analytics', 'Analytics'],
   ['/agents', 'Agents'],
+  ['/deliveries', 'Deliveries'],
+  ['/operations', 'Operations'],
 ];
 
 function Shell() {
@@ -56,6 +60,8 @@ function Shell() {
           <Route path="/interviews" element={<InterviewsPage />} />
           <Route path="/analytics" element={<AnalyticsPage />} />
           <Route path="/agents" element={<AgentsPage />} />
+          <Route path="/deliveries" element={<DeliveriesPage />} />
+          <Route path="/operations" element={<OperationsPage />} />
           <Route
             path="*"
             element={
