@@ -187,6 +187,7 @@ describe('prisma/schema.prisma and prisma/migrations agree', () => {
       'DialRequest',
       'Interview',
       'InterviewReminder',
+      'JobAction',
       'Position',
       'Session',
       'Tenant',
