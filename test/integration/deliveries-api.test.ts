@@ -383,6 +383,9 @@ describe('deliveries, failed jobs, replay and the queue board', () => {
       const names = api.json().queues.map((q: any) => q.name);
       expect(names.sort()).toEqual(Object.values(QUEUES).sort());
       expect(api.json().queues.every((q: any) => q.readOnlyMode === true)).toBe(true);
+      // Read-only: it shows every tenant's jobs, so it changes none.
+      expect((await request('PUT', `/admin/queues/api/queues/${QUEUES.callStarted}/retry/failed`, A.adminApiKey)).status).toBe(405);
+      expect((await request('PUT', `/admin/queues/api/queues/${QUEUES.callStarted}/pause`, A.adminApiKey)).status).toBe(405);
 
       const session = await post('/api/v1/auth/session', { apiKey: A.adminApiKey }, '');
       expect(session.status).toBe(200);
