@@ -180,9 +180,13 @@ describeBrowser('Deliveries and Operations pages in the browser', () => {
     await page.getByRole('table', { name: 'Recent retries and replays' }).getByText('retried').first().waitFor();
     await page.getByText('No failed jobs.').waitFor();
 
-    // The queue board opens for the admin's session.
-    const board = await page.request.get(`${base}/admin/queues`);
-    expect(board.status()).toBe(200);
+    // The queue board opens for the admin's session and lists every queue.
+    await page.getByRole('link', { name: 'Open the queue board' }).click();
+    await page.waitForURL(`${base}/admin/queues`);
+    for (const q of Object.values(QUEUES)) await page.getByText(q, { exact: true }).first().waitFor();
+    await shot('queue-board');
+    await page.goBack();
+    await page.getByRole('heading', { name: 'Operations', exact: true }).waitFor();
   }, 90_000);
 
   it('a viewer sees deliveries without retry or replay, and no operations', async () => {
