@@ -268,13 +268,16 @@ export class Deliveries {
     return lists.flat();
   }
 
-  /** The kept CallEvents of these (event, call) keys. */
+  /** The kept CallEvents of these (event, call) keys: one lookup per key on the unique keys of Call and CallEvent. */
   private async keptFor(tenantId: string, keys: string[]): Promise<Map<string, KeptRow>> {
     if (!keys.length) return new Map();
+    const types = keys.map((k) => k.slice(0, k.indexOf('|')));
+    const callIds = keys.map((k) => k.slice(k.indexOf('|') + 1));
     const rows = await this.prisma.$queryRaw<KeptRow[]>`
       SELECT e."id", e."type", e."receivedAt", e."processedAt", c."id" AS "callRowId", c."retellCallId"
-      FROM "CallEvent" e JOIN "Call" c ON c."id" = e."callId"
-      WHERE e."tenantId" = ${tenantId}::uuid AND (e."type" || '|' || c."retellCallId") = ANY(${keys}::text[])`;
+      FROM unnest(${types}::text[], ${callIds}::text[]) AS k("type", "callId")
+      JOIN "Call" c ON c."tenantId" = ${tenantId}::uuid AND c."retellCallId" = k."callId"
+      JOIN "CallEvent" e ON e."tenantId" = ${tenantId}::uuid AND e."callId" = c."id" AND e."type" = k."type"`;
     return new Map(rows.map((r) => [keyOf(r.type, r.retellCallId), r]));
   }
 
