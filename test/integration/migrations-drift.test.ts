@@ -189,6 +189,7 @@ describe('prisma/schema.prisma and prisma/migrations agree', () => {
       'Interview',
       'InterviewReminder',
       'Invitation',
+      'JobAction',
       'Membership',
       'Position',
       'ReconcileRun',

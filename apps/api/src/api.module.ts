@@ -32,6 +32,15 @@ import { CandidatesService } from './candidates/candidates.service';
 import { RateLimitInterceptor } from './common/rate-limit/rate-limit.interceptor';
 import { RateLimits } from './common/rate-limit/rate-limits';
 import { DefaultTenant } from './default-tenant';
+import { DeliveriesController } from './deliveries/deliveries.controller';
+import { Deliveries } from './deliveries/deliveries.service';
+import { RejectedDeliveries } from './deliveries/rejected-deliveries.service';
+import { TenantOrOperatorGuard } from './deliveries/tenant-or-operator.guard';
+import { FailedJobsController } from './failed-jobs/failed-jobs.controller';
+import { FailedJobs } from './failed-jobs/failed-jobs.service';
+import { JobActions } from './operations/job-actions';
+import { OperationsController } from './operations/operations.controller';
+import { QueueInspector } from './operations/queue-inspector';
 import { DialerController } from './dialer/dialer.controller';
 import { DialerService } from './dialer/dialer.service';
 import { EventsController } from './events/events.controller';
@@ -78,6 +87,9 @@ export class ApiModule {
         EventsController,
         AuditController,
         ReconcileController,
+        DeliveriesController,
+        FailedJobsController,
+        OperationsController,
       ],
       providers: [
         { provide: AppEnv, useValue: env },
@@ -126,6 +138,13 @@ export class ApiModule {
         LiveEventPublisher,
         LiveUpdates,
         LiveEventHub,
+        // Operations: the delivery log, dead letters, retries and replays, the queue board
+        QueueInspector,
+        JobActions,
+        Deliveries,
+        RejectedDeliveries,
+        FailedJobs,
+        TenantOrOperatorGuard,
         ...(options.bootstrapDefaultTenant === false ? [] : [DefaultTenant]),
       ],
     };

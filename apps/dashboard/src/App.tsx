@@ -18,6 +18,8 @@ import { AcceptInvitePage } from './pages/AcceptInvitePage';
 import { AuditPage } from './pages/AuditPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { ApiKeysPage } from './pages/ApiKeysPage';
+import { DeliveriesPage } from './pages/DeliveriesPage';
+import { OperationsPage } from './pages/OperationsPage';
 
 /** Each page's link, shown when the session's role holds the permission its page reads with. */
 const NAV: [string, string, Permission][] = [
@@ -32,6 +34,8 @@ const NAV: [string, string, Permission][] = [
   ['/audit', 'Audit log', 'audit:read'],
   ['/settings', 'Settings', 'tenant:read'],
   ['/api-keys', 'API keys', 'api-keys:manage'],
+  ['/deliveries', 'Deliveries', 'deliveries:read'],
+  ['/operations', 'Operations', 'operations:read'],
 ];
 
 function Shell() {
@@ -73,6 +77,8 @@ function Shell() {
           {canAudit && <Route path="/audit" element={<AuditPage />} />}
           <Route path="/settings" element={<SettingsPage />} />
           {canManageKeys && <Route path="/api-keys" element={<ApiKeysPage />} />}
+          <Route path="/deliveries" element={<DeliveriesPage />} />
+          <Route path="/operations" element={<OperationsPage />} />
           <Route
             path="*"
             element={

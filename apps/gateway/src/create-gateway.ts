@@ -1,6 +1,7 @@
 import { AppEnv, createHttpApp } from '@retell-ops/config';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { GatewayModule } from './gateway.module';
+import { RejectionRecorder } from './webhooks/rejection-recorder';
 import { refuseUnsignedDeliveries } from './webhooks/signature-header.hook';
 
 /**
@@ -21,5 +22,6 @@ export async function createGateway(env: AppEnv): Promise<NestFastifyApplication
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: env.WEBHOOK_BODY_LIMIT_BYTES }, (_req, body, done) => done(null, body));
   refuseUnsignedDeliveries(app);
+  app.get(RejectionRecorder).install(app);
   return app;
 }

@@ -5,6 +5,7 @@ import { HealthController } from './health/health.controller';
 import { EventQueues } from './queues/event-queues';
 import { RelayController } from './relay/relay.controller';
 import { TenantDirectory } from './tenants/tenant-directory';
+import { RejectionRecorder } from './webhooks/rejection-recorder';
 import { WebhookIngestService } from './webhooks/webhook-ingest.service';
 import { WebhooksController } from './webhooks/webhooks.controller';
 
@@ -20,6 +21,7 @@ export class GatewayModule {
         TenantDirectory,
         EventQueues,
         WebhookIngestService,
+        RejectionRecorder,
       ],
     };
   }

@@ -19,3 +19,4 @@ export * from './audit';
 export * from './agent-health';
 export * from './agent-document';
 export * from './reconcile';
+export * from './job-payload-summary';

@@ -10,3 +10,5 @@ export * from './queue-producers';
 export * from './queue-consumers';
 export * from './consumer-plan';
 export * from './dependency-outage';
+export * from './job-tenant';
+export * from './rejected-deliveries';

@@ -55,6 +55,12 @@ export class ApiKeyGuard implements CanActivate {
     return true;
   }
 
+  /** Authenticates a request outside Nest's routes (the queue board): the principal, or the same 401/403 errors. */
+  async authenticateRequest(req: Parameters<ApiKeyGuard['authenticate']>[0]): Promise<Principal> {
+    await this.authenticate(req);
+    return req.principal as Principal;
+  }
+
   /** Deny by default: the route must declare a permission, and the caller's role must hold it. */
   private authorize(context: ExecutionContext, principal: Principal): void {
     const access = this.reflector.getAllAndOverride<RouteAccess | undefined>(ROUTE_ACCESS, [context.getHandler(), context.getClass()]);

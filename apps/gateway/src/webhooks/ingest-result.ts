@@ -7,6 +7,8 @@ export interface IngestResult {
   log?: string;
   callId?: string;
   tenant?: string;
+  /** The tenant's id, when it is known (for the rejected-deliveries log). */
+  tenantId?: string;
 }
 
 export const reply = {

@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { signatureHeaderProblem } from '@retell-ops/retell';
 import { logRejection } from './rejection-log';
 import { RELAY_SIGNATURE_HEADER, RELAY_TIMESTAMP_HEADER, relayHeaderProblem } from '../relay/relay-signature';
+import { noteRejection } from './rejection-note';
 
 /** The routes of WebhooksController that take deliveries (Fastify's route patterns). */
 export const WEBHOOK_POST_ROUTES: ReadonlySet<string> = new Set(['/webhooks/retell', '/webhooks/retell/:tenantSlug']);
@@ -37,6 +38,7 @@ export function refuseUnsignedDeliveries(app: NestFastifyApplication): void {
       if (!reason) return done();
       const length = Number(req.headers['content-length']);
       logRejection(logger, 401, reason, { url: req.url, ip: req.ip, bytes: Number.isSafeInteger(length) ? length : 0 });
+      noteRejection(req, { error: 'unauthorized', reason });
       void res.code(401).send({ error: 'unauthorized', reason });
     });
 }

@@ -156,23 +156,25 @@ export class WebhookIngestService {
   /** Everything after a signature verified, the same for Retell's deliveries and a relay's. */
   private async verified(bytes: Buffer, validUtf8: boolean, tenant: VerifiedTenant): Promise<IngestResult> {
     // After the signature, so only Retell (or whoever holds the key) learns the tenant's state.
-    if (!tenant.active) return reply.reject(403, 'tenant_inactive', REASONS.inactive, { tenant: tenant.slug });
-    if (!validUtf8) return reply.reject(400, 'bad_request', 'body is not valid UTF-8', { tenant: tenant.slug });
+    if (!tenant.active) return reply.reject(403, 'tenant_inactive', REASONS.inactive, { tenant: tenant.slug, tenantId: tenant.id });
+    if (!validUtf8) return reply.reject(400, 'bad_request', 'body is not valid UTF-8', { tenant: tenant.slug, tenantId: tenant.id });
 
     // Known valid by now, so a plain decode (no second validating pass); it keeps a leading
     // byte-order mark, as it was in the bytes the signature covers.
     const text = bytes.toString('utf8');
     const parsed = parseJson(text);
-    if (!parsed.ok) return reply.reject(400, 'bad_request', bytes.length ? 'body is not valid JSON' : 'body is empty', { tenant: tenant.slug });
+    if (!parsed.ok)
+      return reply.reject(400, 'bad_request', bytes.length ? 'body is not valid JSON' : 'body is empty', { tenant: tenant.slug, tenantId: tenant.id });
 
     if (depthExceeds(parsed.value, MAX_JSON_DEPTH))
-      return reply.reject(400, 'bad_request', `body nests deeper than ${MAX_JSON_DEPTH} levels`, { tenant: tenant.slug });
+      return reply.reject(400, 'bad_request', `body nests deeper than ${MAX_JSON_DEPTH} levels`, { tenant: tenant.slug, tenantId: tenant.id });
     const event = (parsed.value as { event?: unknown } | null)?.event;
     if (typeof event === 'string' && IGNORED_RETELL_EVENTS.has(event)) {
       return reply.ignored(`event '${event}' is not processed by this platform`, undefined, tenant.slug);
     }
     const envelope = checkEnvelope(parsed.value);
-    if (!envelope.ok) return reply.reject(400, 'bad_request', `invalid envelope: ${envelope.reason}`, { tenant: tenant.slug, callId: envelope.callId });
+    if (!envelope.ok)
+      return reply.reject(400, 'bad_request', `invalid envelope: ${envelope.reason}`, { tenant: tenant.slug, tenantId: tenant.id, callId: envelope.callId });
     if (!isLifecycleEvent(envelope.event)) {
       return reply.reject(400, 'bad_request', REASONS.unknownEvent, {
         tenant: tenant.slug,
@@ -181,12 +183,16 @@ export class WebhookIngestService {
       });
     }
     // PostgreSQL refuses a NUL in jsonb and text: kept, the event could never be recorded.
-    if (hasNulEscape(text)) return reply.reject(400, 'bad_request', REASONS.nul, { tenant: tenant.slug, callId: envelope.callId });
+    if (hasNulEscape(text)) return reply.reject(400, 'bad_request', REASONS.nul, { tenant: tenant.slug, tenantId: tenant.id, callId: envelope.callId });
 
     try {
       await this.queues.enqueue({ tenantId: tenant.id, event: envelope.event, callId: envelope.callId, receivedAt: Date.now(), body: text });
     } catch (e) {
-      return reply.reject(503, 'unavailable', `event not stored, retry later: ${(e as Error).message}`, { tenant: tenant.slug, callId: envelope.callId });
+      return reply.reject(503, 'unavailable', `event not stored, retry later: ${(e as Error).message}`, {
+        tenant: tenant.slug,
+        tenantId: tenant.id,
+        callId: envelope.callId,
+      });
     }
     return reply.accepted(envelope.callId, tenant.slug);
   }
@@ -255,6 +261,6 @@ export class WebhookIngestService {
   }
 
   private badSignature(tenant: VerifiedTenant): IngestResult {
-    return reply.reject(401, 'unauthorized', REASONS.badSignature, { tenant: tenant.slug });
+    return reply.reject(401, 'unauthorized', REASONS.badSignature, { tenant: tenant.slug, tenantId: tenant.id });
   }
 }

@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Logger, Param, Post, Req, Res } from '@nestj
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IngestResult } from './ingest-result';
 import { logRejection } from './rejection-log';
+import { noteRejection } from './rejection-note';
 import { WebhookIngestService } from './webhook-ingest.service';
 
 @Controller('webhooks/retell')
@@ -35,6 +36,9 @@ export class WebhooksController {
         tenant: result.tenant,
         callId: result.callId,
       });
+      if (result.status < 500 && result.body?.error) {
+        noteRejection(req, { error: result.body.error, reason: result.log, tenantId: result.tenantId, tenantSlug: result.tenant, callId: result.callId });
+      }
     }
     if (result.status === 503) res.header('retry-after', '5');
     res.status(result.status).send(result.body);
