@@ -7,7 +7,7 @@ import { ApiExceptionFilter } from './common/errors/api-exception.filter';
 import { serveDashboard } from './dashboard/serve-dashboard';
 
 export async function createApi(env: AppEnv, options: { bootstrapDefaultTenant?: boolean } = {}): Promise<NestFastifyApplication> {
-  const app = await createHttpApp(ApiModule.forRoot(env, options), env, { bodyLimit: env.WEBHOOK_BODY_LIMIT_BYTES });
+  const app = await createHttpApp(ApiModule.forRoot(env, options), env, { bodyLimit: env.WEBHOOK_BODY_LIMIT_BYTES }, { name: 'api' });
   await serveDashboard(app);
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new ApiExceptionFilter(app.getHttpAdapter()));

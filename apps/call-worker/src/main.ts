@@ -1,4 +1,4 @@
 import { runWorkerApp } from '@retell-ops/config';
 import { CallWorkerModule } from './call-worker.module';
 
-runWorkerApp((env) => CallWorkerModule.forRoot(env));
+runWorkerApp((env) => CallWorkerModule.forRoot(env), 'call-worker');

@@ -9,3 +9,4 @@ export * from './queue-producers';
 export * from './queue-consumers';
 export * from './consumer-plan';
 export * from './dependency-outage';
+export * from './queue-figures';

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { signatureHeaderProblem } from '@retell-ops/retell';
 import { logRejection } from './rejection-log';
+import { countDelivery } from './webhook-metrics';
 
 /** The routes of WebhooksController that take deliveries (Fastify's route patterns). */
 export const WEBHOOK_POST_ROUTES: ReadonlySet<string> = new Set(['/webhooks/retell', '/webhooks/retell/:tenantSlug']);
@@ -23,7 +24,8 @@ export function refuseUnsignedDeliveries(app: NestFastifyApplication): void {
       if (!problem) return done();
       const reason = `x-retell-signature header is ${problem}`;
       const length = Number(req.headers['content-length']);
-      logRejection(logger, 401, reason, { url: req.url, ip: req.ip, bytes: Number.isSafeInteger(length) ? length : 0 });
+      logRejection(logger, 401, reason, { url: req.url, ip: req.ip, bytes: Number.isSafeInteger(length) ? length : 0, reqId: req.id });
       void res.code(401).send({ error: 'unauthorized', reason });
+      countDelivery({ status: 401, body: { reason } });
     });
 }
