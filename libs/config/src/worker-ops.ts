@@ -105,10 +105,19 @@ export async function startWorkerOps(
     }
     json(404, { error: 'not_found' });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(env.METRICS_PORT, env.HOST, () => resolve());
+  const listening = await new Promise<boolean>((resolve) => {
+    server.once('error', (e) => {
+      // The workers matter more than their metrics: say so loudly and keep consuming.
+      new Logger(name).error(`cannot serve metrics and health on ${env.HOST}:${env.METRICS_PORT}: ${(e as Error).message}`);
+      resolve(false);
+    });
+    server.listen(env.METRICS_PORT, env.HOST, () => resolve(true));
   });
+  if (!listening) {
+    redis.disconnect();
+    await pool.end().catch(() => undefined);
+    return undefined;
+  }
   const address = server.address();
   new Logger(name).log(`metrics and health on http://${env.HOST}:${typeof address === 'object' && address ? address.port : env.METRICS_PORT}`);
   const close = async () => {
