@@ -16,7 +16,7 @@ export async function createGateway(env: AppEnv): Promise<NestFastifyApplication
     env,
     { bodyLimit: env.WEBHOOK_BODY_LIMIT_BYTES, routerOptions: { maxParamLength: 1024 } },
     // No request logger on the webhook route: the hot path logs nothing per accepted delivery.
-    { bodyParser: false, name: 'gateway', logging: { routes: ['health', 'ready'], logRequests: false } },
+    { bodyParser: false, name: 'gateway', logging: { routes: 'none', logRequests: false } },
   );
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();

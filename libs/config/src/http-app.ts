@@ -36,15 +36,16 @@ export async function createHttpApp(
   fastifyOptions: ConstructorParameters<typeof FastifyAdapter>[0] = {},
   { bodyParser = true, name = 'app', logging }: HttpAppOptions = {},
 ): Promise<NestFastifyApplication> {
+  const requestLogging = (logging?.routes ?? 'all') === 'all';
   const app = await NestFactory.create<NestFastifyApplication>(
     withLogging(module, loggerModule(env, name, logging)),
-    new FastifyAdapter({ trustProxy: true, genReqId: requestId, ...fastifyOptions }),
+    new FastifyAdapter({ trustProxy: true, ...(requestLogging ? { genReqId: requestId } : {}), ...fastifyOptions }),
     { logger: logLevels(env.LOG_LEVEL), bufferLogs: true, bodyParser },
   );
   app.useLogger(app.get(PinoNestLogger));
   app.flushLogs();
   app.enableShutdownHooks();
-  if ((logging?.routes ?? 'all') === 'all') {
+  if (requestLogging) {
     // Answers name their request id (x-request-id), as the log lines do.
     app
       .getHttpAdapter()

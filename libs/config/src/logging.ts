@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { RequestMethod } from '@nestjs/common';
 import { LoggerModule, type Params } from 'nestjs-pino';
 // The request/job context nestjs-pino's loggers read (not re-exported by its index).
 import { Store, storage } from 'nestjs-pino/storage';
@@ -101,10 +100,10 @@ const QUIET_PATHS = /^\/(health|ready|metrics)(\?|$)/;
 export interface LoggingOptions {
   /**
    * Which requests get a request logger (request id on every line logged while serving them)
-   * and, with `logRequests`, one line when answered. `all`, or only the listed GET paths
-   * (the gateway: its webhook route stays free of per-request logging work).
+   * and, with `logRequests`, one line when answered: `all`, or `none` (the gateway: no
+   * per-request logging work on its webhook route; its refusal lines carry Fastify's request id).
    */
-  routes?: 'all' | string[];
+  routes?: 'all' | 'none';
   /** One line per answered request (never for /health, /ready, /metrics). */
   logRequests?: boolean;
 }
@@ -112,6 +111,7 @@ export interface LoggingOptions {
 /** nestjs-pino for an HTTP app: JSON lines, request ids, redaction, LOG_LEVEL. */
 export function loggerModule(env: AppEnv, app: string, { routes = 'all', logRequests = true }: LoggingOptions = {}) {
   const logger = rootLogger(env, app);
+  if (routes === 'none') return LoggerModule.forRoot({ pinoHttp: { logger }, forRoutes: [] as never });
   const params: Params = {
     pinoHttp: {
       logger,
@@ -122,15 +122,13 @@ export function loggerModule(env: AppEnv, app: string, { routes = 'all', logRequ
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     },
     assignResponse: true,
-    forRoutes: routes === 'all' ? undefined : routes.map((path) => ({ path, method: RequestMethod.GET })),
   };
   return LoggerModule.forRoot(params);
 }
 
 /** nestjs-pino for a worker app (no HTTP requests): the root logger, with job context from `withLogContext`. */
 export function workerLoggerModule(env: AppEnv, app: string) {
-  const logger = rootLogger(env, app);
-  return LoggerModule.forRoot({ pinoHttp: { logger }, forRoutes: [] as never });
+  return loggerModule(env, app, { routes: 'none' });
 }
 
 /**
