@@ -24,16 +24,18 @@ function platformEnv() {
   env.RETELL_SIM_HOST ||= local; // the simulator listens on loopback even when HOST is every interface
   env.RETELL_API_KEY ||= DEV.RETELL_API_KEY;
   env.ADMIN_API_KEY ||= DEV.ADMIN_API_KEY;
+  env.WORKER_METRICS_PORT_BASE ||= '9101';
   return { env, local };
 }
 
 const APPS = [
   { name: 'api', ready: /listening on/ },
   { name: 'gateway', ready: /listening on/ },
-  { name: 'call-worker', ready: /consuming/ },
-  { name: 'candidate-worker', ready: /consuming/ },
-  { name: 'scheduling-worker', ready: /consuming/ },
-  { name: 'dialer-worker', ready: /consuming/ },
+  // Each worker's /metrics, /health and /ready: WORKER_METRICS_PORT_BASE (default 9101) + offset; 0 turns them off.
+  { name: 'call-worker', ready: /consuming/, metricsOffset: 0 },
+  { name: 'candidate-worker', ready: /consuming/, metricsOffset: 1 },
+  { name: 'scheduling-worker', ready: /consuming/, metricsOffset: 2 },
+  { name: 'dialer-worker', ready: /consuming/, metricsOffset: 3 },
   { name: 'retell-sim', ready: /listening on/ },
 ];
 
@@ -44,7 +46,7 @@ async function run(app, env) {
     name: app.name,
     script: appMain(app.name),
     nodeArgs: ['--enable-source-maps'],
-    env,
+    env: metricsPort(app, env) ? { ...env, METRICS_PORT: String(metricsPort(app, env)) } : env,
     inheritEnv: false,
     ready: app.ready,
     // The platform takes as long as it takes to come up (a cold start on a busy machine).
@@ -57,6 +59,12 @@ async function run(app, env) {
     shutdown(1);
   });
   return proc;
+}
+
+/** The worker's METRICS_PORT under `npm start` (0: none). */
+function metricsPort(app, env) {
+  const base = Number(env.WORKER_METRICS_PORT_BASE);
+  return app.metricsOffset === undefined || !base ? 0 : base + app.metricsOffset;
 }
 
 let stopping = false;
@@ -85,6 +93,10 @@ async function main() {
     return shutdown(1);
   }
   const api = `http://${local}:${env.API_PORT}`;
+  const workerPorts =
+    APPS.map((a) => metricsPort(a, env))
+      .filter(Boolean)
+      .join(', ') || 'off';
   const devKeys = Object.keys(DEV).filter((k) => env[k] === DEV[k]);
   console.log(`
 Retell Ops is running.
@@ -93,7 +105,8 @@ Retell Ops is running.
   Admin API         ${api}/api/v1/calls
   API docs          ${api}/api/docs
   Retell simulator  ${env.RETELL_BASE_URL}  (POST /sim/calls to play a call)
-  Health            ${env.GATEWAY_URL}/ready  ${api}/ready
+  Health            ${env.GATEWAY_URL}/ready  ${api}/ready  (workers: /health, /ready on ports ${workerPorts})
+  Metrics           ${env.GATEWAY_URL}/metrics  ${api}/metrics  (Prometheus text; workers: /metrics on the same ports)
   Admin API key     ${env.ADMIN_API_KEY}${devKeys.length ? `\n  (development values in use for ${devKeys.join(', ')}: set them for real use)` : ''}
 
 Try:

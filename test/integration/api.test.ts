@@ -289,7 +289,7 @@ describe('admin API (apps/api)', () => {
 
     it.each([
       ['/health', { status: 'ok' }],
-      ['/ready', { status: 'ready', postgres: 'up' }],
+      ['/ready', { status: 'ready', postgres: 'up', redis: 'up' }],
     ])('%s needs no key', async (path, body) => {
       const res = await get(path);
       expect(res.status).toBe(200);

@@ -32,6 +32,7 @@ const services: Record<string, Service> = parse(composeText, { merge: true }).se
 
 const APPS = ['api', 'gateway', 'call-worker', 'candidate-worker', 'scheduling-worker', 'dialer-worker'];
 const WORKERS = APPS.filter((a) => a.endsWith('-worker'));
+const MONITORING = ['prometheus', 'grafana'];
 const IMAGE = 'retell-ops:local';
 
 /** Values a deployment would put in its .env: real-looking secrets, none of the development ones. */
@@ -80,15 +81,17 @@ function expectImageHolds(file: string): void {
 }
 
 describe('docker-compose.yml', () => {
-  it('has postgres, redis, the migration, every app, and the simulator', () => {
-    expect(Object.keys(services).sort()).toEqual([...APPS, 'migrate', 'postgres', 'redis', 'retell-sim'].sort());
+  it('has postgres, redis, the migration, every app, the simulator, Prometheus and Grafana', () => {
+    expect(Object.keys(services).sort()).toEqual([...APPS, 'migrate', 'postgres', 'redis', 'retell-sim', ...MONITORING].sort());
     for (const name of [...APPS, 'migrate', 'retell-sim'])
       expect({ name, image: services[name].image, build: !!services[name].build }).toEqual({ name, image: IMAGE, build: true });
   });
 
-  it('puts the simulator only in the dev profile; everything else runs by default', () => {
+  it('puts the simulator only in the dev profile, Prometheus and Grafana in monitoring; everything else runs by default', () => {
     expect(services['retell-sim'].profiles).toEqual(['dev']);
-    for (const [name, s] of Object.entries(services)) if (name !== 'retell-sim') expect({ name, profiles: s.profiles }).toEqual({ name, profiles: undefined });
+    for (const name of MONITORING) expect({ name, profiles: services[name].profiles }).toEqual({ name, profiles: ['monitoring'] });
+    for (const [name, s] of Object.entries(services))
+      if (name !== 'retell-sim' && !MONITORING.includes(name)) expect({ name, profiles: s.profiles }).toEqual({ name, profiles: undefined });
   });
 
   it.each([...APPS, 'migrate'])('%s runs with NODE_ENV=production', (name) => {
@@ -143,14 +146,28 @@ describe('docker-compose.yml', () => {
     expect(services[name].healthcheck!.test).toEqual(['CMD', 'node', 'docker/healthcheck.js', url]);
   });
 
-  it.each(WORKERS)('%s has a heartbeat file and a healthcheck on its age', (name) => {
-    const s = services[name];
-    const file = s.environment?.HEALTH_FILE;
-    expect(file).toMatch(/^\/tmp\//);
-    const [cmd, node, script, mode, checked, maxAge] = s.healthcheck!.test!;
-    expect([cmd, node, script, mode, checked]).toEqual(['CMD', 'node', 'docker/healthcheck.js', 'file', file]);
-    // A few missed beats, not one, make it unhealthy.
-    expect(Number(maxAge) * 1000).toBeGreaterThanOrEqual(3 * loadEnv(envOf(name)).HEALTH_INTERVAL_MS);
+  it.each(WORKERS)('%s is checked over HTTP: /ready on its METRICS_PORT', (name) => {
+    const port = loadEnv(envOf(name)).METRICS_PORT;
+    expect(port).toBeGreaterThan(0);
+    expect(services[name].healthcheck!.test).toEqual(['CMD', 'node', 'docker/healthcheck.js', `http://127.0.0.1:${port}/ready`]);
+  });
+
+  it('Prometheus scrapes every app on the port it serves /metrics on', () => {
+    const config = parse(fs.readFileSync(path.join(ROOT, 'docker', 'prometheus', 'prometheus.yml'), 'utf8')) as {
+      scrape_configs: Array<{ static_configs: Array<{ targets: string[] }> }>;
+    };
+    const targets = config.scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets)).sort();
+    const expected = [
+      `api:${loadEnv(envOf('api')).API_PORT}`,
+      `gateway:${loadEnv(envOf('gateway')).GATEWAY_PORT}`,
+      ...WORKERS.map((w) => `${w}:${loadEnv(envOf(w)).METRICS_PORT}`),
+    ].sort();
+    expect(targets).toEqual(expected);
+    expect(services.prometheus.volumes).toContain('./docker/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro');
+    const dashboard = JSON.parse(fs.readFileSync(path.join(ROOT, 'docker', 'grafana', 'dashboards', 'retell-ops.json'), 'utf8')) as {
+      panels: Array<{ targets: Array<{ expr: string }> }>;
+    };
+    expect(dashboard.panels.length).toBeGreaterThan(10);
   });
 
   it('start order: each dependency is waited for by condition, on a service that can meet it', () => {
@@ -211,6 +228,7 @@ describe('docker-compose.yml', () => {
     expect(services.gateway.ports).toEqual(['3000:3000']);
     expect(services.api.ports).toEqual(['127.0.0.1:3001:3001']);
     for (const name of ['postgres', 'redis', 'migrate', ...WORKERS]) expect({ name, ports: services[name].ports }).toEqual({ name, ports: undefined });
+    for (const name of MONITORING) for (const port of services[name].ports ?? []) expect(port).toMatch(/^127\.0\.0\.1:/);
   });
 });
 
@@ -253,7 +271,7 @@ describe('docker compose config', () => {
     : 'docker-compose config -q accepts the file (skipped: no docker-compose binary on PATH)';
   (compose ? it : it.skip)(name, () => {
     const [bin, ...args] = compose!;
-    for (const profile of [[], ['--profile', 'dev']]) {
+    for (const profile of [[], ['--profile', 'dev'], ['--profile', 'monitoring']]) {
       execFileSync(bin, [...args, '-f', path.join(ROOT, 'docker-compose.yml'), ...profile, 'config', '-q'], {
         env: { ...process.env, ...DEPLOY_ENV },
         stdio: 'pipe',

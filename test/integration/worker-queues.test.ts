@@ -16,7 +16,7 @@ describe('QUEUES narrows a worker process to some of its queues', () => {
     const producers = new QueueProducers(env);
     const dialer = await startApp('dialer-worker', envVars(env), /consuming/);
     try {
-      expect(dialer.output()).toMatch(/consuming dial-place\.v1\s/);
+      expect(dialer.output()).toMatch(/consuming dial-place\.v1"/); // the whole message (a JSON log line)
       // A place job for a request that does not exist: the placer looks it up and skips it.
       const place: PlaceJob = { tenantId: randomUUID(), dialRequestId: randomUUID(), callId: randomUUID(), attempt: 1, try: 1 };
       const dispatchId = `dispatch.${randomUUID()}`;

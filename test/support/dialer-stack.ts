@@ -30,7 +30,14 @@ export interface DialerStack {
  * Gateway, API, call worker, dialer worker and the simulator as separate processes, as `npm start`
  * runs them, on a fresh tenant and queue prefix. `simVars` and `envOverrides` set faults and clocks.
  */
-export async function startDialerStack(opts: { simVars?: Record<string, string>; envOverrides?: Record<string, string> } = {}): Promise<DialerStack> {
+export async function startDialerStack(
+  opts: {
+    simVars?: Record<string, string>;
+    envOverrides?: Record<string, string>;
+    /** variables of one app only, e.g. its METRICS_PORT */
+    appVars?: Partial<Record<'call-worker' | 'dialer-worker', Record<string, string>>>;
+  } = {},
+): Promise<DialerStack> {
   const [gatewayPort, apiPort, simPort] = await Promise.all([freePort(), freePort(), freePort()]);
   const simUrl = `http://127.0.0.1:${simPort}`;
   const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -59,11 +66,12 @@ export async function startDialerStack(opts: { simVars?: Record<string, string>;
   apps.push(
     ...(await Promise.all([
       startApp('gateway', vars, /listening on/),
-      startApp('call-worker', vars, /consuming/),
+      startApp('call-worker', { ...vars, ...opts.appVars?.['call-worker'] }, /consuming/),
       startApp('retell-sim', vars, /listening on/),
     ])),
   );
-  let dialer: AppProcess | undefined = await startApp('dialer-worker', vars, /consuming/);
+  const dialerVars = { ...vars, ...opts.appVars?.['dialer-worker'] };
+  let dialer: AppProcess | undefined = await startApp('dialer-worker', dialerVars, /consuming/);
 
   const api = bearerApi(apiUrl, adminKey);
   const sim = async <T>(method: string, path: string) => {
@@ -87,7 +95,7 @@ export async function startDialerStack(opts: { simVars?: Record<string, string>;
       dialer = undefined;
     },
     startDialer: async () => {
-      dialer = await startApp('dialer-worker', vars, /consuming/);
+      dialer = await startApp('dialer-worker', dialerVars, /consuming/);
     },
     stop: async () => {
       await Promise.all([...apps, ...(dialer ? [dialer] : [])].map((a) => a.stop()));

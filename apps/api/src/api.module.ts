@@ -2,7 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { Calls } from '@retell-ops/call-records';
 import { AppEnv } from '@retell-ops/config';
-import { QueueProducers } from '@retell-ops/queue';
+import { TerminusModule } from '@nestjs/terminus';
+import { QueueFiguresReader, QueueProducers } from '@retell-ops/queue';
 import { DbModule, TenantSettings } from '@retell-ops/db';
 import { DialRequests, DialRequestStore, DialStats, DispatchTrigger, ReconcileRuns, RetellClients, RetellKeyCheck } from '@retell-ops/dialer';
 import { LiveEventHub, LiveEventPublisher, LiveUpdates } from '@retell-ops/live-events';
@@ -66,7 +67,7 @@ export class ApiModule {
   static forRoot(env: AppEnv, options: { bootstrapDefaultTenant?: boolean } = {}): DynamicModule {
     return {
       module: ApiModule,
-      imports: [DbModule.forRoot({ databaseUrl: env.DATABASE_URL, poolSize: 10 }), AuditModule],
+      imports: [DbModule.forRoot({ databaseUrl: env.DATABASE_URL, poolSize: 10 }), AuditModule, TerminusModule.forRoot({ logger: false })],
       controllers: [
         SessionController,
         LoginController,
@@ -118,6 +119,7 @@ export class ApiModule {
         CallsService,
         // Recruiting: the same use cases the call, candidate and scheduling workers run
         QueueProducers,
+        QueueFiguresReader, // queue gauges of /metrics
         Calls,
         ApplyScreening,
         ReminderScheduler,

@@ -10,7 +10,7 @@ import { serveDashboard } from './dashboard/serve-dashboard';
 import { mountQueueBoard } from './operations/queue-board';
 
 export async function createApi(env: AppEnv, options: { bootstrapDefaultTenant?: boolean } = {}): Promise<NestFastifyApplication> {
-  const app = await createHttpApp(ApiModule.forRoot(env, options), env, { bodyLimit: env.WEBHOOK_BODY_LIMIT_BYTES });
+  const app = await createHttpApp(ApiModule.forRoot(env, options), env, { bodyLimit: env.WEBHOOK_BODY_LIMIT_BYTES }, { name: 'api' });
   await securityHeaders(app, env);
   installAuditRefusalHook(app);
   await mountQueueBoard(app);

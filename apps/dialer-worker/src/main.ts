@@ -1,4 +1,4 @@
 import { runWorkerApp } from '@retell-ops/config';
 import { DialerWorkerModule } from './dialer-worker.module';
 
-runWorkerApp((env) => DialerWorkerModule.forRoot(env));
+runWorkerApp((env) => DialerWorkerModule.forRoot(env), 'dialer-worker');

@@ -16,7 +16,8 @@ export async function createGateway(env: AppEnv): Promise<NestFastifyApplication
     GatewayModule.forRoot(env),
     env,
     { bodyLimit: env.WEBHOOK_BODY_LIMIT_BYTES, routerOptions: { maxParamLength: 1024 } },
-    { bodyParser: false },
+    // No request logger on the webhook route: the hot path logs nothing per accepted delivery.
+    { bodyParser: false, name: 'gateway', logging: { routes: 'none', logRequests: false } },
   );
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();

@@ -1,4 +1,4 @@
 import { runWorkerApp } from '@retell-ops/config';
 import { SchedulingWorkerModule } from './scheduling-worker.module';
 
-runWorkerApp((env) => SchedulingWorkerModule.forRoot(env));
+runWorkerApp((env) => SchedulingWorkerModule.forRoot(env), 'scheduling-worker');

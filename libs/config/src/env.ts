@@ -284,6 +284,22 @@ export class AppEnv {
   @IsIn(['true', 'false'])
   SWAGGER_ENABLED: 'true' | 'false' = 'false';
 
+  /**
+   * A worker app's small HTTP port for GET /metrics, /health and /ready (0: none). The gateway and
+   * the API serve the same paths on their own ports.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  METRICS_PORT = 0;
+
+  /** When set, GET /metrics answers only `Authorization: Bearer <METRICS_TOKEN>` (401 otherwise). Unset: open. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  METRICS_TOKEN?: string;
+
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';

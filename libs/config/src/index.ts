@@ -7,3 +7,6 @@ export * from './http-app';
 export * from './worker-app';
 export * from './dependency-errors';
 export * from './redis-policy';
+export * from './logging';
+export * from './worker-readiness';
+export * from './worker-ops';

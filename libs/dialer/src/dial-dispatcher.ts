@@ -4,6 +4,7 @@ import { Prisma, PrismaService } from '@retell-ops/db';
 import { DIAL_REQUEST_GROUPS, withinCallingWindow, type CallingWindow } from '@retell-ops/domain';
 import { PLACE_JOB_OPTIONS, placeJobId, QueueProducers, QUEUES, type PlaceJob } from '@retell-ops/queue';
 import { LiveUpdates } from '@retell-ops/live-events';
+import { metrics } from '@retell-ops/metrics';
 import { withinCallingWindowSql } from './calling-window-sql';
 import { DialRequestStore } from './dial-request-store';
 import { TenantConcurrency } from './tenant-concurrency';
@@ -75,6 +76,8 @@ export class DialDispatcher {
         await this.store.promoteDue(tx, tenantId);
         const [{ held }] = await tx.$queryRaw<Array<{ held: number }>>`
           SELECT count(*)::int AS "held" FROM "DialRequest" WHERE "tenantId" = ${tenantId}::uuid AND "status"::text IN (${inList(DIAL_REQUEST_GROUPS.holdingSlot)})`;
+        metrics.liveCalls.set({ tenant: tenantId }, held);
+        metrics.concurrencyLimit.set({ tenant: tenantId }, limit);
         const free = limit - held;
         if (free <= 0) return [];
         const eligible = await this.eligible(tx, tenantId, free);

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { RecordedCall } from '@retell-ops/call-records';
 import { PrismaService } from '@retell-ops/db';
 import { DIAL_REQUEST_GROUPS, isTerminal, verdictAfterAttempt, type CallStatus, type DialRequestStatus } from '@retell-ops/domain';
+import { metrics } from '@retell-ops/metrics';
 import { DialRequestStore } from './dial-request-store';
 
 /** After Retell had no free line (concurrency_limit_reached): dial again this soon, as a new try. */
@@ -51,6 +52,7 @@ export class DialOutcome {
       to = verdict;
       moved = await this.store.move(request.id, to, guard, { lastOutcome: call.outcome });
     }
+    if (moved) metrics.dialOutcomes.inc({ outcome: call.outcome ?? 'none', next: to });
     if (moved) this.logger.log(`request ${request.id} attempt ${request.attempts}: ${call.outcome} → ${to}`);
     return moved;
   }

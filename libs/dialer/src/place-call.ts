@@ -4,6 +4,7 @@ import { CallRows, PLACED_CALL_ID_KEY } from '@retell-ops/call-records';
 import { PrismaService } from '@retell-ops/db';
 import type { PlaceJob } from '@retell-ops/queue';
 import { LiveUpdates } from '@retell-ops/live-events';
+import { metrics } from '@retell-ops/metrics';
 import { DialRequestStore } from './dial-request-store';
 import { DispatchTrigger } from './dispatch-trigger';
 import { RetellClients } from './retell-clients';
@@ -33,6 +34,7 @@ export class PlaceCall {
 
   async execute(job: PlaceJob, options: { rerun?: boolean } = {}): Promise<PlaceResult> {
     const result = await this.place(job, options);
+    metrics.dialPlaceResults.inc({ result });
     if (result !== 'skipped') {
       await this.live?.dialRequests(job.tenantId, [job.dialRequestId]);
       await this.live?.calls(job.tenantId, [job.callId]);

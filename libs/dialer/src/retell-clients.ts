@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import Retell from 'retell-sdk';
 import { AppEnv, retellBaseUrlProblem, SecretBox } from '@retell-ops/config';
 import { PrismaService } from '@retell-ops/db';
+import { countingFetch } from '@retell-ops/metrics';
 
 /**
  * The official SDK per tenant (its key, its base URL). maxRetries 0: the SDK's automatic retry of
@@ -13,6 +14,9 @@ import { PrismaService } from '@retell-ops/db';
  */
 /** A tenant's Retell URL that this deployment may not call (plain http under production). */
 export class RetellTargetRefused extends Error {}
+
+/** Every SDK request is counted by operation and status (rops_retell_api_* in /metrics). */
+const retellFetch = countingFetch();
 
 @Injectable()
 export class RetellClients {
@@ -33,7 +37,7 @@ export class RetellClients {
     if (hit && hit.sealedKey === t.retellApiKeyEnc && hit.baseURL === baseURL) return hit.client;
     const problem = retellBaseUrlProblem(baseURL, this.env.NODE_ENV);
     if (problem) throw new RetellTargetRefused(`tenant ${tenantId}: ${problem}`);
-    const client = new Retell({ apiKey: this.box.decrypt(t.retellApiKeyEnc), baseURL, maxRetries: 0, timeout: this.env.RETELL_TIMEOUT_MS });
+    const client = new Retell({ apiKey: this.box.decrypt(t.retellApiKeyEnc), baseURL, maxRetries: 0, timeout: this.env.RETELL_TIMEOUT_MS, fetch: retellFetch });
     if (this.clients.size > 10_000) this.clients.clear();
     this.clients.set(tenantId, { client, sealedKey: t.retellApiKeyEnc, baseURL });
     return client;

@@ -95,7 +95,9 @@ export function restoreRedactedHeaders(llm: Record<string, unknown>, current: Re
   return mapTools(llm, (tool) => {
     if (!tool.headers || typeof tool.headers !== 'object') return tool;
     const was = typeof tool.name === 'string' ? known.get(tool.name) : undefined;
-    const headers = Object.fromEntries(Object.entries(tool.headers).map(([k, v]) => [k, v === EXPORT_REDACTED && was && typeof was[k] === 'string' ? was[k] : v]));
+    const headers = Object.fromEntries(
+      Object.entries(tool.headers).map(([k, v]) => [k, v === EXPORT_REDACTED && was && typeof was[k] === 'string' ? was[k] : v]),
+    );
     return { ...tool, headers };
   });
 }

@@ -12,3 +12,4 @@ export * from './consumer-plan';
 export * from './dependency-outage';
 export * from './job-tenant';
 export * from './rejected-deliveries';
+export * from './queue-figures';

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { Queue, Worker, type Job } from 'bullmq';
 import type IORedis from 'ioredis';
-import { createRedis, isDependencyUnavailable, type AppEnv } from '@retell-ops/config';
+import { createRedis, isDependencyUnavailable, withLogContext, workerReadiness, type AppEnv } from '@retell-ops/config';
+import { metrics } from '@retell-ops/metrics';
 import { parseQueueSelection, planConsumers } from './consumer-plan';
 import { DependencyOutage } from './dependency-outage';
 import { JOB_NAMES, type JobNameOf, type JobOf, type PayloadOf } from './job-map';
@@ -55,6 +56,7 @@ export class QueueConsumers {
   private readonly queues: Queue<unknown, unknown, string>[] = [];
   private connection: IORedis | undefined;
   private readonly outage: DependencyOutage;
+  private readonly unregister: Array<() => void> = [];
 
   constructor(
     private readonly env: AppEnv,
@@ -78,21 +80,27 @@ export class QueueConsumers {
       const queue = new Queue<unknown, unknown, string>(c.queue, { connection: this.connection, prefix: this.env.QUEUE_PREFIX, skipMetasUpdate: true });
       const worker = new Worker(
         c.queue,
-        async (job: Job<unknown, unknown, string>) => {
-          if (job.name !== c.jobName) throw new Error(`no handler for job '${job.name}' on ${c.queue}`);
-          try {
-            const result = await handle(job.data, job);
-            this.reached();
-            return result;
-          } catch (e) {
-            if (!isDependencyUnavailable(e)) {
+        (job: Job<unknown, unknown, string>) =>
+          withLogContext(jobLogFields(c.queue, job), async () => {
+            if (job.name !== c.jobName) throw new Error(`no handler for job '${job.name}' on ${c.queue}`);
+            const end = metrics.jobDurationSeconds.startTimer({ queue: c.queue });
+            try {
+              const result = await handle(job.data, job);
+              end({ outcome: 'completed' });
+              this.logger.debug(`${c.queue} job ${job.id} done`);
               this.reached();
-              throw e;
+              return result;
+            } catch (e) {
+              if (!isDependencyUnavailable(e)) {
+                end({ outcome: 'failed' });
+                this.reached();
+                throw e;
+              }
+              end({ outcome: 'deferred' });
+              await this.pause(queue, e as Error);
+              throw Worker.RateLimitError();
             }
-            await this.pause(queue, e as Error);
-            throw Worker.RateLimitError();
-          }
-        },
+          }),
         {
           connection: this.connection,
           prefix: this.env.QUEUE_PREFIX,
@@ -102,10 +110,17 @@ export class QueueConsumers {
           maxStalledCount: 5,
         },
       );
-      worker.on('failed', (job, err) => this.logger.warn(`${c.queue} job ${job?.id} attempt ${job?.attemptsMade}/${job?.opts.attempts}: ${err.message}`));
+      worker.on('failed', (job, err) => {
+        const final = !!job && job.attemptsMade >= (job.opts.attempts ?? 1);
+        metrics.jobFailures.inc({ queue: c.queue, final: String(final) });
+        withLogContext(job ? jobLogFields(c.queue, job) : { queue: c.queue }, () =>
+          this.logger.warn(`${c.queue} job ${job?.id} attempt ${job?.attemptsMade}/${job?.opts.attempts}: ${err.message}`),
+        );
+      });
       worker.on('error', (err) => this.logger.error(`${c.queue} worker: ${err.message}`));
       this.queues.push(queue);
       this.workers.push(worker);
+      this.unregister.push(workerReadiness.add({ queue: c.queue, isRunning: () => worker.isRunning() }));
     }
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
     this.logger.log(`consuming ${planned.map((c) => c.queue).join(', ')}`);
@@ -131,6 +146,7 @@ export class QueueConsumers {
   }
 
   async close(): Promise<void> {
+    for (const remove of this.unregister.splice(0)) remove();
     await Promise.all(this.workers.map((w) => w.close()));
     await Promise.all(this.queues.map((q) => q.close()));
     this.connection?.disconnect();
@@ -146,4 +162,16 @@ function oneLine(error: Error): string {
     .filter(Boolean);
   const code = (error as { code?: unknown })?.code;
   return `${typeof code === 'string' ? `${code}: ` : ''}${(lines[lines.length - 1] ?? '').slice(0, 200)}`;
+}
+
+/** What every log line of a job carries: queue, job id, and the tenant, call and dial request its payload names. */
+export function jobLogFields(queue: string, job: Job<unknown, unknown, string>): Record<string, unknown> {
+  const fields: Record<string, unknown> = { queue, jobId: job.id };
+  const data = job.data as Record<string, unknown> | null;
+  if (data && typeof data === 'object') {
+    for (const key of ['tenantId', 'callId', 'retellCallId', 'dialRequestId', 'interviewId', 'candidateId'] as const) {
+      if (typeof data[key] === 'string') fields[key] = data[key];
+    }
+  }
+  return fields;
 }

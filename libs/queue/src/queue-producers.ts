@@ -1,7 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Queue, type JobsOptions } from 'bullmq';
 import type IORedis from 'ioredis';
-import { AppEnv, createRedis } from '@retell-ops/config';
+import { AppEnv, createRedis, redisAnswers } from '@retell-ops/config';
 import { JOB_NAMES, type JobOf, type PayloadOf, type QueueOf } from './job-map';
 import type { QueueName } from './queues';
 
@@ -23,11 +23,22 @@ export class QueueProducers implements OnModuleDestroy {
     return this.open(name).add(JOB_NAMES[name], payload, opts) as Promise<JobOf<Q>>;
   }
 
+  /** Whether Redis answers PING on the producers' connection (for /ready). */
+  async ping(): Promise<boolean> {
+    this.connection ??= this.connect();
+    return redisAnswers(this.connection);
+  }
+
+  private connect(): IORedis {
+    const connection = createRedis(this.env.REDIS_URL, 'producer');
+    connection.on('error', () => undefined); // surfaced by the failing add()
+    return connection;
+  }
+
   private open(name: QueueName): Queue<unknown, unknown, string> {
     let queue = this.queues.get(name);
     if (!queue) {
-      this.connection ??= createRedis(this.env.REDIS_URL, 'producer');
-      this.connection.on('error', () => undefined); // surfaced by the failing add()
+      this.connection ??= this.connect();
       queue = new Queue<unknown, unknown, string>(name, { connection: this.connection, prefix: this.env.QUEUE_PREFIX });
       this.queues.set(name, queue);
     }

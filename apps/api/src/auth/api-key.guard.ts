@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable, Logger, UnauthorizedExceptio
 import { Reflector } from '@nestjs/core';
 import { can, ForbiddenError } from '@retell-ops/domain';
 import { checkCsrf } from './csrf';
-import { AppEnv, DEV_DEFAULTS, hashApiKey } from '@retell-ops/config';
+import { AppEnv, assignLogFields, DEV_DEFAULTS, hashApiKey } from '@retell-ops/config';
 import { PrismaService } from '@retell-ops/db';
 import { ROUTE_ACCESS, type RouteAccess } from './permissions.decorator';
 import type { Principal } from './principal';
@@ -51,6 +51,7 @@ export class ApiKeyGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest();
     await this.authenticate(req);
+    assignLogFields({ tenantId: (req.principal as Principal).tenantId });
     this.authorize(context, req.principal as Principal);
     return true;
   }

@@ -1,14 +1,32 @@
 import { Controller, Get, Res } from '@nestjs/common';
+import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { indicator, runReadiness } from '@retell-ops/config';
 import { PrismaService } from '@retell-ops/db';
+import { QueueProducers } from '@retell-ops/queue';
 import { PublicRoute } from '../auth/permissions.decorator';
 
+/** Liveness and readiness (terminus): ready while PostgreSQL and Redis both answer; 503 otherwise. */
 @ApiExcludeController()
 @PublicRoute()
 @Controller()
 export class HealthController {
-  constructor(private readonly prisma: PrismaService) {}
+  private readonly checks;
+
+  constructor(
+    private readonly terminus: HealthCheckService,
+    indicators: HealthIndicatorService,
+    prisma: PrismaService,
+    producers: QueueProducers,
+  ) {
+    this.checks = [
+      indicator(indicators, 'postgres', () => prisma.$queryRaw`SELECT 1`),
+      indicator(indicators, 'redis', async () => {
+        if (!(await producers.ping())) throw new Error('Redis does not answer PING');
+      }),
+    ];
+  }
 
   @Get('health')
   health() {
@@ -17,10 +35,7 @@ export class HealthController {
 
   @Get('ready')
   async ready(@Res() res: FastifyReply): Promise<void> {
-    const postgres = await this.prisma.$queryRaw`SELECT 1`.then(
-      () => true,
-      () => false,
-    );
-    res.status(postgres ? 200 : 503).send({ status: postgres ? 'ready' : 'not_ready', postgres: postgres ? 'up' : 'down' });
+    const { status, body } = await runReadiness(this.terminus, this.checks);
+    res.status(status).send(body);
   }
 }

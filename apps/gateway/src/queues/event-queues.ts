@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import { AppEnv, createRedis } from '@retell-ops/config';
+import { metrics } from '@retell-ops/metrics';
 import {
   CALL_EVENT_JOB,
   callEventJobId,
@@ -14,6 +15,9 @@ import {
 } from '@retell-ops/queue';
 
 type LifecycleQueue = QueueOf<LifecycleQueueName>;
+
+const enqueueOk = metrics.webhookEnqueueSeconds.labels('ok');
+const enqueueError = metrics.webhookEnqueueSeconds.labels('error');
 
 const ENQUEUE_TIMEOUT_MS = 3000;
 
@@ -59,9 +63,12 @@ export class EventQueues implements OnModuleDestroy {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new QueueUnavailableError('Redis did not confirm the job in time')), ENQUEUE_TIMEOUT_MS);
     });
+    const started = performance.now();
     try {
       await Promise.race([this.add(job), timeout]);
+      enqueueOk.observe((performance.now() - started) / 1000);
     } catch (e) {
+      enqueueError.observe((performance.now() - started) / 1000);
       throw e instanceof QueueUnavailableError ? e : new QueueUnavailableError((e as Error).message);
     } finally {
       clearTimeout(timer);

@@ -9,11 +9,19 @@ export interface IngestResult {
   tenant?: string;
   /** The tenant's id, when it is known (for the rejected-deliveries log). */
   tenantId?: string;
+  /** The envelope's event, once the body was read (for the metrics label). */
+  event?: string;
 }
 
 export const reply = {
-  accepted: (callId: string, tenant: string): IngestResult => ({ status: 204, callId, tenant }),
-  ignored: (reason: string, callId?: string, tenant?: string): IngestResult => ({ status: 200, body: { ignored: true, reason }, callId, tenant }),
+  accepted: (callId: string, tenant: string, event?: string): IngestResult => ({ status: 204, callId, tenant, event }),
+  ignored: (reason: string, callId?: string, tenant?: string, event?: string): IngestResult => ({
+    status: 200,
+    body: { ignored: true, reason },
+    callId,
+    tenant,
+    event,
+  }),
   reject: (status: 400 | 401 | 403 | 404 | 503, error: string, reason: string, extra: Partial<IngestResult> = {}): IngestResult => ({
     status,
     body: { error, reason },

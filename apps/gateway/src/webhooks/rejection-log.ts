@@ -7,6 +7,8 @@ export interface RejectionContext {
   bytes: number;
   tenant?: string;
   callId?: string;
+  /** Fastify's request id */
+  reqId?: string;
 }
 
 /**
@@ -15,6 +17,14 @@ export interface RejectionContext {
  */
 export function logRejection(logger: Logger, status: number, reason: string, at: RejectionContext): void {
   const line = `${status} ${forLog(at.url)}: ${reason} (tenant=${forLog(at.tenant)} call_id=${forLog(at.callId)} ip=${forLog(at.ip)} bytes=${at.bytes})`;
-  if (status >= 500) logger.error(line);
-  else logger.warn(line);
+  // With nestjs-pino the fields are also keys of the JSON line (bounded: the same cut values).
+  const entry = {
+    msg: line,
+    status,
+    reqId: at.reqId,
+    tenant: at.tenant === undefined ? undefined : forLog(at.tenant),
+    callId: at.callId === undefined ? undefined : forLog(at.callId),
+  };
+  if (status >= 500) logger.error(entry);
+  else logger.warn(entry);
 }

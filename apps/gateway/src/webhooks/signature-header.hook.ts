@@ -4,6 +4,7 @@ import { signatureHeaderProblem } from '@retell-ops/retell';
 import { logRejection } from './rejection-log';
 import { RELAY_SIGNATURE_HEADER, RELAY_TIMESTAMP_HEADER, relayHeaderProblem } from '../relay/relay-signature';
 import { noteRejection } from './rejection-note';
+import { countDelivery } from './webhook-metrics';
 
 /** The routes of WebhooksController that take deliveries (Fastify's route patterns). */
 export const WEBHOOK_POST_ROUTES: ReadonlySet<string> = new Set(['/webhooks/retell', '/webhooks/retell/:tenantSlug']);
@@ -37,8 +38,9 @@ export function refuseUnsignedDeliveries(app: NestFastifyApplication): void {
       const reason = problemOf(req);
       if (!reason) return done();
       const length = Number(req.headers['content-length']);
-      logRejection(logger, 401, reason, { url: req.url, ip: req.ip, bytes: Number.isSafeInteger(length) ? length : 0 });
+      logRejection(logger, 401, reason, { url: req.url, ip: req.ip, bytes: Number.isSafeInteger(length) ? length : 0, reqId: req.id });
       noteRejection(req, { error: 'unauthorized', reason });
       void res.code(401).send({ error: 'unauthorized', reason });
+      countDelivery({ status: 401, body: { reason } });
     });
 }

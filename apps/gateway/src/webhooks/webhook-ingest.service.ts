@@ -170,7 +170,7 @@ export class WebhookIngestService {
       return reply.reject(400, 'bad_request', `body nests deeper than ${MAX_JSON_DEPTH} levels`, { tenant: tenant.slug, tenantId: tenant.id });
     const event = (parsed.value as { event?: unknown } | null)?.event;
     if (typeof event === 'string' && IGNORED_RETELL_EVENTS.has(event)) {
-      return reply.ignored(`event '${event}' is not processed by this platform`, undefined, tenant.slug);
+      return reply.ignored(`event '${event}' is not processed by this platform`, undefined, tenant.slug, event);
     }
     const envelope = checkEnvelope(parsed.value);
     if (!envelope.ok)
@@ -179,11 +179,13 @@ export class WebhookIngestService {
       return reply.reject(400, 'bad_request', REASONS.unknownEvent, {
         tenant: tenant.slug,
         callId: envelope.callId,
+        event: envelope.event,
         log: `${REASONS.unknownEvent}: ${forLog(envelope.event)}`,
       });
     }
     // PostgreSQL refuses a NUL in jsonb and text: kept, the event could never be recorded.
-    if (hasNulEscape(text)) return reply.reject(400, 'bad_request', REASONS.nul, { tenant: tenant.slug, tenantId: tenant.id, callId: envelope.callId });
+    if (hasNulEscape(text))
+      return reply.reject(400, 'bad_request', REASONS.nul, { tenant: tenant.slug, tenantId: tenant.id, callId: envelope.callId, event: envelope.event });
 
     try {
       await this.queues.enqueue({ tenantId: tenant.id, event: envelope.event, callId: envelope.callId, receivedAt: Date.now(), body: text });
@@ -192,9 +194,10 @@ export class WebhookIngestService {
         tenant: tenant.slug,
         tenantId: tenant.id,
         callId: envelope.callId,
+        event: envelope.event,
       });
     }
-    return reply.accepted(envelope.callId, tenant.slug);
+    return reply.accepted(envelope.callId, tenant.slug, envelope.event);
   }
 
   private async tenantBySlug(slug: string, bytes: Buffer): Promise<Found> {
