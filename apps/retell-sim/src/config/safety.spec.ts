@@ -10,6 +10,9 @@ describe('decideSimSafety: may the simulator run, and where does it listen', () 
     ['empty strings count as unset', { NODE_ENV: '', RETELL_API_KEY: '', RETELL_SIM_ALLOW_ANY_KEY: '', RETELL_SIM_HOST: '' }, { host: '127.0.0.1' }],
     ['NODE_ENV=development', { NODE_ENV: 'development' }, { host: '127.0.0.1' }],
     ['NODE_ENV=test', { NODE_ENV: 'test' }, { host: '127.0.0.1' }],
+    ['other workspaces with test keys', { RETELL_SIM_WORKSPACE_KEYS: 'key_test_b, key_dev_c' }, { host: '127.0.0.1' }],
+    ['another workspace with a real-looking key is refused', { RETELL_SIM_WORKSPACE_KEYS: 'key_test_b,key_live123' }, /RETELL_SIM_WORKSPACE_KEYS/],
+    ['… unless any key is allowed', { RETELL_SIM_WORKSPACE_KEYS: 'key_live123', RETELL_SIM_ALLOW_ANY_KEY: '1' }, { host: '127.0.0.1' }],
     ['NODE_ENV=production', { NODE_ENV: 'production' }, /does not run under NODE_ENV=production/],
     [
       'NODE_ENV=production even with every allowance',

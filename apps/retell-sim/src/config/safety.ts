@@ -16,6 +16,8 @@ export interface SimSafetyInput {
   RETELL_API_KEY?: string;
   RETELL_SIM_ALLOW_ANY_KEY?: string;
   RETELL_SIM_HOST?: string;
+  /** comma-separated keys of other workspaces: the simulator signs their calls' webhooks with them */
+  RETELL_SIM_WORKSPACE_KEYS?: string;
 }
 
 export type SimSafety = { ok: true; host: string; warnings: string[] } | { ok: false; reason: string };
@@ -59,12 +61,23 @@ export function decideSimSafety(source: SimSafetyInput): SimSafety {
   } else if (key === DEV_RETELL_API_KEY) {
     warnings.push('signing webhooks with the development RETELL_API_KEY');
   }
+  const workspaceKeys = (value('RETELL_SIM_WORKSPACE_KEYS') ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+  if (!allowAnyKey && workspaceKeys.some((k) => !isDevelopmentRetellKey(k))) {
+    return {
+      ok: false,
+      reason:
+        'RETELL_SIM_WORKSPACE_KEYS holds a key that is not a development key (key_dev_… or key_test_…), and the simulator signs webhooks with it. Set RETELL_SIM_ALLOW_ANY_KEY=1 to sign with it anyway',
+    };
+  }
   if (!LOOPBACK_HOSTS.includes(host)) warnings.push(`listening beyond loopback (RETELL_SIM_HOST=${host})`);
   return { ok: true, host, warnings };
 }
 
 /** The decision for an environment (process.env by default). */
 export function simSafetyFromEnv(source: NodeJS.ProcessEnv = process.env): SimSafety {
-  const { NODE_ENV, RETELL_API_KEY, RETELL_SIM_ALLOW_ANY_KEY, RETELL_SIM_HOST } = source;
-  return decideSimSafety({ NODE_ENV, RETELL_API_KEY, RETELL_SIM_ALLOW_ANY_KEY, RETELL_SIM_HOST });
+  const { NODE_ENV, RETELL_API_KEY, RETELL_SIM_ALLOW_ANY_KEY, RETELL_SIM_HOST, RETELL_SIM_WORKSPACE_KEYS } = source;
+  return decideSimSafety({ NODE_ENV, RETELL_API_KEY, RETELL_SIM_ALLOW_ANY_KEY, RETELL_SIM_HOST, RETELL_SIM_WORKSPACE_KEYS });
 }

@@ -89,6 +89,12 @@ export interface SimConfig extends PlayTarget {
    * tenant's key, a key rotated in); webhooks are still signed with `apiKey`.
    */
   otherApiKeys?: string[];
+  /**
+   * Keys of other Retell workspaces (accounts), accepted by the REST API like `otherApiKeys`; a call
+   * created with one of them is signed with it, as that account's webhooks are (two tenants with
+   * their own Retell accounts). Agents and numbers stay one shared list.
+   */
+  workspaceKeys?: string[];
   /** the simulated Retell REST API; omitted fields take RETELL_API_DEFAULTS */
   retellApi?: Partial<RetellApiConfig>;
 }
@@ -155,7 +161,8 @@ function faultsFromEnv(source: NodeJS.ProcessEnv): Partial<RetellApiConfig> {
  * RETELL_SIM_CONCURRENCY, RETELL_SIM_RING_MS, RETELL_SIM_TALK_MS, RETELL_SIM_ANALYSIS_MS,
  * RETELL_SIM_CALL_STORE_LIMIT, RETELL_SIM_AGENTS (comma-separated agent ids) and
  * RETELL_SIM_STRICT_AGENTS (1/true), RETELL_SIM_OTHER_API_KEYS (comma-separated keys the REST API
- * accepts besides RETELL_API_KEY), RETELL_SIM_PHONE_NUMBERS (comma-separated E.164 numbers the
+ * accepts besides RETELL_API_KEY), RETELL_SIM_WORKSPACE_KEYS (keys of other Retell accounts: their
+ * calls are signed with them), RETELL_SIM_PHONE_NUMBERS (comma-separated E.164 numbers the
  * account owns besides DEFAULT_FROM_NUMBER).
  */
 export function simConfigFromEnv(env: AppEnv, source: NodeJS.ProcessEnv = process.env): SimConfig {
@@ -168,10 +175,15 @@ export function simConfigFromEnv(env: AppEnv, source: NodeJS.ProcessEnv = proces
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+  const workspaceKeys = (source.RETELL_SIM_WORKSPACE_KEYS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return {
     gatewayUrl: env.GATEWAY_URL,
     apiKey: env.RETELL_API_KEY,
     otherApiKeys,
+    workspaceKeys,
     defaultAgentId: env.DEFAULT_AGENT_ID,
     defaultFromNumber: env.DEFAULT_FROM_NUMBER,
     defaultToNumber: DEFAULT_TO_NUMBER,

@@ -41,6 +41,8 @@ interface CallRecord {
   timer?: NodeJS.Timeout;
   /** webhooks of one call go out one after another, in order */
   deliveries: Promise<void>;
+  /** the workspace key its webhooks are signed with (default: the configured apiKey) */
+  signingKey?: string;
 }
 
 interface BatchRecord {
@@ -410,6 +412,7 @@ export class CallEngine implements OnApplicationShutdown {
       call: registered,
       live: false,
       deliveries: Promise.resolve(),
+      signingKey: req.signingKey,
     };
     this.store(rec);
     this.counters.created++;
@@ -568,7 +571,7 @@ export class CallEngine implements OnApplicationShutdown {
         delivery.body = { event, event_timestamp: Date.now(), call };
         const [result] = await deliver([delivery], {
           gatewayUrl: this.config.gatewayUrl,
-          apiKey: this.config.apiKey,
+          apiKey: rec.signingKey ?? this.config.apiKey,
           timeoutMs: this.settings.webhookTimeoutMs,
           retries: this.settings.webhookRetries,
           retryDelayMs: this.settings.webhookRetryDelayMs,

@@ -14,6 +14,8 @@ export interface CallRequest {
   metadata?: unknown;
   dynamicVariables?: Record<string, string>;
   customSipHeaders?: Record<string, string>;
+  /** set by the simulator, not by the request body: the key of the workspace whose webhooks sign this call (SimConfig.workspaceKeys) */
+  signingKey?: string;
 }
 
 export interface CallTimeWindow {

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { Body, Controller, Get, HttpCode, Logger, Param, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Logger, Param, Post, Req, UseGuards } from '@nestjs/common';
+import { SIM_CONFIG, type SimConfig } from '../config/sim-config';
 import { CallEngine } from './call-engine.service';
 import { parseListQuery } from './list-calls';
 import { parseCreateBatchCall, parseCreatePhoneCall, undeclaredFields } from './request-validation';
@@ -12,7 +13,10 @@ import { RetellAuthGuard } from './retell-auth.guard';
 export class RetellApiController {
   private readonly logger = new Logger('RetellApi');
 
-  constructor(private readonly engine: CallEngine) {}
+  constructor(
+    private readonly engine: CallEngine,
+    @Inject(SIM_CONFIG) private readonly config: SimConfig,
+  ) {}
 
   /** Retell ignores fields it does not know; a warning makes a misspelt one visible. */
   private warnUndeclared(body: unknown, kind: Parameters<typeof undeclaredFields>[1], path: string): void {
@@ -20,11 +24,17 @@ export class RetellApiController {
     if (extra.length) this.logger.warn(`${path}: ignored fields not in Retell's API: ${extra.join(', ')}`);
   }
 
+  /** The bearer key when it is another workspace's (its calls are signed with it), else undefined (signed with RETELL_API_KEY). */
+  private workspaceKeyOf(raw: IncomingMessage): string | undefined {
+    const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(String(raw.headers.authorization ?? ''));
+    return match && this.config.workspaceKeys?.includes(match[1]) ? match[1] : undefined;
+  }
+
   @Post('v2/create-phone-call')
   @HttpCode(201)
   async createPhoneCall(@Body() body: unknown, @Req() request: { raw: IncomingMessage }) {
     this.warnUndeclared(body, 'createPhoneCall', 'create-phone-call');
-    const { call, delayMs, record } = this.engine.createPhoneCallAnswer(parseCreatePhoneCall(body));
+    const { call, delayMs, record } = this.engine.createPhoneCallAnswer({ ...parseCreatePhoneCall(body), signingKey: this.workspaceKeyOf(request.raw) });
     if (delayMs) {
       // The call is placed (ringing) before the answer comes back, as with a slow create at Retell.
       // A caller that hangs up meanwhile (its timeout, or its process died) closes the connection.

@@ -11,7 +11,7 @@ export class RetellAuthGuard implements CanActivate {
   private readonly expected: Buffer[];
 
   constructor(@Inject(SIM_CONFIG) config: SimConfig) {
-    this.expected = [config.apiKey, ...(config.otherApiKeys ?? [])].map(digest);
+    this.expected = [config.apiKey, ...(config.otherApiKeys ?? []), ...(config.workspaceKeys ?? [])].map(digest);
   }
 
   canActivate(context: ExecutionContext): boolean {
