@@ -198,7 +198,9 @@ describeBrowser('Deliveries and Operations pages in the browser', () => {
     await accepted.locator('tbody tr').first().waitFor();
     expect(await accepted.getByRole('button').count()).toBe(0);
     await shot('deliveries-viewer');
-    await page.getByRole('link', { name: 'Operations' }).click();
+    // no link to it in the header, and the page itself says why
+    expect(await page.getByRole('link', { name: 'Operations' }).count()).toBe(0);
+    await page.goto(`${base}/operations`);
     await page.getByText('Your role cannot see operations.').waitFor();
     expect((await page.request.get(`${base}/admin/queues`)).status()).toBe(403);
   }, 60_000);

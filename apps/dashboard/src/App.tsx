@@ -43,8 +43,6 @@ function Shell() {
   const session = useSession();
   const signOut = useSignOut();
   const canManageUsers = useCan('users:manage');
-  const canAudit = useCan('audit:read');
-  const canManageKeys = useCan('api-keys:manage');
   return (
     <div className="shell">
       <header className="top">
@@ -74,9 +72,9 @@ function Shell() {
           <Route path="/analytics" element={<AnalyticsPage />} />
           <Route path="/agents" element={<AgentsPage />} />
           {canManageUsers && <Route path="/users" element={<UsersPage />} />}
-          {canAudit && <Route path="/audit" element={<AuditPage />} />}
+          <Route path="/audit" element={<AuditPage />} />
           <Route path="/settings" element={<SettingsPage />} />
-          {canManageKeys && <Route path="/api-keys" element={<ApiKeysPage />} />}
+          <Route path="/api-keys" element={<ApiKeysPage />} />
           <Route path="/deliveries" element={<DeliveriesPage />} />
           <Route path="/operations" element={<OperationsPage />} />
           <Route
