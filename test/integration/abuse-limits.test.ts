@@ -70,7 +70,7 @@ describe('abuse limits, security headers, CORS, Swagger switch (apps/api)', () =
     await second?.stop();
     await prisma.tenant.deleteMany({ where: { OR: [{ id: { in: tenants } }, { slug: bootSlug }] } });
     await prisma.$disconnect();
-  });
+  }, 120_000);
 
   it('counts one key across two API processes sharing Redis: the request over the limit is 429 with Retry-After and the reason, on either', async () => {
     const key = await newKey();

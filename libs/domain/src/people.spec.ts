@@ -22,9 +22,9 @@ describe('people rules', () => {
     else expect(problem).toMatch(expected);
   });
 
-  const now = new Date('2026-12-06T12:00:00Z');
-  const later = new Date('2026-12-07T12:00:00Z');
-  const earlier = new Date('2026-12-05T12:00:00Z');
+  const now = new Date('2021-03-10T12:00:00Z');
+  const later = new Date('2021-03-11T12:00:00Z');
+  const earlier = new Date('2021-03-09T12:00:00Z');
   it.each<[string, { acceptedAt: Date | null; revokedAt: Date | null; expiresAt: Date }, InvitationState]>([
     ['fresh', { acceptedAt: null, revokedAt: null, expiresAt: later }, 'pending'],
     ['accepted', { acceptedAt: earlier, revokedAt: null, expiresAt: later }, 'accepted'],
