@@ -11,6 +11,7 @@ import type { SimConfig } from '../../apps/retell-sim/src/config/sim-config';
 import { createSimApp } from '../../apps/retell-sim/src/create-app';
 import { createTestTenant, type TestTenant } from '../support/tenants';
 import { testEnv } from '../support/test-env';
+import { CHROMIUM, chromiumContext } from '../support/browser';
 
 /**
  * The Agents page in a real browser (Debian's Chromium, headless) against the API in process, which
@@ -19,7 +20,6 @@ import { testEnv } from '../support/test-env';
  * warnings), sync, export (a download), import (a file), disconnect, and pointing a phone number's
  * inbound webhook here, and connecting a disconnected agent again. Screenshots go to .run/screenshots/agents-*.png.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const ROOT = path.resolve(__dirname, '..', '..');
 const SHOTS = path.join(ROOT, '.run', 'screenshots');
 const haveChromium = existsSync(CHROMIUM);
@@ -84,21 +84,7 @@ describeBrowser('dashboard: Agents page in the browser', () => {
     // B holds an agent Retell knows, for the conflict
     await prisma.agent.create({ data: { tenantId: B.tenantId, retellAgentId: THEIRS } });
     userDataDir = mkdtempSync(path.join(tmpdir(), 'rops-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      acceptDownloads: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1400, height: 900 },
-    });
+    context = await chromium.launchPersistentContext(userDataDir, { ...chromiumContext({ viewport: { width: 1400, height: 900 } }), acceptDownloads: true });
     page = context.pages()[0] ?? (await context.newPage());
   }, 120000);
 

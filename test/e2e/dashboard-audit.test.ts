@@ -7,6 +7,7 @@ import { hashApiKey } from '@retell-ops/config';
 import { createPrismaClient, type PrismaClient } from '@retell-ops/db';
 import { freePort, startApp, type AppProcess } from '../support/processes';
 import { envVars, testEnv } from '../support/test-env';
+import { CHROMIUM, chromiumContext } from '../support/browser';
 
 /**
  * The audit log and "created by" in a real browser (Debian's Chromium, headless) against the API
@@ -15,7 +16,6 @@ import { envVars, testEnv } from '../support/test-env';
  * attempt, filters by action and result, pages; a viewer sees no Audit log link.
  * Screenshots go to .run/screenshots/.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const ROOT = path.resolve(__dirname, '..', '..');
 const SHOTS = path.join(ROOT, '.run', 'screenshots');
 const haveChromium = existsSync(CHROMIUM);
@@ -62,21 +62,13 @@ describeBrowser('dashboard: audit log and created by', () => {
     tenantId = (await prisma.tenant.findUniqueOrThrow({ where: { slug } })).id;
     await prisma.apiKey.create({ data: { tenantId, name: 'audit viewer', keyHash: hashApiKey(viewerKey), role: 'viewer' } });
     userDataDir = mkdtempSync(path.join(tmpdir(), 'rops-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1400, height: 900 },
-      timezoneId: 'UTC',
-    });
+    context = await chromium.launchPersistentContext(
+      userDataDir,
+      chromiumContext({
+        viewport: { width: 1400, height: 900 },
+        timezoneId: 'UTC',
+      }),
+    );
     page = context.pages()[0] ?? (await context.newPage());
   }, 120000);
 

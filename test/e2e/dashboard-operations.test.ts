@@ -15,6 +15,7 @@ import { privateDatabase, type PrivateDatabase } from '../support/private-databa
 import { createTestTenant, type TestTenant } from '../support/tenants';
 import { testEnv } from '../support/test-env';
 import { waitFor } from '../support/wait';
+import { CHROMIUM, chromiumContext } from '../support/browser';
 
 /**
  * The Deliveries and Operations pages in a real browser (Debian's Chromium, headless) against the
@@ -24,7 +25,6 @@ import { waitFor } from '../support/wait';
  * queue's failed jobs from Operations; a viewer sees no retry or replay control and no Operations.
  * Screenshots go to .run/screenshots/.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const ROOT = path.resolve(__dirname, '..', '..');
 const SHOTS = path.join(ROOT, '.run', 'screenshots');
 const ready = existsSync(CHROMIUM) && findDashboard() !== null;
@@ -87,21 +87,13 @@ describeBrowser('Deliveries and Operations pages in the browser', () => {
     viewerKey = newApiKeyToken();
     await prisma.apiKey.create({ data: { tenantId: A.tenantId, name: 'viewer', keyHash: hashApiKey(viewerKey), role: 'viewer' } });
     userDataDir = mkdtempSync(path.join(tmpdir(), 'rops-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1280, height: 860 },
-      timezoneId: 'Europe/Madrid',
-    });
+    context = await chromium.launchPersistentContext(
+      userDataDir,
+      chromiumContext({
+        viewport: { width: 1280, height: 860 },
+        timezoneId: 'Europe/Madrid',
+      }),
+    );
     page = context.pages()[0] ?? (await context.newPage());
   }, 120_000);
 

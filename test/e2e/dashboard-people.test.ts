@@ -9,6 +9,7 @@ import { createApi } from '../../apps/api/src/create-api';
 import { call } from '../support/api-client';
 import { createTestTenant, type TestTenant } from '../support/tenants';
 import { testEnv } from '../support/test-env';
+import { CHROMIUM, chromiumContext } from '../support/browser';
 
 /**
  * People in a real browser (Debian's Chromium, headless): an owner signs in with email and
@@ -17,22 +18,11 @@ import { testEnv } from '../support/test-env';
  * the recruiter sees candidates and no batch, API-key or user controls. The API runs in-process
  * and serves the built SPA. Screenshots go to .run/screenshots/.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const ROOT = path.resolve(__dirname, '..', '..');
 const SHOTS = path.join(ROOT, '.run', 'screenshots');
 const haveChromium = existsSync(CHROMIUM);
 const describeBrowser = haveChromium ? describe : describe.skip;
 if (!haveChromium) console.warn(`skipped the people browser tests: no ${CHROMIUM}`);
-
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 describeBrowser('dashboard: people in the browser', () => {
   const env = testEnv();
@@ -52,12 +42,7 @@ describeBrowser('dashboard: people in the browser', () => {
   async function freshBrowser(): Promise<Page> {
     const dir = mkdtempSync(path.join(tmpdir(), 'rops-chromium-'));
     dirs.push(dir);
-    const context = await chromium.launchPersistentContext(dir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ARGS,
-      viewport: { width: 1280, height: 860 },
-    });
+    const context = await chromium.launchPersistentContext(dir, chromiumContext({ viewport: { width: 1280, height: 860 } }));
     contexts.push(context);
     return context.pages()[0] ?? (await context.newPage());
   }

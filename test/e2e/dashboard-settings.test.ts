@@ -9,6 +9,7 @@ import { startDialerStack, type DialerStack } from '../support/dialer-stack';
 import { postRaw } from '../support/http';
 import { lifecycle } from '../support/payloads';
 import { waitFor } from '../support/wait';
+import { CHROMIUM, chromiumContext } from '../support/browser';
 
 /**
  * The Settings and API keys pages in a real browser (Debian's Chromium, headless) against the
@@ -18,7 +19,6 @@ import { waitFor } from '../support/wait';
  * answer); turn the relay on, see its secret once and deliver with it; a viewer sees settings
  * but no control. Screenshots go to .run/screenshots/.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const ROOT = path.resolve(__dirname, '..', '..');
 const SHOTS = path.join(ROOT, '.run', 'screenshots');
 const haveChromium = existsSync(CHROMIUM);
@@ -47,21 +47,13 @@ describeBrowser('dashboard Settings and API keys pages in the browser', () => {
     viewerKey = `rops_view_${randomBytes(16).toString('hex')}`;
     await stack.prisma.apiKey.create({ data: { tenantId: stack.tenantId, name: 'viewer', keyHash: hashApiKey(viewerKey), role: 'viewer' } });
     userDataDir = mkdtempSync(path.join(tmpdir(), 'rops-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1280, height: 900 },
-      timezoneId: 'America/New_York',
-    });
+    context = await chromium.launchPersistentContext(
+      userDataDir,
+      chromiumContext({
+        viewport: { width: 1280, height: 900 },
+        timezoneId: 'America/New_York',
+      }),
+    );
     page = context.pages()[0] ?? (await context.newPage());
     page.on('console', (m) => {
       if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());

@@ -11,6 +11,7 @@ import { postSigned } from '../support/http';
 import { startApp, type AppProcess } from '../support/processes';
 import { createTestTenant, type TestTenant } from '../support/tenants';
 import { waitFor } from '../support/wait';
+import { CHROMIUM, chromiumContext } from '../support/browser';
 
 /**
  * The dashboard in a real browser (Debian's Chromium, headless, nothing reaching outside) against
@@ -21,7 +22,6 @@ import { waitFor } from '../support/wait';
  * shown, analytics bars read and link right, a viewer sees no send or cancel controls.
  * Screenshots of every page go to .run/screenshots/.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const ROOT = path.resolve(__dirname, '..', '..');
 const SHOTS = path.join(ROOT, '.run', 'screenshots');
 const haveChromium = existsSync(CHROMIUM);
@@ -57,21 +57,13 @@ describeBrowser('dashboard in the browser', () => {
     viewerKey = `rops_view_${randomBytes(16).toString('hex')}`;
     await stack.prisma.apiKey.create({ data: { tenantId: stack.tenantId, name: 'viewer', keyHash: hashApiKey(viewerKey), role: 'viewer' } });
     userDataDir = mkdtempSync(path.join(tmpdir(), 'rops-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1280, height: 860 },
-      timezoneId: VIEWER_ZONE,
-    });
+    context = await chromium.launchPersistentContext(
+      userDataDir,
+      chromiumContext({
+        viewport: { width: 1280, height: 860 },
+        timezoneId: VIEWER_ZONE,
+      }),
+    );
     page = context.pages()[0] ?? (await context.newPage());
     recruiting.push(...(await Promise.all([startApp('candidate-worker', stack.vars, /consuming/), startApp('scheduling-worker', stack.vars, /consuming/)])));
   }, 120000);
