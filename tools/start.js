@@ -104,6 +104,7 @@ Retell Ops is running.
   Webhook gateway   ${env.GATEWAY_URL}/webhooks/retell  (or /webhooks/retell/default)
   Admin API         ${api}/api/v1/calls
   API docs          ${api}/api/docs
+  Queue board       ${api}/admin/queues  (read-only; an admin key or a signed-in admin)
   Retell simulator  ${env.RETELL_BASE_URL}  (POST /sim/calls to play a call)
   Health            ${env.GATEWAY_URL}/ready  ${api}/ready  (workers: /health, /ready on ports ${workerPorts})
   Metrics           ${env.GATEWAY_URL}/metrics  ${api}/metrics  (Prometheus text; workers: /metrics on the same ports)
