@@ -126,6 +126,20 @@ describe('abuse limits, security headers, CORS, Swagger switch (apps/api)', () =
     expect((await attempt(base2, A.adminApiKey, '198.51.100.7')).status).toBe(200);
   });
 
+  it('a client reaching the API directly cannot choose its IP: with TRUST_PROXY=false its X-Forwarded-For is not believed', async () => {
+    const direct = await start(testEnv({ AUTH_RATE_LIMIT_PER_MINUTE: String(AUTH_LIMIT), TRUST_PROXY: 'false' }));
+    const attempt = (i: number) =>
+      fetch(`${direct}/api/v1/auth/session`, {
+        method: 'POST',
+        // a fresh made-up address on every attempt: were it believed, no address would reach the limit
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': `203.0.113.${i + 1}` },
+        body: JSON.stringify({ apiKey: `rops_guess_${i}_${randomBytes(8).toString('hex')}` }),
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i <= AUTH_LIMIT; i++) statuses.push((await attempt(i)).status);
+    expect(statuses).toEqual([...Array(AUTH_LIMIT).fill(401), 429]);
+  });
+
   it('sends security headers (CSP the dashboard runs under, nosniff, frame and referrer policies) on API answers and the dashboard', async () => {
     for (const path of ['/api/v1/calls', '/health', '/']) {
       const res = await fetch(`${base1}${path}`, { headers: { authorization: `Bearer ${A.adminApiKey}`, accept: 'text/html' } });

@@ -269,6 +269,16 @@ export class AppEnv {
   AUTH_RATE_LIMIT_PER_MINUTE = 20;
 
   /**
+   * Which peers' X-Forwarded-For the gateway and the API believe for the client's IP (the per-IP
+   * sign-in limit, logs, the rejected-deliveries log): `loopback` (a proxy on the same host; the
+   * default), addresses or CIDRs and the names loopback/linklocal/uniquelocal, comma-separated,
+   * `true` (every peer: only behind a proxy that overwrites the header) or `false` (none).
+   */
+  @IsString()
+  @Matches(/^[\w.:/,\s-]{1,500}$/, { message: 'TRUST_PROXY must be true, false, or comma-separated addresses, CIDRs or loopback/linklocal/uniquelocal' })
+  TRUST_PROXY = 'loopback';
+
+  /**
    * Origins (comma-separated, e.g. `https://ops.example.com,https://admin.example.com`) whose
    * browser scripts may call the admin API cross-origin (CORS). Empty: none (the dashboard is
    * served by the API itself, same origin).

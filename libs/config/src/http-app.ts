@@ -26,6 +26,18 @@ export function withLogging(module: unknown, logging: DynamicModule): DynamicMod
   return { module: AppRoot, imports: [logging, module as DynamicModule] };
 }
 
+/** TRUST_PROXY as Fastify takes it: a boolean, or the peers (addresses, CIDRs, proxy-addr's names) whose X-Forwarded-For counts. */
+export function trustProxyOf(value: string): boolean | string {
+  const v = value.trim().toLowerCase();
+  if (v === 'true') return true;
+  if (v === 'false' || v === '') return false;
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .join(',');
+}
+
 /**
  * A NestJS app on Fastify with shutdown hooks, so SIGTERM drains workers and closes connections
  * in order; logs are JSON lines (nestjs-pino), and GET /metrics serves the process's registry.
@@ -39,7 +51,7 @@ export async function createHttpApp(
   const requestLogging = (logging?.routes ?? 'all') === 'all';
   const app = await NestFactory.create<NestFastifyApplication>(
     withLogging(module, loggerModule(env, name, logging)),
-    new FastifyAdapter({ trustProxy: true, ...(requestLogging ? { genReqId: requestId } : {}), ...fastifyOptions }),
+    new FastifyAdapter({ trustProxy: trustProxyOf(env.TRUST_PROXY), ...(requestLogging ? { genReqId: requestId } : {}), ...fastifyOptions }),
     { logger: logLevels(env.LOG_LEVEL), bufferLogs: true, bodyParser },
   );
   app.useLogger(app.get(PinoNestLogger));
