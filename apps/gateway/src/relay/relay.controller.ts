@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Logger, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { logRejection } from '../webhooks/rejection-log';
+import { answerDelivery } from '../webhooks/answer-delivery';
 import { WebhookIngestService } from '../webhooks/webhook-ingest.service';
 import { RELAY_SIGNATURE_HEADER, RELAY_TIMESTAMP_HEADER } from './relay-signature';
 
@@ -23,22 +23,12 @@ export class RelayController {
 
   @Post(':tenantSlug')
   async relay(@Param('tenantSlug') tenantSlug: string, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
-    const rawBody = req.body as Buffer | undefined;
+    const started = performance.now();
     const result = await this.ingest.ingestRelay({
-      rawBody,
+      rawBody: req.body as Buffer | undefined,
       tenantSlug,
       headers: { timestamp: req.headers[RELAY_TIMESTAMP_HEADER], signature: req.headers[RELAY_SIGNATURE_HEADER] },
     });
-    if (result.log) {
-      logRejection(this.logger, result.status, result.log, {
-        url: req.url,
-        ip: req.ip,
-        bytes: rawBody?.length ?? 0,
-        tenant: result.tenant,
-        callId: result.callId,
-      });
-    }
-    if (result.status === 503) res.header('retry-after', '5');
-    res.status(result.status).send(result.body);
+    answerDelivery(this.logger, req, res, result, started);
   }
 }
