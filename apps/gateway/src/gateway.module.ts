@@ -5,6 +5,7 @@ import { HealthController } from './health/health.controller';
 import { EventQueues } from './queues/event-queues';
 import { RelayController } from './relay/relay.controller';
 import { TenantDirectory } from './tenants/tenant-directory';
+import { TenantSignature } from './tenants/tenant-signature';
 import { RejectionRecorder } from './webhooks/rejection-recorder';
 import { WebhookIngestService } from './webhooks/webhook-ingest.service';
 import { WebhooksController } from './webhooks/webhooks.controller';
@@ -19,6 +20,7 @@ export class GatewayModule {
         { provide: AppEnv, useValue: env },
         { provide: PgPool, useFactory: () => new PgPool({ databaseUrl: env.DATABASE_URL, poolSize: 4 }) },
         TenantDirectory,
+        TenantSignature,
         EventQueues,
         WebhookIngestService,
         RejectionRecorder,

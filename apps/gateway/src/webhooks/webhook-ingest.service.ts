@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { isUtf8 } from 'node:buffer';
-import { checkEnvelope, checkRetellSignatureBytes, signatureHeaderProblem } from '@retell-ops/retell';
+import { checkEnvelope, signatureHeaderProblem } from '@retell-ops/retell';
 import { isLifecycleEvent } from '@retell-ops/queue';
 import { EventQueues } from '../queues/event-queues';
 import { relayHeaderProblem, relaySignedBy, type RelayHeaders } from '../relay/relay-signature';
-import { previousKeyInForce, TenantDirectory, TenantLookupUnavailable, type RelayTenant, type TenantKey } from '../tenants/tenant-directory';
+import { TenantDirectory, TenantLookupUnavailable, type RelayTenant, type TenantKey } from '../tenants/tenant-directory';
+import { signedByTenant } from '../tenants/tenant-signature';
 import { agentIdIn } from './agent-id-scan';
 import { forLog, isAgentIdShaped, isTenantSlugShaped } from './caller-input';
 import { reply, type IngestResult } from './ingest-result';
@@ -255,12 +256,8 @@ export class WebhookIngestService {
     return reply.reject(404, 'not_found', REASONS.disconnectedAgent, { log: `${REASONS.disconnectedAgent} (agent_id ${forLog(agentId)})` });
   }
 
-  /** The tenant's current key, then (only during a rotation) its previous one: at most two checks. */
   private signedBy(body: Buffer, tenant: TenantKey, signature: Delivery['signature']): boolean {
-    const now = Date.now();
-    if (checkRetellSignatureBytes(body, tenant.retellApiKey, signature, now) === 'valid') return true;
-    const previous = previousKeyInForce(tenant, now);
-    return previous !== undefined && checkRetellSignatureBytes(body, previous, signature, now) === 'valid';
+    return signedByTenant(body, tenant, signature);
   }
 
   private badSignature(tenant: VerifiedTenant): IngestResult {
