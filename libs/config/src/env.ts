@@ -18,7 +18,8 @@ export class AppEnv {
   DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/retell_ops';
 
   @IsString()
-  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
+  /** `redis+cluster://host:port,host:port` for a Redis Cluster (docs/scaling.md) */
+  @Matches(/^rediss?(\+cluster)?:\/\//, { message: 'REDIS_URL must be a redis:// URL (or redis+cluster://host:port,host:port for a Redis Cluster)' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
   /** Prefix of every BullMQ key; tests give each run its own. */

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import IORedis from 'ioredis';
+import { isRedisClusterUrl, parseRedisClusterUrl } from './redis';
 import type { AppEnv } from './env';
 
 export type EvictionVerdict = { action: 'ok' } | { action: 'warn'; message: string } | { action: 'refuse'; message: string };
@@ -34,26 +35,45 @@ const INFO_TIMEOUT_MS = 2000;
  * Redis that cannot be reached is only logged: the app starts and reports Redis down as before.
  */
 export async function checkRedisEvictionPolicy(env: Pick<AppEnv, 'REDIS_URL' | 'NODE_ENV'>, logger = new Logger('Redis')): Promise<void> {
-  let info: string;
-  const client = new IORedis(env.REDIS_URL, {
-    lazyConnect: true,
-    connectTimeout: INFO_TIMEOUT_MS,
-    commandTimeout: INFO_TIMEOUT_MS,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    enableOfflineQueue: true,
-  });
-  client.on('error', () => undefined); // reported below
+  // On a cluster every node holds jobs: each one's policy counts, and the first that is wrong decides.
+  const targets = isRedisClusterUrl(env.REDIS_URL) ? clusterNodeClients(env.REDIS_URL) : [new IORedis(env.REDIS_URL, INFO_CLIENT)];
+  const infos: string[] = [];
   try {
-    await client.connect();
-    info = await client.info('memory');
+    for (const client of targets) {
+      client.on('error', () => undefined); // reported below
+      await client.connect();
+      infos.push(await client.info('memory'));
+    }
   } catch (e) {
     logger.warn(`could not check Redis's maxmemory-policy at start (${(e as Error).message}); going on`);
     return;
   } finally {
-    client.disconnect();
+    for (const client of targets) client.disconnect();
   }
-  const verdict = evictionVerdict(maxmemoryPolicyOf(info), env.NODE_ENV);
-  if (verdict.action === 'refuse') throw new RedisEvictionPolicyError(verdict.message);
-  if (verdict.action === 'warn') logger.warn(verdict.message);
+  for (const info of infos) {
+    const verdict = evictionVerdict(maxmemoryPolicyOf(info), env.NODE_ENV);
+    if (verdict.action === 'refuse') throw new RedisEvictionPolicyError(verdict.message);
+    if (verdict.action === 'warn') {
+      logger.warn(verdict.message);
+      return;
+    }
+  }
+}
+
+const INFO_CLIENT = {
+  lazyConnect: true,
+  connectTimeout: INFO_TIMEOUT_MS,
+  commandTimeout: INFO_TIMEOUT_MS,
+  maxRetriesPerRequest: 0,
+  retryStrategy: () => null,
+  enableOfflineQueue: true,
+};
+
+/** One plain client per seed node of the cluster URL (the seed list names the nodes to check). */
+function clusterNodeClients(url: string): IORedis[] {
+  const target = parseRedisClusterUrl(url);
+  return target.nodes.map(
+    (n) =>
+      new IORedis({ ...INFO_CLIENT, host: n.host, port: n.port, username: target.username, password: target.password, ...(target.tls ? { tls: {} } : {}) }),
+  );
 }

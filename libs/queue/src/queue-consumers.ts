@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Queue, Worker, type Job } from 'bullmq';
 import type IORedis from 'ioredis';
-import { createRedis, isDependencyUnavailable, withLogContext, workerReadiness, type AppEnv } from '@retell-ops/config';
+import { createRedis, queuePrefix, isDependencyUnavailable, withLogContext, workerReadiness, type AppEnv } from '@retell-ops/config';
 import { metrics } from '@retell-ops/metrics';
 import { parseQueueSelection, planConsumers } from './consumer-plan';
 import { DependencyOutage } from './dependency-outage';
@@ -77,7 +77,7 @@ export class QueueConsumers {
       // Erased here only: a job whose name is this queue's job name carries this queue's payload.
       const handle = c.handle as (data: unknown, job: Job<unknown, unknown, string>) => Promise<unknown>;
       // Sets the queue's rate-limit key, whose time to live the worker waits out after a RateLimitError.
-      const queue = new Queue<unknown, unknown, string>(c.queue, { connection: this.connection, prefix: this.env.QUEUE_PREFIX, skipMetasUpdate: true });
+      const queue = new Queue<unknown, unknown, string>(c.queue, { connection: this.connection, prefix: queuePrefix(this.env), skipMetasUpdate: true });
       const worker = new Worker(
         c.queue,
         (job: Job<unknown, unknown, string>) =>
@@ -103,7 +103,7 @@ export class QueueConsumers {
           }),
         {
           connection: this.connection,
-          prefix: this.env.QUEUE_PREFIX,
+          prefix: queuePrefix(this.env),
           concurrency: c.concurrency ?? this.env.CALL_WORKER_CONCURRENCY,
           lockDuration: this.env.WORKER_LOCK_MS,
           stalledInterval: this.env.WORKER_LOCK_MS,

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Queue, type JobsOptions } from 'bullmq';
 import type IORedis from 'ioredis';
-import { AppEnv, createRedis, redisAnswers } from '@retell-ops/config';
+import { AppEnv, createRedis, queuePrefix, redisAnswers } from '@retell-ops/config';
 import { JOB_NAMES, type JobOf, type PayloadOf, type QueueOf } from './job-map';
 import type { QueueName } from './queues';
 
@@ -39,7 +39,7 @@ export class QueueProducers implements OnModuleDestroy {
     let queue = this.queues.get(name);
     if (!queue) {
       this.connection ??= this.connect();
-      queue = new Queue<unknown, unknown, string>(name, { connection: this.connection, prefix: this.env.QUEUE_PREFIX });
+      queue = new Queue<unknown, unknown, string>(name, { connection: this.connection, prefix: queuePrefix(this.env) });
       this.queues.set(name, queue);
     }
     return queue;

@@ -88,17 +88,17 @@ export function recordRejection(redis: IORedis, prefix: string, r: RejectedDeliv
   const stream = r.tenantId ? rejectedKeys.tenant(prefix, r.tenantId) : rejectedKeys.platform(prefix);
   const field = countField(r.status, r.error);
   const day = rejectedKeys.day(prefix, r.at);
-  return redis
-    .pipeline()
-    .xadd(stream, 'MAXLEN', '~', String(REJECTED_STREAM_MAX), '*', ...rejectionFields(r))
-    .hincrby(rejectedKeys.counts(prefix), field, 1)
-    .hincrby(day, field, 1)
-    .expire(day, REJECTED_DAYS_KEPT * 24 * 3600)
-    .exec()
-    .then(
-      () => undefined,
-      (e: Error) => onError?.(e),
-    );
+  // Separate commands rather than one pipeline: on a Redis Cluster these keys live on different
+  // slots, which a pipeline refuses; the auto-pipelined connection still sends them in one write per node.
+  return Promise.all([
+    redis.xadd(stream, 'MAXLEN', '~', String(REJECTED_STREAM_MAX), '*', ...rejectionFields(r)),
+    redis.hincrby(rejectedKeys.counts(prefix), field, 1),
+    redis.hincrby(day, field, 1),
+    redis.expire(day, REJECTED_DAYS_KEPT * 24 * 3600),
+  ]).then(
+    () => undefined,
+    (e: Error) => onError?.(e),
+  );
 }
 
 export interface RejectedRow extends Omit<RejectedDelivery, 'tenantId' | 'tenantSlug' | 'callId'> {
@@ -148,14 +148,11 @@ export interface RejectionCounts {
 
 export async function readRejectionCounts(redis: IORedis, prefix: string, now = Date.now()): Promise<RejectionCounts> {
   const dayKeys = Array.from({ length: REJECTED_DAYS_KEPT }, (_, i) => rejectedKeys.day(prefix, now - i * 24 * 3600 * 1000));
-  const pipeline = redis.pipeline().hgetall(rejectedKeys.counts(prefix));
-  for (const k of dayKeys) pipeline.hgetall(k);
-  const results = (await pipeline.exec()) ?? [];
-  const numbers = (h: unknown): Record<string, number> =>
-    Object.fromEntries(Object.entries((h as Record<string, string>) ?? {}).map(([k, v]) => [k, Number(v)]));
-  for (const [err] of results) if (err) throw err;
+  // One read per key (not a pipeline): on a Redis Cluster the keys live on different slots.
+  const [total, ...days] = await Promise.all([rejectedKeys.counts(prefix), ...dayKeys].map((k) => redis.hgetall(k)));
+  const numbers = (h: Record<string, string>): Record<string, number> => Object.fromEntries(Object.entries(h ?? {}).map(([k, v]) => [k, Number(v)]));
   return {
-    total: numbers(results[0]?.[1]),
-    days: dayKeys.map((k, i) => ({ day: k.slice(k.lastIndexOf(':') + 1), counts: numbers(results[i + 1]?.[1]) })),
+    total: numbers(total),
+    days: dayKeys.map((k, i) => ({ day: k.slice(k.lastIndexOf(':') + 1), counts: numbers(days[i]) })),
   };
 }

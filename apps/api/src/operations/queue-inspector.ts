@@ -1,7 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type IORedis from 'ioredis';
-import { AppEnv, createRedis } from '@retell-ops/config';
+import { AppEnv, createRedis, queuePrefix } from '@retell-ops/config';
 import { QUEUES, tenantOfJobId, type QueueName } from '@retell-ops/queue';
 
 /** BullMQ's states a job can sit in, as this API names them. */
@@ -38,7 +38,7 @@ export class QueueInspector implements OnModuleDestroy {
     // Reads wait for the connection (offline queue) rather than fail while it opens; a Redis outage still fails each in a bounded time.
     this.connection = createRedis(env.REDIS_URL, 'producer', { enableOfflineQueue: true });
     this.connection.on('error', () => undefined); // each failed read answers 503
-    this.queues = new Map(Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: this.connection, prefix: env.QUEUE_PREFIX })]));
+    this.queues = new Map(Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: this.connection, prefix: queuePrefix(env) })]));
   }
 
   get prefix(): string {

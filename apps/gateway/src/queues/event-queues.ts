@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type IORedis from 'ioredis';
-import { AppEnv, createRedis } from '@retell-ops/config';
+import { AppEnv, createRedis, queuePrefix } from '@retell-ops/config';
 import { metrics } from '@retell-ops/metrics';
 import {
   CALL_EVENT_JOB,
@@ -46,7 +46,7 @@ export class EventQueues implements OnModuleDestroy {
     const make = (event: LifecycleEvent) =>
       new Queue<CallEventJob, unknown, typeof CALL_EVENT_JOB>(QUEUE_FOR_EVENT[event], {
         connection: this.connection,
-        prefix: env.QUEUE_PREFIX,
+        prefix: queuePrefix(env),
         defaultJobOptions: lifecycleJobOptions(env.JOB_ATTEMPTS, env.JOB_BACKOFF_MS),
       });
     this.queues = { call_started: make('call_started'), call_ended: make('call_ended'), call_analyzed: make('call_analyzed') };
