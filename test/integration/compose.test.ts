@@ -81,17 +81,18 @@ function expectImageHolds(file: string): void {
 }
 
 describe('docker-compose.yml', () => {
-  it('has postgres, redis, the migration, every app, the simulator, Prometheus and Grafana', () => {
-    expect(Object.keys(services).sort()).toEqual([...APPS, 'migrate', 'postgres', 'redis', 'retell-sim', ...MONITORING].sort());
+  it('has postgres, redis, the migration, every app, the simulator, Prometheus and Grafana, and the edge proxy for replicas', () => {
+    expect(Object.keys(services).sort()).toEqual([...APPS, 'edge', 'migrate', 'postgres', 'redis', 'retell-sim', ...MONITORING].sort());
     for (const name of [...APPS, 'migrate', 'retell-sim'])
       expect({ name, image: services[name].image, build: !!services[name].build }).toEqual({ name, image: IMAGE, build: true });
   });
 
-  it('puts the simulator only in the dev profile, Prometheus and Grafana in monitoring; everything else runs by default', () => {
+  it('puts the simulator only in the dev profile, Prometheus and Grafana in monitoring, the edge in scale; everything else runs by default', () => {
     expect(services['retell-sim'].profiles).toEqual(['dev']);
+    expect(services.edge.profiles).toEqual(['scale']);
     for (const name of MONITORING) expect({ name, profiles: services[name].profiles }).toEqual({ name, profiles: ['monitoring'] });
     for (const [name, s] of Object.entries(services))
-      if (name !== 'retell-sim' && !MONITORING.includes(name)) expect({ name, profiles: s.profiles }).toEqual({ name, profiles: undefined });
+      if (!['retell-sim', 'edge', ...MONITORING].includes(name)) expect({ name, profiles: s.profiles }).toEqual({ name, profiles: undefined });
   });
 
   it.each([...APPS, 'migrate'])('%s runs with NODE_ENV=production', (name) => {
@@ -225,10 +226,38 @@ describe('docker-compose.yml', () => {
   });
 
   it('only the gateway is published beyond this host; Postgres and Redis not at all', () => {
-    expect(services.gateway.ports).toEqual(['3000:3000']);
-    expect(services.api.ports).toEqual(['127.0.0.1:3001:3001']);
+    expect(services.gateway.ports?.map((p) => interpolate(p, DEPLOY_ENV))).toEqual(['3000:3000']);
+    expect(services.api.ports?.map((p) => interpolate(p, DEPLOY_ENV))).toEqual(['127.0.0.1:3001:3001']);
     for (const name of ['postgres', 'redis', 'migrate', ...WORKERS]) expect({ name, ports: services[name].ports }).toEqual({ name, ports: undefined });
     for (const name of MONITORING) for (const port of services[name].ports ?? []) expect(port).toMatch(/^127\.0\.0\.1:/);
+  });
+});
+
+describe('replicas (docker compose --scale)', () => {
+  it('no app names its container or pins anything that two replicas could not share', () => {
+    for (const name of APPS)
+      expect({ name, container_name: (services[name] as { container_name?: string }).container_name }).toEqual({ name, container_name: undefined });
+    // Workers publish nothing; the gateway and API publish a port (or a range, one per replica) set by GATEWAY_PORTS / API_PORTS.
+    for (const name of WORKERS) expect({ name, ports: services[name].ports }).toEqual({ name, ports: undefined });
+    const scaled = { ...DEPLOY_ENV, GATEWAY_PORTS: '127.0.0.1:3010-3019', API_PORTS: '127.0.0.1:3020-3029' };
+    expect(services.gateway.ports?.map((p) => interpolate(p, scaled))).toEqual(['127.0.0.1:3010-3019:3000']);
+    expect(services.api.ports?.map((p) => interpolate(p, scaled))).toEqual(['127.0.0.1:3020-3029:3001']);
+  });
+
+  it('REDIS_URL can name a Redis Cluster for every app, and defaults to the compose Redis', () => {
+    for (const name of APPS) expect(envOf(name).REDIS_URL).toBe('redis://redis:6379');
+    const clustered = { ...DEPLOY_ENV, REDIS_URL: 'redis+cluster://r1:6379,r2:6379,r3:6379' };
+    for (const name of APPS) expect(envOf(name, clustered).REDIS_URL).toBe(clustered.REDIS_URL);
+    expect(loadEnv({ ...DEV_DEFAULTS, REDIS_URL: clustered.REDIS_URL }).REDIS_URL).toBe(clustered.REDIS_URL);
+  });
+
+  it('the edge proxy sends /webhooks/ to the gateway replicas and the rest to the API replicas, resolved at request time', () => {
+    const conf = fs.readFileSync(path.join(ROOT, 'docker', 'nginx', 'edge.conf'), 'utf8');
+    expect(services.edge.volumes).toEqual(['./docker/nginx/edge.conf:/etc/nginx/conf.d/default.conf:ro']);
+    expect(conf).toMatch(/resolver 127\.0\.0\.11/);
+    expect(conf).toMatch(/location \/webhooks\/ \{[^}]*set \$gateway gateway;[^}]*proxy_pass http:\/\/\$gateway:3000;/);
+    expect(conf).toMatch(/location \/ \{[^}]*set \$api api;[^}]*proxy_pass http:\/\/\$api:3001;/);
+    expect(Object.keys(services.edge.depends_on ?? {}).sort()).toEqual(['api', 'gateway']);
   });
 });
 
@@ -271,9 +300,15 @@ describe('docker compose config', () => {
     : 'docker-compose config -q accepts the file (skipped: no docker-compose binary on PATH)';
   (compose ? it : it.skip)(name, () => {
     const [bin, ...args] = compose!;
-    for (const profile of [[], ['--profile', 'dev'], ['--profile', 'monitoring']]) {
+    const scaled = { GATEWAY_PORTS: '127.0.0.1:3010-3019', API_PORTS: '127.0.0.1:3020-3029', REDIS_URL: 'redis+cluster://r1:6379,r2:6379,r3:6379' };
+    for (const [profile, extra] of [
+      [[], {}],
+      [['--profile', 'dev'], {}],
+      [['--profile', 'monitoring'], {}],
+      [['--profile', 'scale'], scaled],
+    ] as const) {
       execFileSync(bin, [...args, '-f', path.join(ROOT, 'docker-compose.yml'), ...profile, 'config', '-q'], {
-        env: { ...process.env, ...DEPLOY_ENV },
+        env: { ...process.env, ...DEPLOY_ENV, ...extra },
         stdio: 'pipe',
       });
     }
