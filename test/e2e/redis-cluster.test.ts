@@ -59,21 +59,25 @@ describe('Redis Cluster and replicas', () => {
     });
     const vars = { ...envVars(env), RETELL_SIM_RING_MS: '150', RETELL_SIM_TALK_MS: '400', RETELL_SIM_ANALYSIS_MS: '100', RETELL_SIM_CONCURRENCY: String(CAP) };
     prisma = createPrismaClient({ databaseUrl: env.DATABASE_URL });
-    apps.push(await startApp('api', vars, /listening on/, 60000));
-    const started = await Promise.all([
-      startApp('gateway', { ...vars, GATEWAY_PORT: String(gw1) }, /listening on/, 60000),
-      startApp('gateway', { ...vars, GATEWAY_PORT: String(gw2) }, /listening on/, 60000),
-      startApp('call-worker', vars, /consuming/, 60000),
-      startApp('call-worker', vars, /consuming/, 60000),
-      startApp('dialer-worker', vars, /consuming/, 60000),
-      startApp('dialer-worker', vars, /consuming/, 60000),
-      startApp('candidate-worker', vars, /consuming/, 60000),
-      startApp('scheduling-worker', vars, /consuming/, 60000),
-      startApp('retell-sim', vars, /listening on/, 60000),
+    apps.push(await startApp('api', vars, /listening on/, 120000));
+    // Two waves, so nine Node processes do not all boot at once on a small machine.
+    const front = await Promise.all([
+      startApp('gateway', { ...vars, GATEWAY_PORT: String(gw1) }, /listening on/, 120000),
+      startApp('gateway', { ...vars, GATEWAY_PORT: String(gw2) }, /listening on/, 120000),
+      startApp('retell-sim', vars, /listening on/, 120000),
     ]);
-    apps.push(...started);
-    callWorkers = started.slice(2, 4);
-  }, 180000);
+    apps.push(...front);
+    const workers = await Promise.all([
+      startApp('call-worker', vars, /consuming/, 120000),
+      startApp('call-worker', vars, /consuming/, 120000),
+      startApp('dialer-worker', vars, /consuming/, 120000),
+      startApp('dialer-worker', vars, /consuming/, 120000),
+      startApp('candidate-worker', vars, /consuming/, 120000),
+      startApp('scheduling-worker', vars, /consuming/, 120000),
+    ]);
+    apps.push(...workers);
+    callWorkers = workers.slice(0, 2);
+  }, 360000);
 
   afterAll(async () => {
     await Promise.all(apps.map((a) => a.stop().catch(() => undefined)));
