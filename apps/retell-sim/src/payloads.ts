@@ -3,7 +3,7 @@ import type { RetellCall, RetellCallAnalysis, RetellTranscriptUtterance, RetellW
 import { callCost, callLatency, llmTokenUsage } from './call-metrics';
 import { newCallId } from './random';
 import { bookingAnalysis } from './live/booking';
-import { scriptFields, turnPrefixes, type TranscriptFields } from './live/conversation';
+import { saidThrough, scriptFields, turnPrefixes, type TranscriptFields } from './live/conversation';
 import { conversationScript, timeScript, transcriptText, transferScript, voicemailScript, type ScriptLine } from './transcript';
 
 // Builders for the call-lifecycle webhooks Retell sends (docs/retell.md#events, #envelope, #call-object, #analysis). Pure: no I/O.
@@ -228,7 +228,8 @@ export function simulateCall(scenario: CallScenario, opts: LifecycleOptions): Si
     disconnection_reason: outcome.disconnectionReason(script),
     transcript: transcriptText(utterances),
     transcript_object: utterances,
-    ...(talk && { transcript_with_tool_calls: talk.transcript_with_tool_calls }),
+    // kept to the calls with tool calls, so the other scenarios' payloads (and the bench sizes) stay as they were
+    ...(opts.conversation && { transcript_with_tool_calls: talk!.transcript_with_tool_calls }),
     ...(outcome.transfer?.bridged && { transfer_destination: opts.transferTo ?? DEFAULT_TRANSFER_NUMBER, transfer_end_timestamp: end }),
     ...(outcome.connected && { recording_url: `${assets}/recording.wav` }),
     public_log_url: `${assets}/public.log`,
@@ -269,7 +270,7 @@ function liveDeliveries(basic: RetellCall, ended: RetellCall, talk: TranscriptFi
   }
   if (outcome.transfer) {
     const at = endMs(lines[outcome.transfer.afterLine]) + 200;
-    const said = turnPrefixes(talk.transcript_with_tool_calls)[outcome.transfer.afterLine];
+    const said = saidThrough(talk.transcript_with_tool_calls, outcome.transfer.afterLine + 1);
     const during = { ...basic, ...said };
     const destination = { transfer_destination: { number: opts.transferTo ?? DEFAULT_TRANSFER_NUMBER }, transfer_option: { type: 'cold_transfer' } };
     const settled = outcome.transfer.bridged ? 'transfer_bridged' : 'transfer_cancelled';

@@ -30,7 +30,7 @@ export interface BookingContext {
   callTool: (tool: CustomTool, input: Omit<ToolCallInput, 'dynamicVariables'>) => Promise<ToolCallOutcome>;
   /** the call object (without transcript fields) the tool requests carry */
   callObject: () => Record<string, unknown>;
-  /** after each line is said: a turn change (transcript_updated) */
+  /** at each turn change, before the next line: the transcript so far (transcript_updated) */
   onTurn?: (fields: TranscriptFields) => Promise<void> | void;
 }
 
@@ -94,8 +94,9 @@ export async function runBooking(ctx: BookingContext): Promise<BookingResult> {
   const talk = new Conversation(ctx.callId);
   const toolCalls: ToolCallReport[] = [];
   const turn = async (role: 'agent' | 'user', text: string) => {
+    // a turn change: what was said (and the tools called) before this line
+    if (talk.lines.length) await ctx.onTurn?.(talk.fields());
     talk.say(role, text);
-    await ctx.onTurn?.(talk.fields());
   };
   const find = (names: readonly string[]) => ctx.tools.find((t) => names.includes(t.name));
   const use = async (names: readonly string[], pool: ValuePool, fallback: Record<string, unknown>): Promise<ToolCallOutcome | undefined> => {

@@ -87,3 +87,17 @@ export function turnPrefixes(items: readonly TranscriptItem[]): TranscriptFields
   }
   return out;
 }
+
+/** The transcript fields once the first `lineCount` lines have been said (with the tool items among them). */
+export function saidThrough(items: readonly TranscriptItem[], lineCount: number): TranscriptFields {
+  const isLine = (i: TranscriptItem) => i.role === 'agent' || i.role === 'user' || i.role === 'transfer_target';
+  let seen = 0;
+  const upTo: TranscriptItem[] = [];
+  for (const item of items) {
+    if (isLine(item) && seen === lineCount) break;
+    if (isLine(item)) seen++;
+    upTo.push(item);
+  }
+  const utterances = upTo.filter(isLine) as RetellTranscriptUtterance[];
+  return { transcript: transcriptText(utterances), transcript_object: utterances, transcript_with_tool_calls: upTo };
+}

@@ -1,4 +1,5 @@
 import { signBody } from '../delivery';
+import { isTimeout } from './tool-request';
 
 // Retell's inbound-call webhook (docs/retell.md#inbound-webhook): before anyone answers, Retell
 // POSTs a signed `call_inbound` to the number's inbound_webhook_url (10 s timeout, up to 3 retries)
@@ -92,7 +93,7 @@ export async function askInboundWebhook(url: string, request: InboundRequest, op
       attempts.push({ status: res.status, durationMs: Math.round(performance.now() - at) });
       if (res.ok) return { decision: readInboundAnswer(text, opts.knownAgent), attempts };
     } catch (err) {
-      const error = err instanceof Error && err.name === 'TimeoutError' ? 'timeout' : err instanceof Error ? err.message : String(err);
+      const error = isTimeout(err) ? 'timeout' : err instanceof Error ? err.message : String(err);
       attempts.push({ status: 0, error, durationMs: Math.round(performance.now() - at) });
     }
   }

@@ -35,7 +35,7 @@ export interface ToolCallOutcome {
   successful: boolean;
   /** what the LLM reads: the last attempt's answer as text, at most TOOL_RESULT_MAX_CHARS */
   content: string;
-  /** the last attempt's body parsed as JSON, when it was JSON */
+  /** the last answer's body parsed as JSON, when it was JSON (a failed one too: its message can be said) */
   json?: unknown;
   truncated: boolean;
   attempts: ToolAttempt[];
@@ -54,6 +54,9 @@ export function toolRequest(tool: CustomTool, input: ToolCallInput): { url: stri
   return { url: url.toString(), method: tool.method, body, headers: { ...headers, 'content-type': 'application/json' } };
 }
 
+/** fetch's timeout is a DOMException, which is not always an `Error` of this realm */
+export const isTimeout = (err: unknown) => ['TimeoutError', 'AbortError'].includes(String((err as { name?: unknown } | null)?.name));
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Calls the tool as Retell does and reports what the LLM gets. Never throws. */
@@ -63,7 +66,7 @@ export async function callTool(tool: CustomTool, input: ToolCallInput, apiKey: s
   const base = retry.backoffBaseMs ?? 500;
   const started = performance.now();
   const attempts: ToolAttempt[] = [];
-  let last: { ok: boolean; text: string } = { ok: false, text: '' };
+  let last: { ok: boolean; text: string; body?: string } = { ok: false, text: '' };
   for (let attempt = 0; attempt <= tool.maxRetry; attempt++) {
     if (attempt > 0) await sleep(base * 2 ** (attempt - 1) * (1 + random() / 2));
     const at = performance.now();
@@ -78,9 +81,9 @@ export async function callTool(tool: CustomTool, input: ToolCallInput, apiKey: s
       });
       const text = await res.text();
       attempts.push({ status: res.status, durationMs: Math.round(performance.now() - at) });
-      last = { ok: res.ok, text: res.ok ? text : `Request failed with status ${res.status}: ${text}` };
+      last = { ok: res.ok, text: res.ok ? text : `Request failed with status ${res.status}: ${text}`, body: text };
     } catch (err) {
-      const error = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError') ? 'timeout' : err instanceof Error ? err.message : String(err);
+      const error = isTimeout(err) ? 'timeout' : err instanceof Error ? err.message : String(err);
       attempts.push({ status: 0, error, durationMs: Math.round(performance.now() - at) });
       last = { ok: false, text: error === 'timeout' ? `Request timed out after ${tool.timeoutMs} ms.` : `Request failed: ${error}` };
     }
@@ -89,12 +92,10 @@ export async function callTool(tool: CustomTool, input: ToolCallInput, apiKey: s
   const truncated = last.text.length > TOOL_RESULT_MAX_CHARS;
   const content = truncated ? last.text.slice(0, TOOL_RESULT_MAX_CHARS) : last.text;
   let json: unknown;
-  if (last.ok) {
-    try {
-      json = JSON.parse(last.text);
-    } catch {
-      json = undefined;
-    }
+  try {
+    json = last.body ? JSON.parse(last.body) : undefined;
+  } catch {
+    json = undefined;
   }
   return { successful: last.ok, content, ...(json !== undefined && { json }), truncated, attempts, durationMs: Math.round(performance.now() - started) };
 }
