@@ -315,6 +315,11 @@ describe('retell-sim: during the call (tools, inbound, transcript_updated, trans
     expect(events.filter((e) => e === 'transcript_updated').length).toBeGreaterThan(5);
     expect(events.slice(-3)).toEqual(['transcript_updated', 'call_ended', 'call_analyzed']);
     expect((await client.call.retrieve(call_id)).call_analysis?.custom_analysis_data).toMatchObject({ interview_scheduled: true });
+    const withTool = (filter: Record<string, unknown>) =>
+      client.call.list({ filter_criteria: { tool_calls: [filter] } } as never).then((page) => page.items.map((c) => c.call_id));
+    expect(await withTool({ name: 'book_interview', success: { type: 'boolean', op: 'eq', value: true } })).toEqual([call_id]);
+    expect(await withTool({ name: 'book_interview', success: { type: 'boolean', op: 'eq', value: false } })).toEqual([]);
+    expect(await withTool({ name: 'transfer_call' })).toEqual([]);
   });
 
   it('API-created calls send no transcript_updated unless asked (existing delivery counts hold)', async () => {
