@@ -38,7 +38,16 @@ async function fakeServer(handlers: () => Record<string, Handler>) {
       const raw = Buffer.concat(chunks).toString('utf8');
       const path = new URL(req.url!, 'http://x').pathname;
       const verified = await Retell.verify(raw, API_KEY, String(req.headers['x-retell-signature'] ?? ''));
-      const r: Received = { method: req.method!, url: req.url!, path, headers: req.headers, raw, body: raw ? JSON.parse(raw) : undefined, verified, at: Date.now() };
+      const r: Received = {
+        method: req.method!,
+        url: req.url!,
+        path,
+        headers: req.headers,
+        raw,
+        body: raw ? JSON.parse(raw) : undefined,
+        verified,
+        at: Date.now(),
+      };
       received.push(r);
       const handler = handlers()[path];
       const attempt = received.filter((x) => x.path === path).length;
@@ -69,7 +78,10 @@ describe('retell-sim: during the call (tools, inbound, transcript_updated, trans
     { start: slotIso(3, '10:30'), spoken: 'Wednesday at 10:30 AM Eastern', interviewer_id: 'int-9' },
   ];
   const standardTools = (): Record<string, Handler> => ({
-    '/tools/get_candidate': () => ({ status: 200, body: { candidate_id: 'cand-42', name: 'Ana Lima', position: 'Backend Engineer', time_zone: 'America/New_York' } }),
+    '/tools/get_candidate': () => ({
+      status: 200,
+      body: { candidate_id: 'cand-42', name: 'Ana Lima', position: 'Backend Engineer', time_zone: 'America/New_York' },
+    }),
     '/tools/check_interview_slots': () => ({ status: 200, body: { slots } }),
     '/tools/book_interview': () => ({ status: 200, body: { booked: true, interview_id: 'iv-1' } }),
   });
@@ -126,10 +138,20 @@ describe('retell-sim: during the call (tools, inbound, transcript_updated, trans
   it('create/update-retell-llm store custom general_tools as sent and refuse bad ones as Retell does', async () => {
     const parameters = { type: 'object', properties: { candidate_id: { type: 'string' } }, required: ['candidate_id'] };
     const llm = await client.llm.create({
-      general_tools: [{ ...tool('get_candidate'), description: 'Look the caller up', parameters, headers: { 'X-Tenant': '{{tenant}}' }, max_retry: 2 }] as never,
+      general_tools: [
+        { ...tool('get_candidate'), description: 'Look the caller up', parameters, headers: { 'X-Tenant': '{{tenant}}' }, max_retry: 2 },
+      ] as never,
     });
     expect((await client.llm.retrieve(llm.llm_id)).general_tools).toEqual([
-      { type: 'custom', name: 'get_candidate', url: `${tools.url}/tools/get_candidate`, description: 'Look the caller up', parameters, headers: { 'X-Tenant': '{{tenant}}' }, max_retry: 2 },
+      {
+        type: 'custom',
+        name: 'get_candidate',
+        url: `${tools.url}/tools/get_candidate`,
+        description: 'Look the caller up',
+        parameters,
+        headers: { 'X-Tenant': '{{tenant}}' },
+        max_retry: 2,
+      },
     ]);
     const bad: Array<[unknown, RegExp]> = [
       [[{ type: 'custom', name: 'has space', url: 'https://x.example' }], /general_tools\[0\]\.name/],
@@ -186,10 +208,20 @@ describe('retell-sim: during the call (tools, inbound, transcript_updated, trans
     expect(lookup.headers['content-type']).toBe('application/json');
     expect(lookup.body).toEqual({
       name: 'get_candidate',
-      call: expect.objectContaining({ call_id: callId, agent_id: agentId, call_status: 'ongoing', to_number: '+14155550142', transcript: expect.stringMatching(/^Agent: /) }),
+      call: expect.objectContaining({
+        call_id: callId,
+        agent_id: agentId,
+        call_status: 'ongoing',
+        to_number: '+14155550142',
+        transcript: expect.stringMatching(/^Agent: /),
+      }),
       args: { candidate_id: 'cand-42', phone_number: '+14155550142' },
     });
-    expect(check.body).toEqual({ candidate_id: 'cand-42', date_from: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), date_to: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+    expect(check.body).toEqual({
+      candidate_id: 'cand-42',
+      date_from: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      date_to: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+    });
     expect(book.body.args).toEqual({ candidate_id: 'cand-42', start: slots[0].start, interviewer_id: 'int-7' });
     expect(book.body.call.transcript_with_tool_calls.filter((i: any) => i.role === 'tool_call_result')).toHaveLength(2);
 
@@ -203,7 +235,12 @@ describe('retell-sim: during the call (tools, inbound, transcript_updated, trans
     const analyzed = hooks.find((h) => h.body.event === 'call_analyzed')!.body.call;
     expect(analyzed.call_analysis).toMatchObject({
       call_successful: true,
-      custom_analysis_data: { interview_scheduled: true, scheduled_datetime_iso: slots[0].start, outcome: 'Interview Scheduled', candidate_timezone: 'America/New_York' },
+      custom_analysis_data: {
+        interview_scheduled: true,
+        scheduled_datetime_iso: slots[0].start,
+        outcome: 'Interview Scheduled',
+        candidate_timezone: 'America/New_York',
+      },
     });
     const items = analyzed.transcript_with_tool_calls as any[];
     expect(items.filter((i) => i.role.startsWith('tool_call')).map((i) => [i.role, i.name ?? i.successful])).toEqual([
@@ -216,7 +253,9 @@ describe('retell-sim: during the call (tools, inbound, transcript_updated, trans
     ]);
     const invoke = items.find((i) => i.name === 'book_interview');
     expect(JSON.parse(invoke.arguments)).toEqual(book.body.args);
-    expect(items.find((i) => i.role === 'tool_call_result' && i.tool_call_id === invoke.tool_call_id).content).toBe(JSON.stringify({ booked: true, interview_id: 'iv-1' }));
+    expect(items.find((i) => i.role === 'tool_call_result' && i.tool_call_id === invoke.tool_call_id).content).toBe(
+      JSON.stringify({ booked: true, interview_id: 'iv-1' }),
+    );
     expect(analyzed.transcript).toMatch(/Agent: I found your application for the Backend Engineer role, Ana Lima\./);
     expect(analyzed.transcript).toMatch(/Agent: I have Tuesday at 2 PM Eastern or Wednesday at 10:30 AM Eastern\./);
     expect(analyzed.transcript).toMatch(/Agent: I have booked you for Tuesday at 2 PM Eastern\./);
@@ -267,14 +306,23 @@ describe('retell-sim: during the call (tools, inbound, transcript_updated, trans
       { name: 'check_interview_slots', successful: false, attempts: 2, durationMs: expect.any(Number) },
     ]);
     expect(res.body.toolCalls[0].durationMs).toBeGreaterThanOrEqual(2000);
-    expect(tools.received.map((r) => r.path)).toEqual(['/tools/get_candidate', '/tools/get_candidate', '/tools/get_candidate', '/tools/check_interview_slots', '/tools/check_interview_slots']);
+    expect(tools.received.map((r) => r.path)).toEqual([
+      '/tools/get_candidate',
+      '/tools/get_candidate',
+      '/tools/get_candidate',
+      '/tools/check_interview_slots',
+      '/tools/check_interview_slots',
+    ]);
     expect(new Set(tools.received.slice(0, 3).map((r) => r.headers['x-retell-signature'])).size).toBe(3); // signed afresh
     const analyzed = hooksOf(res.body.callId).find((h) => h.body.event === 'call_analyzed')!.body.call;
     const results = analyzed.transcript_with_tool_calls.filter((i: any) => i.role === 'tool_call_result');
     expect(JSON.parse(results[0].content)).toMatchObject({ attempt: 3 });
     expect(results[1]).toMatchObject({ successful: false, content: expect.stringMatching(/^Request failed with status 500: .*the calendar is down/) });
     expect(analyzed.transcript).toMatch(/I'm sorry, I couldn't find an open slot: the calendar is down\./);
-    expect(analyzed.call_analysis).toMatchObject({ call_successful: false, custom_analysis_data: { interview_scheduled: false, outcome: 'Callback Requested' } });
+    expect(analyzed.call_analysis).toMatchObject({
+      call_successful: false,
+      custom_analysis_data: { interview_scheduled: false, outcome: 'Callback Requested' },
+    });
     expect(await stats()).toMatchObject({ toolCalls: { calls: 2, attempts: 5, retries: 3, succeeded: 1, failed: 1, timedOut: 2 } });
   });
 
@@ -332,12 +380,7 @@ describe('retell-sim: during the call (tools, inbound, transcript_updated, trans
 
   it('liveTranscript on an answered call: transcript_updated at each turn change, growing, then a final one', async () => {
     const res = await post('/sim/calls', { scenario: 'answered', liveTranscript: true, transcriptTurns: 6 });
-    expect(res.body.deliveries.map((d: any) => d.event)).toEqual([
-      'call_started',
-      ...Array(6).fill('transcript_updated'),
-      'call_ended',
-      'call_analyzed',
-    ]);
+    expect(res.body.deliveries.map((d: any) => d.event)).toEqual(['call_started', ...Array(6).fill('transcript_updated'), 'call_ended', 'call_analyzed']);
     const updates = hooksOf(res.body.callId)
       .filter((h) => h.body.event === 'transcript_updated')
       .map((h) => h.body.call);
@@ -358,7 +401,11 @@ describe('retell-sim: during the call (tools, inbound, transcript_updated, trans
     expect(events.indexOf('transcript_updated')).toBe(1);
     expect(events.indexOf('call_ended')).toBe(events.lastIndexOf('transcript_updated') + 1);
     const started = hooks.find((h) => h.body.event === 'transfer_started')!.body;
-    expect(started).toMatchObject({ transfer_destination: { number: '+14155550111' }, transfer_option: { type: 'cold_transfer' }, call: { call_status: 'ongoing' } });
+    expect(started).toMatchObject({
+      transfer_destination: { number: '+14155550111' },
+      transfer_option: { type: 'cold_transfer' },
+      call: { call_status: 'ongoing' },
+    });
     expect(started.call.transcript).toMatch(/Let me transfer you to the front desk/);
     expect(hooks.find((h) => h.body.event === 'transfer_ended')!.body).not.toHaveProperty('transfer_option');
     const ended = hooks.find((h) => h.body.event === 'call_ended')!.body.call;
@@ -372,7 +419,14 @@ describe('retell-sim: during the call (tools, inbound, transcript_updated, trans
   it('an API-created transfer call sends the transfer events during the call', async () => {
     const { call_id } = await client.call.createPhoneCall({ from_number: FROM, to_number: '+14155550147', metadata: { sim_scenario: 'transfer' } });
     await waitFor(() => hooksOf(call_id).find((h) => h.body.event === 'call_analyzed'), { timeoutMs: 10_000, what: 'call_analyzed' });
-    expect(hooksOf(call_id).map((h) => h.body.event)).toEqual(['call_started', 'transfer_started', 'transfer_bridged', 'transfer_ended', 'call_ended', 'call_analyzed']);
+    expect(hooksOf(call_id).map((h) => h.body.event)).toEqual([
+      'call_started',
+      'transfer_started',
+      'transfer_bridged',
+      'transfer_ended',
+      'call_ended',
+      'call_analyzed',
+    ]);
     expect((await client.call.retrieve(call_id)).disconnection_reason).toBe('call_transfer');
   });
 
@@ -386,16 +440,31 @@ describe('retell-sim: during the call (tools, inbound, transcript_updated, trans
     });
 
     const pointNumber = (extra: Record<string, unknown> = {}) =>
-      client.phoneNumber.update(INBOUND_NUMBER, { inbound_webhook_url: `${gateway.url}/inbound/acme`, inbound_agents: [{ agent_id: 'agent_sim_default', weight: 1 }], ...extra } as never);
+      client.phoneNumber.update(INBOUND_NUMBER, {
+        inbound_webhook_url: `${gateway.url}/inbound/acme`,
+        inbound_agents: [{ agent_id: 'agent_sim_default', weight: 1 }],
+        ...extra,
+      } as never);
     const inboundRequests = () => gateway.received.filter((r) => r.path === '/inbound/acme');
 
     it('asks the inbound webhook (signed call_inbound), then the agent it names takes the call with its dynamic variables and metadata', async () => {
       await pointNumber();
       hookHandlers['/inbound/acme'] = () => ({
         status: 200,
-        body: { call_inbound: { override_agent_id: otherAgent, dynamic_variables: { first_name: 'Ana', status: 'interviewing' }, metadata: { candidate_id: 'cand-42' } } },
+        body: {
+          call_inbound: {
+            override_agent_id: otherAgent,
+            dynamic_variables: { first_name: 'Ana', status: 'interviewing' },
+            metadata: { candidate_id: 'cand-42' },
+          },
+        },
       });
-      const res = await post('/sim/inbound-calls', { fromNumber: '+14155550142', toNumber: INBOUND_NUMBER, tenantSlug: 'acme', customSipHeaders: { 'X-Campaign': 'spring' } });
+      const res = await post('/sim/inbound-calls', {
+        fromNumber: '+14155550142',
+        toNumber: INBOUND_NUMBER,
+        tenantSlug: 'acme',
+        customSipHeaders: { 'X-Campaign': 'spring' },
+      });
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({ result: 'answered', agentId: otherAgent, inbound: { attempts: [{ status: 200 }] } });
       const [asked] = inboundRequests();
@@ -403,7 +472,13 @@ describe('retell-sim: during the call (tools, inbound, transcript_updated, trans
       expect(asked.body).toEqual({
         event: 'call_inbound',
         event_timestamp: expect.any(Number),
-        call_inbound: { agent_id: 'agent_sim_default', from_number: '+14155550142', to_number: INBOUND_NUMBER, call_id: res.body.callId, custom_sip_headers: { 'x-campaign': 'spring' } },
+        call_inbound: {
+          agent_id: 'agent_sim_default',
+          from_number: '+14155550142',
+          to_number: INBOUND_NUMBER,
+          call_id: res.body.callId,
+          custom_sip_headers: { 'x-campaign': 'spring' },
+        },
       });
       const hooks = hooksOf(res.body.callId);
       expect(hooks.map((h) => [h.path, h.body.event])).toEqual([
@@ -471,7 +546,15 @@ describe('retell-sim: during the call (tools, inbound, transcript_updated, trans
         return { status: 200, body: { call_inbound: {} } };
       };
       const res = await post('/sim/inbound-calls', { fromNumber: '+14155550146', toNumber: INBOUND_NUMBER, inboundTimeoutMs: 200, inboundRetries: 1 });
-      expect(res.body).toMatchObject({ result: 'disconnected', inbound: { attempts: [{ status: 0, error: 'timeout' }, { status: 0, error: 'timeout' }] } });
+      expect(res.body).toMatchObject({
+        result: 'disconnected',
+        inbound: {
+          attempts: [
+            { status: 0, error: 'timeout' },
+            { status: 0, error: 'timeout' },
+          ],
+        },
+      });
       expect(hooksOf(res.body.callId)).toEqual([]);
       expect((await stats()).inbound).toMatchObject({ asked: 1, attempts: 2, disconnected: 1 });
     });

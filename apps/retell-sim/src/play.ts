@@ -4,7 +4,16 @@ import { runBooking, type ToolCallReport } from './live/booking';
 import type { TranscriptFields } from './live/conversation';
 import type { CustomTool } from './live/custom-tools';
 import type { ToolCallInput, ToolCallOutcome } from './live/tool-request';
-import { lifecycleOf, simulateCall, TOOL_SCENARIOS, type LifecycleOptions, type SimDelivery, type SimEvent, type SimScenario, type WebhookEvent } from './payloads';
+import {
+  lifecycleOf,
+  simulateCall,
+  TOOL_SCENARIOS,
+  type LifecycleOptions,
+  type SimDelivery,
+  type SimEvent,
+  type SimScenario,
+  type WebhookEvent,
+} from './payloads';
 import { newCallId } from './random';
 
 /** Where and as whom the simulator delivers, plus the call defaults. */
@@ -146,7 +155,10 @@ export async function playCall(req: PlayRequest, target: PlayTarget, keep?: (cal
     keep?.(sim.analyzed);
     const all = lifecycleOf(sim);
     // live: call_started and the turn-by-turn transcript_updated are out already; the final one (the ended call) is not
-    await send(live ? all.filter((d) => d.event !== 'call_started' && !(d.event === 'transcript_updated' && d.body.call.call_status !== 'ended')) : all, reorderSeed);
+    await send(
+      live ? all.filter((d) => d.event !== 'call_started' && !(d.event === 'transcript_updated' && d.body.call.call_status !== 'ended')) : all,
+      reorderSeed,
+    );
   } else {
     const sim = simulateCall(req.scenario, opts);
     keep?.(sim.analyzed);

@@ -58,7 +58,13 @@ describe('simConfigFromEnv: the Retell API settings', () => {
       RETELL_SIM_INBOUND_RETRIES: '1',
       RETELL_SIM_INBOUND_RETRY_DELAY_MS: '0',
     });
-    expect(retellApiConfig(config)).toMatchObject({ transcriptUpdates: true, toolRetryBaseMs: 20, inboundTimeoutMs: 500, inboundRetries: 1, inboundRetryDelayMs: 0 });
+    expect(retellApiConfig(config)).toMatchObject({
+      transcriptUpdates: true,
+      toolRetryBaseMs: 20,
+      inboundTimeoutMs: 500,
+      inboundRetries: 1,
+      inboundRetryDelayMs: 0,
+    });
     expect(() => simConfigFromEnv(env, { RETELL_SIM_INBOUND_TIMEOUT_MS: '5' })).toThrow(/RETELL_SIM_INBOUND_TIMEOUT_MS must be an integer ≥ 100/);
   });
 

@@ -87,7 +87,8 @@ function reasonOf(outcome: ToolCallOutcome | undefined): string {
   return '';
 }
 
-const refused = (o: ToolCallOutcome) => isObject(o.json) && (o.json.booked === false || o.json.success === false || o.json.ok === false || o.json.error !== undefined);
+const refused = (o: ToolCallOutcome) =>
+  isObject(o.json) && (o.json.booked === false || o.json.success === false || o.json.ok === false || o.json.error !== undefined);
 
 /** Plays the booking conversation, calling the tools in order. */
 export async function runBooking(ctx: BookingContext): Promise<BookingResult> {
@@ -166,7 +167,11 @@ export async function runBooking(ctx: BookingContext): Promise<BookingResult> {
     if (done?.successful && !refused(done)) {
       const answer = flatten(done.json);
       const spoken = str(answer.spoken) ?? str(answer.words) ?? spokenOf(first, startIso);
-      booked = { startIso, spoken, ...((str(first.time_zone) ?? str(first.timezone) ?? timeZone) && { timeZone: str(first.time_zone) ?? str(first.timezone) ?? timeZone }) };
+      booked = {
+        startIso,
+        spoken,
+        ...((str(first.time_zone) ?? str(first.timezone) ?? timeZone) && { timeZone: str(first.time_zone) ?? str(first.timezone) ?? timeZone }),
+      };
       await turn('agent', `I have booked you for ${spoken}. You'll receive a confirmation shortly.`);
       await turn('user', 'Perfect, thank you. Bye!');
       await turn('agent', 'Thank you, goodbye!');

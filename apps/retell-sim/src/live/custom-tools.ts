@@ -40,7 +40,8 @@ export function generalToolsProblem(tools: unknown): string | undefined {
     names.add(tool.name);
     if (tool.type !== 'custom') continue;
     if (typeof tool.url !== 'string' || !URL.canParse(tool.url) || !/^https?:/.test(tool.url)) return `${at}.url must be an http(s) URL.`;
-    if (tool.method !== undefined && !(TOOL_METHODS as readonly unknown[]).includes(tool.method)) return `${at}.method must be one of ${TOOL_METHODS.join(', ')}.`;
+    if (tool.method !== undefined && !(TOOL_METHODS as readonly unknown[]).includes(tool.method))
+      return `${at}.method must be one of ${TOOL_METHODS.join(', ')}.`;
     if (tool.timeout_ms !== undefined && !(Number.isInteger(tool.timeout_ms) && (tool.timeout_ms as number) >= 1000 && (tool.timeout_ms as number) <= 600_000))
       return `${at}.timeout_ms must be an integer from 1000 to 600000.`;
     if (tool.max_retry !== undefined && !(Number.isInteger(tool.max_retry) && (tool.max_retry as number) >= 0 && (tool.max_retry as number) <= 5))
@@ -63,15 +64,17 @@ export function checkGeneralTools(tools: unknown): void {
 /** The custom tools of an LLM response, defaults applied (assumes it passed checkGeneralTools). */
 export function customToolsOf(llm: Json | undefined): CustomTool[] {
   const tools = llm && Array.isArray(llm.general_tools) ? llm.general_tools : [];
-  return tools.filter((t): t is Json => isObject(t) && t.type === 'custom').map((t) => ({
-    name: String(t.name),
-    url: String(t.url),
-    method: (t.method as ToolMethod | undefined) ?? TOOL_DEFAULTS.method,
-    argsAtRoot: t.args_at_root === true,
-    timeoutMs: (t.timeout_ms as number | undefined) ?? TOOL_DEFAULTS.timeoutMs,
-    maxRetry: (t.max_retry as number | undefined) ?? TOOL_DEFAULTS.maxRetry,
-    headers: isStringRecord(t.headers) ? t.headers : {},
-    queryParams: isStringRecord(t.query_params) ? t.query_params : {},
-    ...(isObject(t.parameters) && isObject(t.parameters.properties) && { parameterNames: Object.keys(t.parameters.properties) }),
-  }));
+  return tools
+    .filter((t): t is Json => isObject(t) && t.type === 'custom')
+    .map((t) => ({
+      name: String(t.name),
+      url: String(t.url),
+      method: (t.method as ToolMethod | undefined) ?? TOOL_DEFAULTS.method,
+      argsAtRoot: t.args_at_root === true,
+      timeoutMs: (t.timeout_ms as number | undefined) ?? TOOL_DEFAULTS.timeoutMs,
+      maxRetry: (t.max_retry as number | undefined) ?? TOOL_DEFAULTS.maxRetry,
+      headers: isStringRecord(t.headers) ? t.headers : {},
+      queryParams: isStringRecord(t.query_params) ? t.query_params : {},
+      ...(isObject(t.parameters) && isObject(t.parameters.properties) && { parameterNames: Object.keys(t.parameters.properties) }),
+    }));
 }

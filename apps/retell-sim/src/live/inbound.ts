@@ -8,7 +8,14 @@ import { isTimeout } from './tool-request';
 export interface InboundRequest {
   event: 'call_inbound';
   event_timestamp: number;
-  call_inbound: { agent_id?: string; agent_version?: number; from_number: string; to_number: string; call_id: string; custom_sip_headers?: Record<string, string> };
+  call_inbound: {
+    agent_id?: string;
+    agent_version?: number;
+    from_number: string;
+    to_number: string;
+    call_id: string;
+    custom_sip_headers?: Record<string, string>;
+  };
 }
 
 /** What the caller gets, from a valid answer. */

@@ -7,11 +7,21 @@ import { readInboundAnswer } from './inbound';
 import { fillArgs, flatten, lookUp } from './tool-args';
 import { toolRequest } from './tool-request';
 
-const tool = (extra: Record<string, unknown> = {}) => customToolsOf({ general_tools: [{ type: 'custom', name: 't', url: 'https://tools.example/t?x=1', ...extra }] })[0];
+const tool = (extra: Record<string, unknown> = {}) =>
+  customToolsOf({ general_tools: [{ type: 'custom', name: 't', url: 'https://tools.example/t?x=1', ...extra }] })[0];
 
 describe('custom tools', () => {
   it("applies Retell's defaults: POST, 120 s, no retry, args under `args`", () => {
-    expect(tool()).toEqual({ name: 't', url: 'https://tools.example/t?x=1', method: 'POST', argsAtRoot: false, timeoutMs: 120000, maxRetry: 0, headers: {}, queryParams: {} });
+    expect(tool()).toEqual({
+      name: 't',
+      url: 'https://tools.example/t?x=1',
+      method: 'POST',
+      argsAtRoot: false,
+      timeoutMs: 120000,
+      maxRetry: 0,
+      headers: {},
+      queryParams: {},
+    });
     expect(tool({ parameters: { type: 'object', properties: { a: {}, b: {} } } }).parameterNames).toEqual(['a', 'b']);
   });
 

@@ -32,7 +32,7 @@ export function flatten(value: unknown): Record<string, unknown> {
     if (isScalar(v)) out[keyOf(k)] ??= v;
     else if (isObject(v)) for (const [k2, v2] of Object.entries(v)) if (isScalar(v2)) out[keyOf(`${k}_${k2}`)] ??= v2;
   }
-  for (const [k, v] of Object.entries(value)) if (isObject(v)) for (const [k2, v2] of Object.entries(v)) if (isScalar(v2)) out[keyOf(k2)] ??= v2;
+  for (const v of Object.values(value)) if (isObject(v)) for (const [k2, v2] of Object.entries(v)) if (isScalar(v2)) out[keyOf(k2)] ??= v2;
   return out;
 }
 

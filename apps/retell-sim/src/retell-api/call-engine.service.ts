@@ -366,7 +366,8 @@ export class CallEngine implements OnApplicationShutdown {
   async callTool(tool: CustomTool, input: ToolCallInput, signingKey?: string): Promise<ToolCallOutcome> {
     const outcome = await callTool(tool, input, signingKey ?? this.config.apiKey, { backoffBaseMs: this.settings.toolRetryBaseMs });
     this.live.recordTool(outcome);
-    if (!outcome.successful) this.logger.warn(`tool ${tool.name} → ${tool.url}: failed after ${outcome.attempts.length} attempt(s): ${outcome.content.slice(0, 200)}`);
+    if (!outcome.successful)
+      this.logger.warn(`tool ${tool.name} → ${tool.url}: failed after ${outcome.attempts.length} attempt(s): ${outcome.content.slice(0, 200)}`);
     return outcome;
   }
 
@@ -578,7 +579,8 @@ export class CallEngine implements OnApplicationShutdown {
       if (rec.liveTranscript) closing.push({ event: 'transcript_updated', body: { event: 'transcript_updated', call: ended } });
     }
     if (ended.transfer_end_timestamp !== undefined) ended.transfer_end_timestamp = end;
-    for (const d of closing) this.emit(rec, d.event, d.body.call.call_status === 'ended' ? ended : { ...d.body.call, start_timestamp: start, ...rec.extra }, transferFields(d.body));
+    for (const d of closing)
+      this.emit(rec, d.event, d.body.call.call_status === 'ended' ? ended : { ...d.body.call, start_timestamp: start, ...rec.extra }, transferFields(d.body));
     this.finish(rec, ended, analysis);
   }
 

@@ -79,7 +79,9 @@ export class InboundCallsService {
     const result: InboundResult = decision.kind === 'failed' ? 'fallback' : 'answered';
     if (!agentId) {
       this.engine.live.recordInbound(attempts, 'disconnected');
-      this.logger.warn(`inbound ${dto.fromNumber} → ${dto.toNumber}: no agent to take the call (${decision.kind === 'failed' ? decision.reason : 'no inbound agent'}); hung up`);
+      this.logger.warn(
+        `inbound ${dto.fromNumber} → ${dto.toNumber}: no agent to take the call (${decision.kind === 'failed' ? decision.reason : 'no inbound agent'}); hung up`,
+      );
       return { callId, result: 'disconnected', ...(inbound && { inbound }) };
     }
     this.engine.live.recordInbound(attempts, result);

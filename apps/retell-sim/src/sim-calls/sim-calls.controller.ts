@@ -17,7 +17,8 @@ const SCENARIO_EVENTS: Record<SimScenario, WebhookEvent[]> = {
 
 /** What each scenario does beyond its webhooks. */
 const SCENARIO_NOTES: Partial<Record<SimScenario, string>> = {
-  booking: "the agent calls its LLM's custom tools during the call (get_candidate/get_customer_info, check_interview_slots/check_availability, book_interview/book_appointment) and books the first slot offered",
+  booking:
+    "the agent calls its LLM's custom tools during the call (get_candidate/get_customer_info, check_interview_slots/check_availability, book_interview/book_appointment) and books the first slot offered",
   transfer: 'the agent transfers the call (cold transfer); it ends with call_transfer',
   transfer_cancelled: 'the transfer does not connect; the agent comes back and hangs up',
 };
@@ -30,7 +31,9 @@ export class SimCallsController {
   @HttpCode(201)
   async play(@Body() dto: PlayCallDto) {
     if (dto.scenario === 'booking' && !this.calls.hasBookingTools(dto.agentId)) {
-      throw new BadRequestException(`scenario booking needs an agent whose Retell LLM has custom tools named ${Object.values(BOOKING_TOOL_NAMES).flat().join(', ')}`);
+      throw new BadRequestException(
+        `scenario booking needs an agent whose Retell LLM has custom tools named ${Object.values(BOOKING_TOOL_NAMES).flat().join(', ')}`,
+      );
     }
     const call = await this.calls.play(dto);
     return {

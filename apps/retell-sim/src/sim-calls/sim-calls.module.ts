@@ -6,5 +6,9 @@ import { InboundCallsService } from './inbound-calls.service';
 import { SimCallsController } from './sim-calls.controller';
 import { SimCallsService } from './sim-calls.service';
 
-@Module({ imports: [RetellApiModule], controllers: [SimCallsController, InboundCallsController], providers: [SimCallsService, InboundCallsService, CallHistory] })
+@Module({
+  imports: [RetellApiModule],
+  controllers: [SimCallsController, InboundCallsController],
+  providers: [SimCallsService, InboundCallsService, CallHistory],
+})
 export class SimCallsModule {}
