@@ -776,6 +776,8 @@ describe('retell-sim: Retell REST API through the official SDK', () => {
       queued: 0,
       rateLimited: 0,
       droppedWebhooks: 0,
+      toolCalls: { calls: 0, attempts: 0, retries: 0, succeeded: 0, failed: 0, timedOut: 0, truncated: 0 },
+      inbound: { asked: 0, attempts: 0, rejected: 0, answered: 0, fallback: 0, disconnected: 0 },
     });
     await expectRetellError(client.call.retrieve(call_id), UnprocessableEntityError, 422, 'Cannot find requested asset under given api key.');
     await sleep(1200);

@@ -63,6 +63,14 @@ describe('parseCli', () => {
     });
   });
 
+  it('live transcript and transfer options', () => {
+    expect(parseCli(['play', '--scenario', 'transfer', '--live-transcript', '--transfer-to', '+14155550112'])).toEqual({
+      kind: 'play',
+      request: { scenario: 'transfer', liveTranscript: true, transferTo: '+14155550112' },
+    });
+    expect(parseCli(['play', '--scenario', 'transfer', '--transfer-to', '555'])).toMatchObject({ kind: 'error', message: /transferTo must be E.164/ });
+  });
+
   it.each([
     [['play', '--scenario', 'busy', '--drop-rate', '2'], /dropRate must not be greater than 1/],
     [['play', '--scenario', 'busy', '--drop-rate', 'x'], /dropRate must be a number/],

@@ -6,7 +6,7 @@ import type { PlayRequest } from './play';
 import { PlayCallDto } from './sim-calls/play-call.dto';
 
 export const USAGE = `Usage:
-  retell-sim play --scenario <answered|no_answer|busy|voicemail> [options]
+  retell-sim play --scenario <answered|no_answer|busy|voicemail|booking|transfer|transfer_cancelled> [options]
   retell-sim --help
 
 Plays one call's webhooks (call_started, call_ended, call_analyzed) to the gateway, signed
@@ -31,6 +31,9 @@ Options for play:
   --drop-events <list>  comma-separated events --drop-rate applies to (default call_ended,call_analyzed)
   --retries <n>         Retell-style retries after a non-2xx or a timeout (Retell makes 3; default 0)
   --timeout <ms>        per-try timeout (default 10000, Retell's)
+  --live-transcript     send transcript_updated at each turn change and a final one
+  --transfer-to <e164>  where the transfer scenarios transfer to (default +14155550111)
+  (booking calls the agent's custom tools, which only the running simulator knows: POST /sim/calls)
   -h, --help            show this help`;
 
 export type CliCommand = { kind: 'help' } | { kind: 'error'; message: string } | { kind: 'play'; request: PlayRequest; gatewayUrl?: string };
@@ -52,6 +55,8 @@ const OPTIONS = {
   'drop-events': { type: 'string' },
   retries: { type: 'string' },
   timeout: { type: 'string' },
+  'live-transcript': { type: 'boolean' },
+  'transfer-to': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -92,6 +97,8 @@ export function parseCli(argv: string[]): CliCommand {
     dropEvents: values['drop-events']?.split(',').map((e) => e.trim()),
     retries: int(values.retries),
     timeoutMs: int(values.timeout),
+    liveTranscript: values['live-transcript'],
+    transferTo: values['transfer-to'],
   });
   const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, skipUndefinedProperties: false });
   if (errors.length) return { kind: 'error', message: describe(errors) };

@@ -1,5 +1,5 @@
 import { sign, symmetric } from 'retell-sdk/lib/webhook_auth';
-import type { SimDelivery, SimEvent } from './payloads';
+import type { SimDelivery, SimEvent, WebhookEvent } from './payloads';
 import { seededRandom, shuffle } from './random';
 
 export interface PlanOptions {
@@ -33,7 +33,7 @@ export interface DropOptions {
  * Retell gave up on after its retries (docs/retell.md#delivery).
  */
 export function dropDeliveries(plan: readonly PlannedDelivery[], opts: DropOptions): { sent: PlannedDelivery[]; dropped: PlannedDelivery[] } {
-  const events = new Set(opts.events ?? FINAL_EVENTS);
+  const events = new Set<WebhookEvent>(opts.events ?? FINAL_EVENTS);
   const random = opts.random ?? Math.random;
   const verdict = new Map<string, boolean>();
   const sent: PlannedDelivery[] = [];
@@ -105,7 +105,7 @@ export interface DeliverOptions {
 }
 
 export interface DeliveryResult {
-  event: SimEvent;
+  event: WebhookEvent;
   callId: string;
   copy: number;
   /** HTTP status, or 0 when no response came (network error, timeout) */

@@ -1,26 +1,43 @@
 import { createHash } from 'node:crypto';
-import type { RetellCall, RetellCallAnalysis, RetellWebhookEnvelope } from '@retell-ops/retell';
+import type { RetellCall, RetellCallAnalysis, RetellTranscriptUtterance, RetellWebhookEnvelope } from '@retell-ops/retell';
 import { callCost, callLatency, llmTokenUsage } from './call-metrics';
 import { newCallId } from './random';
-import { conversationScript, timeScript, transcriptText, voicemailScript, type ScriptLine } from './transcript';
+import { bookingAnalysis } from './live/booking';
+import { saidThrough, scriptFields, turnPrefixes, type TranscriptFields } from './live/conversation';
+import { conversationScript, timeScript, transcriptText, transferScript, voicemailScript, type ScriptLine } from './transcript';
 
 // Builders for the call-lifecycle webhooks Retell sends (docs/retell.md#events, #envelope, #call-object, #analysis). Pure: no I/O.
 
 /** Scenarios `POST /sim/calls` and the CLI play. */
-export const SIM_SCENARIOS = ['answered', 'no_answer', 'busy', 'voicemail'] as const;
+export const SIM_SCENARIOS = ['answered', 'no_answer', 'busy', 'voicemail', 'booking', 'transfer', 'transfer_cancelled'] as const;
 export type SimScenario = (typeof SIM_SCENARIOS)[number];
 
 /** Every outcome a dialled call can have: the played scenarios plus two more dial failures (Retell API calls use them all). */
 export const CALL_SCENARIOS = [...SIM_SCENARIOS, 'dial_failed', 'invalid_destination'] as const;
 export type CallScenario = (typeof CALL_SCENARIOS)[number];
 
+/** The call-lifecycle events (what drop modes and most tests count). */
 export const SIM_EVENTS = ['call_started', 'call_ended', 'call_analyzed'] as const;
 export type SimEvent = (typeof SIM_EVENTS)[number];
 
+export const TRANSFER_EVENTS = ['transfer_started', 'transfer_bridged', 'transfer_cancelled', 'transfer_ended'] as const;
+export type TransferEvent = (typeof TRANSFER_EVENTS)[number];
+/** Every call webhook the simulator sends: the lifecycle, transcript_updated (opt-in) and the transfer events. */
+export type WebhookEvent = SimEvent | 'transcript_updated' | TransferEvent;
+
+/** A call webhook body; transfer events carry transfer_destination and transfer_option beside `call`. */
+export type SimEnvelope = RetellWebhookEnvelope & { transfer_destination?: { number: string; extension?: string }; transfer_option?: Record<string, unknown> };
+
 export interface SimDelivery {
-  event: SimEvent;
-  body: RetellWebhookEnvelope;
+  event: WebhookEvent;
+  body: SimEnvelope;
 }
+
+/** Scenarios whose agent calls its custom tools during the call (played live, not prebuilt). */
+export const TOOL_SCENARIOS: readonly CallScenario[] = ['booking'];
+export const TRANSFER_SCENARIOS: readonly CallScenario[] = ['transfer', 'transfer_cancelled'];
+/** Where the transfer scenarios transfer to unless `transferTo` says otherwise. */
+export const DEFAULT_TRANSFER_NUMBER = '+14155550111';
 
 export interface LifecycleOptions {
   /** default: `call_` + 32 random hex */
@@ -43,6 +60,14 @@ export interface LifecycleOptions {
   customAnalysis?: unknown;
   /** where recording_url and public_log_url point; default https://retell-sim.invalid */
   assetBaseUrl?: string;
+  /** the transcript (with tool calls) and analysis a live conversation produced (booking) */
+  conversation?: { fields: TranscriptFields; analysis: RetellCallAnalysis };
+  /** add transcript_updated at each turn change and a final one as the call ends */
+  liveTranscript?: boolean;
+  /** where a transfer scenario transfers to (default DEFAULT_TRANSFER_NUMBER) */
+  transferTo?: string;
+  /** a connected call's real length (a live call); default from the script's word timings */
+  durationMs?: number;
 }
 
 /** The call object at each stage, for the webhooks now and for get-call later. */
@@ -54,6 +79,8 @@ export interface SimulatedCall {
   ended: RetellCall;
   analyzed: RetellCall;
   eventTimestamps: Partial<Record<SimEvent, number>>;
+  /** transcript_updated and transfer deliveries in time order (event_timestamp set); transcript_updated only with liveTranscript */
+  liveDeliveries: SimDelivery[];
 }
 
 export const DEFAULT_TRANSCRIPT_TURNS = 9;
@@ -70,6 +97,8 @@ export function isCallScenario(value: unknown): value is CallScenario {
 interface Outcome {
   connected: boolean;
   script: ScriptLine[];
+  /** transfer scenarios: the line after which the agent transfers, and whether the transfer connects */
+  transfer?: { afterLine: number; bridged: boolean };
   callStatus: 'ended' | 'not_connected';
   disconnectionReason: (script: ScriptLine[]) => string;
   analysis: (opts: LifecycleOptions) => RetellCallAnalysis;
@@ -88,6 +117,42 @@ const OUTCOMES: Record<CallScenario, (opts: LifecycleOptions) => Outcome> = {
       user_sentiment: 'Positive',
       call_successful: true,
       custom_analysis_data: o.customAnalysis ?? DEFAULT_CUSTOM_ANALYSIS,
+    }),
+  }),
+  booking: (opts) => ({
+    // replaced by the live conversation (opts.conversation) once the tools have answered
+    connected: true,
+    script: conversationScript(opts.transcriptTurns ?? DEFAULT_TRANSCRIPT_TURNS),
+    callStatus: 'ended',
+    disconnectionReason: (script) => (script[script.length - 1][0] === 'agent' ? 'agent_hangup' : 'user_hangup'),
+    analysis: () => bookingAnalysis(undefined),
+  }),
+  transfer: () => ({
+    connected: true,
+    script: transferScript(true),
+    transfer: { afterLine: 2, bridged: true },
+    callStatus: 'ended',
+    disconnectionReason: () => 'call_transfer',
+    analysis: () => ({
+      call_summary: 'The user asked to speak with the front desk about a bill, and the agent transferred the call.',
+      in_voicemail: false,
+      user_sentiment: 'Neutral',
+      call_successful: true,
+      custom_analysis_data: { appointment_confirmed: false, transferred: true },
+    }),
+  }),
+  transfer_cancelled: () => ({
+    connected: true,
+    script: transferScript(false),
+    transfer: { afterLine: 2, bridged: false },
+    callStatus: 'ended',
+    disconnectionReason: () => 'agent_hangup',
+    analysis: () => ({
+      call_summary: 'The user asked to speak with the front desk; the transfer did not connect, so the agent promised a call back.',
+      in_voicemail: false,
+      user_sentiment: 'Neutral',
+      call_successful: false,
+      custom_analysis_data: { appointment_confirmed: false, transferred: false },
     }),
   }),
   voicemail: () => ({
@@ -127,8 +192,10 @@ export function simulateCall(scenario: CallScenario, opts: LifecycleOptions): Si
   if (!isCallScenario(scenario)) throw new Error(`unknown scenario "${String(scenario)}"; expected one of ${CALL_SCENARIOS.join(', ')}`);
   const outcome = OUTCOMES[scenario](opts);
   const callId = opts.callId ?? newCallId();
-  const { utterances, endSec } = timeScript(outcome.script);
-  const durationMs = outcome.connected ? Math.round(endSec * 1000) + 800 : 0;
+  const talk = opts.conversation?.fields ?? (outcome.connected ? scriptFields(outcome.script) : undefined);
+  const script: ScriptLine[] = talk ? talk.transcript_object.map((u) => [u.role === 'user' ? 'user' : 'agent', u.content]) : outcome.script;
+  const { utterances, endSec } = timeScript(script);
+  const durationMs = outcome.connected ? (opts.durationMs ?? Math.round(endSec * 1000) + 800) : 0;
   const analysisLagMs = outcome.connected ? 2500 + 40 * utterances.length : 1200;
   const start = opts.startTimestamp ?? Date.now() - durationMs - analysisLagMs;
   const end = start + durationMs;
@@ -158,9 +225,12 @@ export function simulateCall(scenario: CallScenario, opts: LifecycleOptions): Si
     call_status: outcome.callStatus,
     end_timestamp: end,
     duration_ms: durationMs,
-    disconnection_reason: outcome.disconnectionReason(outcome.script),
+    disconnection_reason: outcome.disconnectionReason(script),
     transcript: transcriptText(utterances),
     transcript_object: utterances,
+    // kept to the calls with tool calls, so the other scenarios' payloads (and the bench sizes) stay as they were
+    ...(opts.conversation && { transcript_with_tool_calls: talk!.transcript_with_tool_calls }),
+    ...(outcome.transfer?.bridged && { transfer_destination: opts.transferTo ?? DEFAULT_TRANSFER_NUMBER, transfer_end_timestamp: end }),
     ...(outcome.connected && { recording_url: `${assets}/recording.wav` }),
     public_log_url: `${assets}/public.log`,
     latency: callLatency(responses),
@@ -173,13 +243,46 @@ export function simulateCall(scenario: CallScenario, opts: LifecycleOptions): Si
     scenario,
     ...(outcome.connected && { started: basic }),
     ended,
-    analyzed: { ...ended, call_analysis: outcome.analysis(opts) },
+    analyzed: { ...ended, call_analysis: opts.conversation?.analysis ?? outcome.analysis(opts) },
     eventTimestamps: {
       ...(outcome.connected && { call_started: start + 120 }),
       call_ended: end + 350,
       call_analyzed: end + analysisLagMs,
     },
+    liveDeliveries: talk ? liveDeliveries(basic, ended, talk, start, outcome, opts) : [],
   };
+}
+
+/**
+ * transcript_updated at each turn change (when line k starts, carrying what was said before it)
+ * and a final one as the call ends; the transfer events around the transfer line. In time order.
+ */
+function liveDeliveries(basic: RetellCall, ended: RetellCall, talk: TranscriptFields, start: number, outcome: Outcome, opts: LifecycleOptions): SimDelivery[] {
+  const out: SimDelivery[] = [];
+  const lines = talk.transcript_object;
+  const startMs = (u: RetellTranscriptUtterance) => start + Math.round((u.words?.[0]?.start ?? 0) * 1000);
+  const endMs = (u: RetellTranscriptUtterance) => start + Math.round((u.words?.[u.words.length - 1]?.end ?? 0) * 1000);
+  if (opts.liveTranscript) {
+    turnPrefixes(talk.transcript_with_tool_calls).forEach((fields, k) => {
+      out.push({ event: 'transcript_updated', body: { event: 'transcript_updated', event_timestamp: startMs(lines[k + 1]), call: { ...basic, ...fields } } });
+    });
+    out.push({ event: 'transcript_updated', body: { event: 'transcript_updated', event_timestamp: ended.end_timestamp! + 100, call: ended } });
+  }
+  if (outcome.transfer) {
+    const at = endMs(lines[outcome.transfer.afterLine]) + 200;
+    const said = saidThrough(talk.transcript_with_tool_calls, outcome.transfer.afterLine + 1);
+    const during = { ...basic, ...said };
+    const destination = { transfer_destination: { number: opts.transferTo ?? DEFAULT_TRANSFER_NUMBER }, transfer_option: { type: 'cold_transfer' } };
+    const settled = outcome.transfer.bridged ? 'transfer_bridged' : 'transfer_cancelled';
+    out.push({ event: 'transfer_started', body: { event: 'transfer_started', event_timestamp: at, call: during, ...destination } });
+    out.push({ event: settled, body: { event: settled, event_timestamp: at + 500, call: during, ...destination } });
+    out.push(
+      outcome.transfer.bridged
+        ? { event: 'transfer_ended', body: { event: 'transfer_ended', event_timestamp: ended.end_timestamp! + 50, call: ended } }
+        : { event: 'transfer_ended', body: { event: 'transfer_ended', event_timestamp: at + 650, call: during } },
+    );
+  }
+  return out.sort((a, b) => a.body.event_timestamp! - b.body.event_timestamp!);
 }
 
 const envelope = (event: SimEvent, eventTimestamp: number, call: RetellCall): SimDelivery => ({
@@ -187,12 +290,20 @@ const envelope = (event: SimEvent, eventTimestamp: number, call: RetellCall): Si
   body: { event, event_timestamp: eventTimestamp, call },
 });
 
-/** The webhooks of one call in Retell's natural order; no call_started for a call that never connected. */
+/**
+ * The webhooks of one call in Retell's natural order; no call_started for a call that never
+ * connected. transcript_updated (with `liveTranscript`) and transfer events sit between
+ * call_started and call_ended, in time order.
+ */
 export function buildLifecycle(scenario: CallScenario, opts: LifecycleOptions): SimDelivery[] {
-  const sim = simulateCall(scenario, opts);
+  return lifecycleOf(simulateCall(scenario, opts));
+}
+
+export function lifecycleOf(sim: SimulatedCall): SimDelivery[] {
   const ts = sim.eventTimestamps;
   return [
     ...(sim.started ? [envelope('call_started', ts.call_started!, sim.started)] : []),
+    ...sim.liveDeliveries,
     envelope('call_ended', ts.call_ended!, sim.ended),
     envelope('call_analyzed', ts.call_analyzed!, sim.analyzed),
   ];

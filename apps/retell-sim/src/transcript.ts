@@ -37,6 +37,23 @@ const VOICEMAIL: ScriptLine[] = [
   ['agent', 'Hi José, this is Ava from Bayside Dental calling about your appointment on Thursday at 3 PM. Please call us back when you can. Goodbye.'],
 ];
 
+const TRANSFER_REQUEST: ScriptLine[] = [
+  ['agent', 'Hi, this is Ava calling from Bayside Dental. Am I speaking with José?'],
+  ['user', 'Yes. Actually, could I talk to someone at the front desk about my bill?'],
+  ['agent', 'Of course. Let me transfer you to the front desk now, please hold.'],
+];
+
+/** A call the agent transfers after the third line; when the transfer fails the agent comes back and ends the call. */
+export function transferScript(bridged: boolean): ScriptLine[] {
+  if (bridged) return [...TRANSFER_REQUEST];
+  return [
+    ...TRANSFER_REQUEST,
+    ['agent', "I'm sorry, no one at the front desk is available right now. They will call you back today."],
+    ['user', 'Okay, thanks.'],
+    ['agent', 'Thank you for your patience, José. Goodbye!'],
+  ];
+}
+
 /** `turns` alternating utterances starting with the agent; the last one says goodbye. */
 export function conversationScript(turns: number): ScriptLine[] {
   const n = Math.max(1, Math.floor(turns));

@@ -42,7 +42,30 @@ describe('simConfigFromEnv: the Retell API settings', () => {
       serverErrorAfterCreateShare: 0,
       slowCreateShare: 0,
       slowCreateMs: 35000,
+      transcriptUpdates: false,
+      toolRetryBaseMs: 500,
+      inboundTimeoutMs: 10000,
+      inboundRetries: 3,
+      inboundRetryDelayMs: 1000,
     });
+  });
+
+  it('reads the live-call settings', () => {
+    const config = simConfigFromEnv(env, {
+      RETELL_SIM_TRANSCRIPT_UPDATES: '1',
+      RETELL_SIM_TOOL_RETRY_BASE_MS: '20',
+      RETELL_SIM_INBOUND_TIMEOUT_MS: '500',
+      RETELL_SIM_INBOUND_RETRIES: '1',
+      RETELL_SIM_INBOUND_RETRY_DELAY_MS: '0',
+    });
+    expect(retellApiConfig(config)).toMatchObject({
+      transcriptUpdates: true,
+      toolRetryBaseMs: 20,
+      inboundTimeoutMs: 500,
+      inboundRetries: 1,
+      inboundRetryDelayMs: 0,
+    });
+    expect(() => simConfigFromEnv(env, { RETELL_SIM_INBOUND_TIMEOUT_MS: '5' })).toThrow(/RETELL_SIM_INBOUND_TIMEOUT_MS must be an integer ≥ 100/);
   });
 
   it('reads the webhook drop and retry settings', () => {

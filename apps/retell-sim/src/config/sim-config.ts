@@ -55,6 +55,14 @@ export interface RetellApiConfig {
   slowCreateShare: number;
   /** how late a slow create answers, in ms (default 35000: past the platform's 30 s client timeout) */
   slowCreateMs: number;
+  /** API-created calls send transcript_updated at each turn change and a final one (default false; per call: metadata.sim_live_transcript) */
+  transcriptUpdates: boolean;
+  /** the first backoff before a tool request is retried, doubled each retry, plus jitter (default 500 ms; Retell does not publish its schedule) */
+  toolRetryBaseMs: number;
+  /** inbound webhook: per-attempt timeout (default 10000 ms), retries after the first (default 3), pause before each retry (default 1000 ms) */
+  inboundTimeoutMs: number;
+  inboundRetries: number;
+  inboundRetryDelayMs: number;
 }
 
 export const RETELL_API_DEFAULTS: RetellApiConfig = {
@@ -77,6 +85,11 @@ export const RETELL_API_DEFAULTS: RetellApiConfig = {
   webhookRetryDelayMs: 1000,
   serverErrorShare: 0,
   serverErrorAfterCreateShare: 0,
+  transcriptUpdates: false,
+  toolRetryBaseMs: 500,
+  inboundTimeoutMs: 10_000,
+  inboundRetries: 3,
+  inboundRetryDelayMs: 1000,
   slowCreateShare: 0,
   slowCreateMs: 35_000,
 };
@@ -200,6 +213,11 @@ export function simConfigFromEnv(env: AppEnv, source: NodeJS.ProcessEnv = proces
         .map((s) => s.trim())
         .filter(Boolean),
       strictAgents: /^(1|true|yes)$/i.test(source.RETELL_SIM_STRICT_AGENTS ?? ''),
+      transcriptUpdates: /^(1|true|yes)$/i.test(source.RETELL_SIM_TRANSCRIPT_UPDATES ?? ''),
+      toolRetryBaseMs: intVar(source, 'RETELL_SIM_TOOL_RETRY_BASE_MS', 0),
+      inboundTimeoutMs: intVar(source, 'RETELL_SIM_INBOUND_TIMEOUT_MS', 100),
+      inboundRetries: intVar(source, 'RETELL_SIM_INBOUND_RETRIES', 0),
+      inboundRetryDelayMs: intVar(source, 'RETELL_SIM_INBOUND_RETRY_DELAY_MS', 0),
       ...faultsFromEnv(source),
     },
   };

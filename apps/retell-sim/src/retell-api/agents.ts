@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SimAgent } from '../config/sim-config';
+import { checkGeneralTools, customToolsOf, type CustomTool } from '../live/custom-tools';
 import { badRequest } from './retell-errors';
 
 type Json = Record<string, unknown>;
@@ -184,8 +185,21 @@ export class AgentDirectory {
     return { ...llm, version: version ?? llm.version };
   }
 
+  /** The custom tools of the agent's Retell LLM (none for an unknown agent or another engine). */
+  toolsOf(agentId: string): CustomTool[] {
+    const engine = this.agents.get(agentId)?.response_engine;
+    return isObject(engine) && engine.type === 'retell-llm' && typeof engine.llm_id === 'string' ? customToolsOf(this.llms.get(engine.llm_id)) : [];
+  }
+
+  /** The agent's webhook_events (Retell's default: the three lifecycle events). */
+  webhookEvents(agentId: string): string[] {
+    const events = this.agents.get(agentId)?.webhook_events;
+    return Array.isArray(events) ? events.filter((e): e is string => typeof e === 'string') : [];
+  }
+
   createLlm(body: unknown): Json {
     if (body !== undefined && !isObject(body)) throw badRequest();
+    if (isObject(body)) checkGeneralTools(body.general_tools);
     const llmId = hashId('llm', `${this.now()}:${Math.random()}`);
     const llm = this.newLlm(llmId, strip(body ?? {}, LLM_MANAGED));
     this.llms.set(llmId, llm);
@@ -196,6 +210,7 @@ export class AgentDirectory {
     const llm = this.llms.get(llmId);
     if (!llm) return undefined;
     if (!isObject(body)) throw badRequest();
+    checkGeneralTools(body.general_tools);
     const updated = { ...llm, ...strip(body, LLM_MANAGED), last_modification_timestamp: this.now() };
     this.llms.set(llmId, updated);
     return updated;

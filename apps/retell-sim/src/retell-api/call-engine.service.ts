@@ -4,7 +4,12 @@ import type { RetellCall, RetellCallAnalysis } from '@retell-ops/retell';
 import { callCost } from '../call-metrics';
 import { retellApiConfig, SIM_CONFIG, type RetellApiConfig, type SimConfig } from '../config/sim-config';
 import { deliver, isSuccess, webhookUrl, type PlannedDelivery } from '../delivery';
-import { simulateCall, type CallScenario, type SimEvent, type SimulatedCall } from '../payloads';
+import { runBooking } from '../live/booking';
+import type { CustomTool } from '../live/custom-tools';
+import { LiveStats, type LiveStatsSnapshot } from '../live/live-stats';
+import { callTool, type ToolCallInput, type ToolCallOutcome } from '../live/tool-request';
+import type { ToolRunner } from '../play';
+import { simulateCall, TOOL_SCENARIOS, type CallScenario, type SimEnvelope, type SimulatedCall, type WebhookEvent } from '../payloads';
 import { newCallId, seededRandom } from '../random';
 import { transcriptText } from '../transcript';
 import { AgentDirectory } from './agents';
@@ -16,6 +21,8 @@ import {
   createDelayFromMetadata,
   createFaultFromMetadata,
   customAnalysisFromMetadata,
+  liveTranscriptFromMetadata,
+  transferToFromMetadata,
   SCENARIO_ENDINGS,
   timingFromMetadata,
   type CallTiming,
@@ -43,6 +50,12 @@ interface CallRecord {
   deliveries: Promise<void>;
   /** the workspace key its webhooks are signed with (default: the configured apiKey) */
   signingKey?: string;
+  /** sends transcript_updated (setting, metadata.sim_live_transcript, or the agent's webhook_events) */
+  liveTranscript: boolean;
+  /** the request's dynamic variables (tool headers and arguments) */
+  dynamicVariables?: Record<string, string>;
+  /** timers of the mid-call webhooks (transcript_updated, transfer_*) */
+  liveTimers: NodeJS.Timeout[];
 }
 
 interface BatchRecord {
@@ -87,6 +100,9 @@ export interface SimStats {
   rateLimited: number;
   /** final webhooks not delivered (dropWebhookShare) */
   droppedWebhooks: number;
+  /** agents' tool requests and inbound-webhook requests (the played calls' too) */
+  toolCalls: LiveStatsSnapshot['toolCalls'];
+  inbound: LiveStatsSnapshot['inbound'];
 }
 
 /** One create-phone-call (or batch task) as the simulated Retell saw it: the record tests check the dialer against. */
@@ -180,6 +196,8 @@ export class CallEngine implements OnApplicationShutdown {
     droppedWebhooks: 0,
   };
   private creates: CreateRecord[] = [];
+  /** tool and inbound-webhook counters, shared with the played calls */
+  readonly live = new LiveStats();
   /** one seeded stream per kind of fault, so one fault's draws never shift another's */
   private faults: Record<FaultKind, () => number>;
 
@@ -243,6 +261,8 @@ export class CallEngine implements OnApplicationShutdown {
       call,
       live: false,
       deliveries: Promise.resolve(),
+      liveTranscript: false,
+      liveTimers: [],
     });
   }
 
@@ -338,7 +358,22 @@ export class CallEngine implements OnApplicationShutdown {
       queued: this.batches.reduce((n, b) => n + b.queue.length, 0),
       rateLimited: this.counters.rateLimited,
       droppedWebhooks: this.counters.droppedWebhooks,
+      ...this.live.snapshot(),
     };
+  }
+
+  /** Calls one of an agent's tools as Retell does (signed with this account's key), counted in the stats. */
+  async callTool(tool: CustomTool, input: ToolCallInput, signingKey?: string): Promise<ToolCallOutcome> {
+    const outcome = await callTool(tool, input, signingKey ?? this.config.apiKey, { backoffBaseMs: this.settings.toolRetryBaseMs });
+    this.live.recordTool(outcome);
+    if (!outcome.successful)
+      this.logger.warn(`tool ${tool.name} → ${tool.url}: failed after ${outcome.attempts.length} attempt(s): ${outcome.content.slice(0, 200)}`);
+    return outcome;
+  }
+
+  /** The tools side of playing a call: the agent's custom tools, called and counted here. */
+  toolRunner(signingKey?: string): ToolRunner {
+    return { toolsOf: (agentId) => this.agents.toolsOf(agentId), callTool: (tool, input) => this.callTool(tool, input, signingKey) };
   }
 
   /** Forgets every call and batch, cancels everything in flight (no more webhooks) and zeroes the counters. */
@@ -352,6 +387,7 @@ export class CallEngine implements OnApplicationShutdown {
     this.counters = { maxConcurrentObserved: 0, created: 0, ended: 0, byDisconnectionReason: {}, rateLimited: 0, droppedWebhooks: 0 };
     this.creates = [];
     this.faults = this.faultStreams();
+    this.live.reset();
   }
 
   onApplicationShutdown(): void {
@@ -375,6 +411,8 @@ export class CallEngine implements OnApplicationShutdown {
     const tag = typeof version === 'string' && numericVersion === undefined && version !== 'latest' ? version : undefined;
     const scenario = chooseScenario(req.toNumber, req.metadata);
     const callId = newCallId();
+    const liveTranscript =
+      this.settings.transcriptUpdates || liveTranscriptFromMetadata(req.metadata) || this.agents.webhookEvents(agentId).includes('transcript_updated');
     const sim = simulateCall(scenario, {
       callId,
       agentId,
@@ -386,6 +424,8 @@ export class CallEngine implements OnApplicationShutdown {
       dynamicVariables: req.dynamicVariables,
       customAnalysis: customAnalysisFromMetadata(req.metadata),
       startTimestamp: now,
+      liveTranscript,
+      transferTo: transferToFromMetadata(req.metadata),
     });
     const extra: Record<string, unknown> = {
       ...(agent && { agent_name: agent.agent_name }),
@@ -413,6 +453,9 @@ export class CallEngine implements OnApplicationShutdown {
       live: false,
       deliveries: Promise.resolve(),
       signingKey: req.signingKey,
+      liveTranscript,
+      dynamicVariables: req.dynamicVariables,
+      liveTimers: [],
     };
     this.store(rec);
     this.counters.created++;
@@ -438,7 +481,71 @@ export class CallEngine implements OnApplicationShutdown {
     rec.connectedAt = Date.now();
     rec.call = { ...rec.sim.started!, start_timestamp: rec.connectedAt, ...rec.extra };
     this.emit(rec, 'call_started', rec.call);
+    if (TOOL_SCENARIOS.includes(rec.scenario)) {
+      void this.talkWithTools(rec);
+      return;
+    }
+    this.scheduleMidCall(rec);
     rec.timer = this.schedule(rec.timing.talkMs, () => this.hangUp(rec));
+  }
+
+  /** transcript_updated and transfer events said before the end, spread over the talk time as the script spaces them. */
+  private scheduleMidCall(rec: CallRecord): void {
+    const start = rec.sim.started!.start_timestamp!;
+    const end = rec.sim.ended.end_timestamp!;
+    const scale = rec.timing.talkMs / Math.max(1, end - start);
+    for (const d of rec.sim.liveDeliveries) {
+      if (d.event === 'transcript_updated' && !rec.liveTranscript) continue;
+      const at = d.body.event_timestamp! - start;
+      if (at >= end - start) continue; // after the end: sent by hangUp
+      const timer = this.schedule(Math.round(at * scale), () => {
+        if (rec.call.call_status !== 'ongoing') return;
+        this.emit(rec, d.event, { ...d.body.call, start_timestamp: rec.connectedAt, ...rec.extra }, transferFields(d.body));
+      });
+      rec.liveTimers.push(timer);
+    }
+  }
+
+  /** A booking call: the agent calls its tools now, then the call ends when the talk time is up (or at once if the tools took longer). */
+  private async talkWithTools(rec: CallRecord): Promise<void> {
+    const epoch = this.epoch;
+    const started = rec.call;
+    try {
+      const result = await runBooking({
+        callId: rec.callId,
+        tools: this.agents.toolsOf(started.agent_id),
+        dynamicVariables: rec.dynamicVariables,
+        metadata: started.metadata,
+        customerNumber: String(started.direction === 'inbound' ? started.from_number : started.to_number),
+        now: rec.connectedAt!,
+        callTool: (tool, input) => this.callTool(tool, { ...input, dynamicVariables: rec.dynamicVariables }, rec.signingKey),
+        callObject: () => started,
+        ...(rec.liveTranscript && {
+          onTurn: (fields) => {
+            if (epoch === this.epoch && rec.call.call_status === 'ongoing') this.emit(rec, 'transcript_updated', { ...started, ...fields });
+          },
+        }),
+      });
+      if (epoch !== this.epoch || rec.call.call_status !== 'ongoing') return; // reset or stopped meanwhile
+      const base = rec.sim.ended;
+      rec.sim = simulateCall(rec.scenario, {
+        callId: rec.callId,
+        agentId: base.agent_id,
+        agentVersion: base.agent_version,
+        fromNumber: String(base.from_number),
+        toNumber: String(base.to_number),
+        direction: base.direction,
+        metadata: base.metadata,
+        dynamicVariables: base.retell_llm_dynamic_variables,
+        startTimestamp: rec.connectedAt,
+        liveTranscript: rec.liveTranscript,
+        conversation: { fields: result.fields, analysis: { ...result.analysis, ...customAnalysisOverride(base.metadata, result.analysis) } },
+      });
+      rec.timer = this.schedule(Math.max(0, rec.timing.talkMs - (Date.now() - rec.connectedAt!)), () => this.hangUp(rec));
+    } catch (err) {
+      this.logger.error(`booking ${rec.callId}: ${err instanceof Error ? err.message : String(err)}`);
+      rec.timer = this.schedule(0, () => this.hangUp(rec));
+    }
   }
 
   /** A connected call ends: naturally, or cut short by stop-call. */
@@ -455,6 +562,11 @@ export class CallEngine implements OnApplicationShutdown {
       ...rec.extra,
     };
     let analysis = rec.sim.analyzed.call_analysis!;
+    const simEnd = rec.sim.ended.end_timestamp!;
+    // what Retell sends as the call ends: transfer_ended of a bridged transfer, the final transcript_updated
+    const closing = reason
+      ? []
+      : rec.sim.liveDeliveries.filter((d) => d.body.event_timestamp! >= simEnd && (d.event !== 'transcript_updated' || rec.liveTranscript));
     if (reason) {
       // keep what was said before the stop
       const utterances = rec.sim.ended.transcript_object ?? [];
@@ -462,7 +574,13 @@ export class CallEngine implements OnApplicationShutdown {
       const said = utterances.slice(0, Math.max(1, Math.ceil((Math.min(duration, talkMs) / talkMs) * utterances.length)));
       ended = { ...ended, disconnection_reason: reason, transcript: transcriptText(said), transcript_object: said };
       analysis = { ...analysis, call_successful: false, call_summary: `The call was stopped before it finished. ${analysis.call_summary ?? ''}`.trim() };
+      delete ended.transfer_destination;
+      delete ended.transfer_end_timestamp;
+      if (rec.liveTranscript) closing.push({ event: 'transcript_updated', body: { event: 'transcript_updated', call: ended } });
     }
+    if (ended.transfer_end_timestamp !== undefined) ended.transfer_end_timestamp = end;
+    for (const d of closing)
+      this.emit(rec, d.event, d.body.call.call_status === 'ended' ? ended : { ...d.body.call, start_timestamp: start, ...rec.extra }, transferFields(d.body));
     this.finish(rec, ended, analysis);
   }
 
@@ -556,7 +674,7 @@ export class CallEngine implements OnApplicationShutdown {
     }
   }
 
-  private emit(rec: CallRecord, event: SimEvent, call: RetellCall): void {
+  private emit(rec: CallRecord, event: WebhookEvent, call: RetellCall, extra: Partial<SimEnvelope> = {}): void {
     const dropNamed = dropEventsFromMetadata(call.metadata).includes(event);
     if (dropNamed || ((this.settings.dropEvents as string[]).includes(event) && this.draw('drop', this.settings.dropFinalWebhookShare))) {
       this.counters.droppedWebhooks++;
@@ -564,11 +682,11 @@ export class CallEngine implements OnApplicationShutdown {
       return;
     }
     const epoch = this.epoch;
-    const delivery: PlannedDelivery = { event, copy: 1, body: { event, call } };
+    const delivery: PlannedDelivery = { event, copy: 1, body: { event, call, ...extra } };
     rec.deliveries = rec.deliveries
       .then(async () => {
         if (this.closed || epoch !== this.epoch) return;
-        delivery.body = { event, event_timestamp: Date.now(), call };
+        delivery.body = { event, event_timestamp: Date.now(), call, ...extra };
         const [result] = await deliver([delivery], {
           gatewayUrl: this.config.gatewayUrl,
           apiKey: rec.signingKey ?? this.config.apiKey,
@@ -586,6 +704,10 @@ export class CallEngine implements OnApplicationShutdown {
   }
 
   private clearTimer(rec: CallRecord): void {
+    for (const t of rec.liveTimers.splice(0)) {
+      clearTimeout(t);
+      this.timers.delete(t);
+    }
     if (rec.timer) {
       clearTimeout(rec.timer);
       this.timers.delete(rec.timer);
@@ -613,4 +735,18 @@ export class CallEngine implements OnApplicationShutdown {
     if (delay > MAX_TIMER_MS) this.schedule(MAX_TIMER_MS, () => this.scheduleAt(when, fn));
     else this.schedule(Math.max(0, delay), fn);
   }
+}
+
+/** The top-level transfer fields of a transfer event's body (none for other events). */
+function transferFields(body: SimEnvelope): Partial<SimEnvelope> {
+  return {
+    ...(body.transfer_destination && { transfer_destination: body.transfer_destination }),
+    ...(body.transfer_option && { transfer_option: body.transfer_option }),
+  };
+}
+
+/** metadata.sim_custom_analysis over the booking's own analysis fields (tests pin a field that way). */
+function customAnalysisOverride(metadata: unknown, analysis: RetellCallAnalysis): RetellCallAnalysis {
+  const custom = customAnalysisFromMetadata(metadata);
+  return custom ? { custom_analysis_data: { ...(analysis.custom_analysis_data as object), ...(custom as object) } } : {};
 }

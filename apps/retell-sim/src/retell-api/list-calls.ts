@@ -200,8 +200,8 @@ function parseCriteria(raw: unknown): Criterion[] {
       }
       case 'tool_calls': {
         if (!Array.isArray(value) || !value.every(isRecord)) throw badRequest(`${where} must be a list of tool call filters.`);
-        // the simulator's agents make no tool calls, so any tool call filter matches nothing
-        if (value.length) criteria.push({ field, match: () => false });
+        // each filter must match one of the call's tool calls (by name, type `custom`, success); latency is not recorded, so a latency filter matches nothing
+        if (value.length) criteria.push({ field, match: (call) => value.every((f) => toolCallsOf(call).some((t) => toolCallMatches(t, f))) });
         break;
       }
       case 'keyed': {
@@ -307,4 +307,19 @@ export function listCalls(all: Iterable<Listable>, q: ListQuery): CallListPage {
     ...(hasMore && last && { pagination_key: encodeCursor(last) }),
     ...(q.includeTotal && { total: matching.length }),
   };
+}
+
+/** The custom tool calls of a call's transcript_with_tool_calls: name and whether its result was successful. */
+function toolCallsOf(call: RetellCall): Array<{ name: string; success: boolean }> {
+  const items = Array.isArray(call.transcript_with_tool_calls) ? (call.transcript_with_tool_calls as Array<Record<string, unknown>>) : [];
+  const results = new Map(items.filter((i) => i.role === 'tool_call_result').map((i) => [i.tool_call_id, i.successful === true]));
+  return items.filter((i) => i.role === 'tool_call_invocation').map((i) => ({ name: String(i.name), success: results.get(i.tool_call_id) ?? false }));
+}
+
+function toolCallMatches(t: { name: string; success: boolean }, f: Record<string, unknown>): boolean {
+  if (f.latency_ms !== undefined) return false;
+  if (f.name !== undefined && f.name !== t.name) return false;
+  if (f.type !== undefined && f.type !== 'custom') return false;
+  if (isRecord(f.success) && f.success.value !== t.success) return false;
+  return true;
 }

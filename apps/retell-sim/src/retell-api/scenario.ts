@@ -29,7 +29,23 @@ export const SCENARIO_ENDINGS: Readonly<Record<CallScenario, { connected: boolea
   busy: { connected: false, call_status: 'not_connected', disconnection_reason: 'dial_busy' },
   dial_failed: { connected: false, call_status: 'not_connected', disconnection_reason: 'dial_failed' },
   invalid_destination: { connected: false, call_status: 'not_connected', disconnection_reason: 'invalid_destination' },
+  booking: { connected: true, call_status: 'ended', disconnection_reason: 'agent_hangup' },
+  transfer: { connected: true, call_status: 'ended', disconnection_reason: 'call_transfer' },
+  transfer_cancelled: { connected: true, call_status: 'ended', disconnection_reason: 'agent_hangup' },
 };
+
+/** metadata keys of the live options: `sim_live_transcript: true` sends transcript_updated; `sim_transfer_to` (E.164) is where a transfer goes */
+export const LIVE_TRANSCRIPT_METADATA_KEY = 'sim_live_transcript';
+export const TRANSFER_TO_METADATA_KEY = 'sim_transfer_to';
+
+export function liveTranscriptFromMetadata(metadata: unknown): boolean {
+  return isRecord(metadata) && metadata[LIVE_TRANSCRIPT_METADATA_KEY] === true;
+}
+
+export function transferToFromMetadata(metadata: unknown): string | undefined {
+  const v = isRecord(metadata) ? metadata[TRANSFER_TO_METADATA_KEY] : undefined;
+  return typeof v === 'string' && /^\+[1-9]\d{6,14}$/.test(v) ? v : undefined;
+}
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

@@ -61,7 +61,19 @@ describe('simulator HTTP app', () => {
       { name: 'no_answer', events: ['call_ended', 'call_analyzed'] },
       { name: 'busy', events: ['call_ended', 'call_analyzed'] },
       { name: 'voicemail', events: ['call_started', 'call_ended', 'call_analyzed'] },
+      { name: 'booking', events: ['call_started', 'call_ended', 'call_analyzed'], note: expect.stringMatching(/custom tools/) },
+      {
+        name: 'transfer',
+        events: ['call_started', 'transfer_started', 'transfer_bridged', 'transfer_ended', 'call_ended', 'call_analyzed'],
+        note: expect.stringMatching(/call_transfer/),
+      },
+      {
+        name: 'transfer_cancelled',
+        events: ['call_started', 'transfer_started', 'transfer_cancelled', 'transfer_ended', 'call_ended', 'call_analyzed'],
+        note: expect.any(String),
+      },
     ]);
+    expect(res.json().options).toEqual({ liveTranscript: expect.stringMatching(/transcript_updated/) });
   });
 
   it('POST /sim/calls plays a signed lifecycle to the tenant route and answers 201', async () => {
@@ -109,7 +121,7 @@ describe('simulator HTTP app', () => {
   });
 
   it.each([
-    [{ scenario: 'hung_up' }, /scenario must be one of: answered, no_answer, busy, voicemail/],
+    [{ scenario: 'hung_up' }, /scenario must be one of: answered, no_answer, busy, voicemail, booking, transfer, transfer_cancelled/],
     [{}, /scenario must be one of/],
     [{ scenario: 'busy', duplicates: 6 }, /duplicates must not be greater than 5/],
     [{ scenario: 'busy', duplicates: '2' }, /duplicates must be an integer/],
