@@ -34,10 +34,9 @@ describe('readToolRequest', () => {
   ];
   it.each(cases)('%s', (_what, method, body, query, expected) => {
     const read = readToolRequest(method, body, query);
-    expect(read.ok).toBe(true);
-    const request = (read as { request: { call: Record<string, unknown>; args: unknown } }).request;
-    const call = Object.fromEntries(Object.entries(request.call).filter(([, v]) => v !== undefined));
-    expect({ call, args: request.args }).toEqual(expected);
+    if (!read.ok) throw new Error(read.reason);
+    const call = Object.fromEntries(Object.entries(read.request.call).filter(([, v]) => v !== undefined));
+    expect({ call, args: read.request.args }).toEqual(expected);
   });
 
   it('refuses a body that is not an object', () => {
