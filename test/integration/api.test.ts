@@ -640,6 +640,11 @@ describe('admin API (apps/api)', () => {
         callingWindow: null,
         active: true,
         relay: { enabled: false, path: `/webhooks/relay/${A.slug}`, previousSecretUntil: null },
+        tools: [
+          { name: 'get_candidate', aliases: ['get_customer_info'], enabled: true },
+          { name: 'check_interview_slots', aliases: ['check_availability'], enabled: true },
+          { name: 'book_interview', aliases: ['book_appointment'], enabled: true },
+        ],
       });
       expect(res.text).not.toContain(A.retellApiKey);
     });

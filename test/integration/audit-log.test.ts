@@ -105,6 +105,8 @@ describe('audit log (apps/api: AuditInterceptor, GET /api/v1/audit, createdBy)',
   }
   const candidate = () => ok('POST', '/api/v1/candidates', { firstName: 'Ana', lastName: `Audit ${hex(3)}`, externalId: `aud-${hex()}` });
   const position = () => ok('POST', '/api/v1/positions', { title: `Auditor ${hex()}` });
+  const INTERVIEWER_HOURS = { mon: [[540, 1020]], tue: [[540, 1020]] };
+  const interviewer = () => ok('POST', '/api/v1/interviewers', { name: `Auditor ${hex()}`, timeZone: 'America/New_York', workingHours: INTERVIEWER_HOURS });
   const operatorTenant = async () => {
     const res = await send({
       method: 'POST',
@@ -243,6 +245,24 @@ describe('audit log (apps/api: AuditInterceptor, GET /api/v1/audit, createdBy)',
       prep: position,
       request: (p) => ({ method: 'DELETE', path: `/api/v1/positions/${p.id}` }),
       expect: { status: 204, actor: 'owner', action: 'positions.delete', targetType: 'positions', targetId: fromPrep },
+    },
+    'POST /api/v1/interviewers': {
+      request: () => ({
+        method: 'POST',
+        path: '/api/v1/interviewers',
+        body: { name: `Auditor ${hex()}`, timeZone: 'America/New_York', workingHours: INTERVIEWER_HOURS },
+      }),
+      expect: { status: 201, actor: 'owner', action: 'interviewers.create', targetType: 'interviewers', targetId: fromAnswer },
+    },
+    'PATCH /api/v1/interviewers/{id}': {
+      prep: interviewer,
+      request: (i) => ({ method: 'PATCH', path: `/api/v1/interviewers/${i.id}`, body: { slotMinutes: 45 } }),
+      expect: { status: 200, actor: 'owner', action: 'interviewers.update', targetType: 'interviewers', targetId: fromPrep },
+    },
+    'DELETE /api/v1/interviewers/{id}': {
+      prep: interviewer,
+      request: (i) => ({ method: 'DELETE', path: `/api/v1/interviewers/${i.id}` }),
+      expect: { status: 204, actor: 'owner', action: 'interviewers.delete', targetType: 'interviewers', targetId: fromPrep },
     },
     'POST /api/v1/interviews/{id}/reschedule': {
       prep: interview,

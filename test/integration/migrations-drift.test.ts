@@ -188,6 +188,7 @@ describe('prisma/schema.prisma and prisma/migrations agree', () => {
       'DialRequest',
       'Interview',
       'InterviewReminder',
+      'Interviewer',
       'Invitation',
       'JobAction',
       'Membership',
@@ -196,6 +197,7 @@ describe('prisma/schema.prisma and prisma/migrations agree', () => {
       'ReconcileState',
       'Session',
       'Tenant',
+      'ToolInvocation',
       'User',
     ]);
     expect(fromMigrations.enums).toMatchObject({

@@ -7,7 +7,7 @@ import { QueueFiguresReader, QueueProducers } from '@retell-ops/queue';
 import { DbModule, TenantSettings } from '@retell-ops/db';
 import { DialRequests, DialRequestStore, DialStats, DispatchTrigger, ReconcileRuns, RetellClients, RetellKeyCheck } from '@retell-ops/dialer';
 import { LiveEventHub, LiveEventPublisher, LiveUpdates } from '@retell-ops/live-events';
-import { ApplyScreening, InterviewBooking, ReminderScheduler } from '@retell-ops/recruiting';
+import { ApplyScreening, InterviewBooking, ReminderScheduler, ToolInvocations } from '@retell-ops/recruiting';
 import { AgentsController } from './agents/agents.controller';
 import { AgentsService } from './agents/agents.service';
 import { PhoneNumbersController } from './agents/phone-numbers.controller';
@@ -53,6 +53,8 @@ import { Passwords } from './people/passwords';
 import { PersonSignIn } from './people/person-sign-in';
 import { UsersController } from './people/users.controller';
 import { UsersService } from './people/users.service';
+import { InterviewersController } from './interviewers/interviewers.controller';
+import { InterviewersService } from './interviewers/interviewers.service';
 import { PositionsController } from './positions/positions.controller';
 import { PositionsService } from './positions/positions.service';
 import { ReconcileController } from './reconcile/reconcile.controller';
@@ -78,6 +80,7 @@ export class ApiModule {
         DialerController,
         CandidatesController,
         PositionsController,
+        InterviewersController,
         InterviewsController,
         TenantController,
         AgentsController,
@@ -126,6 +129,8 @@ export class ApiModule {
         InterviewBooking,
         CandidatesService,
         PositionsService,
+        InterviewersService,
+        ToolInvocations, // the agent's tool calls, listed on the call
         InterviewsService,
         // Dialer: requests the dialer worker places
         RetellClients,

@@ -1,11 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppEnv } from '@retell-ops/config';
+import { PrismaService } from '@retell-ops/db';
 import { PgPool } from '@retell-ops/db/pg-pool';
+import { QueueProducers } from '@retell-ops/queue';
+import { InterviewBooking, LiveTools, ReminderScheduler, ToolInvocations } from '@retell-ops/recruiting';
 import { HealthController } from './health/health.controller';
 import { EventQueues } from './queues/event-queues';
 import { RelayController } from './relay/relay.controller';
 import { TenantDirectory } from './tenants/tenant-directory';
 import { TenantSignature } from './tenants/tenant-signature';
+import { ToolSettings } from './tools/tool-settings';
+import { ToolsController } from './tools/tools.controller';
 import { RejectionRecorder } from './webhooks/rejection-recorder';
 import { WebhookIngestService } from './webhooks/webhook-ingest.service';
 import { WebhooksController } from './webhooks/webhooks.controller';
@@ -15,7 +20,7 @@ export class GatewayModule {
   static forRoot(env: AppEnv): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [WebhooksController, RelayController, HealthController],
+      controllers: [WebhooksController, RelayController, ToolsController, HealthController],
       providers: [
         { provide: AppEnv, useValue: env },
         { provide: PgPool, useFactory: () => new PgPool({ databaseUrl: env.DATABASE_URL, poolSize: 4 }) },
@@ -24,6 +29,14 @@ export class GatewayModule {
         EventQueues,
         WebhookIngestService,
         RejectionRecorder,
+        // The agent's tools (custom functions): the only routes here that use Prisma and the reminder queue.
+        { provide: PrismaService, useFactory: () => new PrismaService({ databaseUrl: env.DATABASE_URL, poolSize: 4 }) },
+        QueueProducers,
+        ReminderScheduler,
+        InterviewBooking,
+        ToolInvocations,
+        LiveTools,
+        ToolSettings,
       ],
     };
   }

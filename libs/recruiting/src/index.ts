@@ -4,3 +4,7 @@ export * from './reminder-scheduler';
 export * from './fire-reminder';
 export * from './interview-booking';
 export * from './screening-trigger';
+export * from './tools/tool-schemas';
+export * from './tools/tool-request';
+export * from './tools/tool-invocations';
+export * from './tools/live-tools';

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppEnv } from '@retell-ops/config';
-import { Prisma, PrismaService, type CallbackTask, type Interview } from '@retell-ops/db';
+import { isUniqueViolation, Prisma, PrismaService, type CallbackTask, type Interview } from '@retell-ops/db';
 import {
   ConflictError,
   interviewTimeInputOf,
@@ -27,6 +27,28 @@ export interface RescheduleInput {
 }
 
 const DEFAULT_DURATION_MIN = 60;
+
+/** One slot to book: an exact instant with one interviewer (from a live tool call, or the API). */
+export interface SlotBookingInput {
+  tenantId: string;
+  candidateId: string;
+  interviewer: string;
+  start: Date;
+  durationMinutes: number;
+  /** IANA zone the time was offered in */
+  timeZone: string;
+  /** The Retell call that booked it: the post-call path then finds this interview instead of booking again. */
+  sourceCallId?: string | null;
+  /** How the instant was fixed (Interview.resolvedFrom) */
+  resolvedFrom?: string;
+}
+
+export type SlotBooking =
+  | { status: 'booked'; interview: Interview }
+  /** This call booked an interview already (a retry, or a second booking in one call). */
+  | { status: 'exists'; interview: Interview }
+  /** The interviewer has another interview at that time. */
+  | { status: 'taken'; clashId: string };
 
 /** Who runs the interview, as the call's metadata names them (the recruiting guide passes `recruiter`). */
 function interviewerOf(metadata: unknown): string | null {
@@ -111,6 +133,52 @@ export class InterviewBooking {
       `interview ${interview.id} for candidate ${job.candidateId}: ${interview.status} ${interview.scheduledAt?.toISOString() ?? ''} ${interview.timeZone ?? ''}`,
     );
     return interview;
+  }
+
+  /**
+   * Books one exact slot under the interviewer's lock: the slot is taken if another scheduled
+   * interview of theirs overlaps it. One interview per source call: a second booking from the
+   * same call answers the first.
+   */
+  async bookSlot(input: SlotBookingInput): Promise<SlotBooking> {
+    const bySource = async () =>
+      input.sourceCallId
+        ? this.prisma.interview.findUnique({ where: { tenantId_sourceCallId: { tenantId: input.tenantId, sourceCallId: input.sourceCallId } } })
+        : null;
+    const earlier = await bySource();
+    if (earlier) return { status: 'exists', interview: earlier };
+    let outcome: SlotBooking;
+    try {
+      outcome = await this.prisma.$transaction(async (tx): Promise<SlotBooking> => {
+        await lockInterviewer(tx, input.tenantId, input.interviewer);
+        const clash = await findClash(tx, input.tenantId, input.interviewer, input.start, input.durationMinutes);
+        if (clash) return { status: 'taken', clashId: clash };
+        const interview = await tx.interview.create({
+          data: {
+            tenantId: input.tenantId,
+            candidateId: input.candidateId,
+            sourceCallId: input.sourceCallId ?? null,
+            status: 'scheduled',
+            scheduledAt: input.start,
+            timeZone: input.timeZone,
+            resolvedFrom: input.resolvedFrom ?? 'manual',
+            durationMinutes: input.durationMinutes,
+            interviewer: input.interviewer,
+            rawIso: input.start.toISOString(),
+          },
+        });
+        return { status: 'booked', interview };
+      });
+    } catch (e) {
+      const raced = isUniqueViolation(e) ? await bySource() : null;
+      if (!raced) throw e;
+      return { status: 'exists', interview: raced };
+    }
+    if (outcome.status === 'booked') {
+      await this.scheduleReminders(outcome.interview);
+      this.logger.log(`interview ${outcome.interview.id} booked for candidate ${input.candidateId}: ${input.start.toISOString()} with ${input.interviewer}`);
+    }
+    return outcome;
   }
 
   private async callbackFrom(job: SchedulingJob, time: InterviewTime, analysis: ScreeningAnalysis): Promise<CallbackTask> {

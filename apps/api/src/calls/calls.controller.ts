@@ -1,11 +1,12 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { RequirePermission } from '../auth/permissions.decorator';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { CallPage, CallResource } from './call.resource';
 import { CallsService } from './calls.service';
 import { ListCallsQuery } from './list-calls.query';
+import { ToolCallList } from './tool-call.resource';
 
 @ApiTags('calls')
 @ApiBearerAuth()
@@ -28,5 +29,14 @@ export class CallsController {
   @ApiOkResponse({ type: CallResource })
   get(@CurrentPrincipal() p: Principal, @Param('callId') callId: string): Promise<CallResource> {
     return this.calls.get(p.tenantId, callId);
+  }
+
+  @Get(':callId/tool-calls')
+  @RequirePermission('calls:read')
+  @ApiOperation({ summary: "The agent's tool calls during the call (tool, args, answer, ok, duration), oldest first; by Retell's call id or ours" })
+  @ApiOkResponse({ type: ToolCallList })
+  @ApiNotFoundResponse()
+  toolCalls(@CurrentPrincipal() p: Principal, @Param('callId') callId: string): Promise<ToolCallList> {
+    return this.calls.toolCalls(p.tenantId, callId);
   }
 }

@@ -1,13 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaService } from '@retell-ops/db';
 import { InvalidInputError, isUuid, NotFoundError } from '@retell-ops/domain';
+import { ToolInvocations } from '@retell-ops/recruiting';
 import { keysetPage, readCursor, rowsToFetch } from '../common/keyset-page';
 import { CALL_CREATED_BY, CallPage, CallResource } from './call.resource';
 import type { ListCallsQuery } from './list-calls.query';
+import { ToolCallList, ToolCallResource } from './tool-call.resource';
 
 @Injectable()
 export class CallsService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly toolInvocations: ToolInvocations,
+  ) {}
 
   async list(tenantId: string, q: ListCallsQuery): Promise<CallPage> {
     const cursor = readCursor(q.cursor);
@@ -37,5 +42,17 @@ export class CallsService {
     });
     if (!call) throw new NotFoundError(`no call '${callId}'`);
     return CallResource.from(call);
+  }
+
+  /** Tool calls can come before the call is recorded: a Retell call id with no call row yet still lists its own. */
+  async toolCalls(tenantId: string, callId: string): Promise<ToolCallList> {
+    const call = await this.prisma.call.findFirst({
+      where: { tenantId, OR: [{ retellCallId: callId }, ...(isUuid(callId) ? [{ id: callId }] : [])] },
+      select: { retellCallId: true },
+    });
+    const retellCallId = call ? call.retellCallId : callId.length <= 128 ? callId : null;
+    const rows = retellCallId ? await this.toolInvocations.forCall(tenantId, retellCallId) : [];
+    if (!call && !rows.length) throw new NotFoundError(`no call '${callId.slice(0, 128)}'`);
+    return { data: rows.map(ToolCallResource.from) };
   }
 }

@@ -16,6 +16,7 @@ import {
 } from '@nestjs/swagger';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { TenantSettings } from '@retell-ops/db';
+import { TOOL_ALIASES, TOOLS } from '@retell-ops/recruiting';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { RequirePermission } from '../auth/permissions.decorator';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
@@ -29,6 +30,12 @@ export class RelayStatusResource {
   @ApiProperty({ example: '/webhooks/relay/acme', description: "the gateway's path the relay posts to" }) path: string;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'Until when the secret before the last rotation still verifies' })
   previousSecretUntil: string | null;
+}
+
+export class ToolStateResource {
+  @ApiProperty({ example: 'book_interview' }) name: string;
+  @ApiProperty({ type: [String], example: ['book_appointment'], description: 'Other names the same tool answers to' }) aliases: string[];
+  @ApiProperty() enabled: boolean;
 }
 
 export class TenantResource {
@@ -46,10 +53,19 @@ export class TenantResource {
   @ApiPropertyOptional({ type: CallingWindowResource, nullable: true }) callingWindow: CallingWindowResource | null;
   @ApiProperty() active: boolean;
   @ApiProperty({ type: RelayStatusResource }) relay: RelayStatusResource;
+  @ApiProperty({ type: [ToolStateResource], description: "The agent's tools (custom functions) and whether each answers for this tenant" })
+  tools: ToolStateResource[];
 }
 
 /** What a tenant may change of itself: the operator's fields less slug, active and the Retell key (it has its own route). */
-export class TenantSettingsBody extends PickType(UpdateTenantBody, ['name', 'defaultAgentId', 'defaultFromNumber', 'timeZone', 'callingWindow'] as const) {}
+export class TenantSettingsBody extends PickType(UpdateTenantBody, [
+  'name',
+  'defaultAgentId',
+  'defaultFromNumber',
+  'timeZone',
+  'callingWindow',
+  'disabledTools',
+] as const) {}
 
 export class RelaySecretBody {
   @ApiPropertyOptional({
@@ -93,7 +109,10 @@ export class TenantController {
 
   @Patch('tenant')
   @RequirePermission('settings:write')
-  @ApiOperation({ summary: "Change the caller's tenant: name and defaults (agent, from number, time zone, calling window); null clears an optional one" })
+  @ApiOperation({
+    summary:
+      "Change the caller's tenant: name and defaults (agent, from number, time zone, calling window) and the agent's tools turned off; null clears an optional one",
+  })
   @ApiOkResponse({ type: TenantResource })
   @ApiBadRequestResponse({ description: 'bad input (slug, active and the Retell key are not changed here)' })
   @ApiConflictResponse({ description: 'the default agent belongs to another tenant' })
@@ -150,6 +169,11 @@ export class TenantController {
       callingWindow: full.callingWindow,
       active: full.active,
       relay,
+      tools: TOOLS.map((name) => ({
+        name,
+        aliases: Object.keys(TOOL_ALIASES).filter((a) => a !== name && TOOL_ALIASES[a] === name),
+        enabled: !full.disabledTools.includes(name),
+      })),
     };
   }
 }

@@ -1,9 +1,26 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { E164, IsIanaZone, Trim } from '../common/validators';
 import { CallingWindowBody } from '../dialer/dial.dto';
 import type { Role } from '@retell-ops/domain';
+import { TOOLS } from '@retell-ops/recruiting';
 
 export const TENANT_SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const SLUG_MESSAGE = 'slug must be lowercase letters, digits and dashes (at most 63, not starting with a dash)';
@@ -116,6 +133,13 @@ export class UpdateTenantBody {
   @Given()
   @IsBoolean()
   active?: boolean;
+
+  @ApiPropertyOptional({ type: [String], enum: TOOLS, description: "The agent's tools turned off for this tenant (the others answer); [] turns every tool on" })
+  @Given()
+  @IsArray()
+  @ArrayMaxSize(TOOLS.length)
+  @IsIn(TOOLS as unknown as string[], { each: true })
+  disabledTools?: string[];
 }
 
 export class RotateRetellKeyBody {
@@ -152,6 +176,7 @@ export class OperatorTenantResource {
   @ApiPropertyOptional({ type: String, nullable: true }) timeZone: string | null;
   @ApiPropertyOptional({ type: CallingWindowResource, nullable: true }) callingWindow: CallingWindowResource | null;
   @ApiProperty() active: boolean;
+  @ApiProperty({ type: [String], enum: TOOLS, description: "The agent's tools turned off for this tenant" }) disabledTools: string[];
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
 }

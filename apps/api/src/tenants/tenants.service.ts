@@ -75,6 +75,7 @@ export class TenantsService {
       ...(body.timeZone !== undefined && { timeZone: body.timeZone }),
       ...(body.callingWindow !== undefined && windowColumns(body.callingWindow)),
       ...(body.active !== undefined && { active: body.active }),
+      ...(body.disabledTools !== undefined && { disabledTools: [...new Set(body.disabledTools)].sort() }),
     };
     if (body.retellApiKey !== undefined) await this.rotation.rotate(id, body.retellApiKey, body.overlapMinutes);
     try {
@@ -111,6 +112,7 @@ export class TenantsService {
           ? null
           : { start: hhmm(t.callingWindowStart), end: hhmm(t.callingWindowEnd), timeZone: t.callingWindowTimeZone ?? 'UTC' },
       active: t.active,
+      disabledTools: t.disabledTools,
       createdAt: t.createdAt.toISOString(),
       updatedAt: t.updatedAt.toISOString(),
     };

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api';
 import { ACTOR_TYPE_LABELS, type Call, type CallDelivery } from '../types';
 import { Badge, QueryState } from '../components/ui';
+import { ToolCallsCard } from '../components/ToolCallsCard';
 import { formatCents, formatDuration, formatInstant, formatOffset, humanize } from '../format';
 import { useCan } from '../session';
 
@@ -144,6 +145,7 @@ export function CallDetailPage() {
             )}
             <h2>Transcript</h2>
             <Transcript call={call} />
+            <ToolCallsCard callId={call.id} />
             <h2>Deliveries</h2>
             <Deliveries callId={call.id} />
           </>

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError } from '../api';
 import type { Agent } from '../types';
 import { Field, FormErrors, QueryState } from '../components/ui';
+import { AgentToolsCard, type ToolState } from '../components/AgentToolsCard';
 import { formatInstant } from '../format';
 import { useCan } from '../session';
 
@@ -18,6 +19,7 @@ export interface TenantSettings {
   retellApiKeyLast4: string | null;
   previousRetellKeyUntil: string | null;
   relay: { enabled: boolean; path: string; previousSecretUntil: string | null };
+  tools: ToolState[];
 }
 
 const TENANT_KEY = ['tenant'] as const;
@@ -257,6 +259,7 @@ export function SettingsPage() {
             <TenantForm key={t.id} tenant={t} agents={agents.data ?? []} canWrite={canWrite} />
             <RetellKeyForm tenant={t} canWrite={canWrite} />
             <RelayCard tenant={t} canWrite={canWrite} />
+            <AgentToolsCard slug={t.slug} tools={t.tools ?? []} canWrite={canWrite} />
           </>
         )}
       </QueryState>

@@ -1,0 +1,328 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DateTime } from 'luxon';
+import { AppEnv } from '@retell-ops/config';
+import { PrismaService } from '@retell-ops/db';
+import { findFreeSlots, isoInZone, nearestSlots, parseWorkingHours, spokenInstant, type BusyInterval, type WorkingHours } from '@retell-ops/domain';
+import { candidateRefOf, findCandidateId } from '../candidate-link';
+import { InterviewBooking } from '../interview-booking';
+import { callerNumberOf, type ToolCallContext } from './tool-request';
+import { checkToolArgs, type ToolName } from './tool-schemas';
+import { ToolInvocations, type ToolResult } from './tool-invocations';
+
+/** Retell cuts a tool's answer at 15,000 characters; ours stay well under (lists are capped). */
+export const MAX_ANSWER_CHARS = 15_000;
+const MAX_SLOTS = 10;
+const ALTERNATIVES = 3;
+const MAX_RANGE_DAYS = 14;
+/** No slot is offered that starts sooner than this. */
+const NOTICE_MS = 60 * 60_000;
+
+interface Caller {
+  id: string;
+  externalId: string | null;
+  firstName: string;
+  lastName: string | null;
+  status: string;
+  timeZone: string | null;
+  positionId: string | null;
+  positionTitle: string | null;
+}
+
+interface OpenInterviewer {
+  name: string;
+  timeZone: string;
+  slotMinutes: number;
+  hours: WorkingHours;
+}
+
+interface Slot {
+  start: Date;
+  interviewer: OpenInterviewer;
+}
+
+const sayable = (error: string, extra: Record<string, unknown> = {}): ToolResult => ({ ok: false, error, ...extra });
+
+/**
+ * The use cases behind the agent's tools, tenant-scoped: who is calling, which interview slots
+ * are free, and booking one (through InterviewBooking, the same use case as the post-call path).
+ * Every answer is a JSON object the agent can read out; a failure is a sentence, never a stack.
+ */
+@Injectable()
+export class LiveTools {
+  private readonly logger = new Logger('LiveTools');
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly booking: InterviewBooking,
+    private readonly invocations: ToolInvocations,
+    private readonly env: AppEnv,
+  ) {}
+
+  /** Runs a tool once per (call, tool, args) and records it; the same request again gets the recorded answer. */
+  async invoke(tenant: { id: string; timeZone?: string | null }, tool: ToolName, call: ToolCallContext, rawArgs: unknown): Promise<ToolResult> {
+    const started = performance.now();
+    const claim = await this.invocations.claim(tenant.id, call.callId, tool, boundedArgs(rawArgs));
+    if (!claim.first) return claim.result ?? sayable('I am still working on that; please give me a moment and ask again.');
+    let result: ToolResult;
+    try {
+      result = capAnswer(await this.run(tenant.id, tool, call, rawArgs));
+    } catch (e) {
+      await this.invocations.release(claim.id).catch(() => undefined);
+      throw e;
+    }
+    await this.invocations.complete(claim.id, result, Math.round(performance.now() - started));
+    return result;
+  }
+
+  private async run(tenantId: string, tool: ToolName, call: ToolCallContext, rawArgs: unknown): Promise<ToolResult> {
+    const tenant = await this.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { timeZone: true } });
+    const tenantZone = tenant.timeZone ?? this.env.DEFAULT_TIME_ZONE;
+    const checked = checkToolArgs(tool, rawArgs, DateTime.now().setZone(tenantZone).plus({ days: 1 }).toISODate()!);
+    if (!checked.ok) return sayable(checked.error);
+    const args = checked.args;
+    const caller = await this.caller(tenantId, call, args.candidate_id);
+    const zone = caller?.timeZone ?? tenantZone;
+    switch (tool) {
+      case 'get_candidate':
+        return this.getCandidate(tenantId, caller, zone);
+      case 'check_interview_slots':
+        return this.checkSlots(tenantId, caller, zone, args);
+      case 'book_interview':
+        return this.book(tenantId, caller, zone, args, call.callId);
+    }
+  }
+
+  private async getCandidate(tenantId: string, caller: Caller | null, zone: string): Promise<ToolResult> {
+    if (!caller) return { ok: true, found: false, message: 'No candidate matches this caller.' };
+    const next = await this.prisma.interview.findFirst({
+      where: { tenantId, candidateId: caller.id, status: 'scheduled', scheduledAt: { gte: new Date() } },
+      orderBy: { scheduledAt: 'asc' },
+    });
+    return {
+      ok: true,
+      found: true,
+      candidate: {
+        id: caller.id,
+        external_id: caller.externalId,
+        name: [caller.firstName, caller.lastName].filter(Boolean).join(' '),
+        first_name: caller.firstName,
+        position: caller.positionTitle,
+        status: caller.status,
+        time_zone: zone,
+      },
+      next_interview:
+        next?.scheduledAt != null
+          ? {
+              start: isoInZone(next.scheduledAt, zone),
+              start_words: spokenInstant(next.scheduledAt, zone),
+              interviewer: next.interviewer,
+              duration_minutes: next.durationMinutes,
+            }
+          : null,
+    };
+  }
+
+  private async checkSlots(tenantId: string, caller: Caller | null, zone: string, args: Record<string, string>): Promise<ToolResult> {
+    const first = DateTime.fromISO(args.date_from, { zone });
+    const last = args.date_to ? DateTime.fromISO(args.date_to, { zone }) : first;
+    if (!first.isValid) return sayable(`I could not read the date ${args.date_from}; please give a date like ${tomorrow(zone)}.`);
+    if (!last.isValid || last < first) return sayable('The last day must be on or after the first day.');
+    if (last.diff(first, 'days').days > MAX_RANGE_DAYS)
+      return sayable(`I can look at most ${MAX_RANGE_DAYS} days ahead at a time; please give a shorter range.`);
+    const chosen = await this.interviewers(tenantId, caller, args);
+    if (!chosen.ok) return chosen.answer;
+    const from = first.startOf('day').toJSDate();
+    const to = last.plus({ days: 1 }).startOf('day').toJSDate();
+    const slots = await this.freeSlots(tenantId, chosen.interviewers, from, to, MAX_SLOTS);
+    const listed = slots.map((s) => slotView(s, zone));
+    return {
+      ok: true,
+      time_zone: zone,
+      slots: listed,
+      message: listed.length
+        ? `Free times: ${listed.map((s) => s.start_words).join('; ')}.`
+        : `There are no free interview times between ${first.toFormat('LLLL d')} and ${last.toFormat('LLLL d')}; try other days.`,
+    };
+  }
+
+  private async book(tenantId: string, caller: Caller | null, zone: string, args: Record<string, string>, callId: string | undefined): Promise<ToolResult> {
+    if (!caller) return sayable('I could not tell who the interview is for. Please give the candidate id.');
+    const wanted = DateTime.fromISO(args.start, { setZone: true });
+    if (!wanted.isValid) return sayable('I could not read that time; please use a time from the free slots.');
+    const start = wanted.toJSDate();
+    if (start.getTime() < Date.now() + NOTICE_MS) return sayable('That time is too soon or already past; please pick a later one.');
+    const chosen = await this.interviewers(tenantId, caller, args);
+    if (!chosen.ok) return chosen.answer;
+    for (const interviewer of chosen.interviewers) {
+      if (!withinHours(interviewer, start)) continue;
+      const booked = await this.booking.bookSlot({
+        tenantId,
+        candidateId: caller.id,
+        interviewer: interviewer.name,
+        start,
+        durationMinutes: interviewer.slotMinutes,
+        timeZone: zone,
+        sourceCallId: callId ?? null,
+        resolvedFrom: 'tool_call',
+      });
+      if (booked.status === 'taken') continue;
+      const i = booked.interview;
+      const at = i.scheduledAt!;
+      return {
+        ok: true,
+        booked: true,
+        already_booked: booked.status === 'exists',
+        interview: {
+          id: i.id,
+          start: isoInZone(at, zone),
+          start_words: spokenInstant(at, zone),
+          interviewer: i.interviewer,
+          duration_minutes: i.durationMinutes,
+        },
+        message:
+          booked.status === 'exists'
+            ? `This call already booked an interview: ${spokenInstant(at, zone)}${i.interviewer ? ` with ${i.interviewer}` : ''}.`
+            : `Booked: ${spokenInstant(at, zone)}${i.interviewer ? ` with ${i.interviewer}` : ''}.`,
+      };
+    }
+    // Taken, or not a slot of theirs: the nearest free ones over the days around it.
+    const around = await this.freeSlots(
+      tenantId,
+      chosen.interviewers,
+      new Date(start.getTime() - 3 * 86_400_000),
+      new Date(start.getTime() + 7 * 86_400_000),
+      200,
+    );
+    const alternatives = nearestSlots(
+      around.map((s) => s.start),
+      start,
+      ALTERNATIVES,
+    ).map((d) =>
+      slotView(
+        around.find((s) => s.start === d)!,
+        zone,
+      ),
+    );
+    return sayable(
+      alternatives.length
+        ? `That time is not available. The nearest free times are: ${alternatives.map((a) => a.start_words).join('; ')}.`
+        : 'That time is not available, and there are no free times near it.',
+      { booked: false, alternatives },
+    );
+  }
+
+  /** The caller: by an id in the arguments, else the call's metadata.candidate_id, else the caller's number. */
+  private async caller(tenantId: string, call: ToolCallContext, argRef: string | undefined): Promise<Caller | null> {
+    const ref = argRef ?? candidateRefOf(call.metadata);
+    let id = ref ? await findCandidateId(this.prisma, tenantId, ref) : undefined;
+    if (!id && !argRef) {
+      const phone = callerNumberOf(call);
+      if (phone) id = (await this.prisma.candidate.findFirst({ where: { tenantId, phone }, orderBy: { updatedAt: 'desc' }, select: { id: true } }))?.id;
+    }
+    if (!id) return null;
+    const c = await this.prisma.candidate.findFirst({ where: { id, tenantId }, include: { position: { select: { title: true } } } });
+    if (!c) return null;
+    return {
+      id: c.id,
+      externalId: c.externalId,
+      firstName: c.firstName,
+      lastName: c.lastName,
+      status: c.status,
+      timeZone: c.timeZone,
+      positionId: c.positionId,
+      positionTitle: c.position?.title ?? c.positionApplied,
+    };
+  }
+
+  /** The interviewers asked for: by name, by position (named, else the caller's), else all active ones. */
+  private async interviewers(
+    tenantId: string,
+    caller: Caller | null,
+    args: Record<string, string>,
+  ): Promise<{ ok: true; interviewers: OpenInterviewer[] } | { ok: false; answer: ToolResult }> {
+    const rows = await this.prisma.interviewer.findMany({ where: { tenantId, active: true }, orderBy: { name: 'asc' } });
+    let picked = rows;
+    if (args.interviewer) {
+      picked = rows.filter((r) => r.name.toLowerCase() === args.interviewer.toLowerCase());
+      if (!picked.length) return { ok: false, answer: sayable(`I don't know an interviewer named ${args.interviewer}.`) };
+    } else {
+      let positionId: string | null = null;
+      if (args.position) {
+        const p = await this.prisma.position.findFirst({ where: { tenantId, title: { equals: args.position, mode: 'insensitive' } }, select: { id: true } });
+        if (!p) return { ok: false, answer: sayable(`I don't know a position called ${args.position}.`) };
+        positionId = p.id;
+      } else positionId = caller?.positionId ?? null;
+      if (positionId) {
+        const forPosition = rows.filter((r) => r.positionIds.includes(positionId));
+        if (forPosition.length || args.position) picked = forPosition;
+      }
+    }
+    const open: OpenInterviewer[] = [];
+    for (const r of picked) {
+      const hours = parseWorkingHours(r.workingHours);
+      if (hours.ok) open.push({ name: r.name, timeZone: r.timeZone, slotMinutes: r.slotMinutes, hours: hours.value });
+      else this.logger.warn(`interviewer ${r.id} has unreadable working hours: ${hours.reason}`);
+    }
+    if (!open.length) return { ok: false, answer: sayable('No interviewer is set up for that yet, so I cannot offer times.') };
+    return { ok: true, interviewers: open };
+  }
+
+  private async freeSlots(tenantId: string, interviewers: OpenInterviewer[], from: Date, to: Date, limit: number): Promise<Slot[]> {
+    const names = interviewers.map((i) => i.name.toLowerCase());
+    const busyRows = await this.prisma.$queryRaw<Array<{ who: string; start: Date; minutes: number }>>`
+      SELECT lower("interviewer") AS "who", "scheduledAt" AS "start", "durationMinutes" AS "minutes" FROM "Interview"
+      WHERE "tenantId" = ${tenantId}::uuid AND "status" = 'scheduled' AND lower("interviewer") = ANY(${names})
+        AND "scheduledAt" < ${to} AND "scheduledAt" + make_interval(mins => "durationMinutes") > ${from}`;
+    const busy = new Map<string, BusyInterval[]>();
+    for (const b of busyRows) busy.set(b.who, [...(busy.get(b.who) ?? []), { start: b.start, end: new Date(b.start.getTime() + b.minutes * 60_000) }]);
+    const notBefore = new Date(Date.now() + NOTICE_MS);
+    const all: Slot[] = [];
+    for (const i of interviewers) {
+      const starts = findFreeSlots({
+        from,
+        to,
+        zone: i.timeZone,
+        workingHours: i.hours,
+        slotMinutes: i.slotMinutes,
+        busy: busy.get(i.name.toLowerCase()) ?? [],
+        notBefore,
+        limit,
+      });
+      for (const start of starts) all.push({ start, interviewer: i });
+    }
+    return all.sort((a, b) => a.start.getTime() - b.start.getTime() || a.interviewer.name.localeCompare(b.interviewer.name)).slice(0, limit);
+  }
+}
+
+function slotView(s: Slot, zone: string) {
+  return {
+    start: isoInZone(s.start, zone),
+    start_words: spokenInstant(s.start, zone),
+    interviewer: s.interviewer.name,
+    duration_minutes: s.interviewer.slotMinutes,
+  };
+}
+
+/** Whether `start` is one of the interviewer's slot starts (ignoring other interviews). */
+function withinHours(i: OpenInterviewer, start: Date): boolean {
+  const end = new Date(start.getTime() + i.slotMinutes * 60_000);
+  return findFreeSlots({ from: start, to: end, zone: i.timeZone, workingHours: i.hours, slotMinutes: i.slotMinutes, busy: [], limit: 1 }).some(
+    (s) => s.getTime() === start.getTime(),
+  );
+}
+
+function tomorrow(zone: string): string {
+  return DateTime.now().setZone(zone).plus({ days: 1 }).toISODate()!;
+}
+
+/** The arguments as recorded: what the model sent, bounded (the key of the record hashes this). */
+function boundedArgs(args: unknown): unknown {
+  const text = JSON.stringify(args ?? {});
+  return text.length <= 4_000 ? (args ?? {}) : { truncated: text.slice(0, 4_000) };
+}
+
+/** Lists are capped already; this is the last guard for Retell's 15,000-character cut. */
+function capAnswer(result: ToolResult): ToolResult {
+  if (JSON.stringify(result).length <= MAX_ANSWER_CHARS) return result;
+  return { ok: result.ok, error: 'The answer was too long to read out; please ask for a shorter range.' };
+}
