@@ -2,6 +2,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppEnv } from '@retell-ops/config';
 import { PgPool } from '@retell-ops/db/pg-pool';
 import { HealthController } from './health/health.controller';
+import { InboundAnswers } from './inbound/inbound-answers';
+import { InboundController } from './inbound/inbound.controller';
+import { InboundLookup } from './inbound/inbound-lookup';
 import { EventQueues } from './queues/event-queues';
 import { RelayController } from './relay/relay.controller';
 import { TenantDirectory } from './tenants/tenant-directory';
@@ -15,7 +18,7 @@ export class GatewayModule {
   static forRoot(env: AppEnv): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [WebhooksController, RelayController, HealthController],
+      controllers: [WebhooksController, InboundController, RelayController, HealthController],
       providers: [
         { provide: AppEnv, useValue: env },
         { provide: PgPool, useFactory: () => new PgPool({ databaseUrl: env.DATABASE_URL, poolSize: 4 }) },
@@ -23,6 +26,8 @@ export class GatewayModule {
         TenantSignature,
         EventQueues,
         WebhookIngestService,
+        InboundLookup,
+        InboundAnswers,
         RejectionRecorder,
       ],
     };

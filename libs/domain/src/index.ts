@@ -20,3 +20,6 @@ export * from './agent-health';
 export * from './agent-document';
 export * from './reconcile';
 export * from './job-payload-summary';
+export * from './candidate-ref';
+export * from './inbound-rules';
+export * from './inbound-answer';
