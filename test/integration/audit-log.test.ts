@@ -208,7 +208,11 @@ describe('audit log (apps/api: AuditInterceptor, GET /api/v1/audit, createdBy)',
       expect: { status: 200, actor: 'owner', action: 'phone_numbers.inbound_webhook', targetType: 'phone_numbers', targetId: () => '+14155550100' },
     },
     'PUT /api/v1/inbound-rules': {
-      request: () => ({ method: 'PUT', path: '/api/v1/inbound-rules', body: { blockedNumbers: ['+1900*'], agentRules: [{ caller: 'known', interviewBooked: true, agentId: 'agent_audit' }] } }),
+      request: () => ({
+        method: 'PUT',
+        path: '/api/v1/inbound-rules',
+        body: { blockedNumbers: ['+1900*'], agentRules: [{ caller: 'known', interviewBooked: true, agentId: 'agent_audit' }] },
+      }),
       expect: { status: 200, actor: 'owner', action: 'inbound_rules.update', targetType: 'inbound_rules', targetId: () => null as unknown as string },
     },
     'POST /api/v1/candidates': {

@@ -41,17 +41,24 @@ describe('inbound-call webhook: POST /webhooks/retell/inbound/:tenantSlug', () =
     redis = new IORedis(env.REDIS_URL);
     A = await createTestTenant(prisma, env, 'inbound');
     B = await createTestTenant(prisma, env, 'inbound-b');
-    const make = async (tenantId: string, data: { firstName: string; lastName?: string; phone: string; status?: 'screening' | 'interviewing'; timeZone?: string }) =>
-      (await prisma.candidate.create({ data: { tenantId, positionApplied: 'Backend Engineer', ...data } })).id;
+    const make = async (
+      tenantId: string,
+      data: { firstName: string; lastName?: string; phone: string; status?: 'screening' | 'interviewing'; timeZone?: string },
+    ) => (await prisma.candidate.create({ data: { tenantId, positionApplied: 'Backend Engineer', ...data } })).id;
     ids.ana = await make(A.tenantId, { firstName: 'Ana', lastName: 'García', phone: nums.ana, status: 'interviewing', timeZone: 'America/New_York' });
     ids.bob = await make(A.tenantId, { firstName: 'Bob', phone: nums.bob, status: 'screening' });
     ids.carol = await make(A.tenantId, { firstName: 'Carol', phone: nums.carol });
     ids.bea = await make(B.tenantId, { firstName: 'Bea', phone: nums.bea });
-    await prisma.interview.create({ data: { tenantId: A.tenantId, candidateId: ids.ana, status: 'scheduled', scheduledAt: interviewAt, timeZone: 'America/Chicago' } });
+    await prisma.interview.create({
+      data: { tenantId: A.tenantId, candidateId: ids.ana, status: 'scheduled', scheduledAt: interviewAt, timeZone: 'America/Chicago' },
+    });
     await prisma.inboundRules.create({
       data: {
         tenantId: A.tenantId,
-        rules: { blockedNumbers: [nums.blocked, '+1900*'], agentRules: [{ caller: 'known', interviewBooked: true, agentId: 'agent_interviews', agentVersion: 3 }] },
+        rules: {
+          blockedNumbers: [nums.blocked, '+1900*'],
+          agentRules: [{ caller: 'known', interviewBooked: true, agentId: 'agent_interviews', agentVersion: 3 }],
+        },
       },
     });
     pipeline = await startPipeline(env);
@@ -72,7 +79,11 @@ describe('inbound-call webhook: POST /webhooks/retell/inbound/:tenantSlug', () =
 
   const inboundUrl = (t: TestTenant) => `${pipeline.gatewayUrl}/webhooks/retell/inbound/${t.slug}`;
   const delivery = (from: string, extra: Record<string, unknown> = {}, eventTimestamp = Date.now()) =>
-    JSON.stringify({ event: 'call_inbound', event_timestamp: eventTimestamp, call_inbound: { agent_id: A.agentId, from_number: from, to_number: TO, ...extra } });
+    JSON.stringify({
+      event: 'call_inbound',
+      event_timestamp: eventTimestamp,
+      call_inbound: { agent_id: A.agentId, from_number: from, to_number: TO, ...extra },
+    });
   const post = async (url: string, body: string, key: string): Promise<Answer> => postRaw(url, body, { 'x-retell-signature': await Retell.sign(body, key) });
   const ask = async (t: TestTenant, from: string, extra: Record<string, unknown> = {}) => {
     const res = await post(inboundUrl(t), delivery(from, extra), t.retellApiKey);
@@ -173,7 +184,10 @@ describe('inbound-call webhook: POST /webhooks/retell/inbound/:tenantSlug', () =
       await locker.end();
     }
     expect(degraded.status).toBe(200);
-    expect(degraded.json().call_inbound).toEqual({ dynamic_variables: expect.objectContaining({ known_caller: 'false', tenant_name: expect.any(String) }), metadata: {} });
+    expect(degraded.json().call_inbound).toEqual({
+      dynamic_variables: expect.objectContaining({ known_caller: 'false', tenant_name: expect.any(String) }),
+      metadata: {},
+    });
     const retry = await post(inboundUrl(A), delivery(nums.carol, { call_id: callId }), A.retellApiKey);
     expect(retry.text).toBe(degraded.text);
     const next = await waitFor(async () => {
@@ -194,7 +208,13 @@ describe('inbound-call webhook: POST /webhooks/retell/inbound/:tenantSlug', () =
       400,
       'bad_request',
     ],
-    ['another event', () => post(inboundUrl(A), JSON.stringify({ event: 'call_started', event_timestamp: 1, call_inbound: { from_number: '+1', to_number: TO } }), A.retellApiKey), 400, 'bad_request'],
+    [
+      'another event',
+      () =>
+        post(inboundUrl(A), JSON.stringify({ event: 'call_started', event_timestamp: 1, call_inbound: { from_number: '+1', to_number: TO } }), A.retellApiKey),
+      400,
+      'bad_request',
+    ],
   ])('%s is refused with a reason', async (_name, send, status, error) => {
     const res = await send();
     expect(res.status).toBe(status);
@@ -203,7 +223,11 @@ describe('inbound-call webhook: POST /webhooks/retell/inbound/:tenantSlug', () =
 
   it('names the field at fault, bounded, without echoing what was sent', async () => {
     const huge = 'x'.repeat(100_000);
-    const res = await post(inboundUrl(A), JSON.stringify({ event: 'call_inbound', event_timestamp: Date.now(), call_inbound: { from_number: huge, to_number: TO } }), A.retellApiKey);
+    const res = await post(
+      inboundUrl(A),
+      JSON.stringify({ event: 'call_inbound', event_timestamp: Date.now(), call_inbound: { from_number: huge, to_number: TO } }),
+      A.retellApiKey,
+    );
     expect(res.status).toBe(400);
     expect(res.json().reason).toContain('from_number');
     expect(res.text.length).toBeLessThan(400);
@@ -224,7 +248,14 @@ describe('inbound-call webhook: POST /webhooks/retell/inbound/:tenantSlug', () =
     const l = lifecycle(A.agentId);
     const asRetell = (event: { event: string; call: object }) => ({
       ...event,
-      call: { ...event.call, direction: 'inbound', from_number: nums.ana, to_number: TO, metadata: answer.metadata, retell_llm_dynamic_variables: answer.dynamic_variables },
+      call: {
+        ...event.call,
+        direction: 'inbound',
+        from_number: nums.ana,
+        to_number: TO,
+        metadata: answer.metadata,
+        retell_llm_dynamic_variables: answer.dynamic_variables,
+      },
     });
     for (const e of [l.call_started, l.call_ended]) {
       const res = await post(`${pipeline.gatewayUrl}/webhooks/retell/${A.slug}`, JSON.stringify(asRetell(e)), A.retellApiKey);
@@ -246,13 +277,16 @@ describe('inbound-call webhook: POST /webhooks/retell/inbound/:tenantSlug', () =
       A.retellApiKey,
     );
     expect(res.status).toBe(204);
-    const row = await waitFor(() => prisma.call.findUnique({ where: { tenantId_retellCallId: { tenantId: A.tenantId, retellCallId: foreign.callId } } }).then((r) => r ?? undefined));
+    const row = await waitFor(() =>
+      prisma.call.findUnique({ where: { tenantId_retellCallId: { tenantId: A.tenantId, retellCallId: foreign.callId } } }).then((r) => r ?? undefined),
+    );
     expect(row.candidateId).toBeNull();
   });
 
   it('counts answers by kind on /metrics', async () => {
     const text = (await getJson(`${pipeline.gatewayUrl}/metrics`)).text;
-    for (const kind of ['known', 'unknown', 'rejected', 'degraded']) expect(text).toMatch(new RegExp(`rops_inbound_answers_total\\{kind="${kind}",replayed="false"\\} [1-9]`));
+    for (const kind of ['known', 'unknown', 'rejected', 'degraded'])
+      expect(text).toMatch(new RegExp(`rops_inbound_answers_total\\{kind="${kind}",replayed="false"\\} [1-9]`));
     expect(text).toMatch(/rops_inbound_answers_total\{kind="known",replayed="true"\} [1-9]/);
     expect(text).toMatch(/rops_inbound_degraded_total\{reason="timeout"\} [1-9]/);
   });
@@ -283,7 +317,12 @@ describe('inbound-call webhook: POST /webhooks/retell/inbound/:tenantSlug', () =
 
     it('PUT replaces the rules, GET reads them, and the gateway answers with them', async () => {
       const c = bearerApi(apiBase, C.adminApiKey);
-      expect((await c('GET', '/api/v1/inbound-rules')).json).toMatchObject({ blockedNumbers: [], agentRules: [], updatedAt: null, inboundWebhookUrl: expect.stringMatching(new RegExp(`/webhooks/retell/inbound/${C.slug}$`)) });
+      expect((await c('GET', '/api/v1/inbound-rules')).json).toMatchObject({
+        blockedNumbers: [],
+        agentRules: [],
+        updatedAt: null,
+        inboundWebhookUrl: expect.stringMatching(new RegExp(`/webhooks/retell/inbound/${C.slug}$`)),
+      });
       const rules = { blockedNumbers: ['+1900*'], agentRules: [{ caller: 'unknown', agentId: 'agent_front_desk' }] };
       const put = await c('PUT', '/api/v1/inbound-rules', rules);
       expect(put.status).toBe(200);
@@ -296,7 +335,11 @@ describe('inbound-call webhook: POST /webhooks/retell/inbound/:tenantSlug', () =
     it.each<[string, unknown, string]>([
       ['a number that is not E.164', { blockedNumbers: ['555-0100'], agentRules: [] }, 'blockedNumbers'],
       ['an unknown caller kind', { blockedNumbers: [], agentRules: [{ caller: 'vip', agentId: 'a' }] }, 'caller'],
-      ['a status rule for unknown callers', { blockedNumbers: [], agentRules: [{ caller: 'unknown', interviewBooked: true, agentId: 'a' }] }, 'known callers only'],
+      [
+        'a status rule for unknown callers',
+        { blockedNumbers: [], agentRules: [{ caller: 'unknown', interviewBooked: true, agentId: 'a' }] },
+        'known callers only',
+      ],
       ['an unknown field', { blockedNumbers: [], agentRules: [], everyone: true }, 'everyone'],
     ])('PUT refuses %s with 400', async (_name, body, says) => {
       const res = await a()('PUT', '/api/v1/inbound-rules', body);

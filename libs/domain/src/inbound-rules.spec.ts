@@ -19,7 +19,12 @@ describe('decideInbound', () => {
   it.each<[string, InboundRules, InboundCaller, InboundDecision]>([
     ['a blocked number is rejected', RULES, { fromNumber: '+14155550999' }, { reject: true, blockedBy: '+14155550999' }],
     ['a blocked prefix is rejected', RULES, { fromNumber: '+19005551234' }, { reject: true, blockedBy: '+1900*' }],
-    ['rejection wins over an agent rule, even for a candidate', RULES, { ...known('new', true), fromNumber: '+14155550999' }, { reject: true, blockedBy: '+14155550999' }],
+    [
+      'rejection wins over an agent rule, even for a candidate',
+      RULES,
+      { ...known('new', true), fromNumber: '+14155550999' },
+      { reject: true, blockedBy: '+14155550999' },
+    ],
     ['a prefix does not match a longer country code', RULES, { fromNumber: '+4419005551234' }, { reject: false, agentId: 'agent_front_desk', rule: 2 }],
     ['a candidate with an interview booked', RULES, known('interviewing', true), { reject: false, agentId: 'agent_interviews', rule: 0 }],
     ['a closed candidate, with the rule’s version', RULES, known('rejected'), { reject: false, agentId: 'agent_closed', agentVersion: 2, rule: 1 }],
@@ -28,7 +33,13 @@ describe('decideInbound', () => {
     ['no rules at all', { blockedNumbers: [], agentRules: [] }, known('new'), { reject: false }],
     [
       'caller any matches everyone, first rule wins',
-      { blockedNumbers: [], agentRules: [{ caller: 'any', agentId: 'agent_all' }, { caller: 'known', agentId: 'agent_never' }] },
+      {
+        blockedNumbers: [],
+        agentRules: [
+          { caller: 'any', agentId: 'agent_all' },
+          { caller: 'known', agentId: 'agent_never' },
+        ],
+      },
       known('new'),
       { reject: false, agentId: 'agent_all', rule: 0 },
     ],
@@ -45,7 +56,11 @@ describe('parseInboundRules', () => {
   it.each<[string, unknown, string | InboundRules]>([
     ['nothing stored: no rules', null, { blockedNumbers: [], agentRules: [] }],
     ['the example rules', RULES, RULES],
-    ['defaults caller to any and drops duplicates', { blockedNumbers: ['+14155550999', '+14155550999'], agentRules: [{ agentId: 'a_1' }] }, { blockedNumbers: ['+14155550999'], agentRules: [{ caller: 'any', agentId: 'a_1' }] }],
+    [
+      'defaults caller to any and drops duplicates',
+      { blockedNumbers: ['+14155550999', '+14155550999'], agentRules: [{ agentId: 'a_1' }] },
+      { blockedNumbers: ['+14155550999'], agentRules: [{ caller: 'any', agentId: 'a_1' }] },
+    ],
     ['not an object', 'block everyone', 'rules must be an object'],
     ['blockedNumbers not an array', { blockedNumbers: '+1' }, 'blockedNumbers must be an array'],
     ['a number that is not E.164', { blockedNumbers: ['4155550999'] }, 'blockedNumbers[0] must be an E.164 number or a prefix ending in * (e.g. +1900*)'],
@@ -54,9 +69,21 @@ describe('parseInboundRules', () => {
     ['an unknown caller kind', { agentRules: [{ caller: 'vip', agentId: 'a' }] }, 'agentRules[0].caller must be one of any, known, unknown'],
     ['an agent id with a space', { agentRules: [{ agentId: 'agent 1' }] }, 'agentRules[0].agentId must be a Retell agent id (letters, digits, _ and -)'],
     ['a negative version', { agentRules: [{ agentId: 'a', agentVersion: -1 }] }, 'agentRules[0].agentVersion must be a whole number ≥ 0'],
-    ['an unknown status', { agentRules: [{ caller: 'known', agentId: 'a', statuses: ['lost'] }] }, expect.stringContaining('agentRules[0].statuses must list candidate statuses') as unknown as string],
-    ['a status rule for unknown callers', { agentRules: [{ caller: 'unknown', agentId: 'a', interviewBooked: true }] }, 'agentRules[0]: statuses and interviewBooked apply to known callers only (caller: known)'],
-    ['interviewBooked not a boolean', { agentRules: [{ caller: 'known', agentId: 'a', interviewBooked: 'yes' }] }, 'agentRules[0].interviewBooked must be true or false'],
+    [
+      'an unknown status',
+      { agentRules: [{ caller: 'known', agentId: 'a', statuses: ['lost'] }] },
+      expect.stringContaining('agentRules[0].statuses must list candidate statuses') as unknown as string,
+    ],
+    [
+      'a status rule for unknown callers',
+      { agentRules: [{ caller: 'unknown', agentId: 'a', interviewBooked: true }] },
+      'agentRules[0]: statuses and interviewBooked apply to known callers only (caller: known)',
+    ],
+    [
+      'interviewBooked not a boolean',
+      { agentRules: [{ caller: 'known', agentId: 'a', interviewBooked: 'yes' }] },
+      'agentRules[0].interviewBooked must be true or false',
+    ],
   ])('%s', (_name, input, expected) => {
     const result = parseInboundRules(input);
     if (typeof expected === 'string' || !('agentRules' in (expected as object))) expect(result).toEqual({ ok: false, reason: expected });
@@ -132,6 +159,11 @@ describe('buildInboundAnswer', () => {
 describe('inboundDeliveryKey', () => {
   it.each([
     ['Retell’s call id when sent', { call_id: 'call_abc', from_number: '+1', to_number: '+2' }, 1, 'id:call_abc'],
-    ['else from, to and the event time', { from_number: '+14155550100', to_number: '+14155550123' }, 1614712200000, 'ft:+14155550100|+14155550123|1614712200000'],
+    [
+      'else from, to and the event time',
+      { from_number: '+14155550100', to_number: '+14155550123' },
+      1614712200000,
+      'ft:+14155550100|+14155550123|1614712200000',
+    ],
   ])('%s', (_name, inbound, ts, key) => expect(inboundDeliveryKey(inbound, ts)).toBe(key));
 });

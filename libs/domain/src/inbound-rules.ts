@@ -67,7 +67,8 @@ export function parseInboundRules(value: unknown): InboundRulesCheck {
 function checkAgentRule(r: unknown, at: string): InboundAgentRule | string {
   if (!isRecord(r)) return `${at} must be an object`;
   const caller = r.caller ?? 'any';
-  if (typeof caller !== 'string' || !(INBOUND_CALLERS as readonly string[]).includes(caller)) return `${at}.caller must be one of ${INBOUND_CALLERS.join(', ')}`;
+  if (typeof caller !== 'string' || !(INBOUND_CALLERS as readonly string[]).includes(caller))
+    return `${at}.caller must be one of ${INBOUND_CALLERS.join(', ')}`;
   if (typeof r.agentId !== 'string' || !AGENT_ID.test(r.agentId)) return `${at}.agentId must be a Retell agent id (letters, digits, _ and -)`;
   const rule: InboundAgentRule = { caller: caller as InboundCallerKind, agentId: r.agentId };
   if (r.agentVersion !== undefined && r.agentVersion !== null) {
@@ -99,8 +100,7 @@ export interface InboundCaller {
 }
 
 export type InboundDecision =
-  | { reject: true; blockedBy: string }
-  | { reject: false; agentId?: string; agentVersion?: number; /** index in agentRules */ rule?: number };
+  { reject: true; blockedBy: string } | { reject: false; agentId?: string; agentVersion?: number; /** index in agentRules */ rule?: number };
 
 /** Whether `fromNumber` is blocked by `pattern` (an exact number, or a prefix ending in `*`). */
 export function numberMatches(pattern: string, fromNumber: string): boolean {

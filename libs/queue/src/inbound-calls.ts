@@ -71,12 +71,10 @@ export function recordInboundDecision(redis: IORedis, prefix: string, tenantId: 
     'callId',
     cut(row.callId),
   ];
-  return redis
-    .xadd(inboundKeys.log(prefix, tenantId), 'MAXLEN', '~', String(INBOUND_LOG_MAX), '*', ...fields)
-    .then(
-      () => undefined,
-      (e: Error) => onError?.(e),
-    );
+  return redis.xadd(inboundKeys.log(prefix, tenantId), 'MAXLEN', '~', String(INBOUND_LOG_MAX), '*', ...fields).then(
+    () => undefined,
+    (e: Error) => onError?.(e),
+  );
 }
 
 export interface InboundDecisionEntry extends InboundDecisionRow {

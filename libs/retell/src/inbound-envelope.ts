@@ -1,6 +1,19 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { Equals, IsDefined, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, Min, ValidateNested, validateSync, type ValidationError } from 'class-validator';
+import {
+  Equals,
+  IsDefined,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  MaxLength,
+  Min,
+  ValidateNested,
+  validateSync,
+  type ValidationError,
+} from 'class-validator';
 
 /** `call_inbound` of Retell's inbound-call webhook (docs/retell.md#inbound-call-webhook); only the fields the platform reads. */
 export class InboundCallDto {
@@ -52,8 +65,7 @@ export class InboundEnvelopeDto {
 }
 
 export type InboundEnvelopeCheck =
-  | { ok: true; eventTimestamp: number; inbound: Pick<InboundCallDto, 'from_number' | 'to_number' | 'agent_id' | 'call_id'> }
-  | { ok: false; reason: string };
+  { ok: true; eventTimestamp: number; inbound: Pick<InboundCallDto, 'from_number' | 'to_number' | 'agent_id' | 'call_id'> } | { ok: false; reason: string };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const KEYS = ['from_number', 'to_number', 'agent_id', 'agent_version', 'call_id', 'custom_sip_headers'] as const;
@@ -80,5 +92,9 @@ export function checkInboundEnvelope(parsed: unknown): InboundEnvelopeCheck {
   const errors = validateSync(dto);
   if (errors.length) return { ok: false, reason: describe(errors).slice(0, 4).join('; ') };
   const c = dto.call_inbound;
-  return { ok: true, eventTimestamp: dto.event_timestamp, inbound: { from_number: c.from_number, to_number: c.to_number, agent_id: c.agent_id, call_id: c.call_id } };
+  return {
+    ok: true,
+    eventTimestamp: dto.event_timestamp,
+    inbound: { from_number: c.from_number, to_number: c.to_number, agent_id: c.agent_id, call_id: c.call_id },
+  };
 }

@@ -39,7 +39,8 @@ export class InboundService {
   }
 
   async decisions(tenantId: string, q: { limit?: number; cursor?: string }): Promise<InboundDecisionPage> {
-    if (q.cursor !== undefined && !STREAM_ID.test(q.cursor)) throw new InvalidInputError('cursor must be the nextCursor of a previous page', { field: 'cursor' });
+    if (q.cursor !== undefined && !STREAM_ID.test(q.cursor))
+      throw new InvalidInputError('cursor must be the nextCursor of a previous page', { field: 'cursor' });
     const { rows, next } = await readInboundDecisions(this.inspector.connection, this.inspector.prefix, tenantId, { limit: q.limit ?? 50, before: q.cursor });
     return { data: rows, nextCursor: next };
   }

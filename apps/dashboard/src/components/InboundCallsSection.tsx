@@ -125,7 +125,11 @@ function RulesForm({ rules, canWrite }: { rules: InboundRules; canWrite: boolean
   };
   return (
     <form onSubmit={submit} aria-label="Inbound call rules">
-      <Field id="inb-blocked" label="Blocked numbers" hint="One per line: an E.164 number (+14155550100) or a prefix ending in * (+1900*). Their calls are rejected.">
+      <Field
+        id="inb-blocked"
+        label="Blocked numbers"
+        hint="One per line: an E.164 number (+14155550100) or a prefix ending in * (+1900*). Their calls are rejected."
+      >
         <textarea id="inb-blocked" rows={3} value={blocked} onChange={(e) => setBlocked(e.target.value)} disabled={!canWrite} />
       </Field>
       <fieldset>
@@ -134,7 +138,12 @@ function RulesForm({ rules, canWrite }: { rules: InboundRules; canWrite: boolean
         {agentRules.map((r, i) => (
           <div className="row" key={i} role="group" aria-label={`Agent rule ${i + 1}`}>
             <Field id={`inb-caller-${i}`} label="Caller">
-              <select id={`inb-caller-${i}`} value={r.caller} onChange={(e) => change(i, { caller: e.target.value as AgentRule['caller'] })} disabled={!canWrite}>
+              <select
+                id={`inb-caller-${i}`}
+                value={r.caller}
+                onChange={(e) => change(i, { caller: e.target.value as AgentRule['caller'] })}
+                disabled={!canWrite}
+              >
                 <option value="any">anyone</option>
                 <option value="known">a known candidate</option>
                 <option value="unknown">an unknown number</option>
@@ -173,7 +182,13 @@ function RulesForm({ rules, canWrite }: { rules: InboundRules; canWrite: boolean
               </>
             )}
             <Field id={`inb-agent-${i}`} label="Agent id">
-              <input id={`inb-agent-${i}`} value={r.agentId} onChange={(e) => change(i, { agentId: e.target.value.trim() })} placeholder="agent_…" disabled={!canWrite} />
+              <input
+                id={`inb-agent-${i}`}
+                value={r.agentId}
+                onChange={(e) => change(i, { agentId: e.target.value.trim() })}
+                placeholder="agent_…"
+                disabled={!canWrite}
+              />
             </Field>
             <Field id={`inb-version-${i}`} label="Version (optional)">
               <input
@@ -186,7 +201,12 @@ function RulesForm({ rules, canWrite }: { rules: InboundRules; canWrite: boolean
               />
             </Field>
             {canWrite && (
-              <button type="button" className="secondary" onClick={() => setAgentRules((rs) => rs.filter((_, j) => j !== i))} aria-label={`Remove agent rule ${i + 1}`}>
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => setAgentRules((rs) => rs.filter((_, j) => j !== i))}
+                aria-label={`Remove agent rule ${i + 1}`}
+              >
                 Remove
               </button>
             )}

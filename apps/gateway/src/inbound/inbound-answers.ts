@@ -144,7 +144,12 @@ export class InboundAnswers implements OnModuleDestroy {
     const profile = this.lookup.peekProfile(tenantId) ?? null;
     const blocked = profile ? decideInbound({ blockedNumbers: profile.rules.blockedNumbers, agentRules: [] }, { fromNumber }) : null;
     if (blocked?.reject) return this.decided(profile, null, blocked);
-    return { kind: 'degraded', answer: defaultInboundAnswer(profile), candidateId: null, reason: why === 'timeout' ? 'lookup over the time budget' : 'database unavailable' };
+    return {
+      kind: 'degraded',
+      answer: defaultInboundAnswer(profile),
+      candidateId: null,
+      reason: why === 'timeout' ? 'lookup over the time budget' : 'database unavailable',
+    };
   }
 
   private warn(message: string): void {

@@ -61,7 +61,12 @@ export class InboundLookup implements OnModuleDestroy {
   private readonly callers: TenantCache<InboundCandidate>;
 
   constructor(env: AppEnv) {
-    this.pool = new Pool({ connectionString: env.DATABASE_URL, max: 4, statement_timeout: STATEMENT_TIMEOUT_MS, connectionTimeoutMillis: STATEMENT_TIMEOUT_MS });
+    this.pool = new Pool({
+      connectionString: env.DATABASE_URL,
+      max: 4,
+      statement_timeout: STATEMENT_TIMEOUT_MS,
+      connectionTimeoutMillis: STATEMENT_TIMEOUT_MS,
+    });
     this.pool.on('error', () => undefined); // an idle client's error surfaces on its next use
     const stale = (e: Error) => this.logger.warn(`inbound lookup failed, serving the cached entry: ${firstLine(e)}`);
     this.profiles = new TenantCache((tenantId) => this.loadProfile(tenantId), stale, PROFILE_LIMITS);
