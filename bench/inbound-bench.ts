@@ -43,6 +43,7 @@ const phoneOf = (i: number) => `+1415${String(1_000_000 + i).padStart(7, '0')}`;
 async function main(): Promise<void> {
   const secrets = {
     retell: `key_${randomBytes(16).toString('hex')}`,
+    admin: `rops_${randomBytes(20).toString('hex')}`,
     enc: randomBytes(32).toString('hex'),
     agent: `agent_bench_${randomBytes(4).toString('hex')}`,
   };
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
     slug: 'bench',
     name: 'Benchmark tenant',
     retellApiKey: secrets.retell,
-    adminApiKey: `rops_${randomBytes(20).toString('hex')}`,
+    adminApiKey: secrets.admin,
     defaultAgentId: secrets.agent,
   });
   await prisma.candidate.createMany({
@@ -91,6 +92,7 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'log',
       NODE_ENV: 'production',
       RETELL_API_KEY: secrets.retell,
+      ADMIN_API_KEY: secrets.admin,
       ENCRYPTION_KEY: secrets.enc,
     },
     /listening on http/,
