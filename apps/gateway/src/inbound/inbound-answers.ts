@@ -9,6 +9,7 @@ import {
   INBOUND_ANSWER_KINDS,
   type InboundAnswer,
   type InboundAnswerKind,
+  type InboundCandidate,
   type InboundDecision,
 } from '@retell-ops/domain';
 import { metrics } from '@retell-ops/metrics';
@@ -133,7 +134,7 @@ export class InboundAnswers implements OnModuleDestroy {
     return this.decided(profile, candidate, decision);
   }
 
-  private decided(profile: InboundProfile | null, candidate: Awaited<ReturnType<InboundLookup['candidate']>>, decision: InboundDecision): Decided {
+  private decided(profile: InboundProfile | null, candidate: InboundCandidate | null, decision: InboundDecision): Decided {
     const { kind, answer } = buildInboundAnswer({ tenant: profile, candidate, decision });
     const reason = decision.reject ? `blocked by ${decision.blockedBy}` : decision.rule !== undefined ? `agent rule ${decision.rule + 1}` : null;
     return { kind, answer, candidateId: candidate?.id ?? null, reason };
