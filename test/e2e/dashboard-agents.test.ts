@@ -5,7 +5,9 @@ import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import Retell from 'retell-sdk';
+import IORedis from 'ioredis';
 import { createPrismaClient, type PrismaClient } from '@retell-ops/db';
+import { recordInboundDecision } from '@retell-ops/queue';
 import { createApi } from '../../apps/api/src/create-api';
 import type { SimConfig } from '../../apps/retell-sim/src/config/sim-config';
 import { createSimApp } from '../../apps/retell-sim/src/create-app';
@@ -18,7 +20,8 @@ import { CHROMIUM, chromiumContext } from '../support/browser';
  * serves the built SPA, and the simulator as Retell: connecting an agent (a wrong id shows
  * Retell's refusal, another tenant's agent the conflict, a right one appears with its name and
  * warnings), sync, export (a download), import (a file), disconnect, and pointing a phone number's
- * inbound webhook here, and connecting a disconnected agent again. Screenshots go to .run/screenshots/agents-*.png.
+ * inbound webhook here, connecting a disconnected agent again, and the inbound-call rules and answers.
+ * Screenshots go to .run/screenshots/agents-*.png.
  */
 const ROOT = path.resolve(__dirname, '..', '..');
 const SHOTS = path.join(ROOT, '.run', 'screenshots');
@@ -44,6 +47,7 @@ describeBrowser('dashboard: Agents page in the browser', () => {
   let context: BrowserContext;
   let page: Page;
   let userDataDir: string;
+  let apiEnv: ReturnType<typeof testEnv>;
 
   const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `agents-${name}.png`), fullPage: true });
   const row = (agentId: string) => page.locator(`tr[data-agent="${agentId}"]`);
@@ -76,9 +80,8 @@ describeBrowser('dashboard: Agents page in the browser', () => {
     await sim.listen(0, '127.0.0.1');
     const simUrl = url(await sim.getUrl());
     retell = new Retell({ apiKey: SIM_KEY, baseURL: simUrl, maxRetries: 0 });
-    api = await createApi(testEnv({ RETELL_BASE_URL: simUrl, RETELL_API_KEY: SIM_KEY, PUBLIC_WEBHOOK_BASE_URL: 'https://hooks.example.com' }), {
-      bootstrapDefaultTenant: false,
-    });
+    apiEnv = testEnv({ RETELL_BASE_URL: simUrl, RETELL_API_KEY: SIM_KEY, PUBLIC_WEBHOOK_BASE_URL: 'https://hooks.example.com' });
+    api = await createApi(apiEnv, { bootstrapDefaultTenant: false });
     await api.listen(0, '127.0.0.1');
     base = url(await api.getUrl());
     // B holds an agent Retell knows, for the conflict
@@ -165,4 +168,42 @@ describeBrowser('dashboard: Agents page in the browser', () => {
     await shot('phone-numbers');
     expect((await retell.phoneNumber.retrieve(FROM)).inbound_webhook_url).toBe(`https://hooks.example.com/webhooks/retell/inbound/${A.slug}`);
   }, 30000);
+
+  it('edits the inbound-call rules and lists what the gateway answered', async () => {
+    const redis = new IORedis(apiEnv.REDIS_URL);
+    const candidate = await prisma.candidate.create({ data: { tenantId: A.tenantId, firstName: 'Ana', phone: '+14155550177' } });
+    await recordInboundDecision(redis, apiEnv.QUEUE_PREFIX, A.tenantId, {
+      at: Date.now(),
+      kind: 'known',
+      replayed: false,
+      fromNumber: '+14155550177',
+      toNumber: FROM,
+      candidateId: candidate.id,
+      agentId: 'agent_interviews',
+      reason: 'agent rule 1',
+      callId: null,
+    });
+    await page.reload();
+    const section = page.getByRole('region', { name: 'Inbound calls' });
+    await section.getByText(`https://hooks.example.com/webhooks/retell/inbound/${A.slug}`).waitFor();
+    await section.getByLabel('Blocked numbers').fill('+14155550999\n+1900*');
+    await section.getByRole('button', { name: 'Add agent rule' }).click();
+    await section.getByLabel('Agent id').fill('agent_interviews');
+    await section.getByRole('button', { name: 'Save inbound rules' }).click();
+    await section.getByText('Saved: the gateway answers with them within 10 seconds.').waitFor();
+    const table = section.getByRole('table', { name: 'Recent inbound calls' });
+    await table.getByText('+14155550177').waitFor();
+    await table.getByText('agent rule 1').waitFor();
+    await shot('inbound');
+    expect((await prisma.inboundRules.findUniqueOrThrow({ where: { tenantId: A.tenantId } })).rules).toEqual({
+      blockedNumbers: ['+14155550999', '+1900*'],
+      agentRules: [{ caller: 'known', interviewBooked: true, agentId: 'agent_interviews' }],
+    });
+    // a bad number is refused with the API's reason, beside the form
+    await section.getByLabel('Blocked numbers').fill('555-0100');
+    await section.getByRole('button', { name: 'Save inbound rules' }).click();
+    await section.getByText('each of blockedNumbers must be an E.164 number or a prefix ending in *').waitFor();
+    await redis.del(`${apiEnv.QUEUE_PREFIX}:inbound:log:t:${A.tenantId}`);
+    redis.disconnect();
+  }, 60000);
 });

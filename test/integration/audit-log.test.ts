@@ -209,6 +209,14 @@ describe('audit log (apps/api: AuditInterceptor, GET /api/v1/audit, createdBy)',
       request: () => ({ method: 'POST', path: `/api/v1/phone-numbers/${encodeURIComponent('+14155550100')}/inbound-webhook` }),
       expect: { status: 200, actor: 'owner', action: 'phone_numbers.inbound_webhook', targetType: 'phone_numbers', targetId: () => '+14155550100' },
     },
+    'PUT /api/v1/inbound-rules': {
+      request: () => ({
+        method: 'PUT',
+        path: '/api/v1/inbound-rules',
+        body: { blockedNumbers: ['+1900*'], agentRules: [{ caller: 'known', interviewBooked: true, agentId: 'agent_audit' }] },
+      }),
+      expect: { status: 200, actor: 'owner', action: 'inbound_rules.update', targetType: 'inbound_rules', targetId: () => null as unknown as string },
+    },
     'POST /api/v1/candidates': {
       request: () => ({ method: 'POST', path: '/api/v1/candidates', body: { firstName: 'Bo', lastName: 'Audit', externalId: `aud-${hex()}` } }),
       expect: { status: 201, actor: 'owner', action: 'candidates.create', targetType: 'candidates', targetId: fromAnswer },

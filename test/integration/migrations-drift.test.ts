@@ -186,6 +186,7 @@ describe('prisma/schema.prisma and prisma/migrations agree', () => {
       'Candidate',
       'CandidateScreening',
       'DialRequest',
+      'InboundRules',
       'Interview',
       'InterviewReminder',
       'Interviewer',

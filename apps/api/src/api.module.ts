@@ -46,6 +46,8 @@ import { DialerController } from './dialer/dialer.controller';
 import { DialerService } from './dialer/dialer.service';
 import { EventsController } from './events/events.controller';
 import { HealthController } from './health/health.controller';
+import { InboundController } from './inbound/inbound.controller';
+import { InboundService } from './inbound/inbound.service';
 import { InterviewsController } from './interviews/interviews.controller';
 import { InterviewsService } from './interviews/interviews.service';
 import { InvitationAcceptance } from './people/invitation-acceptance';
@@ -85,6 +87,7 @@ export class ApiModule {
         TenantController,
         AgentsController,
         PhoneNumbersController,
+        InboundController,
         TenantsController,
         ApiKeysController,
         HealthController,
@@ -106,6 +109,7 @@ export class ApiModule {
         TenantSettings,
         AgentsService,
         PhoneNumbersService,
+        InboundService,
         RetellKeyCheck,
         RetellKeyRotation,
         RelaySecrets,

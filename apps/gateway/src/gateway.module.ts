@@ -5,6 +5,9 @@ import { PgPool } from '@retell-ops/db/pg-pool';
 import { QueueProducers } from '@retell-ops/queue';
 import { InterviewBooking, LiveTools, ReminderScheduler, ToolInvocations } from '@retell-ops/recruiting';
 import { HealthController } from './health/health.controller';
+import { InboundAnswers } from './inbound/inbound-answers';
+import { InboundController } from './inbound/inbound.controller';
+import { InboundLookup } from './inbound/inbound-lookup';
 import { EventQueues } from './queues/event-queues';
 import { RelayController } from './relay/relay.controller';
 import { TenantDirectory } from './tenants/tenant-directory';
@@ -20,7 +23,7 @@ export class GatewayModule {
   static forRoot(env: AppEnv): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [WebhooksController, RelayController, ToolsController, HealthController],
+      controllers: [WebhooksController, InboundController, ToolsController, RelayController, HealthController],
       providers: [
         { provide: AppEnv, useValue: env },
         { provide: PgPool, useFactory: () => new PgPool({ databaseUrl: env.DATABASE_URL, poolSize: 4 }) },
@@ -28,6 +31,8 @@ export class GatewayModule {
         TenantSignature,
         EventQueues,
         WebhookIngestService,
+        InboundLookup,
+        InboundAnswers,
         RejectionRecorder,
         // The agent's tools (custom functions): the only routes here that use Prisma and the reminder queue.
         { provide: PrismaService, useFactory: () => new PrismaService({ databaseUrl: env.DATABASE_URL, poolSize: 4 }) },

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import type { QueryResult } from 'pg';
 import { jsonbLiteral, jsonbTextLiteral, PgPool, sqlLiteral } from '@retell-ops/db';
-import { isUuid, type CallStatus } from '@retell-ops/domain';
+import { candidateRefOf, isUuid, type CallStatus } from '@retell-ops/domain';
 import type { CallEventJob } from '@retell-ops/queue';
 import {
   CALL_EVENT_FIELDS,
@@ -157,6 +157,7 @@ function prepare(job: CallEventJob): Prepared {
   const placedAs = placedCallId(envelope.call?.metadata);
   const tenant = sqlLiteral(job.tenantId);
   const callId = sqlLiteral(job.callId);
+  const named = namedCandidate(tenant, envelope.call?.metadata);
   const statements = [
     // A call the platform placed already has a row (created when it was queued): claim it.
     ...(placedAs
@@ -164,10 +165,12 @@ function prepare(job: CallEventJob): Prepared {
           `UPDATE "Call" SET "retellCallId" = ${callId}, "updatedAt" = now() WHERE "id" = ${sqlLiteral(placedAs)} AND "tenantId" = ${tenant} AND "retellCallId" IS NULL`,
         ]
       : []),
-    // Creates the row or locks the existing one (ON CONFLICT DO UPDATE takes the row lock).
-    `INSERT INTO "Call" ("id", "tenantId", "retellCallId", "status", "occurredAt", "createdAt", "updatedAt")
-     VALUES (gen_random_uuid(), ${tenant}, ${callId}, 'queued', now(), now(), now())
-     ON CONFLICT ("tenantId", "retellCallId") DO UPDATE SET "retellCallId" = EXCLUDED."retellCallId"
+    // Creates the row or locks the existing one (ON CONFLICT DO UPDATE takes the row lock). A call
+    // whose metadata names one of the tenant's candidates (an inbound answer's candidate_id, a
+    // recruiting integration's) is linked to them, unless it is linked already.
+    `INSERT INTO "Call" ("id", "tenantId", "retellCallId", "status", "occurredAt", "createdAt", "updatedAt"${named ? ', "candidateId"' : ''})
+     VALUES (gen_random_uuid(), ${tenant}, ${callId}, 'queued', now(), now(), now()${named ? `, ${named}` : ''})
+     ON CONFLICT ("tenantId", "retellCallId") DO UPDATE SET "retellCallId" = EXCLUDED."retellCallId"${named ? ', "candidateId" = COALESCE("Call"."candidateId", EXCLUDED."candidateId")' : ''}
      RETURNING ${RECORDED_COLUMNS}`,
     // Keeps this delivery (once) and reads the deliveries kept before it. The new one is not read
     // back, its body is parsed here already: `kept` adds one row with a null call if this
@@ -207,6 +210,15 @@ const BATCH_LOCK_TIMEOUT_MS = 1000;
 const RECORDED_COLUMNS = `"id", "tenantId", "candidateId", "metadata", "dialRequestId", "status"::text AS "status", "outcome"`;
 
 const JSON_FIELDS = new Set<keyof CallRecordFields>(['transcriptObject', 'metadata', 'dynamicVariables', 'customAnalysis']);
+
+/** A subquery for the tenant's candidate that `metadata.candidate_id` names (our id or the tenant's external id), or undefined. */
+function namedCandidate(tenant: string, metadata: unknown): string | undefined {
+  const ref = candidateRefOf(metadata);
+  if (ref === undefined || ref.length > 256) return undefined;
+  const r = sqlLiteral(ref);
+  const byId = isUuid(ref) ? `"id" = ${r}::uuid OR ` : '';
+  return `(SELECT "id" FROM "Candidate" WHERE "tenantId" = ${tenant} AND (${byId}"externalId" = ${r}) ORDER BY ("externalId" IS NOT DISTINCT FROM ${r}) LIMIT 1)`;
+}
 
 function placedCallId(metadata: unknown): string | undefined {
   const v = metadata && typeof metadata === 'object' ? (metadata as Record<string, unknown>)[PLACED_CALL_ID_KEY] : undefined;

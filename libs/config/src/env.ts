@@ -107,6 +107,16 @@ export class AppEnv {
   @Matches(/^\+[1-9]\d{6,14}$/, { message: 'DEFAULT_FROM_NUMBER must be E.164' })
   DEFAULT_FROM_NUMBER: string = DEV_DEFAULTS.DEFAULT_FROM_NUMBER;
 
+  /**
+   * How long the gateway looks a caller up for Retell's inbound-call webhook before it answers the
+   * plain default instead (docs/live-calls.md#inbound-calls); the caller hears ringing meanwhile.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(5000)
+  INBOUND_ANSWER_BUDGET_MS = 300;
+
   /** Largest webhook body the gateway accepts (413 above). */
   @Type(() => Number)
   @IsInt()

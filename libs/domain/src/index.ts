@@ -21,3 +21,6 @@ export * from './agent-document';
 export * from './reconcile';
 export * from './job-payload-summary';
 export * from './interview-slots';
+export * from './candidate-ref';
+export * from './inbound-rules';
+export * from './inbound-answer';

@@ -11,6 +11,7 @@ const KNOWN_EVENTS: ReadonlySet<string> = new Set([
   'chat_started',
   'chat_ended',
   'chat_analyzed',
+  'call_inbound',
 ]);
 
 export function eventLabel(event: string | undefined): string {

@@ -46,6 +46,27 @@ export const metrics = {
     registers: [metricsRegistry],
   }),
 
+  // Inbound-call webhook (the gateway's answers to call_inbound)
+  inboundAnswers: new Counter({
+    name: 'rops_inbound_answers_total',
+    help: 'Answers to call_inbound by kind (known, unknown, rejected, degraded) and whether a retry got the stored first answer (replayed)',
+    labelNames: ['kind', 'replayed'] as const,
+    registers: [metricsRegistry],
+  }),
+  inboundDegraded: new Counter({
+    name: 'rops_inbound_degraded_total',
+    help: 'call_inbound answered with the default answer because a dependency was slow or failed (timeout, database), or answered without its retry copy kept (redis)',
+    labelNames: ['reason'] as const,
+    registers: [metricsRegistry],
+  }),
+  inboundAnswerSeconds: new Histogram({
+    name: 'rops_inbound_answer_seconds',
+    help: 'Gateway time per call_inbound answer, from the route handler to the answer, by kind',
+    labelNames: ['kind'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [metricsRegistry],
+  }),
+
   // Workers (every BullMQ consumer)
   jobDurationSeconds: new Histogram({
     name: 'rops_job_duration_seconds',

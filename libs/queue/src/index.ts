@@ -13,3 +13,4 @@ export * from './dependency-outage';
 export * from './job-tenant';
 export * from './rejected-deliveries';
 export * from './queue-figures';
+export * from './inbound-calls';

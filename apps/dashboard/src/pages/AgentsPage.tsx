@@ -2,6 +2,7 @@ import { useState, type ChangeEvent, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError } from '../api';
+import { InboundCallsSection } from '../components/InboundCallsSection';
 import { Field, FormErrors, QueryState } from '../components/ui';
 import { formatInstant } from '../format';
 import { useCan } from '../session';
@@ -226,6 +227,7 @@ export function AgentsPage() {
         )}
       </QueryState>
       <PhoneNumbers canWrite={canWrite} />
+      <InboundCallsSection canWrite={canWrite} />
     </section>
   );
 }

@@ -86,6 +86,11 @@ export class TenantCache<V extends NonNullable<unknown>> {
     }
   }
 
+  /** What is held for the key, fresh or expired, without asking the source (undefined: nothing, or known missing). */
+  peek(key: string): V | undefined {
+    return this.found.get(key, { allowStale: true });
+  }
+
   /** Entries held (found, not found), for tests of the bound. */
   get size(): { found: number; missing: number } {
     return { found: this.found.size, missing: this.missing.size };

@@ -25,6 +25,7 @@ export function answerDelivery(logger: Logger, req: FastifyRequest, res: Fastify
     }
   }
   if (result.status === 503) res.header('retry-after', '5');
-  res.status(result.status).send(result.body);
+  if (result.answer !== undefined) res.status(result.status).header('content-type', 'application/json; charset=utf-8').send(result.answer);
+  else res.status(result.status).send(result.body);
   countDelivery(result, startedMs);
 }

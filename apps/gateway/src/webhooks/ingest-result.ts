@@ -3,6 +3,8 @@ export interface IngestResult {
   status: 200 | 204 | 400 | 401 | 403 | 404 | 503;
   /** Fixed reasons only: nothing the caller sent is echoed. */
   body?: { error?: string; reason: string; ignored?: boolean };
+  /** A request/response webhook's answer (call_inbound), already JSON: sent instead of `body`. */
+  answer?: string;
   /** Why, for the log line (the reason, or a bounded detail); absent for the happy path. */
   log?: string;
   callId?: string;

@@ -6,8 +6,10 @@ import { RELAY_SIGNATURE_HEADER, RELAY_TIMESTAMP_HEADER, relayHeaderProblem } fr
 import { noteRejection } from './rejection-note';
 import { countDelivery } from './webhook-metrics';
 
-/** The routes of WebhooksController that take deliveries (Fastify's route patterns). */
-export const WEBHOOK_POST_ROUTES: ReadonlySet<string> = new Set(['/webhooks/retell', '/webhooks/retell/:tenantSlug']);
+/** InboundController's route (Retell's inbound-call webhook): signed like the webhooks. */
+export const INBOUND_POST_ROUTE = '/webhooks/retell/inbound/:tenantSlug';
+/** The routes that take Retell's signed deliveries (Fastify's route patterns). */
+export const WEBHOOK_POST_ROUTES: ReadonlySet<string> = new Set(['/webhooks/retell', '/webhooks/retell/:tenantSlug', INBOUND_POST_ROUTE]);
 /** RelayController's route: its own headers (relay-signature.ts). */
 export const RELAY_POST_ROUTE = '/webhooks/relay/:tenantSlug';
 

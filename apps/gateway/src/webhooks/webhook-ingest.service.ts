@@ -3,6 +3,7 @@ import { isUtf8 } from 'node:buffer';
 import { checkEnvelope, signatureHeaderProblem } from '@retell-ops/retell';
 import { isLifecycleEvent } from '@retell-ops/queue';
 import { EventQueues } from '../queues/event-queues';
+import { InboundAnswers } from '../inbound/inbound-answers';
 import { relayHeaderProblem, relaySignedBy, type RelayHeaders } from '../relay/relay-signature';
 import { TenantDirectory, TenantLookupUnavailable, type RelayTenant, type TenantKey } from '../tenants/tenant-directory';
 import { signedByTenant } from '../tenants/tenant-signature';
@@ -35,7 +36,7 @@ export interface Delivery {
 }
 
 /** Retell's bodies nest a few levels; far deeper is an attack on every recursive reader after us. */
-const MAX_JSON_DEPTH = 64;
+export const MAX_JSON_DEPTH = 64;
 
 type Parsed = { ok: true; value: unknown } | { ok: false };
 
@@ -90,6 +91,7 @@ export class WebhookIngestService {
   constructor(
     private readonly tenants: TenantDirectory,
     private readonly queues: EventQueues,
+    private readonly inbound: InboundAnswers,
   ) {}
 
   async ingest(delivery: Delivery): Promise<IngestResult> {
@@ -170,6 +172,9 @@ export class WebhookIngestService {
     if (depthExceeds(parsed.value, MAX_JSON_DEPTH))
       return reply.reject(400, 'bad_request', `body nests deeper than ${MAX_JSON_DEPTH} levels`, { tenant: tenant.slug, tenantId: tenant.id });
     const event = (parsed.value as { event?: unknown } | null)?.event;
+    // A number's inbound webhook pointed here rather than at /webhooks/retell/inbound/<slug>: the
+    // same answer, for the tenant the signature verified (docs/live-calls.md#inbound-calls).
+    if (event === 'call_inbound') return this.inbound.answer(tenant, parsed.value);
     if (typeof event === 'string' && IGNORED_RETELL_EVENTS.has(event)) {
       return reply.ignored(`event '${event}' is not processed by this platform`, undefined, tenant.slug, event);
     }
