@@ -1,5 +1,6 @@
 import type { CandidateStatus } from './candidate-pipeline';
 import type { InboundDecision } from './inbound-rules';
+import { spokenInstant } from './interview-slots';
 
 /**
  * What the platform answers Retell's `call_inbound` (docs/retell.md#inbound-call-webhook): the
@@ -77,28 +78,6 @@ export function buildInboundAnswer({ tenant, candidate, decision }: InboundAnswe
 /** The plain answer when what the caller is could not be told in time: no candidate, no override, no rejection. */
 export function defaultInboundAnswer(tenant: InboundTenant | null): InboundAnswer {
   return { call_inbound: { dynamic_variables: variables(tenant, null), metadata: {} } };
-}
-
-/** An instant as an agent reads it out in `zone`: "Tuesday, March 3 at 2:30 PM EST" (UTC when the zone is unknown). */
-export function spokenInstant(at: Date, zone: string): string {
-  const format = (timeZone: string) =>
-    new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      weekday: 'long',
-      month: 'long',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: '2-digit',
-      timeZoneName: 'short',
-    }).formatToParts(at);
-  let parts: Intl.DateTimeFormatPart[];
-  try {
-    parts = format(zone);
-  } catch {
-    parts = format('UTC');
-  }
-  const v = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${v('weekday')}, ${v('month')} ${v('day')} at ${v('hour')}:${v('minute')} ${v('dayPeriod')} ${v('timeZoneName')}`;
 }
 
 /**

@@ -1,4 +1,5 @@
-import { buildInboundAnswer, defaultInboundAnswer, inboundDeliveryKey, spokenInstant, type InboundCandidate } from './inbound-answer';
+import { buildInboundAnswer, defaultInboundAnswer, inboundDeliveryKey, type InboundCandidate } from './inbound-answer';
+import { spokenInstant } from './interview-slots';
 import { decideInbound, parseInboundRules, type InboundCaller, type InboundDecision, type InboundRules } from './inbound-rules';
 
 const RULES: InboundRules = {
@@ -115,7 +116,7 @@ describe('buildInboundAnswer', () => {
           first_name: 'Ana',
           position: 'Backend Engineer',
           candidate_status: 'interviewing',
-          next_interview: 'Tuesday, March 2 at 2:30 PM EST',
+          next_interview: 'Tuesday, March 2 at 2:30 PM Eastern Time',
           next_interview_iso: '2021-03-02T19:30:00.000Z',
         },
         metadata: { candidate_id: ana.id },
@@ -127,9 +128,13 @@ describe('buildInboundAnswer', () => {
   });
 
   it.each<[string, Partial<InboundCandidate>, string]>([
-    ['the candidate’s zone first', {}, 'Tuesday, March 2 at 2:30 PM EST'],
-    ['else the interview’s', { timeZone: null }, 'Tuesday, March 2 at 11:30 AM PST'],
-    ['else the tenant’s', { timeZone: null, nextInterview: { at: new Date('2021-03-02T19:30:00Z'), timeZone: null } }, 'Tuesday, March 2 at 1:30 PM CST'],
+    ['the candidate’s zone first', {}, 'Tuesday, March 2 at 2:30 PM Eastern Time'],
+    ['else the interview’s', { timeZone: null }, 'Tuesday, March 2 at 11:30 AM Pacific Time'],
+    [
+      'else the tenant’s',
+      { timeZone: null, nextInterview: { at: new Date('2021-03-02T19:30:00Z'), timeZone: null } },
+      'Tuesday, March 2 at 1:30 PM Central Time',
+    ],
     ['an invalid zone reads as UTC', { timeZone: 'Mars/Olympus' }, 'Tuesday, March 2 at 7:30 PM UTC'],
   ])('next_interview in words: %s', (_name, change, words) => {
     const { answer } = buildInboundAnswer({ tenant, candidate: { ...ana, ...change }, decision: { reject: false } });
@@ -152,7 +157,7 @@ describe('buildInboundAnswer', () => {
   });
 
   it('spokenInstant without minutes past the hour still reads :00', () => {
-    expect(spokenInstant(new Date('2021-07-05T13:00:00Z'), 'Europe/Madrid')).toBe('Monday, July 5 at 3:00 PM GMT+2');
+    expect(spokenInstant(new Date('2021-07-05T13:00:00Z'), 'Europe/Madrid')).toBe('Monday, July 5 at 3:00 PM Central European Time');
   });
 });
 

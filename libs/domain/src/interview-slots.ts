@@ -104,12 +104,15 @@ export function isIanaZone(zone: string): boolean {
  * The zone's generic name (no "Standard"/"Daylight") is what people say; ICU supplies it.
  */
 export function spokenInstant(instant: Date, zone: string): string {
+  // A zone ICU does not know (bad data) reads in UTC rather than as "Invalid DateTime".
+  if (!DateTime.local().setZone(zone).isValid) zone = 'UTC';
   const local = DateTime.fromJSDate(instant, { zone }).setLocale('en-US');
   return `${local.toFormat("cccc, LLLL d 'at' h:mm a")} ${zoneWords(instant, zone)}`;
 }
 
 /** The zone's generic English name ("Eastern Time"), or its offset ("GMT+03:00") where ICU has none. */
 export function zoneWords(instant: Date, zone: string): string {
+  if (/^(Etc\/)?(UTC|UCT|Universal|Zulu)$/.test(zone)) return 'UTC';
   const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longGeneric' }).formatToParts(instant);
   return parts.find((p) => p.type === 'timeZoneName')?.value ?? zone;
 }
