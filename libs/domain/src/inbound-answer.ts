@@ -79,10 +79,14 @@ export function defaultInboundAnswer(tenant: InboundTenant | null): InboundAnswe
   return { call_inbound: { dynamic_variables: variables(tenant, null), metadata: {} } };
 }
 
-/** An instant as an agent reads it out in `zone`: "Tuesday, March 3 at 2:30 PM EST" (UTC when the zone is unknown). */
-export function spokenInstant(at: Date, zone: string): string {
-  const format = (timeZone: string) =>
-    new Intl.DateTimeFormat('en-US', {
+const FORMATS = new Map<string, Intl.DateTimeFormat | null>();
+
+/** One formatter per zone (building one costs far more than formatting); null for a zone Intl does not know. */
+function formatIn(timeZone: string): Intl.DateTimeFormat | null {
+  let f = FORMATS.get(timeZone);
+  if (f !== undefined) return f;
+  try {
+    f = new Intl.DateTimeFormat('en-US', {
       timeZone,
       weekday: 'long',
       month: 'long',
@@ -90,13 +94,17 @@ export function spokenInstant(at: Date, zone: string): string {
       hour: 'numeric',
       minute: '2-digit',
       timeZoneName: 'short',
-    }).formatToParts(at);
-  let parts: Intl.DateTimeFormatPart[];
-  try {
-    parts = format(zone);
+    });
   } catch {
-    parts = format('UTC');
+    f = null;
   }
+  if (FORMATS.size < 1000) FORMATS.set(timeZone, f);
+  return f;
+}
+
+/** An instant as an agent reads it out in `zone`: "Tuesday, March 3 at 2:30 PM EST" (UTC when the zone is unknown). */
+export function spokenInstant(at: Date, zone: string): string {
+  const parts = (formatIn(zone) ?? formatIn('UTC')!).formatToParts(at);
   const v = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   return `${v('weekday')}, ${v('month')} ${v('day')} at ${v('hour')}:${v('minute')} ${v('dayPeriod')} ${v('timeZoneName')}`;
 }
