@@ -17,7 +17,7 @@ import { SecretBox } from '@retell-ops/config';
 import { createPrismaClient, upsertTenant } from '@retell-ops/db';
 import { paced } from './load';
 import { RequestPool, type Delivery } from './payload-pool';
-import { freePort, killAllSync, ROOT, startNode } from './processes';
+import { cpuSecondsOf, freePort, killAllSync, ROOT, startNode } from './processes';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const db = require(path.join(ROOT, 'tools', 'db.js')) as {
@@ -114,7 +114,9 @@ async function main(): Promise<void> {
     log(`${total} signed deliveries; warm-up 5 s at ${RATE}/s`);
     await paced({ url, pool, rate: RATE, durationSec: 5 });
     log(`measuring ${SECONDS} s at ${RATE}/s (paced, open loop)`);
+    const cpuBefore = cpuSecondsOf(gateway.pid);
     const r = await paced({ url, pool, rate: RATE, durationSec: SECONDS });
+    const cpuUsPerAnswer = ((cpuSecondsOf(gateway.pid) - cpuBefore) * 1e6) / Math.max(1, r.ok + r.non2xx);
     const inbound = {
       ratePerSec: RATE,
       durationSec: SECONDS,
@@ -126,10 +128,14 @@ async function main(): Promise<void> {
       ok: r.ok,
       non2xx: r.non2xx,
       errors: r.errors,
+      /** gateway CPU (user + system) per answer: less sensitive than latency to a busy machine */
+      cpuUsPerAnswer,
       degraded: await degradedCount(`http://127.0.0.1:${port}/metrics`),
       at: new Date().toISOString(),
     };
-    log(`p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  max ${r.max.toFixed(1)} ms  ok ${r.ok}  non-2xx ${r.non2xx}  degraded ${inbound.degraded}`);
+    log(
+      `p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  max ${r.max.toFixed(1)} ms  ok ${r.ok}  non-2xx ${r.non2xx}  gateway CPU ${cpuUsPerAnswer.toFixed(0)} µs/answer  degraded ${inbound.degraded}`,
+    );
     mkdirSync(path.dirname(OUT), { recursive: true });
     const before = existsSync(OUT) ? (JSON.parse(readFileSync(OUT, 'utf8')) as Record<string, unknown>) : {};
     writeFileSync(OUT, `${JSON.stringify({ ...before, inbound }, null, 2)}\n`);

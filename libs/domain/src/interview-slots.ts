@@ -110,11 +110,18 @@ export function spokenInstant(instant: Date, zone: string): string {
   return `${local.toFormat("cccc, LLLL d 'at' h:mm a")} ${zoneWords(instant, zone)}`;
 }
 
+const ZONE_NAMES = new Map<string, Intl.DateTimeFormat>();
+
 /** The zone's generic English name ("Eastern Time"), or its offset ("GMT+03:00") where ICU has none. */
 export function zoneWords(instant: Date, zone: string): string {
   if (/^(Etc\/)?(UTC|UCT|Universal|Zulu)$/.test(zone)) return 'UTC';
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longGeneric' }).formatToParts(instant);
-  return parts.find((p) => p.type === 'timeZoneName')?.value ?? zone;
+  // One formatter per zone: making one costs far more than formatting with it (the inbound answer is on a ringing phone's path).
+  let format = ZONE_NAMES.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longGeneric' });
+    if (ZONE_NAMES.size < 1000) ZONE_NAMES.set(zone, format);
+  }
+  return format.formatToParts(instant).find((p) => p.type === 'timeZoneName')?.value ?? zone;
 }
 
 /** ISO 8601 with the offset of `zone` at that instant, e.g. 2021-03-02T14:00:00-05:00. */
