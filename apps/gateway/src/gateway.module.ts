@@ -5,6 +5,7 @@ import { HealthController } from './health/health.controller';
 import { EventQueues } from './queues/event-queues';
 import { RelayController } from './relay/relay.controller';
 import { TenantDirectory } from './tenants/tenant-directory';
+import { LiveTranscriptStore } from './transcripts/live-transcript-store';
 import { TenantSignature } from './tenants/tenant-signature';
 import { RejectionRecorder } from './webhooks/rejection-recorder';
 import { WebhookIngestService } from './webhooks/webhook-ingest.service';
@@ -22,6 +23,7 @@ export class GatewayModule {
         TenantDirectory,
         TenantSignature,
         EventQueues,
+        LiveTranscriptStore,
         WebhookIngestService,
         RejectionRecorder,
       ],

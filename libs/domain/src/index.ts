@@ -20,3 +20,5 @@ export * from './agent-health';
 export * from './agent-document';
 export * from './reconcile';
 export * from './job-payload-summary';
+export * from './live-transcript';
+export * from './transfer-destination';

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { isUtf8 } from 'node:buffer';
 import { checkEnvelope, signatureHeaderProblem } from '@retell-ops/retell';
-import { isLifecycleEvent } from '@retell-ops/queue';
+import { isQueuedCallEvent } from '@retell-ops/queue';
 import { EventQueues } from '../queues/event-queues';
 import { relayHeaderProblem, relaySignedBy, type RelayHeaders } from '../relay/relay-signature';
+import { LiveTranscriptStore } from '../transcripts/live-transcript-store';
 import { TenantDirectory, TenantLookupUnavailable, type RelayTenant, type TenantKey } from '../tenants/tenant-directory';
 import { signedByTenant } from '../tenants/tenant-signature';
 import { agentIdIn } from './agent-id-scan';
@@ -90,6 +91,7 @@ export class WebhookIngestService {
   constructor(
     private readonly tenants: TenantDirectory,
     private readonly queues: EventQueues,
+    private readonly transcripts: LiveTranscriptStore,
   ) {}
 
   async ingest(delivery: Delivery): Promise<IngestResult> {
@@ -170,13 +172,14 @@ export class WebhookIngestService {
     if (depthExceeds(parsed.value, MAX_JSON_DEPTH))
       return reply.reject(400, 'bad_request', `body nests deeper than ${MAX_JSON_DEPTH} levels`, { tenant: tenant.slug, tenantId: tenant.id });
     const event = (parsed.value as { event?: unknown } | null)?.event;
+    if (event === 'transcript_updated') return this.liveTranscript(parsed.value, tenant);
     if (typeof event === 'string' && IGNORED_RETELL_EVENTS.has(event)) {
       return reply.ignored(`event '${event}' is not processed by this platform`, undefined, tenant.slug, event);
     }
     const envelope = checkEnvelope(parsed.value);
     if (!envelope.ok)
       return reply.reject(400, 'bad_request', `invalid envelope: ${envelope.reason}`, { tenant: tenant.slug, tenantId: tenant.id, callId: envelope.callId });
-    if (!isLifecycleEvent(envelope.event)) {
+    if (!isQueuedCallEvent(envelope.event)) {
       return reply.reject(400, 'bad_request', REASONS.unknownEvent, {
         tenant: tenant.slug,
         callId: envelope.callId,
@@ -199,6 +202,19 @@ export class WebhookIngestService {
       });
     }
     return reply.accepted(envelope.callId, tenant.slug, envelope.event);
+  }
+
+  /** transcript_updated: many per call, so only the latest is kept (in Redis), never queued. */
+  private async liveTranscript(body: unknown, tenant: VerifiedTenant): Promise<IngestResult> {
+    const envelope = checkEnvelope(body);
+    const meta = { tenant: tenant.slug, tenantId: tenant.id, event: 'transcript_updated' };
+    if (!envelope.ok) return reply.reject(400, 'bad_request', `invalid envelope: ${envelope.reason}`, { ...meta, callId: envelope.callId });
+    try {
+      await this.transcripts.keep(tenant.id, envelope.callId, (body as { call: Record<string, unknown> }).call);
+    } catch (e) {
+      return reply.reject(503, 'unavailable', `transcript not kept, retry later: ${String((e as Error).message).slice(0, 200)}`, { ...meta, callId: envelope.callId });
+    }
+    return reply.accepted(envelope.callId, tenant.slug, 'transcript_updated');
   }
 
   private async tenantBySlug(slug: string, bytes: Buffer): Promise<Found> {
