@@ -1,4 +1,14 @@
-import { advanceStatus, CALL_STATUSES, canTransition, isTerminal, reportsCallStatus, settleStatus, statusRank, TERMINAL_STATUSES, type CallStatus } from './call-status';
+import {
+  advanceStatus,
+  CALL_STATUSES,
+  canTransition,
+  isTerminal,
+  reportsCallStatus,
+  settleStatus,
+  statusRank,
+  TERMINAL_STATUSES,
+  type CallStatus,
+} from './call-status';
 
 /**
  * The allowed moves, written out by hand rather than derived from the ranks under test.

@@ -6,16 +6,46 @@ describe('liveTranscriptOf', () => {
   it.each<[string, unknown, LiveUtterance[], number, number]>([
     ['no call', undefined, [], 0, 0],
     ['no transcript yet', { call_id: 'c' }, [], 0, 0],
-    ['transcript_object, words dropped', { transcript_object: [turn('agent', 'Hi'), turn('user', 'Hello')] }, [{ role: 'agent', content: 'Hi' }, { role: 'user', content: 'Hello' }], 2, 7],
+    [
+      'transcript_object, words dropped',
+      { transcript_object: [turn('agent', 'Hi'), turn('user', 'Hello')] },
+      [
+        { role: 'agent', content: 'Hi' },
+        { role: 'user', content: 'Hello' },
+      ],
+      2,
+      7,
+    ],
     [
       'tool calls skipped in transcript_with_tool_calls',
-      { transcript_with_tool_calls: [turn('agent', 'One moment'), { role: 'tool_call_invocation', name: 'x', arguments: '{}' }, turn('transfer_target', 'Desk')] },
-      [{ role: 'agent', content: 'One moment' }, { role: 'transfer_target', content: 'Desk' }],
+      {
+        transcript_with_tool_calls: [
+          turn('agent', 'One moment'),
+          { role: 'tool_call_invocation', name: 'x', arguments: '{}' },
+          turn('transfer_target', 'Desk'),
+        ],
+      },
+      [
+        { role: 'agent', content: 'One moment' },
+        { role: 'transfer_target', content: 'Desk' },
+      ],
       2,
       14,
     ],
-    ['malformed turns skipped', { transcript_object: [null, 3, { role: 'agent' }, { role: 'user', content: 5 }, turn('user', 'ok')] }, [{ role: 'user', content: 'ok' }], 1, 2],
-    ['transcript_object wins', { transcript_object: [turn('agent', 'a')], transcript_with_tool_calls: [turn('agent', 'b'), turn('user', 'c')] }, [{ role: 'agent', content: 'a' }], 1, 1],
+    [
+      'malformed turns skipped',
+      { transcript_object: [null, 3, { role: 'agent' }, { role: 'user', content: 5 }, turn('user', 'ok')] },
+      [{ role: 'user', content: 'ok' }],
+      1,
+      2,
+    ],
+    [
+      'transcript_object wins',
+      { transcript_object: [turn('agent', 'a')], transcript_with_tool_calls: [turn('agent', 'b'), turn('user', 'c')] },
+      [{ role: 'agent', content: 'a' }],
+      1,
+      1,
+    ],
   ])('%s', (_, call, utterances, count, chars) => {
     expect(liveTranscriptOf(call)).toEqual({ utterances, count, chars });
   });

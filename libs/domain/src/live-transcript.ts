@@ -51,9 +51,11 @@ export function liveTranscriptOf(call: unknown): LiveTranscript {
     chars += content.length;
     spoken.push({ role: role as LiveSpeaker, content });
   }
-  const kept = spoken.slice(-LIVE_TRANSCRIPT_LIMITS.keptUtterances).map((u) =>
-    u.content.length > LIVE_TRANSCRIPT_LIMITS.utteranceChars ? { role: u.role, content: u.content.slice(0, LIVE_TRANSCRIPT_LIMITS.utteranceChars) } : u,
-  );
+  const kept = spoken
+    .slice(-LIVE_TRANSCRIPT_LIMITS.keptUtterances)
+    .map((u) =>
+      u.content.length > LIVE_TRANSCRIPT_LIMITS.utteranceChars ? { role: u.role, content: u.content.slice(0, LIVE_TRANSCRIPT_LIMITS.utteranceChars) } : u,
+    );
   return { utterances: kept, count: spoken.length, chars };
 }
 
@@ -70,7 +72,9 @@ export function transcriptTail(t: Pick<LiveTranscript, 'utterances' | 'count'>):
     // UTF-8 takes up to 3 bytes per UTF-16 unit; the role and JSON punctuation about 30.
     bytes += u.content.length * 3 + 30;
     if (bytes > LIVE_TRANSCRIPT_LIMITS.eventBytes && tail.length > 0) break;
-    tail.unshift(bytes > LIVE_TRANSCRIPT_LIMITS.eventBytes ? { role: u.role, content: u.content.slice(0, Math.floor(LIVE_TRANSCRIPT_LIMITS.eventBytes / 3) - 10) } : u);
+    tail.unshift(
+      bytes > LIVE_TRANSCRIPT_LIMITS.eventBytes ? { role: u.role, content: u.content.slice(0, Math.floor(LIVE_TRANSCRIPT_LIMITS.eventBytes / 3) - 10) } : u,
+    );
   }
   return { from: t.count - tail.length, utterances: tail };
 }

@@ -62,6 +62,15 @@ export interface CallTranscript {
   at: string;
 }
 
+/** A call's latest live transcript as the gateway keeps it (liveTranscriptKey, field `v`) and the API reads it. */
+export interface StoredLiveTranscript {
+  callId: string;
+  /** turns in the whole transcript; `utterances` holds the last of them */
+  count: number;
+  utterances: CallTranscript['utterances'];
+  updatedAt: string;
+}
+
 export interface LiveEventData {
   'call.updated': CallUpdated;
   'batch.progress': BatchProgress;

@@ -1,4 +1,13 @@
-import { isKnownRetellCallStatus, outcomeOf, reportsCallStatus, settleStatus, statusRank, statusFromRetell, type CallOutcome, type CallStatus } from '@retell-ops/domain';
+import {
+  isKnownRetellCallStatus,
+  outcomeOf,
+  reportsCallStatus,
+  settleStatus,
+  statusRank,
+  statusFromRetell,
+  type CallOutcome,
+  type CallStatus,
+} from '@retell-ops/domain';
 import type { RetellCall } from './call-types';
 
 /** The Call columns that Retell's lifecycle events decide. */

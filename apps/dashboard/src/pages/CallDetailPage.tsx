@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api';
 import { ACTOR_TYPE_LABELS, type Call, type CallDelivery } from '../types';
 import { Badge, QueryState } from '../components/ui';
+import { LiveTranscriptCard } from '../components/LiveTranscriptCard';
 import { formatCents, formatDuration, formatInstant, formatOffset, humanize } from '../format';
 import { useCan } from '../session';
 
@@ -34,6 +35,7 @@ function Deliveries({ callId }: { callId: string }) {
             <thead>
               <tr>
                 <th scope="col">Event</th>
+                <th scope="col">Transfer to</th>
                 <th scope="col">Received</th>
                 <th scope="col">Processed</th>
               </tr>
@@ -42,6 +44,7 @@ function Deliveries({ callId }: { callId: string }) {
               {rows.map((d) => (
                 <tr key={d.event}>
                   <td>{d.event}</td>
+                  <td>{d.transferDestination ?? ''}</td>
                   <td>{formatInstant(d.receivedAt, undefined, true)}</td>
                   <td>{formatInstant(d.processedAt, undefined, true)}</td>
                 </tr>
@@ -142,6 +145,7 @@ export function CallDetailPage() {
                 </dl>
               </>
             )}
+            <LiveTranscriptCard call={call} />
             <h2>Transcript</h2>
             <Transcript call={call} />
             <h2>Deliveries</h2>

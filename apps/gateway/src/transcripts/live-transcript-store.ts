@@ -11,6 +11,7 @@ import {
   liveStreamKey,
   liveTranscriptKey,
   type CallTranscript,
+  type StoredLiveTranscript,
 } from '@retell-ops/live-events';
 
 /**
@@ -34,16 +35,19 @@ redis.call('PUBLISH', ARGV[8], id .. '\\ncall.transcript\\n' .. ARGV[7])
 return id`;
 
 type WithKeepCommand = IORedis & {
-  ropkeeptranscript(key: string, stream: string, n: number, c: number, value: string, ttlMs: number, maxLen: number, historyTtlMs: number, data: string, channel: string): Promise<string | null>;
+  ropkeeptranscript(
+    key: string,
+    stream: string,
+    n: number,
+    c: number,
+    value: string,
+    ttlMs: number,
+    maxLen: number,
+    historyTtlMs: number,
+    data: string,
+    channel: string,
+  ): Promise<string | null>;
 };
-
-/** What the API reads back (libs/live-events liveTranscriptKey, field `v`). */
-export interface StoredLiveTranscript {
-  callId: string;
-  count: number;
-  utterances: CallTranscript['utterances'];
-  updatedAt: string;
-}
 
 export type KeepResult = 'kept' | 'older';
 

@@ -212,7 +212,10 @@ export class WebhookIngestService {
     try {
       await this.transcripts.keep(tenant.id, envelope.callId, (body as { call: Record<string, unknown> }).call);
     } catch (e) {
-      return reply.reject(503, 'unavailable', `transcript not kept, retry later: ${String((e as Error).message).slice(0, 200)}`, { ...meta, callId: envelope.callId });
+      return reply.reject(503, 'unavailable', `transcript not kept, retry later: ${String((e as Error).message).slice(0, 200)}`, {
+        ...meta,
+        callId: envelope.callId,
+      });
     }
     return reply.accepted(envelope.callId, tenant.slug, 'transcript_updated');
   }
