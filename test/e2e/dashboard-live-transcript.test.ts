@@ -109,10 +109,20 @@ describeBrowser('dashboard: live transcript on the call page', () => {
       await shot(`live-transcript-${n}-turns`);
     }
     // Scrolled to the newest turn.
-    await page.waitForFunction(() => {
-      const ol = document.querySelector('ol[aria-label="Live transcript"]') as HTMLElement | null;
-      return ol !== null && ol.scrollTop + ol.clientHeight >= ol.scrollHeight - 2;
-    });
+    const list = card.getByRole('list', { name: 'Live transcript' });
+    await waitFor(
+      () => list.evaluate((el: { scrollTop: number; clientHeight: number; scrollHeight: number }) => el.scrollTop + el.clientHeight >= el.scrollHeight - 2),
+      {
+        what: 'the transcript scrolled to its newest turn',
+      },
+    );
+
+    // A transfer shows on the event timeline with its destination; the call stays live.
+    const transfer = { event: 'transfer_started', call: l.call_started.call, transfer_destination: { number: '+14155550199', extension: '12' } };
+    expect((await postSigned(hook, JSON.stringify(transfer), retellKey)).status).toBe(204);
+    await page.getByRole('cell', { name: '+14155550199 ext. 12' }).waitFor();
+    expect(await card.isVisible()).toBe(true);
+    await shot('live-transcript-transfer');
 
     // The call ends: the card goes, the final transcript stays.
     expect((await postSigned(hook, JSON.stringify(l.call_ended), retellKey)).status).toBe(204);

@@ -29,31 +29,37 @@ function Deliveries({ callId }: { callId: string }) {
   const q = useQuery({ queryKey: ['deliveries', callId], queryFn: () => api<CallDelivery[]>(`/api/v1/calls/${encodeURIComponent(callId)}/deliveries`) });
   return (
     <QueryState query={q} isEmpty={(d) => d.length === 0} empty="No webhook deliveries recorded for this call yet.">
-      {(rows) => (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Event</th>
-                <th scope="col">Transfer to</th>
-                <th scope="col">Received</th>
-                <th scope="col">Processed</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((d) => (
-                <tr key={d.event}>
-                  <td>{d.event}</td>
-                  <td>{d.transferDestination ?? ''}</td>
-                  <td>{formatInstant(d.receivedAt, undefined, true)}</td>
-                  <td>{formatInstant(d.processedAt, undefined, true)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      {(rows) => <DeliveryTable rows={rows} />}
     </QueryState>
+  );
+}
+
+/** The call's event timeline; a transfer's destination in its own column when the call had one. */
+function DeliveryTable({ rows }: { rows: CallDelivery[] }) {
+  const transfers = rows.some((d) => d.transferDestination !== undefined);
+  return (
+    <div className="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Event</th>
+            {transfers && <th scope="col">Transfer to</th>}
+            <th scope="col">Received</th>
+            <th scope="col">Processed</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((d) => (
+            <tr key={d.event}>
+              <td>{d.event}</td>
+              {transfers && <td>{d.transferDestination ?? '—'}</td>}
+              <td>{formatInstant(d.receivedAt, undefined, true)}</td>
+              <td>{formatInstant(d.processedAt, undefined, true)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
