@@ -140,6 +140,12 @@ describe('live transcript and transfer events', () => {
     expect((await send(body)).status).toBe(204);
     const [e] = await a.take(1, (x) => x.event === 'call.transcript' && x.data.includes(l.callId));
     expect(JSON.parse(e.data)).toMatchObject({ id: ours, callId: l.callId, count: 1 });
+
+    // Turns only in a top-level transcript_with_tool_calls (tool calls skipped) are read too.
+    const withTools = [...turns(2), { role: 'tool_call_invocation', tool_call_id: 't1', name: 'check_availability', arguments: '{}' }, ...turns(1)];
+    expect((await send({ event: 'transcript_updated', call: l.call_started.call, transcript_with_tool_calls: withTools })).status).toBe(204);
+    const [next] = await a.take(2, (x) => x.event === 'call.transcript' && x.data.includes(l.callId)).then((all) => all.slice(1));
+    expect(JSON.parse(next.data)).toMatchObject({ count: 3, from: 0, utterances: [{ content: 'turn 0' }, { content: 'turn 1' }, { content: 'turn 0' }] });
   });
 
   it('records transfer_* on the call’s timeline, with the destination, without changing its status', async () => {

@@ -35,6 +35,15 @@ export interface Delivery {
   tenantSlug?: string;
 }
 
+type TranscriptBody = { call: Record<string, unknown>; transcript_with_tool_calls?: unknown };
+
+/** The call object, with `transcript_with_tool_calls` taken from the top level when only that carries the turns. */
+function turnsSource(body: TranscriptBody): Record<string, unknown> {
+  const { call } = body;
+  if (Array.isArray(call.transcript_object) || Array.isArray(call.transcript_with_tool_calls) || !Array.isArray(body.transcript_with_tool_calls)) return call;
+  return { ...call, transcript_with_tool_calls: body.transcript_with_tool_calls };
+}
+
 /** Retell's bodies nest a few levels; far deeper is an attack on every recursive reader after us. */
 const MAX_JSON_DEPTH = 64;
 
@@ -210,7 +219,7 @@ export class WebhookIngestService {
     const meta = { tenant: tenant.slug, tenantId: tenant.id, event: 'transcript_updated' };
     if (!envelope.ok) return reply.reject(400, 'bad_request', `invalid envelope: ${envelope.reason}`, { ...meta, callId: envelope.callId });
     try {
-      await this.transcripts.keep(tenant.id, envelope.callId, (body as { call: Record<string, unknown> }).call);
+      await this.transcripts.keep(tenant.id, envelope.callId, turnsSource(body as TranscriptBody));
     } catch (e) {
       return reply.reject(503, 'unavailable', `transcript not kept, retry later: ${String((e as Error).message).slice(0, 200)}`, {
         ...meta,
