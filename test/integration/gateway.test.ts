@@ -88,7 +88,7 @@ describe('gateway: POST /webhooks/retell', () => {
 
   it('answers 200 with a reason for events the platform ignores, and keeps nothing', async () => {
     const l = lifecycle(tenant.agentId);
-    for (const event of ['transcript_updated', 'transfer_started', 'chat_ended']) {
+    for (const event of ['chat_started', 'chat_ended', 'chat_analyzed']) {
       const res = await postSigned(slugUrl(), JSON.stringify({ ...l.call_ended, event }), tenant.retellApiKey);
       expect(res.status).toBe(200);
       expect(res.json()).toEqual({ ignored: true, reason: expect.stringContaining(event) });

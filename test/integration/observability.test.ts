@@ -130,7 +130,7 @@ describe('observability of the built apps: /metrics, JSON logs, /ready', () => {
       }
     }
     answers.push((await signedPost(JSON.stringify(calls[0].call_ended), tenant.retellApiKey)).status); // a duplicate
-    answers.push((await signedPost(JSON.stringify({ event: 'transcript_updated', call: { call_id: 'call_x' } }), tenant.retellApiKey)).status);
+    answers.push((await signedPost(JSON.stringify({ event: 'chat_ended', call: { call_id: 'call_x' } }), tenant.retellApiKey)).status);
     for (let i = 0; i < 2; i++) answers.push((await signedPost(JSON.stringify(calls[1].call_ended), wrongKey)).status);
     for (let i = 0; i < 2; i++) answers.push((await postRaw(`${gatewayUrl}/webhooks/retell/${tenant.slug}`, '{}')).status);
     expect(answers).toEqual([...Array(13).fill(204), 200, 401, 401, 401, 401]);
@@ -141,7 +141,7 @@ describe('observability of the built apps: /metrics, JSON logs, /ready', () => {
       started: m.sum('rops_webhooks_received_total', { event: 'call_started', status: '204' }),
       ended: m.sum('rops_webhooks_received_total', { event: 'call_ended', status: '204' }),
       analyzed: m.sum('rops_webhooks_received_total', { event: 'call_analyzed', status: '204' }),
-      ignored: m.sum('rops_webhooks_received_total', { event: 'transcript_updated', status: '200' }),
+      ignored: m.sum('rops_webhooks_received_total', { event: 'chat_ended', status: '200' }),
       unauthorized: m.sum('rops_webhooks_received_total', { status: '401' }),
     }).toEqual({ started: 4, ended: 5, analyzed: 4, ignored: 1, unauthorized: 4 });
     expect(m.sum('rops_webhook_signature_failures_total', { reason: 'mismatch' })).toBe(2);

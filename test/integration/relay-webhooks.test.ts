@@ -117,7 +117,7 @@ describe('relay webhooks: POST /webhooks/relay/:tenantSlug and /api/v1/tenant/re
     const jobs = await queueOf('call_started').getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
     expect(jobs.filter((j) => j.data.callId === l.call_started.call.call_id)).toHaveLength(1);
     // ignored events are ignored the same way
-    const ignored = await postRelay(g, A.slug, JSON.stringify({ event: 'transcript_updated', call: { call_id: 'x' } }), issued.json.relaySecret);
+    const ignored = await postRelay(g, A.slug, JSON.stringify({ event: 'chat_ended', call: { call_id: 'x' } }), issued.json.relaySecret);
     expect(ignored.status).toBe(200);
   });
 

@@ -510,16 +510,16 @@ describe('bad-input catalogue: status and no side effect', () => {
     },
     // Events Retell sends that the platform does not keep.
     {
-      name: 'transcript_updated (ignored: 200, nothing kept)',
-      send: (id) => postSigned(slugUrl(), json(ended(id, { call_status: 'ongoing' }, { event: 'transcript_updated' })), A.retellApiKey),
+      name: 'chat_started (ignored: 200, nothing kept)',
+      send: (id) => postSigned(slugUrl(), json(ended(id, {}, { event: 'chat_started' })), A.retellApiKey),
       status: 200,
       body: { ignored: true },
     },
+    // Kept only as the call's live transcript in Redis: no job, no Call, no CallEvent.
     {
-      name: 'transfer_started (ignored: 200, nothing kept)',
-      send: (id) => postSigned(slugUrl(), json(ended(id, {}, { event: 'transfer_started' })), A.retellApiKey),
-      status: 200,
-      body: { ignored: true },
+      name: 'transcript_updated (204, no job, nothing in PostgreSQL)',
+      send: (id) => postSigned(slugUrl(), json(ended(id, { call_status: 'ongoing' }, { event: 'transcript_updated' })), A.retellApiKey),
+      status: 204,
     },
   ];
 

@@ -28,6 +28,8 @@ import { CallViewsController } from './call-views/call-views.controller';
 import { CallViews } from './call-views/call-views.service';
 import { CallsController } from './calls/calls.controller';
 import { CallsService } from './calls/calls.service';
+import { LiveTranscriptController } from './calls/live-transcript.controller';
+import { LiveTranscripts } from './calls/live-transcript.service';
 import { CandidatesController } from './candidates/candidates.controller';
 import { CandidatesService } from './candidates/candidates.service';
 import { RateLimitInterceptor } from './common/rate-limit/rate-limit.interceptor';
@@ -79,6 +81,7 @@ export class ApiModule {
         UsersController,
         CallViewsController,
         CallsController,
+        LiveTranscriptController,
         DialerController,
         CandidatesController,
         PositionsController,
@@ -124,6 +127,7 @@ export class ApiModule {
         CallViews,
         AuditService,
         CallsService,
+        LiveTranscripts,
         // Recruiting: the same use cases the call, candidate and scheduling workers run
         QueueProducers,
         QueueFiguresReader, // queue gauges of /metrics

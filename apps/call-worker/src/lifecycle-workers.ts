@@ -11,6 +11,7 @@ import {
   type CallEventJob,
   type JobOf,
   type LifecycleEvent,
+  type QueuedCallEvent,
   type ReconcileJob,
 } from '@retell-ops/queue';
 import { DialOutcome, DispatchTrigger, Reconciler, ReconcileSchedules } from '@retell-ops/dialer';
@@ -18,7 +19,7 @@ import { LiveUpdates } from '@retell-ops/live-events';
 import { ScreeningTrigger } from '@retell-ops/recruiting';
 
 /** The queues the call worker consumes (QUEUES may narrow a process to some of them). */
-export const CALL_WORKER_QUEUES = [QUEUES.callStarted, QUEUES.callEnded, QUEUES.callAnalyzed, QUEUES.reconcile] as const;
+export const CALL_WORKER_QUEUES = [QUEUES.callStarted, QUEUES.callEnded, QUEUES.callAnalyzed, QUEUES.reconcile, QUEUES.callTransfers] as const;
 
 /** How often the worker brings the per-tenant reconciliation schedulers in line with the tenants. */
 const SCHEDULE_SYNC_MS = 60_000;
@@ -54,6 +55,10 @@ export class LifecycleWorkers implements OnApplicationBootstrap, OnModuleDestroy
       ...([QUEUES.callStarted, QUEUES.callEnded, QUEUES.callAnalyzed] as const).map((queue) =>
         defineConsumer(queue, (data: CallEventJob) => this.handle(data)),
       ),
+      // Transfers join the call's timeline: kept like any delivery, the call's status untouched (foldCallEvents).
+      defineConsumer(QUEUES.callTransfers, async (data: CallEventJob) => {
+        await this.live.callRecorded(await this.calls.recordDelivery(data));
+      }),
       defineConsumer(
         QUEUES.reconcile,
         (data: ReconcileJob, job: JobOf<typeof QUEUES.reconcile>) =>
@@ -87,7 +92,7 @@ export class LifecycleWorkers implements OnApplicationBootstrap, OnModuleDestroy
     await this.screen(event, recorded);
   }
 
-  private async screen(event: LifecycleEvent, recorded: RecordedCall): Promise<void> {
+  private async screen(event: QueuedCallEvent, recorded: RecordedCall): Promise<void> {
     if (event !== 'call_analyzed') return;
     const job = await this.screening.jobFor(recorded);
     if (job) await this.producers.add(QUEUES.candidateScreening, job, { jobId: screeningJobId(job), ...FOLLOW_UP_JOB_OPTIONS });

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { appendLiveTranscript } from './components/live-transcript-cache';
 
 /**
  * The one EventSource of the app: GET /api/v1/events (SSE, the session cookie authenticates it).
@@ -21,6 +22,8 @@ const TOUCHES: Record<string, (data: Record<string, unknown>) => unknown[][]> = 
   'candidate.updated': (d) => [['candidates'], ['candidate', d.candidateId]],
   'interview.updated': (d) => [['interviews'], ['candidate', d.candidateId]],
   'dial.updated': (d) => [['calls'], ...(d.batchId ? [['batches']] : [])],
+  // Appended in place (appendLiveTranscript); refetched only when the page missed turns.
+  'call.transcript': () => [],
 };
 
 export function invalidateFor(qc: QueryClient, type: string, raw: string): void {
@@ -34,6 +37,7 @@ export function invalidateFor(qc: QueryClient, type: string, raw: string): void 
   } catch {
     /* a malformed event still refreshes its lists */
   }
+  if (type === 'call.transcript') appendLiveTranscript(qc, data);
   for (const key of TOUCHES[type]?.(data) ?? []) void qc.invalidateQueries({ queryKey: key.filter((k) => k !== undefined) });
 }
 

@@ -123,6 +123,24 @@ export interface CallDelivery {
   event: string;
   receivedAt: string;
   processedAt: string | null;
+  /** transfer_* events only */
+  transferDestination?: string | null;
+}
+
+export interface LiveUtterance {
+  role: 'agent' | 'user' | 'transfer_target';
+  content: string;
+}
+
+/** GET /api/v1/calls/:id/live-transcript */
+export interface LiveTranscript {
+  id: string;
+  callId: string | null;
+  status: string;
+  source: 'live' | 'stored' | 'none';
+  count: number;
+  utterances: LiveUtterance[];
+  updatedAt: string | null;
 }
 
 export interface Tenant {

@@ -11,6 +11,7 @@ import { InboundLookup } from './inbound/inbound-lookup';
 import { EventQueues } from './queues/event-queues';
 import { RelayController } from './relay/relay.controller';
 import { TenantDirectory } from './tenants/tenant-directory';
+import { LiveTranscriptStore } from './transcripts/live-transcript-store';
 import { TenantSignature } from './tenants/tenant-signature';
 import { ToolSettings } from './tools/tool-settings';
 import { ToolsController } from './tools/tools.controller';
@@ -30,6 +31,7 @@ export class GatewayModule {
         TenantDirectory,
         TenantSignature,
         EventQueues,
+        LiveTranscriptStore,
         WebhookIngestService,
         InboundLookup,
         InboundAnswers,

@@ -1,4 +1,14 @@
-import { advanceStatus, CALL_STATUSES, canTransition, isTerminal, settleStatus, statusRank, TERMINAL_STATUSES, type CallStatus } from './call-status';
+import {
+  advanceStatus,
+  CALL_STATUSES,
+  canTransition,
+  isTerminal,
+  reportsCallStatus,
+  settleStatus,
+  statusRank,
+  TERMINAL_STATUSES,
+  type CallStatus,
+} from './call-status';
 
 /**
  * The allowed moves, written out by hand rather than derived from the ranks under test.
@@ -98,5 +108,21 @@ describe('settleStatus (forward, and a reported terminal replaces a terminal)', 
         expect(settleStatus(settleStatus(start, a), b)).toBe(settleStatus(settleStatus(start, b), a));
       }
     }
+  });
+});
+
+describe('reportsCallStatus', () => {
+  it.each<[string, boolean]>([
+    ['call_started', true],
+    ['call_ended', true],
+    ['call_analyzed', true],
+    ['transfer_started', false],
+    ['transfer_bridged', false],
+    ['transfer_cancelled', false],
+    ['transfer_ended', false],
+    ['transcript_updated', false],
+    ['call.ended', false],
+  ])('%s → %s', (event, expected) => {
+    expect(reportsCallStatus(event)).toBe(expected);
   });
 });

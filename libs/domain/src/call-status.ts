@@ -47,3 +47,14 @@ export function settleStatus(current: CallStatus, reported: CallStatus | undefin
   if (isTerminal(current) && isTerminal(reported)) return reported;
   return advanceStatus(current, reported);
 }
+
+/**
+ * The Retell events whose call object reports the call's status. Every other event the platform
+ * keeps (the transfer_* events) only joins the call's timeline: a transfer_ended that arrives
+ * before call_ended says the transfer leg is over, not the call.
+ */
+export const STATUS_REPORTING_EVENTS = ['call_started', 'call_ended', 'call_analyzed'] as const;
+
+export function reportsCallStatus(event: string): boolean {
+  return (STATUS_REPORTING_EVENTS as readonly string[]).includes(event);
+}

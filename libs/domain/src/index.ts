@@ -24,3 +24,5 @@ export * from './interview-slots';
 export * from './candidate-ref';
 export * from './inbound-rules';
 export * from './inbound-answer';
+export * from './live-transcript';
+export * from './transfer-destination';

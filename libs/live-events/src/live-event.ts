@@ -48,17 +48,48 @@ export interface DialUpdated {
   at: string;
 }
 
+/** A live call's transcript grew (Retell's transcript_updated): its last turns, not the whole of it. */
+export interface CallTranscript {
+  /** the platform's call id when the delivery names it cheaply (a call the platform placed), else null */
+  id: string | null;
+  /** Retell's call id */
+  callId: string;
+  /** turns in the whole transcript */
+  count: number;
+  /** index of the first turn in `utterances`: a page holding fewer turns fetches the whole transcript */
+  from: number;
+  utterances: Array<{ role: 'agent' | 'user' | 'transfer_target'; content: string }>;
+  at: string;
+}
+
+/** A call's latest live transcript as the gateway keeps it (liveTranscriptKey, field `v`) and the API reads it. */
+export interface StoredLiveTranscript {
+  callId: string;
+  /** turns in the whole transcript; `utterances` holds the last of them */
+  count: number;
+  utterances: CallTranscript['utterances'];
+  updatedAt: string;
+}
+
 export interface LiveEventData {
   'call.updated': CallUpdated;
   'batch.progress': BatchProgress;
   'candidate.updated': CandidateUpdated;
   'interview.updated': InterviewUpdated;
   'dial.updated': DialUpdated;
+  'call.transcript': CallTranscript;
 }
 
 export type LiveEventType = keyof LiveEventData;
 
-export const LIVE_EVENT_TYPES: readonly LiveEventType[] = ['call.updated', 'batch.progress', 'candidate.updated', 'interview.updated', 'dial.updated'];
+export const LIVE_EVENT_TYPES: readonly LiveEventType[] = [
+  'call.updated',
+  'batch.progress',
+  'candidate.updated',
+  'interview.updated',
+  'dial.updated',
+  'call.transcript',
+];
 
 /** One event as a producer hands it in (`at` is filled in when published). */
 export type LiveEvent = { [T in LiveEventType]: { type: T; data: Omit<LiveEventData[T], 'at'> } }[LiveEventType];

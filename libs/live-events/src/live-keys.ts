@@ -2,8 +2,15 @@
  * Where a tenant's live events live in Redis: a capped Stream (the history a reconnecting client
  * replays) and a pub/sub channel (the live feed), both under the app's QUEUE_PREFIX.
  */
-export const liveStreamKey = (prefix: string, tenantId: string): string => `${prefix}:live:${tenantId}`;
+// The tenant id is hash-tagged: on a Redis Cluster a tenant's stream and its calls' transcripts
+// share a slot, so the gateway's one script can write both (docs/scaling.md).
+export const liveStreamKey = (prefix: string, tenantId: string): string => `${prefix}:live:{${tenantId}}`;
 export const liveChannel = (prefix: string, tenantId: string): string => `${prefix}:live:${tenantId}`;
+
+/** The latest live transcript of one call (a hash: n turns, c characters, v the JSON), written by the gateway. */
+export const liveTranscriptKey = (prefix: string, tenantId: string, callId: string): string => `${prefix}:live:{${tenantId}}:transcript:${callId}`;
+/** A call's live transcript outlives any call by far, and then goes: the stored transcript takes over. */
+export const LIVE_TRANSCRIPT_TTL_MS = 4 * 3_600_000;
 
 /** History kept per tenant: about the last 1,000 events, and none once a tenant was quiet for an hour. */
 export const LIVE_HISTORY_MAXLEN = 1000;

@@ -24,6 +24,7 @@ export interface JobMap {
   [QUEUES.dialDispatch]: { jobName: typeof DISPATCH_JOB; payload: DispatchJob };
   [QUEUES.dialPlace]: { jobName: typeof PLACE_JOB; payload: PlaceJob };
   [QUEUES.reconcile]: { jobName: typeof RECONCILE_JOB; payload: ReconcileJob };
+  [QUEUES.callTransfers]: { jobName: typeof CALL_EVENT_JOB; payload: CallEventJob };
 }
 
 export type JobNameOf<Q extends QueueName> = JobMap[Q]['jobName'];
@@ -45,4 +46,5 @@ export const JOB_NAMES: { readonly [Q in QueueName]: JobNameOf<Q> } = {
   [QUEUES.dialDispatch]: DISPATCH_JOB,
   [QUEUES.dialPlace]: PLACE_JOB,
   [QUEUES.reconcile]: RECONCILE_JOB,
+  [QUEUES.callTransfers]: CALL_EVENT_JOB,
 };

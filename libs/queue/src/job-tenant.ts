@@ -11,6 +11,7 @@ const TENANT_IN_ID: ReadonlySet<QueueName> = new Set([
   QUEUES.callStarted,
   QUEUES.callEnded,
   QUEUES.callAnalyzed,
+  QUEUES.callTransfers,
   QUEUES.candidateScreening,
   QUEUES.interviewScheduling,
   QUEUES.dialDispatch,

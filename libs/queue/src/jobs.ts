@@ -1,4 +1,4 @@
-import type { LifecycleEvent } from './queues';
+import type { QueuedCallEvent } from './queues';
 
 /** Job name on the lifecycle queues; the version changes when the payload shape does. */
 export const CALL_EVENT_JOB = 'retell.call-event.v1';
@@ -6,7 +6,7 @@ export const CALL_EVENT_JOB = 'retell.call-event.v1';
 /** What the gateway enqueues for one verified delivery. */
 export interface CallEventJob {
   tenantId: string;
-  event: LifecycleEvent;
+  event: QueuedCallEvent;
   callId: string;
   /** When the gateway accepted the delivery (epoch ms). */
   receivedAt: number;
@@ -25,6 +25,6 @@ export type CallEventSource = 'webhook' | 'reconcile';
  * One id per (tenant, call, event): BullMQ itself drops a duplicate delivery while the first is
  * still kept, and the database's unique key catches the rest. BullMQ forbids ':' in custom ids.
  */
-export function callEventJobId(tenantId: string, callId: string, event: LifecycleEvent): string {
+export function callEventJobId(tenantId: string, callId: string, event: QueuedCallEvent): string {
   return `${event}.${tenantId}.${encodeURIComponent(callId).replace(/:/g, '%3A')}`;
 }

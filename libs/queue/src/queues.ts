@@ -12,6 +12,7 @@ export const QUEUES = {
   dialDispatch: 'dial-dispatch.v1',
   dialPlace: 'dial-place.v1',
   reconcile: 'reconcile.v1',
+  callTransfers: 'call-transfers.v1',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -20,15 +21,34 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 export const LIFECYCLE_EVENTS = ['call_started', 'call_ended', 'call_analyzed'] as const;
 export type LifecycleEvent = (typeof LIFECYCLE_EVENTS)[number];
 
+/** Retell's transfer events: rare, kept on the call's timeline, never moving its status. */
+export const TRANSFER_EVENTS = ['transfer_started', 'transfer_bridged', 'transfer_cancelled', 'transfer_ended'] as const;
+export type TransferEvent = (typeof TRANSFER_EVENTS)[number];
+
+/** Every Retell event the gateway queues for the call worker to keep as a CallEvent. */
+export const QUEUED_CALL_EVENTS = [...LIFECYCLE_EVENTS, ...TRANSFER_EVENTS] as const;
+export type QueuedCallEvent = (typeof QUEUED_CALL_EVENTS)[number];
+
 export const QUEUE_FOR_EVENT = {
   call_started: QUEUES.callStarted,
   call_ended: QUEUES.callEnded,
   call_analyzed: QUEUES.callAnalyzed,
-} as const satisfies Record<LifecycleEvent, QueueName>;
+  // One queue for the four: a call has a handful of them at most.
+  transfer_started: QUEUES.callTransfers,
+  transfer_bridged: QUEUES.callTransfers,
+  transfer_cancelled: QUEUES.callTransfers,
+  transfer_ended: QUEUES.callTransfers,
+} as const satisfies Record<QueuedCallEvent, QueueName>;
 
 /** The queues the gateway produces to, one per lifecycle event. */
 export type LifecycleQueueName = (typeof QUEUE_FOR_EVENT)[LifecycleEvent];
+/** Every queue the gateway produces to. */
+export type CallEventQueueName = (typeof QUEUE_FOR_EVENT)[QueuedCallEvent];
 
 export function isLifecycleEvent(event: string): event is LifecycleEvent {
   return (LIFECYCLE_EVENTS as readonly string[]).includes(event);
+}
+
+export function isQueuedCallEvent(event: string): event is QueuedCallEvent {
+  return (QUEUED_CALL_EVENTS as readonly string[]).includes(event);
 }

@@ -435,3 +435,30 @@ describe('changedCallFields', () => {
     expect(changedCallFields({ ...base, ...before }, { ...base, ...after })).toEqual(expected);
   });
 });
+
+describe('foldCallEvents: transfer events only join the timeline', () => {
+  // Retell's transfer events carry the full call object; a transfer_ended may say the call ended
+  // (the agent's leg did) before call_ended arrives.
+  const transferEnded: ReceivedCallEvent = {
+    type: 'transfer_ended',
+    call: { ...endedCall, call_status: 'ended', disconnection_reason: 'call_transfer', transfer_destination: '+14155550199' } as RetellCall,
+  };
+  const transferStarted: ReceivedCallEvent = { type: 'transfer_started', call: { ...base, call_status: 'ongoing' } };
+
+  it.each([
+    ['in_progress', [started, transferStarted, transferEnded], 'in_progress'],
+    ['queued', [transferEnded], 'queued'],
+    ['in_progress', [transferEnded, started], 'in_progress'],
+  ] as Array<[CallStatus, ReceivedCallEvent[], CallStatus]>)('from %s with %#: status unchanged', (current, events, expected) => {
+    const folded = foldCallEvents(events.map(copy), current);
+    expect(folded.status).toBe(expected);
+    expect(folded.outcome).toBeNull();
+    expect(folded.endedAt).toBeNull();
+  });
+
+  it('a full call with transfers folds as the call without them', () => {
+    for (const order of permutations([started, transferStarted, ended, analyzed, transferEnded])) {
+      expect(foldCallEvents(order.map(copy), 'queued')).toEqual(EXPECTED);
+    }
+  });
+});

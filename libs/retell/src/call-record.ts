@@ -1,4 +1,13 @@
-import { isKnownRetellCallStatus, outcomeOf, settleStatus, statusRank, statusFromRetell, type CallOutcome, type CallStatus } from '@retell-ops/domain';
+import {
+  isKnownRetellCallStatus,
+  outcomeOf,
+  reportsCallStatus,
+  settleStatus,
+  statusRank,
+  statusFromRetell,
+  type CallOutcome,
+  type CallStatus,
+} from '@retell-ops/domain';
 import type { RetellCall } from './call-types';
 
 /** The Call columns that Retell's lifecycle events decide. */
@@ -56,7 +65,8 @@ const present = (v: unknown): unknown => (v === undefined || v === null ? null :
  * does not know is kept raw (retellStatus) and moves neither the status nor the outcome.
  */
 export function foldCallEvents(events: ReceivedCallEvent[], currentStatus: CallStatus): CallRecordFields {
-  const ordered = [...events].sort((a, b) => (EVENT_PRECEDENCE[b.type] ?? 0) - (EVENT_PRECEDENCE[a.type] ?? 0));
+  // Transfer events join the timeline only: their call object neither fills the row nor moves the status.
+  const ordered = events.filter((e) => reportsCallStatus(e.type)).sort((a, b) => (EVENT_PRECEDENCE[b.type] ?? 0) - (EVENT_PRECEDENCE[a.type] ?? 0));
   const first = <T>(read: (c: RetellCall) => T | null): T | null => {
     for (const e of ordered) {
       const v = read(e.call);

@@ -6,9 +6,11 @@ import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { CallViews, type AgentActivity, type DeliveryView } from './call-views.service';
 
 export class DeliveryResource {
-  @ApiProperty({ description: 'call_started, call_ended or call_analyzed' }) event: string;
+  @ApiProperty({ description: 'call_started, call_ended, call_analyzed, or a transfer_* event' }) event: string;
   @ApiProperty({ description: 'When the gateway received it' }) receivedAt: string;
   @ApiPropertyOptional({ description: 'When the call worker applied it; null while it waits', type: String, nullable: true }) processedAt: string | null;
+  @ApiPropertyOptional({ description: 'transfer_* events only: the destination (number, extension or SIP URI)', type: String, nullable: true })
+  transferDestination?: string | null;
 }
 
 class LastCall {

@@ -1,11 +1,13 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { PrismaService } from '@retell-ops/db';
-import { isUuid } from '@retell-ops/domain';
+import { isUuid, transferDestinationText } from '@retell-ops/domain';
 
 export interface DeliveryView {
   event: string;
   receivedAt: string;
   processedAt: string | null;
+  /** transfer_* only: where the call was transferred to */
+  transferDestination?: string | null;
 }
 
 export interface AgentActivity {
@@ -27,12 +29,18 @@ export class CallViews {
       select: { id: true },
     });
     if (!call) throw new NotFoundException(`no call '${callId}'`);
-    const events = await this.prisma.callEvent.findMany({
-      where: { tenantId, callId: call.id },
-      orderBy: { receivedAt: 'asc' },
-      select: { type: true, receivedAt: true, processedAt: true },
-    });
-    return events.map((e) => ({ event: e.type, receivedAt: e.receivedAt.toISOString(), processedAt: e.processedAt?.toISOString() ?? null }));
+    // A transfer's destination: the event's top-level object, else the call object's string.
+    const events = await this.prisma.$queryRaw<Array<{ type: string; receivedAt: Date; processedAt: Date | null; destination: unknown }>>`
+      SELECT "type", "receivedAt", "processedAt",
+        CASE WHEN starts_with("type", 'transfer_') THEN COALESCE("payload"->'transfer_destination', "payload"->'call'->'transfer_destination') END AS "destination"
+      FROM "CallEvent" WHERE "tenantId" = ${tenantId}::uuid AND "callId" = ${call.id}::uuid
+      ORDER BY "receivedAt" ASC`;
+    return events.map((e) => ({
+      event: e.type,
+      receivedAt: e.receivedAt.toISOString(),
+      processedAt: e.processedAt?.toISOString() ?? null,
+      ...(e.type.startsWith('transfer_') ? { transferDestination: transferDestinationText(e.destination) } : {}),
+    }));
   }
 
   async agentsWithLastCall(tenantId: string): Promise<AgentActivity[]> {

@@ -1,15 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
-import { LIFECYCLE_EVENTS } from '@retell-ops/queue';
+import { QUEUED_CALL_EVENTS } from '@retell-ops/queue';
 import { PageQuery } from '../common/keyset-page';
 import { IsInstant } from '../common/validators';
 import { DELIVERY_STATES } from './deliveries.service';
 
 export class ListDeliveriesQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: LIFECYCLE_EVENTS })
+  @ApiPropertyOptional({ enum: QUEUED_CALL_EVENTS })
   @IsOptional()
-  @IsIn(LIFECYCLE_EVENTS)
+  @IsIn(QUEUED_CALL_EVENTS)
   event?: string;
 
   @ApiPropertyOptional({ description: "Retell's call id or the platform's" })
@@ -57,7 +57,7 @@ export class RejectedQuery {
 
 export class DeliveryResource {
   @ApiProperty({ description: "The CallEvent's id; for a delivery not kept yet, an id derived from its job" }) id: string;
-  @ApiProperty({ enum: LIFECYCLE_EVENTS }) event: string;
+  @ApiProperty({ enum: QUEUED_CALL_EVENTS }) event: string;
   @ApiProperty({ description: "Retell's call id" }) callId: string;
   @ApiPropertyOptional({ type: String, nullable: true, description: "The platform's call id, once kept" }) callRowId: string | null;
   @ApiProperty({ description: 'When the gateway accepted it' }) receivedAt: string;

@@ -7,13 +7,13 @@ import {
   callIdOfEventJobId,
   CALL_EVENT_JOB,
   callEventJobId,
-  isLifecycleEvent,
-  LIFECYCLE_EVENTS,
+  isQueuedCallEvent,
   lifecycleJobOptions,
   QUEUE_FOR_EVENT,
+  QUEUED_CALL_EVENTS,
   replayJobId,
   type CallEventJob,
-  type LifecycleEvent,
+  type QueuedCallEvent,
   type QueueName,
 } from '@retell-ops/queue';
 import { keysetPage, readCursor, rowsToFetch, type Page } from '../common/keyset-page';
@@ -38,7 +38,7 @@ export interface DeliveryQuery {
 export interface DeliveryRow {
   /** The CallEvent's id; for a delivery not kept yet (its job waits or failed), an id derived from its job */
   id: string;
-  event: LifecycleEvent;
+  event: QueuedCallEvent;
   /** Retell's call id */
   callId: string;
   /** The platform's call id, once the delivery is kept */
@@ -73,7 +73,7 @@ export interface ReplayAnswer {
 interface Pending {
   job: JobSummary;
   state: DeliveryState;
-  event: LifecycleEvent;
+  event: QueuedCallEvent;
   /** Set for a delivery's own job */
   callId?: string;
   /** Set for a replay's job */
@@ -223,7 +223,7 @@ export class Deliveries {
       if (known) throw new ConflictError('this delivery is not kept yet (its job waits or failed): retry its failed job instead');
       throw new NotFoundError(`no delivery '${id}'`);
     }
-    if (!isLifecycleEvent(kept.type)) throw new ConflictError(`event '${kept.type}' has no worker to replay it`);
+    if (!isQueuedCallEvent(kept.type)) throw new ConflictError(`event '${kept.type}' has no worker to replay it`);
     const queueName = QUEUE_FOR_EVENT[kept.type];
     const queue = this.inspector.queue(queueName);
     const jobId = replayJobId(p.tenantId, kept.id);
@@ -253,15 +253,20 @@ export class Deliveries {
     };
   }
 
-  /** The tenant's lifecycle jobs Redis still holds unfinished or failed. */
+  /** The tenant's call-event jobs Redis still holds unfinished or failed. */
   private async pending(tenantId: string, event?: string): Promise<Pending[]> {
-    const events = event && isLifecycleEvent(event) ? [event] : LIFECYCLE_EVENTS;
+    const events: readonly QueuedCallEvent[] = event && isQueuedCallEvent(event) ? [event] : QUEUED_CALL_EVENTS;
+    // The transfer events share one queue: each queue is read once, a job's event read from its id.
+    const queues = [...new Set(events.map((ev) => QUEUE_FOR_EVENT[ev]))];
     const lists = await Promise.all(
-      events.map(async (ev) =>
-        (await this.inspector.tenantJobs(QUEUE_FOR_EVENT[ev], tenantId, ['failed', 'active', 'waiting', 'delayed'])).map((job): Pending => {
+      queues.map(async (queue) =>
+        (await this.inspector.tenantJobs(queue, tenantId, ['failed', 'active', 'waiting', 'delayed'])).flatMap((job): Pending[] => {
           const state = STATE_OF[job.state] ?? 'waiting';
-          if (job.jobId.startsWith('replay.')) return { job, state, event: ev, deliveryId: job.jobId.split('.')[2] };
-          return { job, state, event: ev, callId: callIdOfEventJobId(job.jobId) };
+          const named = job.jobId.slice(0, job.jobId.indexOf('.'));
+          const ev = isQueuedCallEvent(named) ? named : events.find((e) => QUEUE_FOR_EVENT[e] === queue)!;
+          if (!events.includes(ev)) return [];
+          if (job.jobId.startsWith('replay.')) return [{ job, state, event: ev, deliveryId: job.jobId.split('.')[2] }];
+          return [{ job, state, event: ev, callId: callIdOfEventJobId(job.jobId) }];
         }),
       ),
     );
@@ -301,7 +306,7 @@ export class Deliveries {
   }
 
   private keptRow(tenantId: string, k: KeptRow, pending: Pending | undefined): DeliveryRow {
-    const event = k.type as LifecycleEvent;
+    const event = k.type as QueuedCallEvent;
     const queue = QUEUE_FOR_EVENT[event];
     return {
       id: k.id,

@@ -4,6 +4,7 @@ import { api } from '../api';
 import { ACTOR_TYPE_LABELS, type Call, type CallDelivery } from '../types';
 import { Badge, QueryState } from '../components/ui';
 import { ToolCallsCard } from '../components/ToolCallsCard';
+import { LiveTranscriptCard } from '../components/LiveTranscriptCard';
 import { formatCents, formatDuration, formatInstant, formatOffset, humanize } from '../format';
 import { useCan } from '../session';
 
@@ -29,29 +30,37 @@ function Deliveries({ callId }: { callId: string }) {
   const q = useQuery({ queryKey: ['deliveries', callId], queryFn: () => api<CallDelivery[]>(`/api/v1/calls/${encodeURIComponent(callId)}/deliveries`) });
   return (
     <QueryState query={q} isEmpty={(d) => d.length === 0} empty="No webhook deliveries recorded for this call yet.">
-      {(rows) => (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Event</th>
-                <th scope="col">Received</th>
-                <th scope="col">Processed</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((d) => (
-                <tr key={d.event}>
-                  <td>{d.event}</td>
-                  <td>{formatInstant(d.receivedAt, undefined, true)}</td>
-                  <td>{formatInstant(d.processedAt, undefined, true)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      {(rows) => <DeliveryTable rows={rows} />}
     </QueryState>
+  );
+}
+
+/** The call's event timeline; a transfer's destination in its own column when the call had one. */
+function DeliveryTable({ rows }: { rows: CallDelivery[] }) {
+  const transfers = rows.some((d) => d.transferDestination !== undefined);
+  return (
+    <div className="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Event</th>
+            {transfers && <th scope="col">Transfer to</th>}
+            <th scope="col">Received</th>
+            <th scope="col">Processed</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((d) => (
+            <tr key={d.event}>
+              <td>{d.event}</td>
+              {transfers && <td>{d.transferDestination ?? '—'}</td>}
+              <td>{formatInstant(d.receivedAt, undefined, true)}</td>
+              <td>{formatInstant(d.processedAt, undefined, true)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -143,6 +152,7 @@ export function CallDetailPage() {
                 </dl>
               </>
             )}
+            <LiveTranscriptCard call={call} />
             <h2>Transcript</h2>
             <Transcript call={call} />
             <ToolCallsCard callId={call.id} />

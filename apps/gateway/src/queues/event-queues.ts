@@ -8,13 +8,14 @@ import {
   callEventJobId,
   lifecycleJobOptions,
   QUEUE_FOR_EVENT,
+  QUEUED_CALL_EVENTS,
   type CallEventJob,
-  type LifecycleEvent,
-  type LifecycleQueueName,
+  type CallEventQueueName,
   type QueueOf,
+  type QueuedCallEvent,
 } from '@retell-ops/queue';
 
-type LifecycleQueue = QueueOf<LifecycleQueueName>;
+type LifecycleQueue = QueueOf<CallEventQueueName>;
 
 const enqueueOk = metrics.webhookEnqueueSeconds.labels('ok');
 const enqueueError = metrics.webhookEnqueueSeconds.labels('error');
@@ -24,7 +25,7 @@ const ENQUEUE_TIMEOUT_MS = 3000;
 export class QueueUnavailableError extends Error {}
 
 /**
- * Producer side of the lifecycle queues: one job per delivery, under its deterministic id.
+ * Producer side of the lifecycle and transfer queues: one job per delivery, under its deterministic id.
  *
  * BullMQ ignores an add under an id it already holds, so a redelivery of an event whose job
  * failed for good would be answered 204 and dropped. Each add is therefore sent with a look at the
@@ -37,24 +38,29 @@ export class QueueUnavailableError extends Error {}
 export class EventQueues implements OnModuleDestroy {
   private readonly logger = new Logger('EventQueues');
   private readonly connection: IORedis;
-  private readonly queues: Record<LifecycleEvent, LifecycleQueue>;
-  private readonly failedKeys: Record<LifecycleEvent, string>;
+  private readonly queues: Record<QueuedCallEvent, LifecycleQueue>;
+  private readonly failedKeys: Record<QueuedCallEvent, string>;
 
   constructor(private readonly env: AppEnv) {
     this.connection = createRedis(env.REDIS_URL, 'producer');
     this.connection.on('error', () => undefined); // reported per request as 503
-    const make = (event: LifecycleEvent) =>
-      new Queue<CallEventJob, unknown, typeof CALL_EVENT_JOB>(QUEUE_FOR_EVENT[event], {
-        connection: this.connection,
-        prefix: queuePrefix(env),
-        defaultJobOptions: lifecycleJobOptions(env.JOB_ATTEMPTS, env.JOB_BACKOFF_MS),
-      });
-    this.queues = { call_started: make('call_started'), call_ended: make('call_ended'), call_analyzed: make('call_analyzed') };
-    this.failedKeys = {
-      call_started: this.queues.call_started.toKey('failed'),
-      call_ended: this.queues.call_ended.toKey('failed'),
-      call_analyzed: this.queues.call_analyzed.toKey('failed'),
+    // One Queue per queue name: the transfer events share theirs.
+    const byName = new Map<CallEventQueueName, LifecycleQueue>();
+    const make = (event: QueuedCallEvent) => {
+      const name = QUEUE_FOR_EVENT[event];
+      if (!byName.has(name))
+        byName.set(
+          name,
+          new Queue<CallEventJob, unknown, typeof CALL_EVENT_JOB>(name, {
+            connection: this.connection,
+            prefix: queuePrefix(env),
+            defaultJobOptions: lifecycleJobOptions(env.JOB_ATTEMPTS, env.JOB_BACKOFF_MS),
+          }),
+        );
+      return byName.get(name)!;
     };
+    this.queues = Object.fromEntries(QUEUED_CALL_EVENTS.map((e) => [e, make(e)])) as Record<QueuedCallEvent, LifecycleQueue>;
+    this.failedKeys = Object.fromEntries(QUEUED_CALL_EVENTS.map((e) => [e, this.queues[e].toKey('failed')])) as Record<QueuedCallEvent, string>;
   }
 
   /** Resolves once Redis holds a live job for the delivery (new, a duplicate, or a failed one revived); rejects otherwise. */
@@ -114,7 +120,7 @@ export class EventQueues implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    await Promise.all(Object.values(this.queues).map((q) => q.close()));
+    await Promise.all([...new Set(Object.values(this.queues))].map((q) => q.close()));
     this.connection.disconnect();
   }
 }

@@ -4,11 +4,7 @@
  * not a Retell event at all (e.g. dot-style `call.ended`) and is refused.
  */
 export const IGNORED_RETELL_EVENTS = new Set([
-  'transcript_updated',
-  'transfer_started',
-  'transfer_bridged',
-  'transfer_cancelled',
-  'transfer_ended',
+  // transcript_updated is kept as the call's live transcript (LiveTranscriptStore); transfer_* are queued.
   'chat_started',
   'chat_ended',
   'chat_analyzed',

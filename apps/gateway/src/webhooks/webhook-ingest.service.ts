@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { isUtf8 } from 'node:buffer';
 import { checkEnvelope, signatureHeaderProblem } from '@retell-ops/retell';
-import { isLifecycleEvent } from '@retell-ops/queue';
+import { isQueuedCallEvent } from '@retell-ops/queue';
 import { EventQueues } from '../queues/event-queues';
 import { InboundAnswers } from '../inbound/inbound-answers';
 import { relayHeaderProblem, relaySignedBy, type RelayHeaders } from '../relay/relay-signature';
+import { LiveTranscriptStore } from '../transcripts/live-transcript-store';
 import { TenantDirectory, TenantLookupUnavailable, type RelayTenant, type TenantKey } from '../tenants/tenant-directory';
 import { signedByTenant } from '../tenants/tenant-signature';
 import { agentIdIn } from './agent-id-scan';
@@ -33,6 +34,15 @@ export interface Delivery {
   signature: string | string[] | undefined;
   /** Present on /webhooks/retell/:tenantSlug */
   tenantSlug?: string;
+}
+
+type TranscriptBody = { call: Record<string, unknown>; transcript_with_tool_calls?: unknown };
+
+/** The call object, with `transcript_with_tool_calls` taken from the top level when only that carries the turns. */
+function turnsSource(body: TranscriptBody): Record<string, unknown> {
+  const { call } = body;
+  if (Array.isArray(call.transcript_object) || Array.isArray(call.transcript_with_tool_calls) || !Array.isArray(body.transcript_with_tool_calls)) return call;
+  return { ...call, transcript_with_tool_calls: body.transcript_with_tool_calls };
 }
 
 /** Retell's bodies nest a few levels; far deeper is an attack on every recursive reader after us. */
@@ -92,6 +102,7 @@ export class WebhookIngestService {
     private readonly tenants: TenantDirectory,
     private readonly queues: EventQueues,
     private readonly inbound: InboundAnswers,
+    private readonly transcripts: LiveTranscriptStore,
   ) {}
 
   async ingest(delivery: Delivery): Promise<IngestResult> {
@@ -175,13 +186,14 @@ export class WebhookIngestService {
     // A number's inbound webhook pointed here rather than at /webhooks/retell/inbound/<slug>: the
     // same answer, for the tenant the signature verified (docs/live-calls.md#inbound-calls).
     if (event === 'call_inbound') return this.inbound.answer(tenant, parsed.value);
+    if (event === 'transcript_updated') return this.liveTranscript(parsed.value, tenant);
     if (typeof event === 'string' && IGNORED_RETELL_EVENTS.has(event)) {
       return reply.ignored(`event '${event}' is not processed by this platform`, undefined, tenant.slug, event);
     }
     const envelope = checkEnvelope(parsed.value);
     if (!envelope.ok)
       return reply.reject(400, 'bad_request', `invalid envelope: ${envelope.reason}`, { tenant: tenant.slug, tenantId: tenant.id, callId: envelope.callId });
-    if (!isLifecycleEvent(envelope.event)) {
+    if (!isQueuedCallEvent(envelope.event)) {
       return reply.reject(400, 'bad_request', REASONS.unknownEvent, {
         tenant: tenant.slug,
         callId: envelope.callId,
@@ -204,6 +216,22 @@ export class WebhookIngestService {
       });
     }
     return reply.accepted(envelope.callId, tenant.slug, envelope.event);
+  }
+
+  /** transcript_updated: many per call, so only the latest is kept (in Redis), never queued. */
+  private async liveTranscript(body: unknown, tenant: VerifiedTenant): Promise<IngestResult> {
+    const envelope = checkEnvelope(body);
+    const meta = { tenant: tenant.slug, tenantId: tenant.id, event: 'transcript_updated' };
+    if (!envelope.ok) return reply.reject(400, 'bad_request', `invalid envelope: ${envelope.reason}`, { ...meta, callId: envelope.callId });
+    try {
+      await this.transcripts.keep(tenant.id, envelope.callId, turnsSource(body as TranscriptBody));
+    } catch (e) {
+      return reply.reject(503, 'unavailable', `transcript not kept, retry later: ${String((e as Error).message).slice(0, 200)}`, {
+        ...meta,
+        callId: envelope.callId,
+      });
+    }
+    return reply.accepted(envelope.callId, tenant.slug, 'transcript_updated');
   }
 
   private async tenantBySlug(slug: string, bytes: Buffer): Promise<Found> {
