@@ -549,7 +549,12 @@ async function pipelinePhase(o: Options, g: { url: string; env: Record<string, s
     for (let attempt = 0; attempt < (o.quick ? 1 : 2); attempt++) {
       await resetPipelineTables(c, g.prefix);
       log(`pipeline: sustained load at ${rate.toFixed(0)} req/s for ${o.sustainSec} s`);
-      sus = await sustained(c, g.url, rate, o.sustainSec, o.connections, o.drainTimeoutSec, ours, { gateway: g.pid, redis: redisPid, worker: w.pid, postgres: backendPids });
+      sus = await sustained(c, g.url, rate, o.sustainSec, o.connections, o.drainTimeoutSec, ours, {
+        gateway: g.pid,
+        redis: redisPid,
+        worker: w.pid,
+        postgres: backendPids,
+      });
       attempts.push(sus);
       log(
         `pipeline: committed ${sus.committedPerSec.toFixed(0)} events/s, backlog ${sus.backlogGrowthPerSec >= 0 ? '+' : ''}${sus.backlogGrowthPerSec.toFixed(0)}/s, ` +

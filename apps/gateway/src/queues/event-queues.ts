@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { Queue } from 'bullmq';
+import { Job, Queue, type JobsOptions } from 'bullmq';
 import type IORedis from 'ioredis';
 import { AppEnv, createRedis } from '@retell-ops/config';
 import { metrics } from '@retell-ops/metrics';
@@ -15,6 +15,7 @@ import {
 } from '@retell-ops/queue';
 
 type LifecycleQueue = QueueOf<LifecycleQueueName>;
+type BullClient = Awaited<LifecycleQueue['client']>;
 
 const enqueueOk = metrics.webhookEnqueueSeconds.labels('ok');
 const enqueueError = metrics.webhookEnqueueSeconds.labels('error');
@@ -23,15 +24,25 @@ const ENQUEUE_TIMEOUT_MS = 3000;
 
 export class QueueUnavailableError extends Error {}
 
+interface Pending {
+  job: CallEventJob;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
 /**
  * Producer side of the lifecycle queues: one job per delivery, under its deterministic id.
  *
+ * Deliveries verified in the same turn of the event loop are enqueued together: their BullMQ adds
+ * (BullMQ's own add script, as Queue.add sends it) go in one pipeline, one write and one round
+ * trip, and each delivery is answered as soon as that pipeline's replies say Redis holds its job
+ * (or refused alone if its command failed).
+ *
  * BullMQ ignores an add under an id it already holds, so a redelivery of an event whose job
  * failed for good would be answered 204 and dropped. Each add is therefore sent with a look at the
- * queue's failed set (ZSCORE, in flight beside the add on the auto-pipelined connection: still
- * one round trip); a failed job found there is retried with its attempts reset before the
- * delivery is acknowledged. Recording is idempotent (one CallEvent per call and event), so a
- * revived job that meets its event already kept changes nothing.
+ * queue's failed set (ZSCORE, in the same pipeline); a failed job found there is retried with its
+ * attempts reset before the delivery is acknowledged. Recording is idempotent (one CallEvent per
+ * call and event), so a revived job that meets its event already kept changes nothing.
  */
 @Injectable()
 export class EventQueues implements OnModuleDestroy {
@@ -39,15 +50,19 @@ export class EventQueues implements OnModuleDestroy {
   private readonly connection: IORedis;
   private readonly queues: Record<LifecycleEvent, LifecycleQueue>;
   private readonly failedKeys: Record<LifecycleEvent, string>;
+  private readonly jobOptions: JobsOptions;
+  private pending: Pending[] = [];
+  private bullClient?: BullClient;
 
   constructor(private readonly env: AppEnv) {
     this.connection = createRedis(env.REDIS_URL, 'producer');
     this.connection.on('error', () => undefined); // reported per request as 503
+    this.jobOptions = lifecycleJobOptions(env.JOB_ATTEMPTS, env.JOB_BACKOFF_MS);
     const make = (event: LifecycleEvent) =>
       new Queue<CallEventJob, unknown, typeof CALL_EVENT_JOB>(QUEUE_FOR_EVENT[event], {
         connection: this.connection,
         prefix: env.QUEUE_PREFIX,
-        defaultJobOptions: lifecycleJobOptions(env.JOB_ATTEMPTS, env.JOB_BACKOFF_MS),
+        defaultJobOptions: this.jobOptions,
       });
     this.queues = { call_started: make('call_started'), call_ended: make('call_ended'), call_analyzed: make('call_analyzed') };
     this.failedKeys = {
@@ -65,7 +80,7 @@ export class EventQueues implements OnModuleDestroy {
     });
     const started = performance.now();
     try {
-      await Promise.race([this.add(job), timeout]);
+      await Promise.race([this.grouped(job), timeout]);
       enqueueOk.observe((performance.now() - started) / 1000);
     } catch (e) {
       enqueueError.observe((performance.now() - started) / 1000);
@@ -75,13 +90,61 @@ export class EventQueues implements OnModuleDestroy {
     }
   }
 
-  private async add(job: CallEventJob): Promise<void> {
-    const queue = this.queues[job.event];
-    const jobId = callEventJobId(job.tenantId, job.callId, job.event);
-    // The queues' client is this connection; until it is ready (no offline queue: it fails fast) wait as add does.
-    const client = this.connection.status === 'ready' ? this.connection : await queue.client;
-    const [, failedScore] = await Promise.all([queue.add(CALL_EVENT_JOB, job, { jobId }), client.zscore(this.failedKeys[job.event], jobId)]);
-    if (failedScore !== null) await this.revive(queue, job, jobId);
+  /** Joins the group sent at the end of this turn of the event loop. */
+  private grouped(job: CallEventJob): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ job, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const group = this.pending;
+    this.pending = [];
+    let replies: Array<[Error | null, unknown]>;
+    const sent: Array<{ at: number; p: Pending; jobId: string }> = [];
+    try {
+      const pipeline = (await this.client()).pipeline();
+      for (const p of group) {
+        const jobId = callEventJobId(p.job.tenantId, p.job.callId, p.job.event);
+        const queued = pipeline.length;
+        try {
+          const job = new Job(this.queues[p.job.event], CALL_EVENT_JOB, p.job, { ...this.jobOptions, jobId }, jobId);
+          // On a pipeline the script call only queues the command (synchronously); its reply comes from exec().
+          job.addJob(pipeline).catch(() => undefined);
+        } catch (e) {
+          p.reject(e as Error);
+          continue;
+        }
+        if (pipeline.length !== queued + 1) {
+          p.reject(new Error('BullMQ did not queue the job'));
+          continue;
+        }
+        pipeline.zscore(this.failedKeys[p.job.event], jobId);
+        sent.push({ at: queued, p, jobId });
+      }
+      if (!sent.length) return;
+      replies = ((await pipeline.exec()) ?? []) as Array<[Error | null, unknown]>;
+    } catch (e) {
+      for (const { p } of sent.length ? sent : group) p.reject(e as Error);
+      return;
+    }
+    for (const { at, p, jobId } of sent) {
+      const [addError, added] = replies[at] ?? [new Error('no reply from Redis')];
+      const [lookError, failedScore] = replies[at + 1] ?? [new Error('no reply from Redis')];
+      if (addError || lookError) p.reject((addError ?? lookError)!);
+      else if (typeof added === 'number' && added < 0) p.reject(new Error(`BullMQ refused the job (code ${added})`));
+      else if (failedScore !== null) this.revive(this.queues[p.job.event], p.job, jobId).then(p.resolve, p.reject);
+      else p.resolve();
+    }
+  }
+
+  /** BullMQ's client on the connection (its pipelines run BullMQ's scripts), once every queue has defined them. */
+  private async client(): Promise<BullClient> {
+    if (this.bullClient) return this.bullClient;
+    // Until it is ready (no offline queue: it fails fast) wait as Queue.add does.
+    const [client] = await Promise.all(Object.values(this.queues).map((q) => q.client));
+    return (this.bullClient = client);
   }
 
   /** The rare path: the event's job had failed for good; this delivery gives it its attempts again. */
