@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Job, Queue, type JobsOptions } from 'bullmq';
 import type IORedis from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
 import { AppEnv, createRedis } from '@retell-ops/config';
 import { metrics } from '@retell-ops/metrics';
 import {
@@ -104,14 +105,15 @@ export class EventQueues implements OnModuleDestroy {
     let replies: Array<[Error | null, unknown]>;
     const sent: Array<{ at: number; p: Pending; jobId: string }> = [];
     try {
-      const pipeline = (await this.client()).pipeline();
+      // ioredis's pipeline under BullMQ's wrapper (which adds the script calls Job.addJob makes).
+      const pipeline = (await this.client()).pipeline() as unknown as ChainableCommander;
       for (const p of group) {
         const jobId = callEventJobId(p.job.tenantId, p.job.callId, p.job.event);
         const queued = pipeline.length;
         try {
           const job = new Job(this.queues[p.job.event], CALL_EVENT_JOB, p.job, { ...this.jobOptions, jobId }, jobId);
           // On a pipeline the script call only queues the command (synchronously); its reply comes from exec().
-          job.addJob(pipeline).catch(() => undefined);
+          job.addJob(pipeline as unknown as Parameters<Job['addJob']>[0]).catch(() => undefined);
         } catch (e) {
           p.reject(e as Error);
           continue;
@@ -126,7 +128,7 @@ export class EventQueues implements OnModuleDestroy {
       if (!sent.length) return;
       replies = ((await pipeline.exec()) ?? []) as Array<[Error | null, unknown]>;
     } catch (e) {
-      for (const { p } of sent.length ? sent : group) p.reject(e as Error);
+      for (const p of sent.length ? sent.map((s) => s.p) : group) p.reject(e as Error);
       return;
     }
     for (const { at, p, jobId } of sent) {

@@ -1,13 +1,13 @@
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RELAY_SIGNATURE_HEADER, RELAY_TIMESTAMP_HEADER } from '../relay/relay-signature';
 import { answerDelivery } from './answer-delivery';
 import type { IngestResult } from './ingest-result';
 import { RELAY_POST_ROUTE } from './signature-header.hook';
 import { WebhookIngestService } from './webhook-ingest.service';
 
-type SlugRequest = FastifyRequest<{ Params: { tenantSlug: string } }>;
+type BySlug = { Params: { tenantSlug: string } };
 
 /** What Nest answered for an error nothing caught (the body names no detail). */
 const INTERNAL_ERROR = { statusCode: 500, message: 'Internal server error' };
@@ -22,7 +22,8 @@ const INTERNAL_ERROR = { statusCode: 500, message: 'Internal server error' };
  */
 export function registerWebhookRoutes(app: NestFastifyApplication): void {
   const ingest = app.get(WebhookIngestService);
-  const fastify = app.getHttpAdapter().getInstance();
+  // The same instance, typed with the fastify the rest of the gateway imports (Nest bundles its own copy).
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   const retell = new Logger('RetellWebhooks');
   const relay = new Logger('RelayWebhooks');
 
@@ -42,12 +43,12 @@ export function registerWebhookRoutes(app: NestFastifyApplication): void {
   fastify.post('/webhooks/retell', (req, res) =>
     answer(retell, req, res, () => ingest.ingest({ rawBody: req.body as Buffer | undefined, signature: req.headers['x-retell-signature'] })),
   );
-  fastify.post('/webhooks/retell/:tenantSlug', (req: SlugRequest, res) =>
+  fastify.post<BySlug>('/webhooks/retell/:tenantSlug', (req, res) =>
     answer(retell, req, res, () =>
       ingest.ingest({ rawBody: req.body as Buffer | undefined, signature: req.headers['x-retell-signature'], tenantSlug: req.params.tenantSlug }),
     ),
   );
-  fastify.post(RELAY_POST_ROUTE, (req: SlugRequest, res) =>
+  fastify.post<BySlug>(RELAY_POST_ROUTE, (req, res) =>
     answer(relay, req, res, () =>
       ingest.ingestRelay({
         rawBody: req.body as Buffer | undefined,
