@@ -39,12 +39,17 @@ describe('jsonbLiteral', () => {
     ['escaped newline stays escaped', { t: 'a\nb' }, '$rops$' + '{"t":"a\\nb"}' + '$rops$::jsonb'],
     ['array', [1, 2], '$rops$[1,2]$rops$::jsonb'],
     ['the dollar tag inside: E-quoted instead', { t: "$rops$'" }, `E'{"t":"$rops$''"}'::jsonb`],
+    ['the tag without its last $ inside: E-quoted instead', { t: "'$rops" }, `E'{"t":"''$rops"}'::jsonb`],
   ])('%s', (_name, value, expected) => {
     expect(jsonbLiteral(value)).toBe(expected);
   });
 
   it('takes JSON text as it is', () => {
     expect(jsonbTextLiteral('{"x": 1}')).toBe('$rops${"x": 1}$rops$::jsonb');
+  });
+
+  it('never lets the text close the quote early (text ending in $rops)', () => {
+    expect(jsonbTextLiteral(' $rops')).toBe("E' $rops'::jsonb");
   });
 
   it('refuses a NUL character', () => {

@@ -31,7 +31,8 @@ const DOLLAR_TAG = '$rops$';
  * PostgreSQL reads it (a dollar-quoted string is taken as it is). Otherwise E'…' as sqlLiteral.
  */
 export function jsonbTextLiteral(text: string): string {
-  if (text.includes(DOLLAR_TAG)) return `${quote(text)}::jsonb`;
+  // '$rops' rather than the whole tag: text ending in '$rops' would close the quote one '$' early.
+  if (text.includes('$rops')) return `${quote(text)}::jsonb`;
   if (text.includes('\0')) throw new TypeError('a SQL string cannot hold a NUL character');
   return `${DOLLAR_TAG}${text}${DOLLAR_TAG}::jsonb`;
 }
