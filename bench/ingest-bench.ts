@@ -113,7 +113,8 @@ function parseArgs(argv: string[]): Options {
 
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PG_BASE = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432';
-const BENCH_DB = `${PG_BASE}/retell_ops_bench`;
+/** BENCH_DB_NAME lets two benchmarks share one PostgreSQL server without dropping each other's database. */
+const BENCH_DB = `${PG_BASE}/${process.env.BENCH_DB_NAME ?? 'retell_ops_bench'}`;
 const SEED_TABLE = 'bench_seed_event';
 const GATEWAY_MAIN = path.join(ROOT, 'dist', 'apps', 'gateway', 'src', 'main.js');
 const WORKER_MAIN = path.join(ROOT, 'dist', 'apps', 'call-worker', 'src', 'main.js');
@@ -323,8 +324,44 @@ async function waitQuiet(ours: () => number[]): Promise<number> {
 
 async function backendPids(): Promise<number[]> {
   return withPg(BENCH_DB, async (c) =>
-    (await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()')).rows.map((r) => r.pid),
+    (await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')).rows.map((r) => r.pid),
   );
+}
+
+/** The processes an event passes through in the pipeline phase; PostgreSQL's are its backends on the bench database. */
+interface PipelineProcesses {
+  gateway: number;
+  redis: number;
+  worker: number;
+  /** the bench's own sampling connection is left out */
+  postgres: () => Promise<number[]>;
+}
+type PipelineProcess = 'gateway' | 'redis' | 'worker' | 'postgres';
+
+/**
+ * CPU seconds each pipeline process used while `work` ran. A backend that exits during `work`
+ * loses what it used (none do: the pools stay open); PostgreSQL's background writers and the
+ * WAL writer are not counted (shared by every database), nor Redis work for other users.
+ */
+async function pipelineCpu<T>(procs: PipelineProcesses, work: () => Promise<T>): Promise<{ result: T; cpuSec: Record<PipelineProcess, number> }> {
+  const pgBefore = new Map((await procs.postgres()).map((pid) => [pid, cpuSecondsOf(pid)]));
+  const before = { gateway: cpuSecondsOf(procs.gateway), redis: cpuSecondsOf(procs.redis), worker: cpuSecondsOf(procs.worker) };
+  const result = await work();
+  const cpuSec = {
+    gateway: cpuSecondsOf(procs.gateway) - before.gateway,
+    redis: cpuSecondsOf(procs.redis) - before.redis,
+    worker: cpuSecondsOf(procs.worker) - before.worker,
+    postgres: 0,
+  };
+  for (const pid of new Set([...pgBefore.keys(), ...(await procs.postgres())])) cpuSec.postgres += Math.max(0, cpuSecondsOf(pid) - (pgBefore.get(pid) ?? 0));
+  return { result, cpuSec };
+}
+
+/** CPU µs per committed event, per process and summed. */
+function cpuPerEvent(cpuSec: Record<PipelineProcess, number>, events: number) {
+  const us = (sec: number) => (sec * 1e6) / Math.max(1, events);
+  const byProcess = { gateway: us(cpuSec.gateway), redis: us(cpuSec.redis), worker: us(cpuSec.worker), postgres: us(cpuSec.postgres) };
+  return { total: byProcess.gateway + byProcess.redis + byProcess.worker + byProcess.postgres, byProcess };
 }
 
 async function measure(v: Variant, redisPid: number, run: () => Promise<LoadResult>): Promise<Omit<RunRecord, 'round'>> {
@@ -409,6 +446,9 @@ interface SustainedResult {
   p95ReceiveToCommitMs: number;
   p99ReceiveToCommitMs: number;
   drainAfterSec: number;
+  /** CPU from the first delivery until every accepted one was committed, per accepted event */
+  cpuUsPerEvent: number;
+  cpuUsPerEventByProcess: Record<PipelineProcess, number>;
 }
 
 async function sustained(
@@ -419,6 +459,7 @@ async function sustained(
   connections: number,
   timeoutSec: number,
   ours: () => number[],
+  procs: PipelineProcesses,
 ): Promise<SustainedResult> {
   const p = await pool(rate * sec * 1.1 + connections);
   const samples: Sample[] = [];
@@ -431,19 +472,24 @@ async function sustained(
       await sleep(500);
     }
   })();
-  const { result: load, bgCores } = await backgroundCores(ours, () =>
-    cannon({ url, pool: p, connections, durationSec: sec, rate, onResponse: (s) => void (s < 300 && accepted++) }),
-  );
-  const t1 = Date.now();
-  stop = true;
-  await sampler;
+  let t1 = 0;
+  const { result, cpuSec } = await pipelineCpu(procs, async () => {
+    const loaded = await backgroundCores(ours, () =>
+      cannon({ url, pool: p, connections, durationSec: sec, rate, onResponse: (s) => void (s < 300 && accepted++) }),
+    );
+    t1 = Date.now();
+    stop = true;
+    await sampler;
+    return { ...loaded, drained: await waitCommitted(c, loaded.result.ok, timeoutSec, samples, loaded.result.ok) };
+  });
+  const { result: load, bgCores, drained } = result;
+  const cpu = cpuPerEvent(cpuSec, load.ok);
   const warm = t0 + (t1 - t0) * 0.3;
   const committedPerSec = rateBetween(samples, warm, t1);
   const at = (t: number) => samples.reduce((best, s) => (Math.abs(s.t - t) < Math.abs(best.t - t) ? s : best), samples[0]);
   const s0 = at(warm);
   const s1 = at(t1);
   const backlogGrowthPerSec = ((s1.accepted - s1.committed - (s0.accepted - s0.committed)) * 1000) / Math.max(1, s1.t - s0.t);
-  const drained = await waitCommitted(c, load.ok, timeoutSec, samples, load.ok);
   const { rows } = await c.query<{ p50: number; p95: number; p99: number }>(
     `SELECT percentile_cont(0.50) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.95) WITHIN GROUP (ORDER BY ms) AS p95,
             percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99
@@ -463,7 +509,14 @@ async function sustained(
     p95ReceiveToCommitMs: Number(rows[0].p95),
     p99ReceiveToCommitMs: Number(rows[0].p99),
     drainAfterSec: drained.drained ? (drained.at - t1) / 1000 : NaN,
+    cpuUsPerEvent: cpu.total,
+    cpuUsPerEventByProcess: cpu.byProcess,
   };
+}
+
+function cpuLine(r: Pick<SustainedResult, 'cpuUsPerEvent' | 'cpuUsPerEventByProcess'>): string {
+  const b = r.cpuUsPerEventByProcess;
+  return `${r.cpuUsPerEvent.toFixed(0)} µs/event (gateway ${b.gateway.toFixed(0)}, Redis ${b.redis.toFixed(0)}, worker ${b.worker.toFixed(0)}, PostgreSQL ${b.postgres.toFixed(0)})`;
 }
 
 async function pipelinePhase(o: Options, g: { url: string; env: Record<string, string>; prefix: string; pid: number }, gatewaySat: number, redisPid: number) {
@@ -496,11 +549,17 @@ async function pipelinePhase(o: Options, g: { url: string; env: Record<string, s
     for (let attempt = 0; attempt < (o.quick ? 1 : 2); attempt++) {
       await resetPipelineTables(c, g.prefix);
       log(`pipeline: sustained load at ${rate.toFixed(0)} req/s for ${o.sustainSec} s`);
-      sus = await sustained(c, g.url, rate, o.sustainSec, o.connections, o.drainTimeoutSec, ours);
+      sus = await sustained(c, g.url, rate, o.sustainSec, o.connections, o.drainTimeoutSec, ours, {
+        gateway: g.pid,
+        redis: redisPid,
+        worker: w.pid,
+        postgres: backendPids,
+      });
       attempts.push(sus);
       log(
         `pipeline: committed ${sus.committedPerSec.toFixed(0)} events/s, backlog ${sus.backlogGrowthPerSec >= 0 ? '+' : ''}${sus.backlogGrowthPerSec.toFixed(0)}/s, ` +
-          `receive→commit p50 ${sus.p50ReceiveToCommitMs.toFixed(0)} p95 ${sus.p95ReceiveToCommitMs.toFixed(0)} ms; gateway ${fmt(sus.load)}`,
+          `receive→commit p50 ${sus.p50ReceiveToCommitMs.toFixed(0)} p95 ${sus.p95ReceiveToCommitMs.toFixed(0)} ms; gateway ${fmt(sus.load)}; ` +
+          `CPU ${cpuLine(sus)}`,
       );
       if (sus.sustainable) break;
       rate = Math.max(10, 0.9 * sus.committedPerSec); // just under what the workers kept up with
@@ -547,12 +606,16 @@ async function pipelinePhase(o: Options, g: { url: string; env: Record<string, s
       p50ReceiveToCommitMs: sus!.p50ReceiveToCommitMs,
       p95ReceiveToCommitMs: sus!.p95ReceiveToCommitMs,
       p99ReceiveToCommitMs: sus!.p99ReceiveToCommitMs,
+      cpuUsPerEvent: sus!.cpuUsPerEvent,
+      cpuUsPerEventByProcess: sus!.cpuUsPerEventByProcess,
       gatewayAtSustainedRate: { p50: sus!.load.p50, p99: sus!.load.p99, reqPerSec: sus!.load.reqPerSec, non2xx: sus!.load.non2xx },
       attempts: attempts.map((a) => ({
         rate: a.rate,
         committedPerSec: a.committedPerSec,
         backlogGrowthPerSec: a.backlogGrowthPerSec,
         sustainable: a.sustainable,
+        cpuUsPerEvent: a.cpuUsPerEvent,
+        cpuUsPerEventByProcess: a.cpuUsPerEventByProcess,
       })),
       burst: {
         rate: burstRate,
@@ -1021,6 +1084,13 @@ async function main(): Promise<void> {
         target: '≤ 60',
         pass: !pipeline.burstDrainTimedOut && pipeline.burstDrainSec <= 60,
       },
+      {
+        key: 'pipeline.cpuUsPerEvent',
+        label: 'CPU per event, gateway + Redis + worker + PostgreSQL, µs',
+        value: pipeline.cpuUsPerEvent,
+        target: '≤ 1300',
+        pass: pipeline.cpuUsPerEvent <= 1300,
+      },
     );
   }
   if (pgDown) {
@@ -1149,6 +1219,7 @@ async function main(): Promise<void> {
     console.log(
       `  burst ${f(pipeline.burst.rate)} req/s × ${pipeline.burst.seconds} s     ${pipeline.burst.accepted} accepted, backlog ${pipeline.burst.backlogAtEnd} at end, drained ${pipeline.burst.drained ? `${f(pipeline.burst.drainSec, 1)} s after delivery` : `NOT within ${o.drainTimeoutSec} s`} (${f(pipeline.burst.drainRatePerSec)} events/s)`,
     );
+    console.log(`  CPU per committed event             ${cpuLine(pipeline)}`);
     console.log(`  Redis per 1k completed jobs kept    ${f(pipeline.redisMbPer1kCompletedJobs, 1)} MB`);
   }
   if (pgDown) {

@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { GatewayModule } from './gateway.module';
 import { RejectionRecorder } from './webhooks/rejection-recorder';
 import { refuseUnsignedDeliveries } from './webhooks/signature-header.hook';
+import { registerWebhookRoutes } from './webhooks/webhook-routes';
 
 /**
  * The gateway app, not yet listening. Every body arrives as the raw Buffer (no JSON parsing by
@@ -23,6 +24,7 @@ export async function createGateway(env: AppEnv): Promise<NestFastifyApplication
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: env.WEBHOOK_BODY_LIMIT_BYTES }, (_req, body, done) => done(null, body));
   refuseUnsignedDeliveries(app);
+  registerWebhookRoutes(app);
   app.get(RejectionRecorder).install(app);
   return app;
 }

@@ -35,14 +35,24 @@ describe('sqlLiteral', () => {
 describe('jsonbLiteral', () => {
   it.each<[string, unknown, string]>([
     ['null', null, 'NULL'],
-    ['object', { a: "it's" }, `E'{"a":"it''s"}'::jsonb`],
-    ['escaped newline stays escaped', { t: 'a\nb' }, `E'{"t":"a\\\\nb"}'::jsonb`],
-    ['array', [1, 2], "E'[1,2]'::jsonb"],
+    ['object', { a: "it's" }, '$rops$' + `{"a":"it's"}` + '$rops$::jsonb'],
+    ['escaped newline stays escaped', { t: 'a\nb' }, '$rops$' + '{"t":"a\\nb"}' + '$rops$::jsonb'],
+    ['array', [1, 2], '$rops$[1,2]$rops$::jsonb'],
+    ['the dollar tag inside: E-quoted instead', { t: "$rops$'" }, `E'{"t":"$rops$''"}'::jsonb`],
+    ['the tag without its last $ inside: E-quoted instead', { t: "'$rops" }, `E'{"t":"''$rops"}'::jsonb`],
   ])('%s', (_name, value, expected) => {
     expect(jsonbLiteral(value)).toBe(expected);
   });
 
   it('takes JSON text as it is', () => {
-    expect(jsonbTextLiteral('{"x": 1}')).toBe(`E'{"x": 1}'::jsonb`);
+    expect(jsonbTextLiteral('{"x": 1}')).toBe('$rops${"x": 1}$rops$::jsonb');
+  });
+
+  it('never lets the text close the quote early (text ending in $rops)', () => {
+    expect(jsonbTextLiteral(' $rops')).toBe("E' $rops'::jsonb");
+  });
+
+  it('refuses a NUL character', () => {
+    expect(() => jsonbTextLiteral('"a\0b"')).toThrow(TypeError);
   });
 });

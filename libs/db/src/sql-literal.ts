@@ -20,12 +20,21 @@ export function sqlLiteral(value: unknown): string {
 
 /** A JSON value as a jsonb literal (NULL for null/undefined). */
 export function jsonbLiteral(value: unknown): string {
-  return value === null || value === undefined ? 'NULL' : `${quote(JSON.stringify(value))}::jsonb`;
+  return value === null || value === undefined ? 'NULL' : jsonbTextLiteral(JSON.stringify(value));
 }
 
-/** Already-serialised JSON text as a jsonb literal; PostgreSQL parses (and rejects) it. */
+const DOLLAR_TAG = '$rops$';
+
+/**
+ * Already-serialised JSON text as a jsonb literal; PostgreSQL parses (and rejects) it. Dollar-quoted
+ * when the tag does not occur in the text: no escaping pass over a 20 KB body here, and none when
+ * PostgreSQL reads it (a dollar-quoted string is taken as it is). Otherwise E'…' as sqlLiteral.
+ */
 export function jsonbTextLiteral(text: string): string {
-  return `${quote(text)}::jsonb`;
+  // '$rops' rather than the whole tag: text ending in '$rops' would close the quote one '$' early.
+  if (text.includes('$rops')) return `${quote(text)}::jsonb`;
+  if (text.includes('\0')) throw new TypeError('a SQL string cannot hold a NUL character');
+  return `${DOLLAR_TAG}${text}${DOLLAR_TAG}::jsonb`;
 }
 
 function quote(s: string): string {

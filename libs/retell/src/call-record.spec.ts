@@ -1,5 +1,5 @@
 import type { CallStatus } from '@retell-ops/domain';
-import { changedCallFields, foldCallEvents, type CallRecordFields, type ReceivedCallEvent } from './call-record';
+import { changedCallFields, foldCallEvents, sameValue, type CallRecordFields, type ReceivedCallEvent } from './call-record';
 import type { RetellCall } from './call-types';
 
 // One answered outbound call, as Retell's three lifecycle webhooks describe it (docs/retell.md#events, #call-object).
@@ -460,5 +460,28 @@ describe('foldCallEvents: transfer events only join the timeline', () => {
     for (const order of permutations([started, transferStarted, ended, analyzed, transferEnded])) {
       expect(foldCallEvents(order.map(copy), 'queued')).toEqual(EXPECTED);
     }
+  });
+});
+
+describe('sameValue: stored alike (jsonb: no key order, an undefined member is absent)', () => {
+  it.each<[string, unknown, unknown, boolean]>([
+    ['same primitive', 'a', 'a', true],
+    ['different primitives', 1, 2, false],
+    ['null and undefined', null, undefined, false],
+    ['0 and false', 0, false, false],
+    ['equal objects, other key order', { a: 1, b: [1, { c: 'x' }] }, { b: [1, { c: 'x' }], a: 1 }, true],
+    ['a nested value differs', { a: { b: [1, 2] } }, { a: { b: [1, 3] } }, false],
+    ['a key only on the right', { a: 1 }, { a: 1, b: 2 }, false],
+    ['a key only on the left', { a: 1, b: 2 }, { a: 1 }, false],
+    ['an undefined member is absent', { a: 1, b: undefined }, { a: 1 }, true],
+    ['undefined member on the right', { a: 1 }, { a: 1, b: undefined }, true],
+    ['a null member is not absent', { a: 1, b: null }, { a: 1 }, false],
+    ['array vs object', [], {}, false],
+    ['arrays of other lengths', [1], [1, 1], false],
+    ['equal dates', new Date(5), new Date(5), true],
+    ['date vs its string', new Date(5), new Date(5).toISOString(), false],
+  ])('%s', (_name, a, b, expected) => {
+    expect(sameValue(a, b)).toBe(expected);
+    expect(sameValue(b, a)).toBe(expected);
   });
 });

@@ -127,11 +127,26 @@ export const CALL_EVENT_FIELDS = (Object.keys(foldCallEvents([], 'queued')) as A
   (k): k is CallEventField => k !== 'status' && k !== 'outcome',
 );
 
-function sameValue(a: unknown, b: unknown): boolean {
+/**
+ * Whether two field values would be stored alike: JSON values compared by structure (key order
+ * aside, as jsonb keeps no order; an undefined member counts as absent, as JSON drops it). Walks
+ * without building strings, and stops at the first difference: this runs for every field of every
+ * delivery, and a call's transcript object is its largest value.
+ */
+export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
-  if (a && b && typeof a === 'object' && typeof b === 'object') return JSON.stringify(a) === JSON.stringify(b);
-  return false;
+  if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+  if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  for (const k in x) if (!sameValue(x[k], y[k])) return false;
+  for (const k in y) if (!(k in x) && y[k] !== undefined) return false;
+  return true;
 }
 
 /**
