@@ -2,8 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { AppEnv } from '@retell-ops/config';
 import { PrismaService } from '@retell-ops/db';
-import { findFreeSlots, isoInZone, nearestSlots, parseWorkingHours, spokenInstant, type BusyInterval, type WorkingHours } from '@retell-ops/domain';
-import { candidateRefOf, findCandidateId } from '../candidate-link';
+import { findFreeSlots, isUuid, isoInZone, nearestSlots, parseWorkingHours, spokenInstant, type BusyInterval, type WorkingHours } from '@retell-ops/domain';
+import { candidateRefOf } from '../candidate-link';
 import { InterviewBooking } from '../interview-booking';
 import { callerNumberOf, type ToolCallContext } from './tool-request';
 import { checkToolArgs, type ToolName } from './tool-schemas';
@@ -75,12 +75,16 @@ export class LiveTools {
   }
 
   private async run(tenantId: string, tool: ToolName, call: ToolCallContext, rawArgs: unknown): Promise<ToolResult> {
-    const tenant = await this.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { timeZone: true } });
+    // The tenant's zone and the caller are independent reads: one round trip's wait, not two.
+    const preliminary = checkToolArgs(tool, rawArgs, '');
+    const [tenant, caller] = await Promise.all([
+      this.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { timeZone: true } }),
+      preliminary.ok ? this.caller(tenantId, call, preliminary.args.candidate_id) : null,
+    ]);
     const tenantZone = tenant.timeZone ?? this.env.DEFAULT_TIME_ZONE;
-    const checked = checkToolArgs(tool, rawArgs, DateTime.now().setZone(tenantZone).plus({ days: 1 }).toISODate()!);
+    const checked = preliminary.ok ? preliminary : checkToolArgs(tool, rawArgs, DateTime.now().setZone(tenantZone).plus({ days: 1 }).toISODate()!);
     if (!checked.ok) return sayable(checked.error);
     const args = checked.args;
-    const caller = await this.caller(tenantId, call, args.candidate_id);
     const zone = caller?.timeZone ?? tenantZone;
     switch (tool) {
       case 'get_candidate':
@@ -214,13 +218,12 @@ export class LiveTools {
   /** The caller: by an id in the arguments, else the call's metadata.candidate_id, else the caller's number. */
   private async caller(tenantId: string, call: ToolCallContext, argRef: string | undefined): Promise<Caller | null> {
     const ref = argRef ?? candidateRefOf(call.metadata);
-    let id = ref ? await findCandidateId(this.prisma, tenantId, ref) : undefined;
-    if (!id && !argRef) {
-      const phone = callerNumberOf(call);
-      if (phone) id = (await this.prisma.candidate.findFirst({ where: { tenantId, phone }, orderBy: { updatedAt: 'desc' }, select: { id: true } }))?.id;
-    }
-    if (!id) return null;
-    const c = await this.prisma.candidate.findFirst({ where: { id, tenantId }, include: { position: { select: { title: true } } } });
+    const withPosition = { position: { select: { title: true } } } as const;
+    let c = ref
+      ? await this.prisma.candidate.findFirst({ where: { tenantId, OR: [...(isUuid(ref) ? [{ id: ref }] : []), { externalId: ref }] }, include: withPosition })
+      : null;
+    const phone = !c && !argRef ? callerNumberOf(call) : undefined;
+    if (phone) c = await this.prisma.candidate.findFirst({ where: { tenantId, phone }, orderBy: { updatedAt: 'desc' }, include: withPosition });
     if (!c) return null;
     return {
       id: c.id,
