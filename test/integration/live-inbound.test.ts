@@ -101,7 +101,7 @@ describe('inbound-call webhook: POST /webhooks/retell/inbound/:tenantSlug', () =
         first_name: 'Ana',
         position: 'Backend Engineer',
         candidate_status: 'interviewing',
-        next_interview: expect.stringMatching(/^(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, \w+ \d{1,2} at \d{1,2}:\d{2} [AP]M E[SD]T$/),
+        next_interview: expect.stringMatching(/^(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, \w+ \d{1,2} at \d{1,2}:\d{2} [AP]M Eastern Time$/),
         next_interview_iso: interviewAt.toISOString(),
       },
       metadata: { candidate_id: ids.ana },
