@@ -29,6 +29,7 @@ import { CallViews } from './call-views/call-views.service';
 import { CallsController } from './calls/calls.controller';
 import { CallsService } from './calls/calls.service';
 import { CandidatesController } from './candidates/candidates.controller';
+import { CandidateCounter } from './candidates/candidate-counts';
 import { CandidatesService } from './candidates/candidates.service';
 import { RateLimitInterceptor } from './common/rate-limit/rate-limit.interceptor';
 import { RateLimits } from './common/rate-limit/rate-limits';
@@ -125,6 +126,7 @@ export class ApiModule {
         ReminderScheduler,
         InterviewBooking,
         CandidatesService,
+        CandidateCounter,
         PositionsService,
         InterviewsService,
         // Dialer: requests the dialer worker places
