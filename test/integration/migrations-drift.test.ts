@@ -181,6 +181,7 @@ describe('prisma/schema.prisma and prisma/migrations agree', () => {
       'AuditLog',
       'Batch',
       'Call',
+      'CallDayStat',
       'CallEvent',
       'CallbackTask',
       'Candidate',
@@ -195,6 +196,7 @@ describe('prisma/schema.prisma and prisma/migrations agree', () => {
       'ReconcileRun',
       'ReconcileState',
       'Session',
+      'StatDirtyDay',
       'Tenant',
       'User',
     ]);
