@@ -31,6 +31,7 @@ import { CallsService } from './calls/calls.service';
 import { LiveTranscriptController } from './calls/live-transcript.controller';
 import { LiveTranscripts } from './calls/live-transcript.service';
 import { CandidatesController } from './candidates/candidates.controller';
+import { CandidateCounter } from './candidates/candidate-counts';
 import { CandidatesService } from './candidates/candidates.service';
 import { RateLimitInterceptor } from './common/rate-limit/rate-limit.interceptor';
 import { RateLimits } from './common/rate-limit/rate-limits';
@@ -136,6 +137,7 @@ export class ApiModule {
         ReminderScheduler,
         InterviewBooking,
         CandidatesService,
+        CandidateCounter,
         PositionsService,
         InterviewersService,
         ToolInvocations, // the agent's tool calls, listed on the call

@@ -207,6 +207,15 @@ export class AppEnv {
   RETELL_TIMEOUT_MS = 30000;
 
   /**
+   * How often the call worker recomputes the stats rollup's dirty days (docs/stats.md), ms; 0 =
+   * never (the stats stay exact, read from the calls for every day not rolled up).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  STATS_ROLLUP_INTERVAL_MS = 10000;
+
+  /**
    * Reconciliation with Retell (docs/reconciliation.md): how often each tenant's job scheduler
    * runs (ms; 0 = off, the schedulers are removed); the overlap each run re-reads before its
    * watermark; how far back a tenant's first run reads; how long an unfinished call may hold the

@@ -12,3 +12,4 @@ export * from './calling-window-sql';
 export * from './dial-stats';
 export * from './retell-key-check';
 export * from './reconcile';
+export * from './stats/call-day-stats';

@@ -18,6 +18,7 @@ import { RequirePermission } from '../auth/permissions.decorator';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { CreateCandidateBody, ListCandidatesQuery, UpdateCandidateBody } from './candidate.dto';
 import { CandidateDetail, CandidatePage, CandidateResource, RetellCallDataResult } from './candidate.resource';
+import { CandidateCounter, CandidateCounts } from './candidate-counts';
 import { CandidatesService } from './candidates.service';
 import { RetellCallDataBody, SEED_CALL_EXAMPLE } from './retell-call-data.dto';
 
@@ -28,7 +29,10 @@ const ID_PARAM = { name: 'id', description: "The candidate's id, or the tenant's
 @UseGuards(ApiKeyGuard)
 @Controller('api/v1/candidates')
 export class CandidatesController {
-  constructor(private readonly candidates: CandidatesService) {}
+  constructor(
+    private readonly candidates: CandidatesService,
+    private readonly counter: CandidateCounter,
+  ) {}
 
   @Post()
   @RequirePermission('candidates:write')
@@ -48,6 +52,14 @@ export class CandidatesController {
   @ApiOkResponse({ type: CandidatePage })
   list(@CurrentPrincipal() p: Principal, @Query() query: ListCandidatesQuery): Promise<CandidatePage> {
     return this.candidates.list(p.tenantId, query);
+  }
+
+  @Get('counts')
+  @RequirePermission('candidates:read')
+  @ApiOperation({ summary: "How many of the tenant's candidates are in each pipeline status (the board's columns)" })
+  @ApiOkResponse({ type: CandidateCounts })
+  counts(@CurrentPrincipal() p: Principal): Promise<CandidateCounts> {
+    return this.counter.counts(p.tenantId);
   }
 
   @Get(':id')
