@@ -84,6 +84,23 @@ export class DialRequestStore {
     );
   }
 
+  /**
+   * handOut for many requests in one statement (the dispatcher's round): each moves only from
+   * queued and only at the try it was read at. The ids that moved.
+   */
+  async handOutMany(db: Db, rows: ReadonlyArray<{ id: string; tries: number; attempts: number; currentCallId: string }>): Promise<Set<string>> {
+    if (!rows.length) return new Set();
+    const from = dialRequestSourcesOf('dialing', ['queued']) as readonly string[];
+    const moved = await db.$queryRaw<Array<{ id: string }>>`
+      UPDATE "DialRequest" r SET "status" = 'dialing', "tries" = h."tries" + 1, "attempts" = h."attempts", "currentCallId" = h."callId",
+        "checkedAt" = NULL, "statusChangedAt" = now(), "updatedAt" = now()
+      FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.tries)}::int[], ${rows.map((r) => r.attempts)}::int[], ${rows.map((r) => r.currentCallId)}::uuid[])
+        AS h("id", "tries", "attempts", "callId")
+      WHERE r."id" = h."id" AND r."tries" = h."tries" AND r."status"::text IN (${Prisma.join(from)})
+      RETURNING r."id"`;
+    return new Set(moved.map((m) => m.id));
+  }
+
   /** Marks a cancel that cannot finish at once: the request is never dialled or redialled again. */
   async requestCancel(id: string): Promise<boolean> {
     const n = await this.prisma.dialRequest.updateMany({
