@@ -84,8 +84,8 @@ async function startStack(cap: number): Promise<Stack> {
     ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     DEFAULT_AGENT_ID: `agent_bench_${randomBytes(4).toString('hex')}`,
     DEFAULT_TENANT_SLUG: 'bench-campaign',
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
+    // test: the simulator is plain http on loopback (production insists on https for Retell)
+    NODE_ENV: 'test',
     DIALER_TICK_MS: '250',
     CONCURRENCY_CACHE_MS: '1000',
     RETELL_SIM_CONCURRENCY: String(cap),

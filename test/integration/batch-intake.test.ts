@@ -144,7 +144,15 @@ describe('batch intake at 100,000 targets', () => {
     });
     for (const n of [number(600_001), number(600_002)]) {
       const r = await prisma.dialRequest.create({
-        data: { tenantId: tenant.tenantId, batchId: batch.id, toNumber: n, fromNumber: '+14155550100', agentId: tenant.agentId, dynamicVariables: {}, status: 'queued' },
+        data: {
+          tenantId: tenant.tenantId,
+          batchId: batch.id,
+          toNumber: n,
+          fromNumber: '+14155550100',
+          agentId: tenant.agentId,
+          dynamicVariables: {},
+          status: 'queued',
+        },
       });
       const c = await prisma.call.create({ data: { tenantId: tenant.tenantId, dialRequestId: r.id, attempt: 1, status: 'queued', toNumber: n } });
       await prisma.dialRequest.update({ where: { id: r.id }, data: { currentCallId: c.id } });
