@@ -108,7 +108,12 @@ async function setDialers(stack: Stack, n: number): Promise<void> {
     stack.dialers.push(await startNode(`dialer-worker-${stack.dialers.length + 1}`, main('dialer-worker'), { ...stack.vars, LOG_LEVEL: 'log' }, /consuming/));
 }
 
-async function post(stack: Stack, pathAndQuery: string, body: string, contentType: string): Promise<{ status: number; json: any }> {
+async function post(
+  stack: Stack,
+  pathAndQuery: string,
+  body: string,
+  contentType: string,
+): Promise<{ status: number; json: { id?: string; accepted?: { requests?: number } } | undefined }> {
   const res = await fetch(`${stack.apiUrl}${pathAndQuery}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${stack.adminKey}`, 'content-type': contentType },
