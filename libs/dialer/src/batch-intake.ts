@@ -13,6 +13,8 @@ import {
   type BatchTargetRow,
 } from '@retell-ops/domain';
 import { LiveUpdates } from '@retell-ops/live-events';
+import { CallRows } from '@retell-ops/call-records';
+import { DialRequestStore } from './dial-request-store';
 import { DispatchTrigger } from './dispatch-trigger';
 import { TENANT_INACTIVE, type DialPriority } from './dial-requests';
 
@@ -91,6 +93,7 @@ export class BatchIntake {
 
   constructor(
     private readonly prisma: PrismaService,
+    private readonly store: DialRequestStore,
     private readonly dispatch: DispatchTrigger,
     // Optional so a test can build this without live events; the apps always provide it.
     @Optional() private readonly live?: LiveUpdates,
@@ -123,7 +126,7 @@ export class BatchIntake {
         await this.writeChunk(tenantId, batchId, kept.slice(i, i + BATCH_CHUNK_ROWS), { agentId, fromNumber, input });
         chunks++;
       }
-      await this.prisma.$executeRaw`UPDATE "Batch" SET "status" = 'active', "updatedAt" = now() WHERE "id" = ${batchId}::uuid AND "status" = 'accepting'`;
+      await this.store.activateBatch(batchId);
     } catch (e) {
       this.logger.error(`batch ${batchId}: acceptance failed after ${chunks} chunk(s): ${(e as Error).message.slice(0, 300)}`);
       await this.failAcceptance(batchId).catch(() => undefined);
@@ -150,16 +153,8 @@ export class BatchIntake {
   async failAcceptance(batchId: string): Promise<boolean> {
     return this.prisma.$transaction(
       async (tx) => {
-        const n = await tx.$executeRaw`
-          UPDATE "Batch" SET "status" = 'failed', "idempotencyKey" = NULL, "cancelledAt" = now(), "updatedAt" = now()
-          WHERE "id" = ${batchId}::uuid AND "status" = 'accepting'`;
-        if (!n) return false;
-        await tx.$executeRaw`
-          UPDATE "DialRequest" SET "status" = 'cancelled', "lastOutcome" = 'batch_failed', "statusChangedAt" = now(), "updatedAt" = now()
-          WHERE "batchId" = ${batchId}::uuid AND "status" IN ('queued', 'scheduled')`;
-        await tx.$executeRaw`
-          UPDATE "Call" c SET "status" = 'cancelled', "outcome" = 'stopped', "updatedAt" = now()
-          FROM "DialRequest" r WHERE r."batchId" = ${batchId}::uuid AND c."dialRequestId" = r."id" AND c."retellCallId" IS NULL AND c."status" IN ('queued', 'scheduled')`;
+        if (!(await this.store.failAcceptingBatch(tx, batchId))) return false;
+        await CallRows.cancelUnplacedOfBatch(tx, batchId);
         return true;
       },
       { timeout: 120_000 },
@@ -187,21 +182,16 @@ export class BatchIntake {
   /** The batch row, accepting; or the earlier batch if another request took the same key meanwhile. */
   private async open(tenantId: string, input: BatchIntakeInput): Promise<string | BatchAccepted> {
     try {
-      const batch = await this.prisma.batch.create({
-        data: {
-          tenantId,
-          name: input.name,
-          maxConcurrent: input.maxConcurrent,
-          windowStart: input.window?.start,
-          windowEnd: input.window?.end,
-          timeZone: input.window?.timeZone,
-          status: 'accepting',
-          idempotencyKey: input.idempotencyKey,
-          ...(input.createdBy && { createdByType: input.createdBy.type, createdById: input.createdBy.id, createdByLabel: input.createdBy.label }),
-        },
-        select: { id: true },
+      return await this.store.createAcceptingBatch(this.prisma, {
+        tenantId,
+        name: input.name,
+        maxConcurrent: input.maxConcurrent,
+        windowStart: input.window?.start,
+        windowEnd: input.window?.end,
+        timeZone: input.window?.timeZone,
+        idempotencyKey: input.idempotencyKey,
+        ...(input.createdBy && { createdByType: input.createdBy.type, createdById: input.createdBy.id, createdByLabel: input.createdBy.label }),
       });
-      return batch.id;
     } catch (e) {
       if (input.idempotencyKey && isUniqueViolation(e)) {
         const earlier = await this.byKey(tenantId, input.idempotencyKey);
@@ -275,25 +265,24 @@ export class BatchIntake {
     const scheduled = !!input.scheduledAt && input.scheduledAt.getTime() > Date.now();
     const status = scheduled ? 'scheduled' : 'queued';
     const notBefore = input.scheduledAt ?? new Date();
-    const by = input.createdBy;
+    const rowsOf = { callIds, requestIds, candidateIds, toNumbers, metadata, variables };
     await this.prisma.$transaction(
       async (tx) => {
-        await tx.$executeRaw`
-          INSERT INTO "DialRequest" ("id", "tenantId", "batchId", "candidateId", "toNumber", "fromNumber", "agentId", "dynamicVariables", "metadata",
-            "priority", "status", "scheduledAt", "notBefore", "maxAttempts", "retryBackoffSec", "currentCallId", "createdByType", "createdById", "createdByLabel", "updatedAt")
-          SELECT t."id", ${tenantId}::uuid, ${batchId}::uuid, t."candidateId", t."toNumber", ${fromNumber}, ${agentId}, t."vars"::jsonb, t."meta"::jsonb,
-            ${input.priority ?? 'normal'}::"DialPriority", ${status}::"DialRequestStatus", ${input.scheduledAt ?? null}::timestamptz, ${notBefore}::timestamptz,
-            ${input.maxAttempts ?? 1}::int, ${input.retryBackoffSec ?? 300}::int, t."callId", ${by?.type ?? null}::"ActorType", ${by?.id ?? null}, ${by?.label ?? null}, now()
-          FROM unnest(${requestIds}::uuid[], ${candidateIds}::uuid[], ${toNumbers}::text[], ${variables}::text[], ${metadata}::text[], ${callIds}::uuid[])
-            AS t("id", "candidateId", "toNumber", "vars", "meta", "callId")`;
-        await tx.$executeRaw`
-          INSERT INTO "Call" ("id", "tenantId", "dialRequestId", "attempt", "candidateId", "status", "direction", "agentId", "fromNumber", "toNumber",
-            "metadata", "dynamicVariables", "occurredAt", "updatedAt")
-          SELECT t."callId", ${tenantId}::uuid, t."id", 1, t."candidateId", ${status}::"CallStatus", 'outbound', ${agentId}, ${fromNumber}, t."toNumber",
-            t."meta"::jsonb, t."vars"::jsonb, ${notBefore}::timestamptz, now()
-          FROM unnest(${requestIds}::uuid[], ${candidateIds}::uuid[], ${toNumbers}::text[], ${variables}::text[], ${metadata}::text[], ${callIds}::uuid[])
-            AS t("id", "candidateId", "toNumber", "vars", "meta", "callId")`;
-        await tx.$executeRaw`UPDATE "Batch" SET "updatedAt" = now() WHERE "id" = ${batchId}::uuid`;
+        await this.store.insertBatchChunk(tx, {
+          tenantId,
+          batchId,
+          agentId,
+          fromNumber,
+          priority: input.priority ?? 'normal',
+          status,
+          scheduledAt: input.scheduledAt ?? null,
+          notBefore,
+          maxAttempts: input.maxAttempts ?? 1,
+          retryBackoffSec: input.retryBackoffSec ?? 300,
+          createdBy: input.createdBy,
+          rows: rowsOf,
+        });
+        await CallRows.planFirstAttempts(tx, { tenantId, agentId, fromNumber, status, occurredAt: notBefore, rows: rowsOf });
       },
       { timeout: 60_000 },
     );
