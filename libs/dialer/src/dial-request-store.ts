@@ -44,7 +44,7 @@ export class DialRequestStore {
     return db.batch.create({ data });
   }
 
-  /** A campaign's batch row, accepting until all its chunks are in; undefined if the Idempotency-Key is taken. */
+  /** A campaign's batch row, accepting until all its chunks are in (a taken Idempotency-Key is a unique violation). */
   async createAcceptingBatch(db: Db, data: Omit<Prisma.BatchUncheckedCreateInput, 'status'>): Promise<string> {
     const batch = await db.batch.create({ data: { ...data, status: 'accepting' }, select: { id: true } });
     return batch.id;
