@@ -5,7 +5,7 @@ import { AppEnv } from '@retell-ops/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { QueueFiguresReader, QueueProducers } from '@retell-ops/queue';
 import { DbModule, TenantSettings } from '@retell-ops/db';
-import { DialRequests, DialRequestStore, DialStats, DispatchTrigger, ReconcileRuns, RetellClients, RetellKeyCheck } from '@retell-ops/dialer';
+import { BatchIntake, DialRequests, DialRequestStore, DialStats, DispatchTrigger, ReconcileRuns, RetellClients, RetellKeyCheck } from '@retell-ops/dialer';
 import { LiveEventHub, LiveEventPublisher, LiveUpdates } from '@retell-ops/live-events';
 import { ApplyScreening, InterviewBooking, ReminderScheduler, ToolInvocations } from '@retell-ops/recruiting';
 import { AgentsController } from './agents/agents.controller';
@@ -147,6 +147,7 @@ export class ApiModule {
         DispatchTrigger,
         DialRequestStore,
         DialRequests,
+        BatchIntake,
         DialStats,
         DialerService,
         // Reconciliation with Retell: runs the call worker executes

@@ -7,6 +7,7 @@ export * from './place-call';
 export * from './dial-outcome';
 export * from './dial-reaper';
 export * from './dial-requests';
+export * from './batch-intake';
 export * from './retry-after';
 export * from './calling-window-sql';
 export * from './dial-stats';
