@@ -27,6 +27,7 @@ import { Sessions } from './auth/sessions';
 import { CallViewsController } from './call-views/call-views.controller';
 import { CallViews } from './call-views/call-views.service';
 import { CallsController } from './calls/calls.controller';
+import { CallExport } from './calls/call-export';
 import { CallsService } from './calls/calls.service';
 import { CandidatesController } from './candidates/candidates.controller';
 import { CandidatesService } from './candidates/candidates.service';
@@ -44,6 +45,7 @@ import { OperationsController } from './operations/operations.controller';
 import { QueueInspector } from './operations/queue-inspector';
 import { DialerController } from './dialer/dialer.controller';
 import { DialerService } from './dialer/dialer.service';
+import { StatsExportController } from './exports/stats-export.controller';
 import { EventsController } from './events/events.controller';
 import { HealthController } from './health/health.controller';
 import { InterviewsController } from './interviews/interviews.controller';
@@ -76,6 +78,7 @@ export class ApiModule {
         CallViewsController,
         CallsController,
         DialerController,
+        StatsExportController,
         CandidatesController,
         PositionsController,
         InterviewsController,
@@ -117,6 +120,7 @@ export class ApiModule {
         CallViews,
         AuditService,
         CallsService,
+        CallExport,
         // Recruiting: the same use cases the call, candidate and scheduling workers run
         QueueProducers,
         QueueFiguresReader, // queue gauges of /metrics

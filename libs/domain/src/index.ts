@@ -20,3 +20,4 @@ export * from './agent-health';
 export * from './agent-document';
 export * from './reconcile';
 export * from './job-payload-summary';
+export * from './csv';
