@@ -40,11 +40,7 @@ const URL_C = urlFor('c'); // modified schemas, each in a rolled-back transactio
 const SQL_ONLY_INDEXES: Record<string, RegExp> = {
   'Call.Call_phones_trgm_idx': /USING gin .*gin_trgm_ops/,
   'Call.Call_transcript_fts_idx': /USING gin \(to_tsvector\('english'::regconfig, transcript\)\) WHERE \(transcript IS NOT NULL\)/,
-  'Candidate.Candidate_firstName_trgm_idx': /USING gin \("firstName" gin_trgm_ops\)/,
-  'Candidate.Candidate_lastName_trgm_idx': /USING gin \("lastName" gin_trgm_ops\)/,
-  'Candidate.Candidate_email_trgm_idx': /USING gin \(email gin_trgm_ops\)/,
-  'Candidate.Candidate_phone_trgm_idx': /USING gin \(phone gin_trgm_ops\)/,
-  'Candidate.Candidate_externalId_trgm_idx': /USING gin \("externalId" gin_trgm_ops\)/,
+  'Candidate.Candidate_search_trgm_idx': /USING gin \(lower\(.*gin_trgm_ops\)/,
 };
 
 type Snapshot = Record<'tables' | 'columns' | 'enums' | 'constraints' | 'indexes' | 'sequences', Record<string, unknown>>;

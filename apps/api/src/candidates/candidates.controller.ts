@@ -21,7 +21,8 @@ import { csvDownload } from '../exports/csv-download';
 import { CANDIDATE_EXPORT_HEADER } from './candidate-csv';
 import { CandidateFilterQuery, CreateCandidateBody, ListCandidatesQuery, UpdateCandidateBody } from './candidate.dto';
 import { CandidateDetail, CandidatePage, CandidateResource, RetellCallDataResult } from './candidate.resource';
-import { CandidatesService, candidatesWhere } from './candidates.service';
+import { candidateFilterOf } from './candidate-query';
+import { CandidatesService } from './candidates.service';
 import { RetellCallDataBody, SEED_CALL_EXAMPLE } from './retell-call-data.dto';
 
 const ID_PARAM = { name: 'id', description: "The candidate's id, or the tenant's own id for it (externalId), e.g. 199" };
@@ -59,8 +60,8 @@ export class CandidatesController {
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'text/csv, one header line then one line per candidate' })
   export(@CurrentPrincipal() p: Principal, @Query() query: CandidateFilterQuery): StreamableFile {
-    candidatesWhere(p.tenantId, query); // bad input is refused before the download starts
-    return csvDownload('candidates.csv', CANDIDATE_EXPORT_HEADER, this.candidates.exportBatches(p.tenantId, query));
+    const filter = candidateFilterOf(query); // bad input is refused before the download starts
+    return csvDownload('candidates.csv', CANDIDATE_EXPORT_HEADER, this.candidates.exportBatches(p.tenantId, filter));
   }
 
   @Get(':id')
