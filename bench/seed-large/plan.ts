@@ -154,10 +154,11 @@ export function callFacts(p: TenantPlan, i: number): CallFacts {
   const agentId = p.agents[r.weighted(AGENT_WEIGHTS.slice(0, p.agents.length).map((w, k) => [k, w] as const))];
   const ours = r.pick(p.fromNumbers);
   const theirs = candidate?.phone ?? phoneNumber(r);
+  const id = uuidOf(p.seed, p.t, KIND.call, i);
   const base = {
     i,
-    id: uuidOf(p.seed, p.t, KIND.call, i),
-    retellCallId: `call_${r.hex(28)}`,
+    id,
+    retellCallId: `call_${id.replace(/-/g, '')}`,
     occurredAt,
     agentId,
     direction: outbound ? ('outbound' as const) : ('inbound' as const),

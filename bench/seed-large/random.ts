@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Deterministic randomness for the large seed: every value is a pure function of (seed, stream,
  * index), so a row can be regenerated in any pass (the call pass, the event pass) identically.
@@ -63,9 +65,9 @@ export class Rng {
   }
 }
 
-/** A version-4-shaped uuid fixed by its parts. */
+/** A version-4-shaped uuid fixed by its parts (MD5 of them: 128 bits, so millions of rows never collide). */
 export function uuidOf(...parts: number[]): string {
-  const w = [hash32(...parts, 1), hash32(...parts, 2), hash32(...parts, 3), hash32(...parts, 4)].map((x) => x.toString(16).padStart(8, '0')).join('');
+  const w = createHash('md5').update(parts.join(',')).digest('hex');
   const variant = ((parseInt(w[16], 16) & 0x3) | 0x8).toString(16);
   return `${w.slice(0, 8)}-${w.slice(8, 12)}-4${w.slice(13, 16)}-${variant}${w.slice(17, 20)}-${w.slice(20, 32)}`;
 }
