@@ -24,6 +24,7 @@ interface PlanNode {
   'Node Type': string;
   'Relation Name'?: string;
   'Index Name'?: string;
+  'Index Cond'?: string;
   Plans?: PlanNode[];
 }
 
@@ -165,6 +166,8 @@ describe('calls at scale: indexes, searches, exports', () => {
       const used = callIndexes(nodes);
       expect(used.length).toBeGreaterThan(0);
       expect(used.every((name) => expected.includes(name!))).toBe(true);
+      // A page past a cursor seeks to it in the time index rather than reading from the newest row on.
+      for (const n of nodes.filter((x) => cursor && x['Index Name'] === 'Call_tenantId_occurredAt_id_idx')) expect(n['Index Cond']).toMatch(/"occurredAt" <=/);
     });
 
     it.each([

@@ -46,7 +46,8 @@ export function callWhere(tenantId: string, f: CallFilter, cursor?: DatedCursor)
   // The phone is digits with an optional leading +: nothing in it is a LIKE wildcard.
   if (f.phone) parts.push(Prisma.sql`(coalesce(c."toNumber", '') || ' ' || coalesce(c."fromNumber", '')) LIKE ${`%${f.phone}%`}`);
   if (f.q) parts.push(Prisma.sql`c."transcript" IS NOT NULL AND to_tsvector('english', c."transcript") @@ websearch_to_tsquery('english', ${f.q})`);
-  if (cursor) parts.push(Prisma.sql`(c."occurredAt" < ${cursor.at} OR (c."occurredAt" = ${cursor.at} AND c."id" < ${cursor.id}::uuid))`);
+  // The first bound alone is what the index can seek to; without it each page would scan from the newest row.
+  if (cursor) parts.push(Prisma.sql`c."occurredAt" <= ${cursor.at} AND (c."occurredAt" < ${cursor.at} OR c."id" < ${cursor.id}::uuid)`);
   return Prisma.join(parts, ' AND ');
 }
 

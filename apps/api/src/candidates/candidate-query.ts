@@ -39,7 +39,7 @@ export function candidateWhere(tenantId: string, f: ReturnType<typeof candidateF
     );
   }
   for (const w of f.words) parts.push(Prisma.sql`${SEARCH_TEXT} LIKE ${anywhere(w)}`);
-  if (cursor) parts.push(Prisma.sql`(c."createdAt" < ${cursor.at} OR (c."createdAt" = ${cursor.at} AND c."id" < ${cursor.id}::uuid))`);
+  if (cursor) parts.push(Prisma.sql`c."createdAt" <= ${cursor.at} AND (c."createdAt" < ${cursor.at} OR c."id" < ${cursor.id}::uuid)`);
   return Prisma.join(parts, ' AND ');
 }
 
