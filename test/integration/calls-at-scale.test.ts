@@ -281,7 +281,7 @@ describe('calls at scale: indexes, searches, exports', () => {
         `export: ${lines - 1} rows in ${seconds.toFixed(1)} s (${Math.round((lines - 1) / seconds)} rows/s); RSS early ${(early / 1048576).toFixed(0)} MB, peak ${(peak / 1048576).toFixed(0)} MB`,
       );
       expect(peak - early).toBeLessThan(150 * 1048576);
-    }, 180_000);
+    }, 600_000); // room for a machine shared with other suites; the rows/s target is measured by npm run bench -- --api
 
     it('the call export takes the list filters', async () => {
       const res = await get('/api/v1/calls/export.csv?q=forklift');
