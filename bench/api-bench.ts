@@ -117,12 +117,12 @@ export async function apiBench(argv: string[]): Promise<void> {
     log(`seeded in ${r.seconds.toFixed(0)} s, ${(r.databaseBytes / 2 ** 30).toFixed(2)} GB`);
   } else log(`reusing ${new URL(url).pathname.slice(1)} (${marker})`);
 
-  const secrets = { admin: `rops_${randomBytes(20).toString('hex')}`, enc: randomBytes(32).toString('hex') };
+  const secrets = { admin: `rops_${randomBytes(20).toString('hex')}`, enc: randomBytes(32).toString('hex'), retell: `key_${randomBytes(16).toString('hex')}` };
   const prisma = createPrismaClient({ databaseUrl: url, poolSize: 1 });
   const { tenantId } = await upsertTenant(prisma, new SecretBox(secrets.enc), {
     slug: LARGE_SLUG,
     name: 'Acme Staffing (large)',
-    retellApiKey: `key_${randomBytes(16).toString('hex')}`,
+    retellApiKey: secrets.retell,
     adminApiKey: secrets.admin,
   }).finally(() => prisma.$disconnect());
 
@@ -139,6 +139,7 @@ export async function apiBench(argv: string[]): Promise<void> {
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
       ADMIN_API_KEY: secrets.admin,
+      RETELL_API_KEY: secrets.retell,
       ENCRYPTION_KEY: secrets.enc,
       API_RATE_LIMIT_PER_MINUTE: '0',
     },
