@@ -137,7 +137,7 @@ export async function apiBench(argv: string[]): Promise<void> {
       API_PORT: String(port),
       HOST: '127.0.0.1',
       NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'log', // the 'listening on' line the start waits for is logged at this level
       ADMIN_API_KEY: secrets.admin,
       RETELL_API_KEY: secrets.retell,
       ENCRYPTION_KEY: secrets.enc,
