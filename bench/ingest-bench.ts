@@ -12,6 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { apiBench } from './api-bench';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import IORedis from 'ioredis';
@@ -918,6 +919,7 @@ function printTable(rows: string[][]): string {
 
 async function main(): Promise<void> {
   if (process.argv.includes('--campaign')) return campaignMode(process.argv.slice(2));
+  if (process.argv.includes('--api')) return apiBench(process.argv.slice(2)); // bench/api-bench.ts
   const o = parseArgs(process.argv.slice(2));
   for (const f of [GATEWAY_MAIN, WORKER_MAIN, BASELINE_MAIN])
     if (!existsSync(f)) throw new Error(`${path.relative(ROOT, f)} is missing: run npm run build first`);

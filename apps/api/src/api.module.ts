@@ -27,6 +27,7 @@ import { Sessions } from './auth/sessions';
 import { CallViewsController } from './call-views/call-views.controller';
 import { CallViews } from './call-views/call-views.service';
 import { CallsController } from './calls/calls.controller';
+import { CallExport } from './calls/call-export';
 import { CallsService } from './calls/calls.service';
 import { LiveTranscriptController } from './calls/live-transcript.controller';
 import { LiveTranscripts } from './calls/live-transcript.service';
@@ -47,6 +48,7 @@ import { OperationsController } from './operations/operations.controller';
 import { QueueInspector } from './operations/queue-inspector';
 import { DialerController } from './dialer/dialer.controller';
 import { DialerService } from './dialer/dialer.service';
+import { StatsExportController } from './exports/stats-export.controller';
 import { EventsController } from './events/events.controller';
 import { HealthController } from './health/health.controller';
 import { InboundController } from './inbound/inbound.controller';
@@ -84,6 +86,7 @@ export class ApiModule {
         CallsController,
         LiveTranscriptController,
         DialerController,
+        StatsExportController,
         CandidatesController,
         PositionsController,
         InterviewersController,
@@ -129,6 +132,7 @@ export class ApiModule {
         AuditService,
         CallsService,
         LiveTranscripts,
+        CallExport,
         // Recruiting: the same use cases the call, candidate and scheduling workers run
         QueueProducers,
         QueueFiguresReader, // queue gauges of /metrics

@@ -27,3 +27,4 @@ export * from './inbound-answer';
 export * from './live-transcript';
 export * from './transfer-destination';
 export * from './batch-targets';
+export * from './csv';

@@ -29,6 +29,11 @@ export function CandidatesPage() {
   return (
     <section aria-labelledby="cand-title">
       <h1 id="cand-title">Candidates</h1>
+      <p>
+        <a className="button secondary" href="/api/v1/candidates/export.csv" download>
+          Export CSV
+        </a>
+      </p>
       <QueryState query={q} isEmpty={(p) => p.data.length === 0} empty="No candidates yet. Add them through POST /api/v1/candidates.">
         {(page) => (
           <div className="board">
