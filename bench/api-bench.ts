@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { freePort, killAllSync, memoryOf, ROOT, startNode, type Child } from './processes';
-import { LARGE_SLUG, readSeedMarker, seedLarge, seedMarker } from './seed-large/seed';
+import { LARGE_SLUG, readSeedMarker, seedLarge, seedMarker, upgradeSeeded } from './seed-large/seed';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const db = require(path.join(ROOT, 'tools', 'db.js')) as { dropDatabase(url: string): Promise<void> };
@@ -115,7 +115,7 @@ export async function apiBench(argv: string[]): Promise<void> {
     await db.dropDatabase(url);
     const r = await seedLarge({ databaseUrl: url, ...SIZES, end: new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000), log: (l) => log(`seed: ${l}`) });
     log(`seeded in ${r.seconds.toFixed(0)} s, ${(r.databaseBytes / 2 ** 30).toFixed(2)} GB`);
-  } else log(`reusing ${new URL(url).pathname.slice(1)} (${marker})`);
+  } else log(`reusing ${new URL(url).pathname.slice(1)} (${marker}): ${await upgradeSeeded(url)}`);
 
   const secrets = { admin: `rops_${randomBytes(20).toString('hex')}`, enc: randomBytes(32).toString('hex'), retell: `key_${randomBytes(16).toString('hex')}` };
   const prisma = createPrismaClient({ databaseUrl: url, poolSize: 1 });

@@ -2,7 +2,8 @@ import { SecretBox, DEV_DEFAULTS } from '@retell-ops/config';
 import { createPrismaClient, upsertTenant } from '@retell-ops/db';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
+import { rebuildCallDayStats } from '@retell-ops/dialer';
 import { copyRows } from './copy';
 import { makePlan, type TenantPlan } from './plan';
 import { TABLES } from './rows';
@@ -59,6 +60,36 @@ export async function readSeedMarker(databaseUrl: string): Promise<string | null
   }
 }
 
+async function rebuildStats(databaseUrl: string): Promise<number> {
+  const pool = new Pool({ connectionString: databaseUrl, max: 1 });
+  try {
+    return await rebuildCallDayStats(pool);
+  } finally {
+    await pool.end();
+  }
+}
+
+/**
+ * A database seeded by an earlier version of the code, brought up to this one: its migrations, and
+ * the stats rollup when it has none yet (it was added after). Returns what it did, for the log.
+ */
+export async function upgradeSeeded(databaseUrl: string): Promise<string> {
+  const applied = await db.migrate(databaseUrl, { log: () => undefined });
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query(`SELECT EXISTS (SELECT 1 FROM "CallDayStat") AS rolled, EXISTS (SELECT 1 FROM "Call") AS calls`);
+    if (rows[0].calls && !rows[0].rolled) {
+      const days = await rebuildStats(databaseUrl);
+      await client.query(`VACUUM (ANALYZE) "CallDayStat"`);
+      return `${applied} migration(s) applied, stats rollup built (${days} tenant-days)`;
+    }
+    return `${applied} migration(s) applied`;
+  } finally {
+    await client.end();
+  }
+}
+
 export async function seedLarge(o: SeedOptions): Promise<SeedResult> {
   const log = o.log ?? (() => undefined);
   const started = Date.now();
@@ -107,8 +138,13 @@ export async function seedLarge(o: SeedOptions): Promise<SeedResult> {
     log(`${indexes.length} indexes built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     await client.query('COMMIT');
 
+    // The rows went in with triggers off (session_replication_role), so no day was marked for the
+    // stats rollup: build it from the calls, as `npm run ops -- stats:rebuild` does.
+    const t2 = Date.now();
+    const days = await rebuildStats(o.databaseUrl);
+    log(`stats rollup: ${days} tenant-days in ${((Date.now() - t2) / 1000).toFixed(1)} s`);
     const t1 = Date.now();
-    for (const table of TABLES) await client.query(`VACUUM (ANALYZE) "${table.table}"`);
+    for (const table of [...TABLES.map((t) => t.table), 'CallDayStat']) await client.query(`VACUUM (ANALYZE) "${table}"`);
     log(`vacuum and analyze in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
     await client.query(`COMMENT ON DATABASE "${(await client.query('SELECT current_database() AS d')).rows[0].d}" IS '${seedMarker(o)}'`);
 
