@@ -190,9 +190,9 @@ describe('live call end to end: tools during the call, post-call analysis, inbou
     const rules = await api('PUT', '/api/v1/inbound-rules', { blockedNumbers: [blocked], agentRules: [{ caller: 'known', agentId }] });
     expect(rules.status).toBe(200);
 
-    // A known candidate calls: the rule's agent answers, with the caller's variables and metadata.
+    // A known candidate calls: the rule's agent answers, with the caller's variables and metadata, and books through its tools.
     const candidate = await newCandidate('Bruno');
-    const known = await sim('/sim/inbound-calls', { fromNumber: candidate.phone, toNumber: INBOUND_NUMBER });
+    const known = await sim('/sim/inbound-calls', { fromNumber: candidate.phone, toNumber: INBOUND_NUMBER, scenario: 'booking' });
     expect(known.status).toBe(201);
     expect(known.json).toMatchObject({ result: 'answered', agentId, inbound: { url: inboundUrl, decision: { kind: 'answer', overrideAgentId: agentId } } });
     const answered = known.json.inbound.decision;
@@ -201,7 +201,22 @@ describe('live call end to end: tools during the call, post-call analysis, inbou
     expect(answered.dynamicVariables.position).toContain('Backend Engineer');
     const knownCall = await waitFor(async () => (await callRow(known.json.callId)) ?? undefined, { what: 'the known caller’s call' });
     await waitFor(async () => ((await callRow(known.json.callId))?.status === 'completed' ? true : undefined), { what: 'the inbound call to end' });
-    expect(await callRow(known.json.callId)).toMatchObject({ id: knownCall.id, candidateId: candidate.id, agentId });
+    expect(await callRow(known.json.callId)).toMatchObject({ id: knownCall.id, candidateId: candidate.id, agentId, direction: 'inbound' });
+    const tools = (await api('GET', `/api/v1/calls/${known.json.callId}/tool-calls`)).json.data;
+    expect(tools.map((t: { tool: string; ok: boolean }) => [t.tool, t.ok])).toEqual([
+      ['get_candidate', true],
+      ['check_interview_slots', true],
+      ['book_interview', true],
+    ]);
+    expect(tools[0].result).toMatchObject({ found: true, candidate: { id: candidate.id } });
+    // The inbound call's analysis is applied after the tool booked: one interview, the tool's.
+    await waitFor(
+      async () => (await stack.prisma.candidate.findUniqueOrThrow({ where: { id: candidate.id } })).lastScreeningCallId === known.json.callId || undefined,
+      { what: 'the inbound call’s screening', timeoutMs: 30_000 },
+    );
+    const booked = await stack.prisma.interview.findMany({ where: { candidateId: candidate.id } });
+    expect(booked).toHaveLength(1);
+    expect(booked[0]).toMatchObject({ sourceCallId: known.json.callId, scheduledAt: new Date(tools[2].result.interview.start), status: 'scheduled' });
     const delivered = await retell.call.retrieve(known.json.callId);
     expect(delivered).toMatchObject({
       direction: 'inbound',
