@@ -199,6 +199,25 @@ describe('live tools: /webhooks/retell/tools/:tenantSlug/:toolName', () => {
       );
     });
 
+    it("reads a position that get_candidate named from the candidate's free text as the caller's own; another unknown title is refused", async () => {
+      const applied = `Forklift Driver ${hex()}`;
+      const walkIn = await prisma.candidate.create({
+        data: {
+          tenantId: A.tenantId,
+          firstName: 'Rui',
+          phone: `+1628${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`,
+          timeZone: ZONE,
+          positionApplied: applied,
+        },
+      });
+      const caller = { from_number: walkIn.phone };
+      expect((await callTool(A, 'get_candidate', {}, caller)).json().candidate).toMatchObject({ id: walkIn.id, position: applied });
+      const slots = await callTool(A, 'check_interview_slots', { date_from: day.toISODate(), position: applied.toUpperCase() }, caller);
+      expect(slots.json()).toMatchObject({ ok: true, slots: expect.arrayContaining([expect.objectContaining({ start: isoAt(9), interviewer })]) });
+      const other = await callTool(A, 'check_interview_slots', { date_from: day.toISODate(), position: `Crane Operator ${hex()}` }, caller);
+      expect(other.json()).toEqual({ ok: false, error: expect.stringMatching(/^I don't know a position called Crane Operator /) });
+    });
+
     it('answers bad arguments with a sentence the agent can say', async () => {
       for (const args of [{ date_from: 'next Tuesday' }, {}, { date_from: 20210302 }]) {
         const res = await callTool(A, 'check_interview_slots', args);

@@ -64,6 +64,11 @@ export function spokenIso(iso: string): string {
   return `${weekday}, ${MONTHS[mo - 1]} ${d} at ${h % 12 || 12}:${String(mi).padStart(2, '0')} ${h < 12 ? 'AM' : 'PM'}`;
 }
 
+/** How the agent reads a slot out: the words the answer gave it (`spoken`, `start_words`, `label`…), else its ISO start in words. */
+export function spokenSlot(slot: Record<string, unknown>, iso: string): string {
+  return str(lookUp('spoken', [flatten(slot)])) ?? spokenIso(iso);
+}
+
 /** The slots an availability answer offers: an array at the root or under a slots-like key; ISO strings or objects with a start. */
 export function slotsOf(answer: unknown): Array<Record<string, unknown> & { startIso: string }> {
   const list = Array.isArray(answer)
@@ -146,14 +151,12 @@ export async function runBooking(ctx: BookingContext): Promise<BookingResult> {
     ...(timeZone && { time_zone: timeZone }),
   });
   const slots = checked?.successful && !refused(checked) ? slotsOf(checked.json) : [];
-  const spokenOf = (slot: Record<string, unknown>, iso: string) =>
-    str(slot.spoken) ?? str(slot.words) ?? str(slot.label) ?? str(slot.text) ?? str(slot.display) ?? spokenIso(iso);
 
   let booked: BookingResult['booked'];
   let refusal = reasonOf(checked);
   if (slots.length) {
     const [first, second] = slots;
-    await turn('agent', `I have ${spokenOf(first, first.startIso)}${second ? ` or ${spokenOf(second, second.startIso)}` : ''}. Which works best for you?`);
+    await turn('agent', `I have ${spokenSlot(first, first.startIso)}${second ? ` or ${spokenSlot(second, second.startIso)}` : ''}. Which works best for you?`);
     await turn('user', 'The first one works for me.');
     await turn('agent', 'Great, let me book that for you.');
     const { startIso, ...slotFields } = first;
@@ -166,7 +169,7 @@ export async function runBooking(ctx: BookingContext): Promise<BookingResult> {
     });
     if (done?.successful && !refused(done)) {
       const answer = flatten(done.json);
-      const spoken = str(answer.spoken) ?? str(answer.words) ?? spokenOf(first, startIso);
+      const spoken = str(answer.spoken) ?? str(answer.startwords) ?? str(answer.words) ?? spokenSlot(first, startIso);
       booked = {
         startIso,
         spoken,

@@ -1,6 +1,6 @@
 import Retell from 'retell-sdk';
 import { buildLifecycle } from '../payloads';
-import { bookingAnalysis, slotsOf, spokenIso } from './booking';
+import { bookingAnalysis, slotsOf, spokenIso, spokenSlot } from './booking';
 import { Conversation, saidThrough, turnPrefixes } from './conversation';
 import { customToolsOf, generalToolsProblem } from './custom-tools';
 import { readInboundAnswer } from './inbound';
@@ -102,6 +102,15 @@ describe('booking pieces', () => {
     ['text', []],
   ])('slotsOf(%j)', (answer, starts) => {
     expect(slotsOf(answer).map((s) => s.startIso)).toEqual(starts);
+  });
+
+  it.each([
+    [{ start: '2021-03-02T14:00:00-05:00', spoken: 'Tuesday at 2 PM Eastern' }, 'Tuesday at 2 PM Eastern'],
+    [{ start: '2021-03-02T14:00:00-05:00', start_words: 'Tuesday, March 2 at 2:00 PM Eastern Time' }, 'Tuesday, March 2 at 2:00 PM Eastern Time'],
+    [{ start: '2021-03-02T14:00:00-05:00', label: 'Tue 2 PM' }, 'Tue 2 PM'],
+    [{ start: '2021-03-02T14:00:00-05:00' }, 'Tuesday, March 2 at 2:00 PM'],
+  ])('spokenSlot(%j) = %s', (slot, words) => {
+    expect(spokenSlot(slot, slot.start)).toBe(words);
   });
 
   it("the booked slot's ISO start goes unchanged into scheduled_datetime_iso", () => {

@@ -22,6 +22,8 @@ const ALIASES: Record<string, string[]> = {
   datetime: ['datetime', 'start', 'startiso', 'starttime'],
   scheduledat: ['scheduledat', 'start', 'startiso', 'starttime'],
   timezone: ['timezone', 'tz', 'candidatetimezone'],
+  // how a time is worded for reading out (the platform's tools answer `start_words`)
+  spoken: ['spoken', 'startwords', 'words', 'label', 'text', 'display'],
 };
 
 /** A flat name → value map of an object: its scalar fields plus those of nested objects one level down (`candidate.id` also as `candidate_id`). */

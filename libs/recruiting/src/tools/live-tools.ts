@@ -250,14 +250,16 @@ export class LiveTools {
       if (!picked.length) return { ok: false, answer: sayable(`I don't know an interviewer named ${args.interviewer}.`) };
     } else {
       let positionId: string | null = null;
-      if (args.position) {
-        const p = await this.prisma.position.findFirst({ where: { tenantId, title: { equals: args.position, mode: 'insensitive' } }, select: { id: true } });
-        if (!p) return { ok: false, answer: sayable(`I don't know a position called ${args.position}.`) };
-        positionId = p.id;
-      } else positionId = caller?.positionId ?? null;
+      const p = args.position
+        ? await this.prisma.position.findFirst({ where: { tenantId, title: { equals: args.position, mode: 'insensitive' } }, select: { id: true } })
+        : null;
+      const named = !!p;
+      if (p) positionId = p.id;
+      else if (!args.position || isCallersPosition(args.position, caller)) positionId = caller?.positionId ?? null;
+      else return { ok: false, answer: sayable(`I don't know a position called ${args.position}.`) };
       if (positionId) {
         const forPosition = rows.filter((r) => r.positionIds.includes(positionId));
-        if (forPosition.length || args.position) picked = forPosition;
+        if (forPosition.length || named) picked = forPosition;
       }
     }
     const open: OpenInterviewer[] = [];
@@ -295,6 +297,15 @@ export class LiveTools {
     }
     return all.sort((a, b) => a.start.getTime() - b.start.getTime() || a.interviewer.name.localeCompare(b.interviewer.name)).slice(0, limit);
   }
+}
+
+/**
+ * Whether a position that is no Position's title is the caller's own, as get_candidate worded it
+ * (the candidate's free-text `positionApplied`): models pass back what a tool told them, so it
+ * means "the caller's position", not an unknown title.
+ */
+function isCallersPosition(position: string, caller: Caller | null): boolean {
+  return !!caller?.positionTitle && caller.positionTitle.trim().toLowerCase() === position.trim().toLowerCase();
 }
 
 function slotView(s: Slot, zone: string) {
