@@ -8,6 +8,7 @@
  *   npm run bench -- --rounds 7 --duration 10 --connections 32
  *   npm run bench -- --profile         CPU profiles of the gateway and worker under load instead
  *   npm run bench -- --drain [--workers 2]  only the call worker's capacity (backlog drain), 3 times
+ *   npm run bench -- --live [--quick]       only the live-call endpoints (tools, inbound) at 200/s: bench/live-bench.ts
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -38,6 +39,7 @@ import {
   type PrivatePostgres,
 } from './processes';
 import { comparePackages, formatSummary, summariseProfile } from './cpuprofile';
+import { liveBench } from './live-bench';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const db = require(path.join(ROOT, 'tools', 'db.js')) as {
@@ -915,6 +917,7 @@ function printTable(rows: string[][]): string {
 // main
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--live')) return liveBench(process.argv.slice(2));
   const o = parseArgs(process.argv.slice(2));
   for (const f of [GATEWAY_MAIN, WORKER_MAIN, BASELINE_MAIN])
     if (!existsSync(f)) throw new Error(`${path.relative(ROOT, f)} is missing: run npm run build first`);
