@@ -100,7 +100,13 @@ function signer(apiKey: string) {
       .digest('hex')}`;
     if (!checked) {
       const sdk = await sign(body, apiKey);
-      if (!sdk.startsWith(`v=`) || sdk.split(',d=')[1] !== createHmac('sha256', apiKey).update(body + sdk.slice(2, sdk.indexOf(','))).digest('hex'))
+      if (
+        !sdk.startsWith(`v=`) ||
+        sdk.split(',d=')[1] !==
+          createHmac('sha256', apiKey)
+            .update(body + sdk.slice(2, sdk.indexOf(',')))
+            .digest('hex')
+      )
         throw new Error('bench signature differs from the SDK signature');
       checked = true;
     }
@@ -130,7 +136,9 @@ async function seed(o: Options): Promise<Seeded> {
       adminApiKey: process.env.BENCH_ADMIN_KEY!,
       defaultAgentId: agentId,
     });
-    const positions = await Promise.all(['Warehouse Associate', 'Forklift Driver', 'Shift Lead'].map((title) => prisma.position.create({ data: { tenantId, title } })));
+    const positions = await Promise.all(
+      ['Warehouse Associate', 'Forklift Driver', 'Shift Lead'].map((title) => prisma.position.create({ data: { tenantId, title } })),
+    );
     await prisma.candidate.createMany({
       data: Array.from({ length: o.candidates }, (_, i) => ({
         tenantId,
@@ -157,11 +165,24 @@ async function seed(o: Options): Promise<Seeded> {
     // A third of the candidates have an interview: the last slots of the grid, so bookings (from slot 0 up) meet them late.
     const days = weekdays();
     const grid = days.length * HOURS.length * INTERVIEWERS;
-    const booked = await prisma.candidate.findMany({ where: { tenantId }, select: { id: true }, orderBy: { phone: 'asc' }, take: Math.floor(o.candidates / 3) });
+    const booked = await prisma.candidate.findMany({
+      where: { tenantId },
+      select: { id: true },
+      orderBy: { phone: 'asc' },
+      take: Math.floor(o.candidates / 3),
+    });
     await prisma.interview.createMany({
       data: booked.map((c, i) => {
         const s = slotOf(days, grid - 1 - i);
-        return { tenantId, candidateId: c.id, status: 'scheduled' as const, scheduledAt: s.start.toJSDate(), timeZone: ZONE, durationMinutes: 60, interviewer: s.interviewer };
+        return {
+          tenantId,
+          candidateId: c.id,
+          status: 'scheduled' as const,
+          scheduledAt: s.start.toJSDate(),
+          timeZone: ZONE,
+          durationMinutes: 60,
+          interviewer: s.interviewer,
+        };
       }),
     });
     await prisma.inboundRules.create({
@@ -183,7 +204,14 @@ async function toolPool(s: Seeded, o: Options, count: number): Promise<RequestPo
     const tool = TOOLS[i % TOOLS.length];
     const n = Math.floor(i / TOOLS.length);
     const candidate = (n * 7) % o.candidates;
-    const call = { call_id: callId(), call_type: 'phone_call', direction: 'inbound', from_number: phoneOf(candidate), to_number: '+14155550123', agent_id: s.agentId };
+    const call = {
+      call_id: callId(),
+      call_type: 'phone_call',
+      direction: 'inbound',
+      from_number: phoneOf(candidate),
+      to_number: '+14155550123',
+      agent_id: s.agentId,
+    };
     let args: Record<string, string> = {};
     if (tool === 'get_candidate' && n % 10 === 9) call.from_number = phoneOf(o.candidates + n); // unknown caller
     if (tool === 'check_interview_slots') {
@@ -223,7 +251,16 @@ async function inboundPool(s: Seeded, o: Options, count: number): Promise<Reques
 }
 
 const ms = (n: number) => Math.round(n * 100) / 100;
-const figures = (r: TagResult) => ({ p50Ms: ms(r.p50), p90Ms: ms(r.p90), p99Ms: ms(r.p99), p999Ms: ms(r.p999), maxMs: ms(r.max), ok: r.ok, non2xx: r.non2xx, errors: r.errors });
+const figures = (r: TagResult) => ({
+  p50Ms: ms(r.p50),
+  p90Ms: ms(r.p90),
+  p99Ms: ms(r.p99),
+  p999Ms: ms(r.p999),
+  maxMs: ms(r.max),
+  ok: r.ok,
+  non2xx: r.non2xx,
+  errors: r.errors,
+});
 
 /** One measured paced run: latencies, the gateway's CPU per request, and the cores other processes used meanwhile. */
 async function measured(url: string, pool: RequestPool, o: Options, gatewayPid: number) {
@@ -270,7 +307,7 @@ export async function liveBench(argv: string[]): Promise<void> {
     o.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILES}`, `--cpu-prof-name=${profileName}`] : [],
   );
   const base = `http://127.0.0.1:${port}`;
-  let toolRequests = 0;
+  let toolRequests: number | undefined;
   try {
     const perRun = Math.ceil(o.rate * o.seconds);
     const warm = Math.ceil(o.rate * o.warmupSeconds);
@@ -333,7 +370,8 @@ export async function liveBench(argv: string[]): Promise<void> {
   if (o.profile) {
     const file = path.join(PROFILES, profileName);
     // the profile covers warm-up, tools and inbound: µs per request are over every request sent
-    if (existsSync(file)) console.log(formatSummary('gateway (tools + inbound)', summariseProfile(file, 30), { count: Math.max(1, toolRequests) * 2, unit: 'req' }));
+    if (existsSync(file))
+      console.log(formatSummary('gateway (tools + inbound)', summariseProfile(file, 30), { count: Math.max(1, toolRequests ?? 0) * 2, unit: 'req' }));
   }
 }
 

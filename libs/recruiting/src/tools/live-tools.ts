@@ -79,7 +79,9 @@ export class LiveTools {
     // The tenant's zone (unless the caller already has it cached) and the caller are independent reads: one round trip's wait, not two.
     const preliminary = checkToolArgs(tool, rawArgs, '');
     const [tenant, caller] = await Promise.all([
-      known.timeZone !== undefined ? { timeZone: known.timeZone } : this.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { timeZone: true } }),
+      known.timeZone !== undefined
+        ? { timeZone: known.timeZone }
+        : this.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { timeZone: true } }),
       preliminary.ok ? this.caller(tenantId, call, preliminary.args.candidate_id) : null,
     ]);
     const tenantZone = tenant.timeZone ?? this.env.DEFAULT_TIME_ZONE;
