@@ -9,9 +9,11 @@
  *   npm run bench -- --profile         CPU profiles of the gateway and worker under load instead
  *   npm run bench -- --drain [--workers 2]  only the call worker's capacity (backlog drain), 3 times
  *   npm run bench -- --live [--quick]       only the live-call endpoints (tools, inbound) at 200/s: bench/live-bench.ts
+ *   npm run bench -- --campaign [--quick]  only campaigns: 100k-target batches accepted, dials/s with 1 and 3 dialer workers (bench/campaign-bench.ts)
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { apiBench } from './api-bench';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import IORedis from 'ioredis';
@@ -40,6 +42,7 @@ import {
 } from './processes';
 import { comparePackages, formatSummary, summariseProfile } from './cpuprofile';
 import { liveBench } from './live-bench';
+import { campaignMode } from './campaign-bench';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const db = require(path.join(ROOT, 'tools', 'db.js')) as {
@@ -918,6 +921,8 @@ function printTable(rows: string[][]): string {
 
 async function main(): Promise<void> {
   if (process.argv.includes('--live')) return liveBench(process.argv.slice(2));
+  if (process.argv.includes('--campaign')) return campaignMode(process.argv.slice(2));
+  if (process.argv.includes('--api')) return apiBench(process.argv.slice(2)); // bench/api-bench.ts
   const o = parseArgs(process.argv.slice(2));
   for (const f of [GATEWAY_MAIN, WORKER_MAIN, BASELINE_MAIN])
     if (!existsSync(f)) throw new Error(`${path.relative(ROOT, f)} is missing: run npm run build first`);

@@ -130,6 +130,25 @@ describe('Redis Cluster and replicas', () => {
     sse.close();
   }, 120000);
 
+  it('a live transcript is kept and served across the cluster (its script writes two keys of one tenant slot)', async () => {
+    const tenantId = (await api()('GET', '/api/v1/tenant')).json.id as string;
+    const call = lifecycle(env.DEFAULT_AGENT_ID!);
+    expect((await postSigned(`${gateways[0]}/webhooks/retell`, JSON.stringify(call.call_started), env.RETELL_API_KEY!)).status).toBe(204);
+    await waitFor(async () => (await prisma.call.findFirst({ where: { tenantId, retellCallId: call.callId } }))?.status === 'in_progress', {
+      what: 'the call in progress',
+      timeoutMs: 60000,
+    });
+    const turns = [
+      { role: 'agent', content: 'Hi, this is the recruiting assistant.' },
+      { role: 'user', content: 'Hello, yes.' },
+    ];
+    const update = { event: 'transcript_updated', call: { ...call.call_started.call, transcript_object: turns } };
+    expect((await postSigned(`${gateways[1]}/webhooks/retell`, JSON.stringify(update), env.RETELL_API_KEY!)).status).toBe(204);
+    const live = await api()('GET', `/api/v1/calls/${call.callId}/live-transcript`);
+    expect(live.status).toBe(200);
+    expect(live.json).toMatchObject({ source: 'live', count: 2, utterances: turns });
+  }, 90000);
+
   it('with one call worker stopped, the other takes every delivery', async () => {
     const tenantId = (await api()('GET', '/api/v1/tenant')).json.id as string;
     await callWorkers[0].stop();

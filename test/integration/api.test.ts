@@ -698,7 +698,7 @@ describe('admin API (apps/api)', () => {
       expect(doc.paths['/api/v1/agents'].post.security).toEqual([{ bearer: [] }]);
       expect(doc.paths['/api/v1/calls/{callId}'].get.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'callId', in: 'path' })]));
       const query = doc.paths['/api/v1/calls'].get.parameters.filter((p: { in: string }) => p.in === 'query').map((p: { name: string }) => p.name);
-      expect(query.sort()).toEqual(['agentId', 'batchId', 'cursor', 'from', 'limit', 'outcome', 'phone', 'status', 'to']);
+      expect(query.sort()).toEqual(['agentId', 'batchId', 'cursor', 'from', 'limit', 'outcome', 'phone', 'q', 'status', 'to']);
       expect(doc.paths['/health']).toBeUndefined();
       expect(doc.paths['/ready']).toBeUndefined();
     });

@@ -5,7 +5,7 @@ import { AppEnv } from '@retell-ops/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { QueueFiguresReader, QueueProducers } from '@retell-ops/queue';
 import { DbModule, TenantSettings } from '@retell-ops/db';
-import { DialRequests, DialRequestStore, DialStats, DispatchTrigger, ReconcileRuns, RetellClients, RetellKeyCheck } from '@retell-ops/dialer';
+import { BatchIntake, DialRequests, DialRequestStore, DialStats, DispatchTrigger, ReconcileRuns, RetellClients, RetellKeyCheck } from '@retell-ops/dialer';
 import { LiveEventHub, LiveEventPublisher, LiveUpdates } from '@retell-ops/live-events';
 import { ApplyScreening, InterviewBooking, ReminderScheduler, ToolInvocations } from '@retell-ops/recruiting';
 import { AgentsController } from './agents/agents.controller';
@@ -27,10 +27,12 @@ import { Sessions } from './auth/sessions';
 import { CallViewsController } from './call-views/call-views.controller';
 import { CallViews } from './call-views/call-views.service';
 import { CallsController } from './calls/calls.controller';
+import { CallExport } from './calls/call-export';
 import { CallsService } from './calls/calls.service';
 import { LiveTranscriptController } from './calls/live-transcript.controller';
 import { LiveTranscripts } from './calls/live-transcript.service';
 import { CandidatesController } from './candidates/candidates.controller';
+import { CandidateCounter } from './candidates/candidate-counts';
 import { CandidatesService } from './candidates/candidates.service';
 import { RateLimitInterceptor } from './common/rate-limit/rate-limit.interceptor';
 import { RateLimits } from './common/rate-limit/rate-limits';
@@ -46,6 +48,7 @@ import { OperationsController } from './operations/operations.controller';
 import { QueueInspector } from './operations/queue-inspector';
 import { DialerController } from './dialer/dialer.controller';
 import { DialerService } from './dialer/dialer.service';
+import { StatsExportController } from './exports/stats-export.controller';
 import { EventsController } from './events/events.controller';
 import { HealthController } from './health/health.controller';
 import { InboundController } from './inbound/inbound.controller';
@@ -83,6 +86,7 @@ export class ApiModule {
         CallsController,
         LiveTranscriptController,
         DialerController,
+        StatsExportController,
         CandidatesController,
         PositionsController,
         InterviewersController,
@@ -128,6 +132,7 @@ export class ApiModule {
         AuditService,
         CallsService,
         LiveTranscripts,
+        CallExport,
         // Recruiting: the same use cases the call, candidate and scheduling workers run
         QueueProducers,
         QueueFiguresReader, // queue gauges of /metrics
@@ -136,6 +141,7 @@ export class ApiModule {
         ReminderScheduler,
         InterviewBooking,
         CandidatesService,
+        CandidateCounter,
         PositionsService,
         InterviewersService,
         ToolInvocations, // the agent's tool calls, listed on the call
@@ -145,6 +151,7 @@ export class ApiModule {
         DispatchTrigger,
         DialRequestStore,
         DialRequests,
+        BatchIntake,
         DialStats,
         DialerService,
         // Reconciliation with Retell: runs the call worker executes

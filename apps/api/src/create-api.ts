@@ -7,10 +7,12 @@ import { installAuditRefusalHook } from './audit/audit-refusal-hook';
 import { ApiExceptionFilter } from './common/errors/api-exception.filter';
 import { securityHeaders } from './common/security-headers';
 import { serveDashboard } from './dashboard/serve-dashboard';
+import { acceptLargeBatches } from './dialer/batch-body';
 import { mountQueueBoard } from './operations/queue-board';
 
 export async function createApi(env: AppEnv, options: { bootstrapDefaultTenant?: boolean } = {}): Promise<NestFastifyApplication> {
   const app = await createHttpApp(ApiModule.forRoot(env, options), env, { bodyLimit: env.WEBHOOK_BODY_LIMIT_BYTES }, { name: 'api' });
+  acceptLargeBatches(app, env);
   await securityHeaders(app, env);
   installAuditRefusalHook(app);
   await mountQueueBoard(app);

@@ -7,6 +7,7 @@ import { DialOutcome, DialRequestStore, DispatchTrigger, Reconciler, ReconcileSc
 import { LiveEventPublisher, LiveUpdates } from '@retell-ops/live-events';
 import { ScreeningTrigger } from '@retell-ops/recruiting';
 import { LifecycleWorkers } from './lifecycle-workers';
+import { StatsRollupLoop } from './stats-rollup-loop';
 
 @Module({})
 export class CallWorkerModule {
@@ -28,6 +29,7 @@ export class CallWorkerModule {
         Reconciler,
         ReconcileSchedules,
         LifecycleWorkers,
+        StatsRollupLoop,
       ],
     };
   }

@@ -3,7 +3,17 @@ import { Calls } from '@retell-ops/call-records';
 import { AppEnv } from '@retell-ops/config';
 import { QueueProducers } from '@retell-ops/queue';
 import { DbModule } from '@retell-ops/db';
-import { DialDispatcher, DialOutcome, DialReaper, DialRequestStore, DispatchTrigger, PlaceCall, RetellClients, TenantConcurrency } from '@retell-ops/dialer';
+import {
+  BatchIntake,
+  DialDispatcher,
+  DialOutcome,
+  DialReaper,
+  DialRequestStore,
+  DispatchTrigger,
+  PlaceCall,
+  RetellClients,
+  TenantConcurrency,
+} from '@retell-ops/dialer';
 import { LiveEventPublisher, LiveUpdates } from '@retell-ops/live-events';
 import { DialerWorkers } from './dialer-workers';
 
@@ -27,6 +37,7 @@ export class DialerWorkerModule {
         DialDispatcher,
         PlaceCall,
         DialReaper,
+        BatchIntake,
         DialerWorkers,
       ],
     };

@@ -1,9 +1,9 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { AppEnv } from '@retell-ops/config';
-import { DialDispatcher, DialReaper, DialRequestStore, PlaceCall } from '@retell-ops/dialer';
+import { BatchIntake, DialDispatcher, DialReaper, DialRequestStore, PlaceCall } from '@retell-ops/dialer';
 import { defineConsumer, QueueConsumers, QUEUES, type DispatchJob, type JobOf, type PlaceJob } from '@retell-ops/queue';
 
-/** How often the tick also completes batches whose requests all ended (each move does it too). */
+/** How often the tick also completes batches whose requests all ended (each move does it too) and fails acceptances an API left halfway. */
 const BATCH_SWEEP_MS = 10_000;
 
 /** The queues the dialer worker consumes (QUEUES may narrow a process to some of them). */
@@ -29,6 +29,7 @@ export class DialerWorkers implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly place: PlaceCall,
     private readonly reaper: DialReaper,
     private readonly store: DialRequestStore,
+    private readonly intake: BatchIntake,
   ) {
     this.consumers = new QueueConsumers(env, this.logger);
   }
@@ -38,7 +39,7 @@ export class DialerWorkers implements OnApplicationBootstrap, OnModuleDestroy {
       defineConsumer(QUEUES.dialDispatch, (job: DispatchJob) => this.dispatcher.dispatch(job.tenantId), { concurrency: 4 }),
       // A job started before (its worker died mid-create) checks Retell before creating again.
       defineConsumer(QUEUES.dialPlace, (job: PlaceJob, raw: JobOf<typeof QUEUES.dialPlace>) => this.place.execute(job, { rerun: raw.attemptsStarted > 1 }), {
-        concurrency: 10,
+        concurrency: this.env.DIALER_PLACE_CONCURRENCY,
       }),
     ]);
     if (consumed.includes(QUEUES.dialDispatch)) this.ticker = setInterval(() => void this.tick(), this.env.DIALER_TICK_MS);
@@ -54,6 +55,7 @@ export class DialerWorkers implements OnApplicationBootstrap, OnModuleDestroy {
         this.lastSweep = Date.now();
         const completed = await this.store.settleAllBatches();
         if (completed) this.logger.log(`${completed} batch(es) completed`);
+        await this.intake.failStaleAcceptances();
       }
     } catch (e) {
       this.logger.warn(`dialer tick failed: ${(e as Error).message}`);

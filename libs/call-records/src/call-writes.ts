@@ -95,6 +95,38 @@ const UNPLACED = ['scheduled', 'queued'] as const;
  * client or transaction to write with, so it joins the caller's transaction.
  */
 export const CallRows = {
+  /**
+   * First-attempt rows of a chunk of a batch's requests, in one statement (campaign intake):
+   * `rows` are parallel arrays, one entry per request, the call ids made by the caller.
+   */
+  async planFirstAttempts(
+    db: Db,
+    a: {
+      tenantId: string;
+      agentId: string;
+      fromNumber: string;
+      status: 'scheduled' | 'queued';
+      occurredAt: Date;
+      rows: { callIds: string[]; requestIds: string[]; candidateIds: Array<string | null>; toNumbers: string[]; metadata: string[]; variables: string[] };
+    },
+  ): Promise<number> {
+    const r = a.rows;
+    return db.$executeRaw`
+      INSERT INTO "Call" ("id", "tenantId", "dialRequestId", "attempt", "candidateId", "status", "direction", "agentId", "fromNumber", "toNumber",
+        "metadata", "dynamicVariables", "occurredAt", "updatedAt")
+      SELECT t."callId", ${a.tenantId}::uuid, t."id", 1, t."candidateId", ${a.status}::"CallStatus", 'outbound', ${a.agentId}, ${a.fromNumber}, t."toNumber",
+        t."meta"::jsonb, t."vars"::jsonb, ${a.occurredAt}::timestamptz, now()
+      FROM unnest(${r.requestIds}::uuid[], ${r.candidateIds}::uuid[], ${r.toNumbers}::text[], ${r.variables}::text[], ${r.metadata}::text[], ${r.callIds}::uuid[])
+        AS t("id", "candidateId", "toNumber", "vars", "meta", "callId")`;
+  },
+
+  /** Every unplaced call of a batch is cancelled (its acceptance failed: none was dialled). */
+  async cancelUnplacedOfBatch(db: Db, batchId: string): Promise<number> {
+    return db.$executeRaw`
+      UPDATE "Call" c SET "status" = 'cancelled', "outcome" = 'stopped', "updatedAt" = now()
+      FROM "DialRequest" r WHERE r."batchId" = ${batchId}::uuid AND c."dialRequestId" = r."id" AND c."retellCallId" IS NULL AND c."status" IN ('queued', 'scheduled')`;
+  },
+
   /** The row of one attempt, before Retell has the call. */
   async planAttempt(db: Db, a: PlannedAttempt): Promise<string> {
     const row = await db.call.create({

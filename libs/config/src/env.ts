@@ -123,6 +123,12 @@ export class AppEnv {
   @Min(1024)
   WEBHOOK_BODY_LIMIT_BYTES = 5 * 1024 * 1024;
 
+  /** Largest body POST /api/v1/batches accepts, JSON or CSV (100,000 targets are ≈ 10–20 MB of JSON); other routes keep the limit above. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  BATCH_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
+
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -185,6 +191,13 @@ export class AppEnv {
   @Min(100)
   DIALER_TICK_MS = 1000;
 
+  /** Place jobs one dialer-worker process runs at once (each is a create-phone-call at Retell and a few small writes). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  DIALER_PLACE_CONCURRENCY = 50;
+
   /** How long a tenant's Retell concurrency (get-concurrency) is trusted before asking again. */
   @Type(() => Number)
   @IsInt()
@@ -205,6 +218,15 @@ export class AppEnv {
   @IsInt()
   @Min(100)
   RETELL_TIMEOUT_MS = 30000;
+
+  /**
+   * How often the call worker recomputes the stats rollup's dirty days (docs/stats.md), ms; 0 =
+   * never (the stats stay exact, read from the calls for every day not rolled up).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  STATS_ROLLUP_INTERVAL_MS = 10000;
 
   /**
    * Reconciliation with Retell (docs/reconciliation.md): how often each tenant's job scheduler

@@ -2,7 +2,7 @@ import { Injectable, Logger, Optional } from '@nestjs/common';
 import { CallRows } from '@retell-ops/call-records';
 import { Prisma, PrismaService } from '@retell-ops/db';
 import { DIAL_REQUEST_GROUPS, withinCallingWindow, type CallingWindow } from '@retell-ops/domain';
-import { PLACE_JOB_OPTIONS, placeJobId, QueueProducers, QUEUES, type PlaceJob } from '@retell-ops/queue';
+import { JOB_NAMES, PLACE_JOB_OPTIONS, placeJobId, QueueProducers, QUEUES, type PlaceJob } from '@retell-ops/queue';
 import { LiveUpdates } from '@retell-ops/live-events';
 import { metrics } from '@retell-ops/metrics';
 import { withinCallingWindowSql } from './calling-window-sql';
@@ -82,9 +82,10 @@ export class DialDispatcher {
         if (free <= 0) return [];
         const eligible = await this.eligible(tx, tenantId, free);
 
-        const jobs: PlaceJob[] = [];
+        // Calls planned first (a retry's new attempt needs its row), then every hand-out in one statement.
+        const handOuts: Array<{ r: Eligible; reuse: boolean; attempt: number; callId: string }> = [];
         for (const r of eligible) {
-          const reuse = r.reusable && r.currentCallId && r.reusableAttempt !== null;
+          const reuse = !!(r.reusable && r.currentCallId && r.reusableAttempt !== null);
           const attempt = reuse ? r.reusableAttempt! : r.attempts + 1;
           const callId = reuse
             ? r.currentCallId!
@@ -100,22 +101,32 @@ export class DialDispatcher {
                 dynamicVariables: (r.dynamicVariables ?? undefined) as Prisma.InputJsonValue | undefined,
                 status: 'queued',
               });
-          if (!(await this.store.handOut(tx, { id: r.id, tries: r.tries, attempts: attempt, currentCallId: callId }))) {
+          handOuts.push({ r, reuse, attempt, callId });
+        }
+        const moved = await this.store.handOutMany(
+          tx,
+          handOuts.map((h) => ({ id: h.r.id, tries: h.r.tries, attempts: h.attempt, currentCallId: h.callId })),
+        );
+        const jobs: PlaceJob[] = [];
+        for (const h of handOuts) {
+          if (!moved.has(h.r.id)) {
             // cancelled since it was read: the row planned for it is never placed
-            if (!reuse) await CallRows.cancelUnplaced(tx, callId);
+            if (!h.reuse) await CallRows.cancelUnplaced(tx, h.callId);
             continue;
           }
-          if (!reuse) planned.push(callId);
-          jobs.push({ tenantId, dialRequestId: r.id, callId, attempt, try: r.tries + 1 });
+          if (!h.reuse) planned.push(h.callId);
+          jobs.push({ tenantId, dialRequestId: h.r.id, callId: h.callId, attempt: h.attempt, try: h.r.tries + 1 });
         }
         return jobs;
       },
       { timeout: 30_000 },
     );
 
-    for (const job of jobs) {
-      await this.producers.add(QUEUES.dialPlace, job, { jobId: placeJobId(job), ...PLACE_JOB_OPTIONS });
-    }
+    // One round trip for the round's place jobs.
+    if (jobs.length)
+      await this.producers
+        .queue(QUEUES.dialPlace)
+        .addBulk(jobs.map((job) => ({ name: JOB_NAMES[QUEUES.dialPlace], data: job, opts: { jobId: placeJobId(job), ...PLACE_JOB_OPTIONS } })));
     if (jobs.length) this.logger.log(`tenant ${tenantId}: ${jobs.length} to dial (limit ${limit})`);
     await this.live?.dialRequests(
       tenantId,

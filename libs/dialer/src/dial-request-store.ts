@@ -44,6 +44,66 @@ export class DialRequestStore {
     return db.batch.create({ data });
   }
 
+  /** A campaign's batch row, accepting until all its chunks are in (a taken Idempotency-Key is a unique violation). */
+  async createAcceptingBatch(db: Db, data: Omit<Prisma.BatchUncheckedCreateInput, 'status'>): Promise<string> {
+    const batch = await db.batch.create({ data: { ...data, status: 'accepting' }, select: { id: true } });
+    return batch.id;
+  }
+
+  /**
+   * One chunk of a campaign's requests, in one statement; `rows` are parallel arrays, the ids made
+   * by the caller (each request names its first call, written right after by CallRows).
+   */
+  async insertBatchChunk(
+    db: Db,
+    a: {
+      tenantId: string;
+      batchId: string;
+      agentId: string;
+      fromNumber: string;
+      priority: string;
+      status: 'scheduled' | 'queued';
+      scheduledAt: Date | null;
+      notBefore: Date;
+      maxAttempts: number;
+      retryBackoffSec: number;
+      createdBy: { type: string; id: string; label: string } | undefined;
+      rows: { callIds: string[]; requestIds: string[]; candidateIds: Array<string | null>; toNumbers: string[]; metadata: string[]; variables: string[] };
+    },
+  ): Promise<void> {
+    const r = a.rows;
+    const by = a.createdBy;
+    await db.$executeRaw`
+      INSERT INTO "DialRequest" ("id", "tenantId", "batchId", "candidateId", "toNumber", "fromNumber", "agentId", "dynamicVariables", "metadata",
+        "priority", "status", "scheduledAt", "notBefore", "maxAttempts", "retryBackoffSec", "currentCallId", "createdByType", "createdById", "createdByLabel", "updatedAt")
+      SELECT t."id", ${a.tenantId}::uuid, ${a.batchId}::uuid, t."candidateId", t."toNumber", ${a.fromNumber}, ${a.agentId}, t."vars"::jsonb, t."meta"::jsonb,
+        ${a.priority}::"DialPriority", ${a.status}::"DialRequestStatus", ${a.scheduledAt}::timestamptz, ${a.notBefore}::timestamptz,
+        ${a.maxAttempts}::int, ${a.retryBackoffSec}::int, t."callId", ${by?.type ?? null}::"ActorType", ${by?.id ?? null}, ${by?.label ?? null}, now()
+      FROM unnest(${r.requestIds}::uuid[], ${r.candidateIds}::uuid[], ${r.toNumbers}::text[], ${r.variables}::text[], ${r.metadata}::text[], ${r.callIds}::uuid[])
+        AS t("id", "candidateId", "toNumber", "vars", "meta", "callId")`;
+    // the batch's heartbeat: a batch accepting without a write for long was left by a stopped API
+    await db.$executeRaw`UPDATE "Batch" SET "updatedAt" = now() WHERE "id" = ${a.batchId}::uuid`;
+  }
+
+  /** accepting → active: the dialer may dial it now. */
+  async activateBatch(batchId: string): Promise<boolean> {
+    return (
+      (await this.prisma.$executeRaw`UPDATE "Batch" SET "status" = 'active', "updatedAt" = now() WHERE "id" = ${batchId}::uuid AND "status" = 'accepting'`) > 0
+    );
+  }
+
+  /** accepting → failed, its key released and its waiting requests cancelled; false if it was not accepting. */
+  async failAcceptingBatch(db: Db, batchId: string): Promise<boolean> {
+    const n = await db.$executeRaw`
+      UPDATE "Batch" SET "status" = 'failed', "idempotencyKey" = NULL, "cancelledAt" = now(), "updatedAt" = now()
+      WHERE "id" = ${batchId}::uuid AND "status" = 'accepting'`;
+    if (!n) return false;
+    await db.$executeRaw`
+      UPDATE "DialRequest" SET "status" = 'cancelled', "lastOutcome" = 'batch_failed', "statusChangedAt" = now(), "updatedAt" = now()
+      WHERE "batchId" = ${batchId}::uuid AND "status" IN ('queued', 'scheduled')`;
+    return true;
+  }
+
   // ── status moves ───────────────────────────────────────────────────────────────────────
 
   /** Moves one request into `to` if the state machine (and the guard) allow it; whether it moved. */
@@ -82,6 +142,23 @@ export class DialRequestStore {
       { tries: r.tries + 1, attempts: r.attempts, currentCallId: r.currentCallId, checkedAt: null },
       db,
     );
+  }
+
+  /**
+   * handOut for many requests in one statement (the dispatcher's round): each moves only from
+   * queued and only at the try it was read at. The ids that moved.
+   */
+  async handOutMany(db: Db, rows: ReadonlyArray<{ id: string; tries: number; attempts: number; currentCallId: string }>): Promise<Set<string>> {
+    if (!rows.length) return new Set();
+    const from = dialRequestSourcesOf('dialing', ['queued']) as readonly string[];
+    const moved = await db.$queryRaw<Array<{ id: string }>>`
+      UPDATE "DialRequest" r SET "status" = 'dialing', "tries" = h."tries" + 1, "attempts" = h."attempts", "currentCallId" = h."callId",
+        "checkedAt" = NULL, "statusChangedAt" = now(), "updatedAt" = now()
+      FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.tries)}::int[], ${rows.map((r) => r.attempts)}::int[], ${rows.map((r) => r.currentCallId)}::uuid[])
+        AS h("id", "tries", "attempts", "callId")
+      WHERE r."id" = h."id" AND r."tries" = h."tries" AND r."status"::text IN (${Prisma.join(from)})
+      RETURNING r."id"`;
+    return new Set(moved.map((m) => m.id));
   }
 
   /** Marks a cancel that cannot finish at once: the request is never dialled or redialled again. */

@@ -35,16 +35,15 @@ export class PlaceCall {
   async execute(job: PlaceJob, options: { rerun?: boolean } = {}): Promise<PlaceResult> {
     const result = await this.place(job, options);
     metrics.dialPlaceResults.inc({ result });
-    if (result !== 'skipped') {
-      await this.live?.dialRequests(job.tenantId, [job.dialRequestId]);
-      await this.live?.calls(job.tenantId, [job.callId]);
-    }
+    if (result !== 'skipped') await Promise.all([this.live?.dialRequests(job.tenantId, [job.dialRequestId]), this.live?.calls(job.tenantId, [job.callId])]);
     return result;
   }
 
   private async place(job: PlaceJob, { rerun = false }: { rerun?: boolean }): Promise<PlaceResult> {
-    const request = await this.prisma.dialRequest.findUnique({ where: { id: job.dialRequestId } });
-    const call = await this.prisma.call.findUnique({ where: { id: job.callId }, select: { id: true, retellCallId: true } });
+    const [request, call] = await Promise.all([
+      this.prisma.dialRequest.findUnique({ where: { id: job.dialRequestId } }),
+      this.prisma.call.findUnique({ where: { id: job.callId }, select: { id: true, retellCallId: true } }),
+    ]);
     if (!request || !call || request.status !== 'dialing' || request.tries !== job.try || request.currentCallId !== job.callId) return 'skipped';
     if (call.retellCallId) return this.markLive(job, call.retellCallId, 'linked');
     const client = await this.clients.forTenant(job.tenantId);

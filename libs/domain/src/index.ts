@@ -26,3 +26,5 @@ export * from './inbound-rules';
 export * from './inbound-answer';
 export * from './live-transcript';
 export * from './transfer-destination';
+export * from './batch-targets';
+export * from './csv';

@@ -17,6 +17,13 @@ export interface ChangedCall {
 const inList = (states: readonly string[]) => Prisma.join(states);
 
 /**
+ * A batch's progress is counted at most this often per process when its requests move: a campaign
+ * moves hundreds of requests a second, and each count reads the whole batch. The last move in a
+ * burst is still published (trailing), at most this much later.
+ */
+export const BATCH_PROGRESS_EVERY_MS = 500;
+
+/**
  * Reads what changed, after its commit, and publishes it: call rows, dial requests and their
  * batch's progress. Reading the committed row (not what the caller meant to write) means a
  * concurrent change is never shown out of order as the latest. Never throws (see LiveEventPublisher).
@@ -24,6 +31,8 @@ const inList = (states: readonly string[]) => Prisma.join(states);
 @Injectable()
 export class LiveUpdates {
   private readonly logger = new Logger('LiveEvents');
+  /** batches counted within the last BATCH_PROGRESS_EVERY_MS, and whether a move came since */
+  private readonly progressHeld = new Map<string, { again: boolean }>();
 
   constructor(
     private readonly prisma: PrismaService,
@@ -98,8 +107,24 @@ export class LiveUpdates {
           data: { dialRequestId: r.id, status: r.status, batchId: r.batchId, callId: r.currentCallId },
         });
       }
-      for (const batchId of new Set(rows.flatMap((r) => (r.batchId ? [r.batchId] : [])))) await this.batch(tenantId, batchId);
+      for (const batchId of new Set(rows.flatMap((r) => (r.batchId ? [r.batchId] : [])))) await this.batchThrottled(tenantId, batchId);
     });
+  }
+
+  /** batch(), at most once per BATCH_PROGRESS_EVERY_MS per batch, the last call of a burst published when the time is up. */
+  private async batchThrottled(tenantId: string, batchId: string): Promise<void> {
+    const held = this.progressHeld.get(batchId);
+    if (held) {
+      held.again = true;
+      return;
+    }
+    const state = { again: false };
+    this.progressHeld.set(batchId, state);
+    setTimeout(() => {
+      this.progressHeld.delete(batchId);
+      if (state.again) void this.batchThrottled(tenantId, batchId);
+    }, BATCH_PROGRESS_EVERY_MS).unref();
+    await this.batch(tenantId, batchId);
   }
 
   /** A batch's status and counts, in one query. */

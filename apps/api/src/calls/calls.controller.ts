@@ -1,11 +1,14 @@
-import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, Query, StreamableFile, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { RequirePermission } from '../auth/permissions.decorator';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { csvDownload } from '../exports/csv-download';
+import { CALL_EXPORT_HEADER, CallExport } from './call-export';
+import { callFilterOf } from './call-query';
 import { CallPage, CallResource } from './call.resource';
 import { CallsService } from './calls.service';
-import { ListCallsQuery } from './list-calls.query';
+import { CallFilterQuery, ListCallsQuery } from './list-calls.query';
 import { ToolCallList } from './tool-call.resource';
 
 @ApiTags('calls')
@@ -13,7 +16,10 @@ import { ToolCallList } from './tool-call.resource';
 @UseGuards(ApiKeyGuard)
 @Controller('api/v1/calls')
 export class CallsController {
-  constructor(private readonly calls: CallsService) {}
+  constructor(
+    private readonly calls: CallsService,
+    private readonly callExport: CallExport,
+  ) {}
 
   @Get()
   @RequirePermission('calls:read')
@@ -21,6 +27,16 @@ export class CallsController {
   @ApiOkResponse({ type: CallPage })
   list(@CurrentPrincipal() p: Principal, @Query() query: ListCallsQuery): Promise<CallPage> {
     return this.calls.list(p.tenantId, query);
+  }
+
+  @Get('export.csv')
+  @RequirePermission('calls:read')
+  @ApiOperation({ summary: 'Every call the list would show for these filters, newest first, as a CSV download (streamed)' })
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'text/csv, one header line then one line per call' })
+  export(@CurrentPrincipal() p: Principal, @Query() query: CallFilterQuery): StreamableFile {
+    const filter = callFilterOf(query);
+    return csvDownload('calls.csv', CALL_EXPORT_HEADER, this.callExport.batches(p.tenantId, filter));
   }
 
   @Get(':callId')

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, PrismaService } from '@retell-ops/db';
-import { InvalidInputError, isUuid, NotFoundError } from '@retell-ops/domain';
+import { PrismaService } from '@retell-ops/db';
+import { isUuid, NotFoundError } from '@retell-ops/domain';
 import { ToolInvocations } from '@retell-ops/recruiting';
 import { keysetPage, readCursor, rowsToFetch } from '../common/keyset-page';
 import { CALL_CREATED_BY, CallPage, CallResource } from './call.resource';
+import { callFilterOf, callPageIdsSql } from './call-query';
 import type { ListCallsQuery } from './list-calls.query';
 import { ToolCallList, ToolCallResource } from './tool-call.resource';
 
@@ -16,21 +17,12 @@ export class CallsService {
 
   async list(tenantId: string, q: ListCallsQuery): Promise<CallPage> {
     const cursor = readCursor(q.cursor);
-    const from = q.from ? new Date(q.from) : undefined;
-    const to = q.to ? new Date(q.to) : undefined;
-    if (from && to && from >= to) throw new InvalidInputError('from must be before to', { field: 'from' });
-
-    const where: Prisma.CallWhereInput = {
-      tenantId,
-      status: q.status,
-      outcome: q.outcome,
-      agentId: q.agentId,
-      ...(q.batchId ? { dialRequest: isUuid(q.batchId) ? { batchId: q.batchId } : { id: { in: [] } } } : {}),
-      occurredAt: from || to ? { gte: from, lt: to } : undefined,
-      ...(q.phone ? { AND: [{ OR: [{ toNumber: { contains: q.phone } }, { fromNumber: { contains: q.phone } }] }] } : {}),
-      ...(cursor ? { OR: [{ occurredAt: { lt: cursor.at } }, { occurredAt: cursor.at, id: { lt: cursor.id } }] } : {}),
-    };
-    const rows = await this.prisma.call.findMany({ where, include: CALL_CREATED_BY, orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }], take: rowsToFetch(q) });
+    const filter = callFilterOf(q);
+    // The page's ids from the indexed query, then its rows (with who created them) by primary key.
+    const ids = (await this.prisma.$queryRaw<Array<{ id: string }>>(callPageIdsSql(tenantId, filter, cursor, rowsToFetch(q)))).map((r) => r.id);
+    const found = ids.length ? await this.prisma.call.findMany({ where: { tenantId, id: { in: ids } }, include: CALL_CREATED_BY }) : [];
+    const byId = new Map(found.map((c) => [c.id, c]));
+    const rows = ids.flatMap((id) => byId.get(id) ?? []);
     return keysetPage(rows, q, (c) => ({ at: c.occurredAt, id: c.id }), CallResource.from);
   }
 

@@ -1,10 +1,11 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsInstant } from '../common/validators';
 import { CALL_OUTCOMES, CALL_STATUSES, type CallOutcome, type CallStatus } from '@retell-ops/domain';
 import { PageQuery } from '../common/keyset-page';
 
-export class ListCallsQuery extends PageQuery {
+/** The filters the call list and the call export share. */
+export class CallFilterQuery {
   @ApiPropertyOptional({ enum: CALL_STATUSES })
   @IsOptional()
   @IsIn(CALL_STATUSES as unknown as string[])
@@ -42,4 +43,14 @@ export class ListCallsQuery extends PageQuery {
   @IsString()
   @Matches(/^\+?\d{3,15}$/, { message: 'phone must be 3 to 15 digits, optionally after a +' })
   phone?: string;
+
+  @ApiPropertyOptional({
+    description: 'Words in the transcript (web-search syntax: "quoted phrase", or, -excluded; English stemming); results stay newest first',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
 }
+
+export class ListCallsQuery extends IntersectionType(PageQuery, CallFilterQuery) {}

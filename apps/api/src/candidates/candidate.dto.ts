@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { CANDIDATE_STATUSES, INTEREST_LEVELS, type CandidateStatus, type InterestLevel } from '@retell-ops/domain';
 import { E164, IsIanaZone, QueryBoolean, Trim } from '../common/validators';
@@ -133,7 +133,8 @@ export class UpdateCandidateBody {
   status?: CandidateStatus;
 }
 
-export class ListCandidatesQuery extends PageQuery {
+/** The filters the candidate list and the candidate export share. */
+export class CandidateFilterQuery {
   @ApiPropertyOptional({ enum: CANDIDATE_STATUSES })
   @IsOptional()
   @IsIn(CANDIDATE_STATUSES as unknown as string[])
@@ -169,3 +170,5 @@ export class ListCandidatesQuery extends PageQuery {
   @MaxLength(200)
   q?: string;
 }
+
+export class ListCandidatesQuery extends IntersectionType(PageQuery, CandidateFilterQuery) {}

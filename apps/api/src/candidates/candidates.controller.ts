@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, StreamableFile, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -11,13 +11,18 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
+  ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { RequirePermission } from '../auth/permissions.decorator';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
-import { CreateCandidateBody, ListCandidatesQuery, UpdateCandidateBody } from './candidate.dto';
+import { csvDownload } from '../exports/csv-download';
+import { CANDIDATE_EXPORT_HEADER } from './candidate-csv';
+import { CandidateFilterQuery, CreateCandidateBody, ListCandidatesQuery, UpdateCandidateBody } from './candidate.dto';
 import { CandidateDetail, CandidatePage, CandidateResource, RetellCallDataResult } from './candidate.resource';
+import { CandidateCounter, CandidateCounts } from './candidate-counts';
+import { candidateFilterOf } from './candidate-query';
 import { CandidatesService } from './candidates.service';
 import { RetellCallDataBody, SEED_CALL_EXAMPLE } from './retell-call-data.dto';
 
@@ -28,7 +33,10 @@ const ID_PARAM = { name: 'id', description: "The candidate's id, or the tenant's
 @UseGuards(ApiKeyGuard)
 @Controller('api/v1/candidates')
 export class CandidatesController {
-  constructor(private readonly candidates: CandidatesService) {}
+  constructor(
+    private readonly candidates: CandidatesService,
+    private readonly counter: CandidateCounter,
+  ) {}
 
   @Post()
   @RequirePermission('candidates:write')
@@ -48,6 +56,24 @@ export class CandidatesController {
   @ApiOkResponse({ type: CandidatePage })
   list(@CurrentPrincipal() p: Principal, @Query() query: ListCandidatesQuery): Promise<CandidatePage> {
     return this.candidates.list(p.tenantId, query);
+  }
+
+  @Get('counts')
+  @RequirePermission('candidates:read')
+  @ApiOperation({ summary: "How many of the tenant's candidates are in each pipeline status (the board's columns)" })
+  @ApiOkResponse({ type: CandidateCounts })
+  counts(@CurrentPrincipal() p: Principal): Promise<CandidateCounts> {
+    return this.counter.counts(p.tenantId);
+  }
+
+  @Get('export.csv')
+  @RequirePermission('candidates:read')
+  @ApiOperation({ summary: 'Every candidate the list would show for these filters, newest first, as a CSV download (streamed)' })
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'text/csv, one header line then one line per candidate' })
+  export(@CurrentPrincipal() p: Principal, @Query() query: CandidateFilterQuery): StreamableFile {
+    const filter = candidateFilterOf(query); // bad input is refused before the download starts
+    return csvDownload('candidates.csv', CANDIDATE_EXPORT_HEADER, this.candidates.exportBatches(p.tenantId, filter));
   }
 
   @Get(':id')

@@ -1,18 +1,21 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Calls } from '@retell-ops/call-records';
 import { isUniqueViolation, Prisma, PrismaService, type CallbackTask, type Interview } from '@retell-ops/db';
-import { canMoveCandidate, ConflictError, InvalidInputError, NotFoundError, type CandidateStatus } from '@retell-ops/domain';
+import { canMoveCandidate, ConflictError, InvalidInputError, NotFoundError, type CandidateStatus, type CsvValue } from '@retell-ops/domain';
 import { LiveUpdates } from '@retell-ops/live-events';
 import { ApplyScreening, candidateRefOf, findCandidateId, InterviewBooking, ReminderScheduler } from '@retell-ops/recruiting';
 import { CALL_CREATED_BY, CallResource } from '../calls/call.resource';
-import { keysetPage, readCursor, rowsToFetch } from '../common/keyset-page';
+import { keysetPage, readCursor, rowsToFetch, type DatedCursor } from '../common/keyset-page';
 import { CallbackTaskResource, InterviewResource } from '../interviews/interview.resource';
 import type { CreateCandidateBody, ListCandidatesQuery, UpdateCandidateBody } from './candidate.dto';
+import { candidateFilterOf, candidatePageIdsSql } from './candidate-query';
+import { candidateCsvRow } from './candidate-csv';
 import { CandidateDetail, CandidatePage, CandidateResource, RetellCallDataResult, WITH_POSITION, type CandidateRow } from './candidate.resource';
 import type { RetellCallDataBody } from './retell-call-data.dto';
 
 const MAX_CALLS_IN_DETAIL = 100;
-const MAX_QUERY_WORDS = 8;
+
+const EXPORT_BATCH_ROWS = 2000;
 
 /** Why a person may not make this move (the pipeline's rules for people, candidate-pipeline.ts). */
 export function moveRefusal(from: CandidateStatus, to: CandidateStatus): string {
@@ -46,25 +49,29 @@ export class CandidatesService {
 
   async list(tenantId: string, q: ListCandidatesQuery): Promise<CandidatePage> {
     const cursor = readCursor(q.cursor);
-    const contains = (text: string) => ({ contains: text, mode: 'insensitive' as const });
-
-    const and: Prisma.CandidateWhereInput[] = [];
-    const position = q.position?.trim();
-    if (position) and.push({ OR: [{ positionApplied: contains(position) }, { position: { title: contains(position) } }] });
-    const words = (q.q ?? '').trim().split(/\s+/).filter(Boolean);
-    if (words.length > MAX_QUERY_WORDS) throw new InvalidInputError(`q may hold at most ${MAX_QUERY_WORDS} words`, { field: 'q' });
-    for (const w of words) {
-      and.push({ OR: [{ firstName: contains(w) }, { lastName: contains(w) }, { email: contains(w) }, { phone: contains(w) }, { externalId: contains(w) }] });
-    }
-    if (cursor) and.push({ OR: [{ createdAt: { lt: cursor.at } }, { createdAt: cursor.at, id: { lt: cursor.id } }] });
-
-    const rows = await this.prisma.candidate.findMany({
-      where: { tenantId, status: q.status, positionId: q.positionId, qualified: q.qualified, interestLevel: q.interest, AND: and },
-      include: WITH_POSITION,
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: rowsToFetch(q),
-    });
+    const rows = await this.page(tenantId, candidateFilterOf(q), cursor, rowsToFetch(q));
     return keysetPage(rows, q, (c) => ({ at: c.createdAt, id: c.id }), CandidateResource.from);
+  }
+
+  /** Every candidate the list would show for these filters, newest first, in keyset batches (constant memory). */
+  async *exportBatches(tenantId: string, filter: ReturnType<typeof candidateFilterOf>): AsyncGenerator<CsvValue[][]> {
+    let cursor: DatedCursor | undefined;
+    for (;;) {
+      const rows = await this.page(tenantId, filter, cursor, EXPORT_BATCH_ROWS);
+      if (rows.length) yield rows.map(candidateCsvRow);
+      if (rows.length < EXPORT_BATCH_ROWS) return;
+      const last = rows[rows.length - 1];
+      cursor = { at: last.createdAt, id: last.id };
+    }
+  }
+
+  /** One page: the ids from the indexed query, then those rows with their position, in that order. */
+  private async page(tenantId: string, filter: ReturnType<typeof candidateFilterOf>, cursor: DatedCursor | undefined, rows: number): Promise<CandidateRow[]> {
+    const ids = (await this.prisma.$queryRaw<Array<{ id: string }>>(candidatePageIdsSql(tenantId, filter, cursor, rows))).map((r) => r.id);
+    if (!ids.length) return [];
+    const found = await this.prisma.candidate.findMany({ where: { tenantId, id: { in: ids } }, include: WITH_POSITION });
+    const byId = new Map(found.map((c) => [c.id, c]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
   async get(tenantId: string, ref: string): Promise<CandidateDetail> {

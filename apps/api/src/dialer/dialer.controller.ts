@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { can, ForbiddenError } from '@retell-ops/domain';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { RequirePermission } from '../auth/permissions.decorator';
@@ -37,9 +38,24 @@ export class DialerController {
   @Post('batches')
   @RequirePermission('batches:write')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Dial a list of numbers or candidates, at most maxConcurrent at once' })
-  createBatch(@CurrentPrincipal() p: Principal, @Body() body: CreateBatchBody) {
-    return this.dialer.createBatch(p, body);
+  @ApiOperation({
+    summary: 'Dial a list of numbers or candidates (up to 100,000, JSON or text/csv with the options as query parameters), at most maxConcurrent at once',
+  })
+  @ApiConsumes('application/json', 'text/csv')
+  @ApiBody({ type: CreateBatchBody })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key answers 200 with the batch the first one made' })
+  // Body and query are read by readBatchUpload (JSON or CSV): the global ValidationPipe skips an untyped body.
+  async createBatch(
+    @CurrentPrincipal() p: Principal,
+    @Body() body: unknown,
+    @Query() query: Record<string, unknown>,
+    @Headers('content-type') contentType: string | undefined,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const created = await this.dialer.createBatch(p, { contentType, body, query, idempotencyKey });
+    if (created.accepted.replayed) void reply.status(200);
+    return created;
   }
 
   @Get('batches')

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, type Batch } from '@retell-ops/db';
-import { DialRequests, DialStats } from '@retell-ops/dialer';
+import { BadTargetsError, BatchIntake, DialRequests, DialStats } from '@retell-ops/dialer';
 import { DIAL_REQUEST_GROUPS, DIAL_REQUEST_STATUSES, InvalidInputError, isUuid, NotFoundError, type DialRequestStatus } from '@retell-ops/domain';
 import { ActorResolver } from '../audit/actors';
 import { createdByOf } from '../audit/created-by';
 import type { Principal } from '../auth/principal';
 import { keysetPage, readCursor, rowsToFetch } from '../common/keyset-page';
-import type { CreateBatchBody, CreateCallBody, ListBatchesQuery, StatsQuery } from './dial.dto';
+import { badTargets, readBatchUpload } from './batch-upload';
+import type { CreateCallBody, ListBatchesQuery, StatsQuery } from './dial.dto';
 
 const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
@@ -15,6 +16,7 @@ export class DialerService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly requests: DialRequests,
+    private readonly intake: BatchIntake,
     private readonly dialStats: DialStats,
     private readonly actors: ActorResolver,
   ) {}
@@ -39,23 +41,38 @@ export class DialerService {
     return { callId, result: await this.requests.cancelCall(tenantId, callId) };
   }
 
-  async createBatch(p: Principal, body: CreateBatchBody) {
+  /**
+   * A batch from JSON or CSV, up to 100,000 targets, written in chunks (BatchIntake). Answers with
+   * the batch, what was accepted (duplicates collapsed) and whether an earlier request with the
+   * same Idempotency-Key had made it (`replayed`).
+   */
+  async createBatch(p: Principal, upload: { contentType?: string; body: unknown; query: Record<string, unknown>; idempotencyKey?: string }) {
     const tenantId = p.tenantId;
-    const targets = body.targets.map((t, i) => {
-      if (!t.toNumber && !t.candidateId) throw new InvalidInputError(`targets.${i} needs toNumber or candidateId`, { field: `targets.${i}` });
-      return t;
-    });
-    const window = body.window ? { start: minutes(body.window.start), end: minutes(body.window.end), timeZone: body.window.timeZone } : undefined;
+    const key = upload.idempotencyKey?.trim();
+    if (key !== undefined && (key.length < 1 || key.length > 200))
+      throw new InvalidInputError('Idempotency-Key must be 1 to 200 characters', { field: 'Idempotency-Key' });
+    const { options, targets, rowLabel } = await readBatchUpload(upload.contentType, upload.body, upload.query);
+    if (targets.badCount) throw badTargets(targets.bad, targets.badCount);
+    const window = options.window ? { start: minutes(options.window.start), end: minutes(options.window.end), timeZone: options.window.timeZone } : undefined;
     if (window && window.start >= window.end)
       throw new InvalidInputError('window.start must be before window.end (windows do not cross midnight)', { field: 'window.start' });
-    const { batchId } = await this.requests.createBatch(tenantId, {
-      ...body,
-      window,
-      targets,
-      scheduledAt: body.scheduledAt ? new Date(body.scheduledAt) : undefined,
-      createdBy: (await this.actors.actorOf(p)) ?? undefined,
-    });
-    return this.batch(tenantId, batchId);
+    let accepted;
+    try {
+      accepted = await this.intake.accept(tenantId, {
+        ...options,
+        window,
+        targets: targets.targets,
+        rowLabel,
+        idempotencyKey: key,
+        scheduledAt: options.scheduledAt ? new Date(options.scheduledAt) : undefined,
+        createdBy: (await this.actors.actorOf(p)) ?? undefined,
+      });
+    } catch (e) {
+      if (e instanceof BadTargetsError) throw badTargets(e.bad, e.badCount);
+      throw e;
+    }
+    const { batchId, ...summary } = accepted;
+    return { ...(await this.batch(tenantId, batchId)), accepted: summary };
   }
 
   async batch(tenantId: string, batchId: string) {

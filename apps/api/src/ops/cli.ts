@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { loadEnv } from '@retell-ops/config';
-import { PrismaService } from '@retell-ops/db';
+import { PgPool, PrismaService } from '@retell-ops/db';
 import { RECONCILE_EVENTS } from '@retell-ops/domain';
-import { ReconcileRuns, type ReconcileRunView } from '@retell-ops/dialer';
+import { rebuildCallDayStats, ReconcileRuns, type ReconcileRunView } from '@retell-ops/dialer';
 import { QueueProducers } from '@retell-ops/queue';
 import { OPS_USAGE, parseOpsArgs } from './ops-args';
 
@@ -27,6 +27,7 @@ export async function main(argv: string[], source: NodeJS.ProcessEnv = process.e
     return 2;
   }
   const env = loadEnv(source);
+  if (cmd.kind === 'stats:rebuild') return rebuildStats(env.DATABASE_URL, cmd.tenant);
   const prisma = new PrismaService({ databaseUrl: env.DATABASE_URL, poolSize: 2 });
   const producers = new QueueProducers(env);
   try {
@@ -65,6 +66,28 @@ export async function main(argv: string[], source: NodeJS.ProcessEnv = process.e
   } finally {
     await producers.onModuleDestroy();
     await prisma.$disconnect();
+  }
+}
+
+/** `npm run ops -- stats:rebuild [--tenant slug]` */
+async function rebuildStats(databaseUrl: string, slug?: string): Promise<number> {
+  const pool = new PgPool({ databaseUrl, poolSize: 2 });
+  try {
+    let tenantId: string | undefined;
+    if (slug) {
+      const { rows } = await pool.query<{ id: string }>('SELECT "id" FROM "Tenant" WHERE "slug" = $1', [slug]);
+      if (!rows.length) {
+        console.error(`ops: no tenant "${slug}"`);
+        return 2;
+      }
+      tenantId = rows[0].id;
+    }
+    const started = Date.now();
+    const days = await rebuildCallDayStats(pool, { tenantId });
+    console.log(`stats:rebuild ${slug ?? 'all tenants'}: ${days} day(s) recomputed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return 0;
+  } finally {
+    await pool.end();
   }
 }
 

@@ -47,4 +47,11 @@ describe('npm run ops arguments', () => {
     expect(cmd.kind).toBe('error');
     expect(cmd.kind === 'error' && cmd.message).toMatch(message);
   });
+
+  it('stats:rebuild: every tenant, or one by slug; refuses the import options and a bad slug', () => {
+    expect(parseOpsArgs(['stats:rebuild'], now)).toEqual({ kind: 'stats:rebuild' });
+    expect(parseOpsArgs(['stats:rebuild', '--tenant', 'acme'], now)).toEqual({ kind: 'stats:rebuild', tenant: 'acme' });
+    expect(parseOpsArgs(['stats:rebuild', '--from', '2d ago'], now)).toMatchObject({ kind: 'error' });
+    expect(parseOpsArgs(['stats:rebuild', '--tenant', 'no/slug'], now)).toMatchObject({ kind: 'error' });
+  });
 });

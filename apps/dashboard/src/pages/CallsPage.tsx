@@ -76,12 +76,14 @@ export function CallsPage() {
     fromDay: params.get('fromDay') ?? '',
     toDay: params.get('toDay') ?? '',
     phone: params.get('phone') ?? '',
+    q: params.get('q') ?? '',
     // set by links from analytics: exact instants (a UTC day, a chosen range) and a batch
     from: params.get('from') ?? '',
     to: params.get('to') ?? '',
     batchId: params.get('batchId') ?? '',
   };
   const [phone, setPhone] = useState(filters.phone);
+  const [words, setWords] = useState(filters.q);
   const set = (k: string, v: string, drop: string[] = []) => {
     const next = new URLSearchParams(params);
     if (v) next.set(k, v);
@@ -97,10 +99,11 @@ export function CallsPage() {
       agentId: filters.agentId,
       batchId: filters.batchId,
       phone: filters.phone,
+      q: filters.q,
       from: dayToInstant(filters.fromDay, false) ?? filters.from,
       to: dayToInstant(filters.toDay, true) ?? filters.to,
     }),
-    [filters.status, filters.outcome, filters.agentId, filters.batchId, filters.phone, filters.fromDay, filters.toDay, filters.from, filters.to],
+    [filters.status, filters.outcome, filters.agentId, filters.batchId, filters.phone, filters.q, filters.fromDay, filters.toDay, filters.from, filters.to],
   );
   const agents = useQuery({ queryKey: ['agents', 'list'], queryFn: () => api<Agent[]>('/api/v1/agents') });
   const calls = useInfiniteQuery({
@@ -120,7 +123,15 @@ export function CallsPage() {
         role="search"
         onSubmit={(e) => {
           e.preventDefault();
-          set('phone', phone.trim());
+          const next = new URLSearchParams(params);
+          for (const [k, v] of [
+            ['phone', phone.trim()],
+            ['q', words.trim()],
+          ]) {
+            if (v) next.set(k, v);
+            else next.delete(k);
+          }
+          setParams(next, { replace: true });
         }}
       >
         <div className="field">
@@ -169,9 +180,16 @@ export function CallsPage() {
           <label htmlFor="f-phone">Phone number</label>
           <input id="f-phone" type="search" inputMode="tel" placeholder="+1415…" value={phone} onChange={(e) => setPhone(e.target.value)} />
         </div>
+        <div className="field">
+          <label htmlFor="f-q">Words in transcript</label>
+          <input id="f-q" type="search" placeholder="forklift certification" maxLength={200} value={words} onChange={(e) => setWords(e.target.value)} />
+        </div>
         <button type="submit" className="secondary">
           Search
         </button>
+        <a className="button secondary" href={`/api/v1/calls/export.csv${qs(query)}`} download>
+          Export CSV
+        </a>
       </form>
       {linked && (
         <p className="linked-filter" role="status">
