@@ -8,6 +8,7 @@
  *   npm run bench -- --rounds 7 --duration 10 --connections 32
  *   npm run bench -- --profile         CPU profiles of the gateway and worker under load instead
  *   npm run bench -- --drain [--workers 2]  only the call worker's capacity (backlog drain), 3 times
+ *   npm run bench -- --live [--quick]       only the live-call endpoints (tools, inbound) at 200/s: bench/live-bench.ts
  *   npm run bench -- --campaign [--quick]  only campaigns: 100k-target batches accepted, dials/s with 1 and 3 dialer workers (bench/campaign-bench.ts)
  */
 import { randomBytes } from 'node:crypto';
@@ -40,6 +41,7 @@ import {
   type PrivatePostgres,
 } from './processes';
 import { comparePackages, formatSummary, summariseProfile } from './cpuprofile';
+import { liveBench } from './live-bench';
 import { campaignMode } from './campaign-bench';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -918,6 +920,7 @@ function printTable(rows: string[][]): string {
 // main
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--live')) return liveBench(process.argv.slice(2));
   if (process.argv.includes('--campaign')) return campaignMode(process.argv.slice(2));
   if (process.argv.includes('--api')) return apiBench(process.argv.slice(2)); // bench/api-bench.ts
   const o = parseArgs(process.argv.slice(2));

@@ -23,9 +23,13 @@ export interface LoadResult {
   duplicates: number;
   /** autocannon's own latency percentiles (integer ms, coordinated-omission corrected when rate limited) */
   autocannon?: { p50: number; p99: number; p999: number };
+  /** paced runs whose deliveries carry a `tag`: the same figures per tag */
+  byTag?: Record<string, TagResult>;
   /** paced runs with `timeline`: [ms since start when due, latency ms, ms the generator sent it late] of every answer */
   timeline?: Array<[number, number, number]>;
 }
+
+export type TagResult = Pick<LoadResult, 'p50' | 'p90' | 'p99' | 'p999' | 'max' | 'mean' | 'ok' | 'non2xx' | 'errors'>;
 
 export function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
@@ -177,6 +181,8 @@ export async function paced(opts: {
   const latencies: number[] = [];
   const timeline: Array<[number, number, number]> | undefined = opts.timeline ? [] : undefined;
   const statusCodes: Record<string, number> = {};
+  const tagged = new Map<string, { latencies: number[]; ok: number; non2xx: number; errors: number }>();
+  const tagOf = (tag: string) => tagged.get(tag) ?? tagged.set(tag, { latencies: [], ok: 0, non2xx: 0, errors: 0 }).get(tag)!;
   let ok = 0;
   let non2xx = 0;
   let errors = 0;
@@ -206,17 +212,26 @@ export async function paced(opts: {
       if (!c) return void backlog.push(due);
       const d = pool.take();
       const sentLateMs = performance.now() - due;
-      c.send(`${headBase}Content-Length: ${d.body.length}\r\nx-retell-signature: ${d.signature}\r\n\r\n`, d.body, (status) => {
+      const t = d.tag === undefined ? undefined : tagOf(d.tag);
+      const head = d.path ? `POST ${d.path}${headBase.slice(headBase.indexOf(' HTTP/1.1'))}` : headBase;
+      c.send(`${head}Content-Length: ${d.body.length}\r\nx-retell-signature: ${d.signature}\r\n\r\n`, d.body, (status) => {
         const now = performance.now();
-        if (status === 0) errors++;
-        else {
+        if (status === 0) {
+          errors++;
+          if (t) t.errors++;
+        } else {
           statusCodes[status] = (statusCodes[status] ?? 0) + 1;
           if (status >= 200 && status < 300) {
             ok++;
             latencies.push(now - due);
+            if (t) {
+              t.ok++;
+              t.latencies.push(now - due);
+            }
             timeline?.push([due - t0, now - due, sentLateMs]);
           } else {
             non2xx++;
+            if (t) t.non2xx++;
             // e.g. how fast 503s come back while Redis is down
             if (opts.latencyOfEveryAnswer) latencies.push(now - due);
           }
@@ -250,5 +265,8 @@ export async function paced(opts: {
     durationSec,
     duplicates: pool.duplicates - dupBefore,
     ...(timeline && { timeline }),
+    ...(tagged.size && {
+      byTag: Object.fromEntries([...tagged].map(([tag, r]) => [tag, { ...summarise(r.latencies), ok: r.ok, non2xx: r.non2xx, errors: r.errors }])),
+    }),
   };
 }

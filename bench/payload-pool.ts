@@ -45,6 +45,10 @@ export function templateSizes(agentId: string): Record<SimEvent, number> {
 export interface Delivery {
   body: Buffer;
   signature: string;
+  /** a path of its own (paced() posts to the run's URL otherwise) */
+  path?: string;
+  /** groups the answers' latencies in paced()'s `byTag` (e.g. the tool) */
+  tag?: string;
 }
 
 export class RequestPool {

@@ -60,7 +60,10 @@ export class ToolsController {
     const { call, args } = read.request;
     let result: ToolResult;
     try {
-      result = (await this.settings.isDisabled(tenant.id, tool)) ? TOOL_DISABLED : await this.tools.invoke({ id: tenant.id }, tool, call, args);
+      const settings = await this.settings.of(tenant.id);
+      result = settings?.disabledTools.includes(tool)
+        ? TOOL_DISABLED
+        : await this.tools.invoke(settings ? { id: tenant.id, timeZone: settings.timeZone } : { id: tenant.id }, tool, call, args);
     } catch (e) {
       this.logger.error(
         `tool ${tool} of tenant ${tenant.slug} failed (call ${call.callId ?? '-'}): ${String((e as Error)?.message ?? e)

@@ -65,7 +65,7 @@ export class LiveTools {
     if (!claim.first) return claim.result ?? sayable('I am still working on that; please give me a moment and ask again.');
     let result: ToolResult;
     try {
-      result = capAnswer(await this.run(tenant.id, tool, call, rawArgs));
+      result = capAnswer(await this.run(tenant, tool, call, rawArgs));
     } catch (e) {
       await this.invocations.release(claim.id).catch(() => undefined);
       throw e;
@@ -74,11 +74,14 @@ export class LiveTools {
     return result;
   }
 
-  private async run(tenantId: string, tool: ToolName, call: ToolCallContext, rawArgs: unknown): Promise<ToolResult> {
-    // The tenant's zone and the caller are independent reads: one round trip's wait, not two.
+  private async run(known: { id: string; timeZone?: string | null }, tool: ToolName, call: ToolCallContext, rawArgs: unknown): Promise<ToolResult> {
+    const tenantId = known.id;
+    // The tenant's zone (unless the caller already has it cached) and the caller are independent reads: one round trip's wait, not two.
     const preliminary = checkToolArgs(tool, rawArgs, '');
     const [tenant, caller] = await Promise.all([
-      this.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { timeZone: true } }),
+      known.timeZone !== undefined
+        ? { timeZone: known.timeZone }
+        : this.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { timeZone: true } }),
       preliminary.ok ? this.caller(tenantId, call, preliminary.args.candidate_id) : null,
     ]);
     const tenantZone = tenant.timeZone ?? this.env.DEFAULT_TIME_ZONE;
