@@ -162,29 +162,16 @@ export class DialRequestStore {
   }
 
   /**
-   * A placed try: its call linked to Retell's id and the request dialing → live (at this try and
-   * call), in one statement, so placing costs one round trip here. The request's cancel mark
-   * as the move left it, or null if it did not move (the caller reads the request again).
+   * dialing → live at this try and call, returning the request's cancel mark as the move left it
+   * (under the row lock), so the placer needs no read after; null if it did not move.
    */
-  async linkAndGoLive(
-    db: Db,
-    a: { id: string; tries: number; callId: string; retellCallId: string },
-  ): Promise<{ moved: { cancelRequestedAt: Date | null } | null }> {
+  async goLive(db: Db, a: { id: string; tries: number; callId: string }): Promise<{ cancelRequestedAt: Date | null } | null> {
     const from = dialRequestSourcesOf('live', ['dialing']) as readonly string[];
-    const [row] = await db.$queryRaw<Array<{ cancelRequestedAt: Date | null; moved: boolean }>>`
-      WITH linked AS (
-        UPDATE "Call" SET "retellCallId" = ${a.retellCallId},
-          "status" = CASE WHEN "status" IN ('scheduled', 'queued') THEN 'initiated'::"CallStatus" ELSE "status" END, "updatedAt" = now()
-        WHERE "id" = ${a.callId}::uuid AND ("retellCallId" IS NULL OR "retellCallId" = ${a.retellCallId})
-        RETURNING "id"),
-      moved AS (
-        UPDATE "DialRequest" SET "status" = 'live', "statusChangedAt" = now(), "lastError" = NULL, "updatedAt" = now()
-        WHERE "id" = ${a.id}::uuid AND "status"::text IN (${Prisma.join(from)}) AND "tries" = ${a.tries} AND "currentCallId" = ${a.callId}::uuid
-        RETURNING "cancelRequestedAt")
-      -- both updates run whether or not they are read (PostgreSQL runs every data-modifying CTE)
-      SELECT m."cancelRequestedAt", EXISTS (SELECT 1 FROM moved) AS "moved"
-      FROM (SELECT 1) one LEFT JOIN moved m ON true`;
-    return { moved: row?.moved ? { cancelRequestedAt: row.cancelRequestedAt } : null };
+    const [row] = await db.$queryRaw<Array<{ cancelRequestedAt: Date | null }>>`
+      UPDATE "DialRequest" SET "status" = 'live', "statusChangedAt" = now(), "lastError" = NULL, "updatedAt" = now()
+      WHERE "id" = ${a.id}::uuid AND "status"::text IN (${Prisma.join(from)}) AND "tries" = ${a.tries} AND "currentCallId" = ${a.callId}::uuid
+      RETURNING "cancelRequestedAt"`;
+    return row ?? null;
   }
 
   /** Marks a cancel that cannot finish at once: the request is never dialled or redialled again. */

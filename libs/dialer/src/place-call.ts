@@ -128,7 +128,8 @@ export class PlaceCall implements OnModuleDestroy {
   }
 
   private async markLive(job: PlaceJob, retellCallId: string, result: 'placed' | 'linked'): Promise<PlaceResult> {
-    const { moved } = await this.store.linkAndGoLive(this.prisma, { id: job.dialRequestId, tries: job.try, callId: job.callId, retellCallId });
+    await CallRows.linkRetellCall(this.prisma, job.callId, retellCallId);
+    const moved = await this.store.goLive(this.prisma, { id: job.dialRequestId, tries: job.try, callId: job.callId });
     // A cancel that came while the call was being created is finished now that Retell has it.
     // The move returns the cancel mark under the row lock; only a request that did not move is read again.
     const after = moved
