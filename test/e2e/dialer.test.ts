@@ -96,7 +96,9 @@ describe('end to end: dialling through the simulator', () => {
     const start = ((now.getUTCHours() * 60 + now.getUTCMinutes() + 720) % 1440) % 1439;
     const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
     // More queued requests than the old dispatcher ever read (it took 1000 in priority order and skipped in JS).
-    const targets = Array.from({ length: 1200 }, () => number('0'));
+    // Distinct numbers (1200 random ones would often collide, and duplicates are collapsed).
+    const block = String(Math.floor(Math.random() * 100)).padStart(2, '0');
+    const targets = Array.from({ length: 1200 }, (_, i) => `+1415${block}${String(i).padStart(4, '0')}0`);
     const batch = await api('POST', '/api/v1/batches', {
       maxConcurrent: 5,
       priority: 'high',

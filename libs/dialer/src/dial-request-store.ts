@@ -161,6 +161,19 @@ export class DialRequestStore {
     return new Set(moved.map((m) => m.id));
   }
 
+  /**
+   * dialing → live at this try and call, returning the request's cancel mark as the move left it
+   * (under the row lock), so the placer needs no read after; null if it did not move.
+   */
+  async goLive(db: Db, a: { id: string; tries: number; callId: string }): Promise<{ cancelRequestedAt: Date | null } | null> {
+    const from = dialRequestSourcesOf('live', ['dialing']) as readonly string[];
+    const [row] = await db.$queryRaw<Array<{ cancelRequestedAt: Date | null }>>`
+      UPDATE "DialRequest" SET "status" = 'live', "statusChangedAt" = now(), "lastError" = NULL, "updatedAt" = now()
+      WHERE "id" = ${a.id}::uuid AND "status"::text IN (${Prisma.join(from)}) AND "tries" = ${a.tries} AND "currentCallId" = ${a.callId}::uuid
+      RETURNING "cancelRequestedAt"`;
+    return row ?? null;
+  }
+
   /** Marks a cancel that cannot finish at once: the request is never dialled or redialled again. */
   async requestCancel(id: string): Promise<boolean> {
     const n = await this.prisma.dialRequest.updateMany({

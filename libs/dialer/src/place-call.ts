@@ -1,4 +1,4 @@
-import { Injectable, Logger, Optional } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import Retell from 'retell-sdk';
 import { CallRows, PLACED_CALL_ID_KEY } from '@retell-ops/call-records';
 import { PrismaService } from '@retell-ops/db';
@@ -7,9 +7,25 @@ import { LiveUpdates } from '@retell-ops/live-events';
 import { metrics } from '@retell-ops/metrics';
 import { DialRequestStore } from './dial-request-store';
 import { DispatchTrigger } from './dispatch-trigger';
+import { LiveBatch } from './live-batch';
 import { RetellClients } from './retell-clients';
 import { retryAfterMs } from './retry-after';
 import { stopAtRetell } from './stop-call';
+
+interface PlacingRow {
+  id: string;
+  status: string;
+  tries: number;
+  currentCallId: string | null;
+  cancelRequestedAt: Date | null;
+  fromNumber: string;
+  toNumber: string;
+  agentId: string;
+  metadata: unknown;
+  dynamicVariables: unknown;
+  retellCallId: string | null;
+  callExists: boolean;
+}
 
 export type PlaceResult = 'placed' | 'linked' | 'skipped' | 'cancelled' | 'requeued' | 'failed';
 
@@ -20,8 +36,9 @@ export type PlaceResult = 'placed' | 'linked' | 'skipped' | 'cancelled' | 'reque
  * only while its try is the request's current one and the request is still dialing.
  */
 @Injectable()
-export class PlaceCall {
+export class PlaceCall implements OnModuleDestroy {
   private readonly logger = new Logger('PlaceCall');
+  private readonly liveBatch: LiveBatch;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -29,23 +46,26 @@ export class PlaceCall {
     private readonly clients: RetellClients,
     private readonly dispatch: DispatchTrigger,
     // Optional so a test can build this without live events; the apps always provide it.
-    @Optional() private readonly live?: LiveUpdates,
-  ) {}
+    @Optional() live?: LiveUpdates,
+  ) {
+    this.liveBatch = new LiveBatch(live);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.liveBatch.flush();
+  }
 
   async execute(job: PlaceJob, options: { rerun?: boolean } = {}): Promise<PlaceResult> {
     const result = await this.place(job, options);
     metrics.dialPlaceResults.inc({ result });
-    if (result !== 'skipped') await Promise.all([this.live?.dialRequests(job.tenantId, [job.dialRequestId]), this.live?.calls(job.tenantId, [job.callId])]);
+    if (result !== 'skipped') this.liveBatch.add(job.tenantId, job.dialRequestId, job.callId);
     return result;
   }
 
   private async place(job: PlaceJob, { rerun = false }: { rerun?: boolean }): Promise<PlaceResult> {
-    const [request, call] = await Promise.all([
-      this.prisma.dialRequest.findUnique({ where: { id: job.dialRequestId } }),
-      this.prisma.call.findUnique({ where: { id: job.callId }, select: { id: true, retellCallId: true } }),
-    ]);
-    if (!request || !call || request.status !== 'dialing' || request.tries !== job.try || request.currentCallId !== job.callId) return 'skipped';
-    if (call.retellCallId) return this.markLive(job, call.retellCallId, 'linked');
+    const request = await this.placing(job);
+    if (!request || !request.callExists || request.status !== 'dialing' || request.tries !== job.try || request.currentCallId !== job.callId) return 'skipped';
+    if (request.retellCallId) return this.markLive(job, request.retellCallId, 'linked');
     const client = await this.clients.forTenant(job.tenantId);
     if (rerun) {
       const existing = await this.findPlaced(client, job.callId);
@@ -109,19 +129,29 @@ export class PlaceCall {
 
   private async markLive(job: PlaceJob, retellCallId: string, result: 'placed' | 'linked'): Promise<PlaceResult> {
     await CallRows.linkRetellCall(this.prisma, job.callId, retellCallId);
-    const live = await this.store.move(job.dialRequestId, 'live', { from: ['dialing'], tries: job.try, currentCallId: job.callId }, { lastError: null });
+    const moved = await this.store.goLive(this.prisma, { id: job.dialRequestId, tries: job.try, callId: job.callId });
     // A cancel that came while the call was being created is finished now that Retell has it.
-    const after = await this.prisma.dialRequest.findUnique({
-      where: { id: job.dialRequestId },
-      select: { cancelRequestedAt: true, tries: true, currentCallId: true },
-    });
+    // The move returns the cancel mark under the row lock; only a request that did not move is read again.
+    const after = moved
+      ? { cancelRequestedAt: moved.cancelRequestedAt, tries: job.try, currentCallId: job.callId }
+      : await this.prisma.dialRequest.findUnique({ where: { id: job.dialRequestId }, select: { cancelRequestedAt: true, tries: true, currentCallId: true } });
     if (after?.cancelRequestedAt && after.currentCallId === job.callId) {
       await stopAtRetell(await this.clients.forTenant(job.tenantId), retellCallId, this.logger);
       this.logger.log(`request ${job.dialRequestId}: cancelled while its call was created; stopped ${retellCallId}`);
-    } else if (!live && after && after.tries !== job.try) {
+    } else if (!moved && after && after.tries !== job.try) {
       this.logger.warn(`request ${job.dialRequestId}: try ${job.try} created ${retellCallId} after a newer try began`);
     }
     return result;
+  }
+
+  /** The request and its call as the placer needs them, in one round trip. */
+  private async placing(job: PlaceJob): Promise<PlacingRow | undefined> {
+    const [row] = await this.prisma.$queryRaw<PlacingRow[]>`
+      SELECT r."id", r."status"::text AS "status", r."tries", r."currentCallId", r."cancelRequestedAt", r."fromNumber", r."toNumber", r."agentId",
+        r."metadata", r."dynamicVariables", c."retellCallId", (c."id" IS NOT NULL) AS "callExists"
+      FROM "DialRequest" r LEFT JOIN "Call" c ON c."id" = ${job.callId}::uuid
+      WHERE r."id" = ${job.dialRequestId}::uuid`;
+    return row;
   }
 
   /** Retell's id for the call the platform placed as `callId`, if Retell has it. */
