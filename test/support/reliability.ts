@@ -3,7 +3,10 @@ import { Queue, type JobType } from 'bullmq';
 import type { Call, PrismaClient } from '@retell-ops/db';
 import { LIFECYCLE_EVENTS, QUEUE_FOR_EVENT, type CallEventJob, type LifecycleEvent } from '@retell-ops/queue';
 import { foldCallEvents, type CallRecordFields, type RetellWebhookEnvelope } from '@retell-ops/retell';
-import { buildLifecycle, SIM_SCENARIOS, type SimScenario } from '../../apps/retell-sim/src/payloads';
+import { buildLifecycle, type SimScenario } from '../../apps/retell-sim/src/payloads';
+
+/** The scenarios whose webhooks are the three lifecycle events only (no tool calls, no transfers): what these suites count. */
+const LIFECYCLE_SCENARIOS: readonly SimScenario[] = ['answered', 'no_answer', 'busy', 'voicemail'];
 import { seededRandom, shuffle } from '../../apps/retell-sim/src/random';
 import { postSigned, type Answer } from './http';
 import type { TestTenant } from './tenants';
@@ -58,7 +61,7 @@ export function planDeliveries(
   opts: { seed: number; minCalls: number; minDeliveries?: number; maxCopies?: number; scenarios?: readonly SimScenario[]; agentRoute?: boolean },
 ): Plan {
   const random = seededRandom(opts.seed);
-  const scenarios = opts.scenarios ?? SIM_SCENARIOS;
+  const scenarios = opts.scenarios ?? LIFECYCLE_SCENARIOS;
   const maxCopies = opts.maxCopies ?? 3;
   const calls: PlannedCall[] = [];
   const deliveries: PlannedDelivery[] = [];
