@@ -1,4 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
+import { isoWithOffset, localWords } from './zone-format';
 
 /**
  * Free interview slots of one interviewer: their weekly working hours, read in their own zone
@@ -105,6 +106,8 @@ export function isIanaZone(zone: string): boolean {
  */
 export function spokenInstant(instant: Date, zone: string): string {
   // A zone ICU does not know (bad data) reads in UTC rather than as "Invalid DateTime".
+  const fast = localWords(instant, zone);
+  if (fast !== null) return `${fast} ${zoneWords(instant, zone)}`;
   if (!DateTime.local().setZone(zone).isValid) zone = 'UTC';
   const local = DateTime.fromJSDate(instant, { zone }).setLocale('en-US');
   return `${local.toFormat("cccc, LLLL d 'at' h:mm a")} ${zoneWords(instant, zone)}`;
@@ -126,5 +129,5 @@ export function zoneWords(instant: Date, zone: string): string {
 
 /** ISO 8601 with the offset of `zone` at that instant, e.g. 2021-03-02T14:00:00-05:00. */
 export function isoInZone(instant: Date, zone: string): string {
-  return DateTime.fromJSDate(instant, { zone }).toISO({ suppressMilliseconds: true })!;
+  return isoWithOffset(instant, zone) ?? DateTime.fromJSDate(instant, { zone }).toISO({ suppressMilliseconds: true })!;
 }

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { AppEnv } from '@retell-ops/config';
 import { PrismaService } from '@retell-ops/db';
+import { PgPool } from '@retell-ops/db/pg-pool';
 import { findFreeSlots, isUuid, isoInZone, nearestSlots, parseWorkingHours, spokenInstant, type BusyInterval, type WorkingHours } from '@retell-ops/domain';
 import { candidateRefOf } from '../candidate-link';
 import { InterviewBooking } from '../interview-booking';
@@ -35,6 +36,51 @@ interface OpenInterviewer {
   hours: WorkingHours;
 }
 
+interface InterviewerRow {
+  id: string;
+  name: string;
+  timeZone: string;
+  workingHours: unknown;
+  slotMinutes: number;
+  positionIds: string[];
+}
+
+interface NextInterview {
+  scheduledAt: Date;
+  interviewer: string | null;
+  durationMinutes: number;
+}
+
+/** What a tool reads before it runs, fetched in one round trip (the interviewers and position only for the slot tools). */
+interface Reads {
+  caller: Caller | null;
+  next: NextInterview | null;
+  interviewers: InterviewerRow[] | null;
+  positionId: string | null;
+}
+
+const INTERVIEWERS_SQL = `SELECT "id", "name", "timeZone", "workingHours", "slotMinutes", "positionIds" FROM "Interviewer" WHERE "tenantId" = $1 AND "active"`;
+const POSITION_SQL = `SELECT "id" FROM "Position" WHERE "tenantId" = $1 AND lower("title") = lower($2::text) LIMIT 1`;
+
+/**
+ * The caller (by id or external id, else by number, the latest updated first), their next interview,
+ * the tenant's active interviewers and the position asked for: one statement, one round trip.
+ */
+const READS_SQL = `WITH c AS (
+  SELECT c."id", c."externalId", c."firstName", c."lastName", c."status"::text AS "status", c."timeZone", c."positionId",
+         COALESCE(p."title", c."positionApplied") AS "positionTitle"
+  FROM "Candidate" c LEFT JOIN "Position" p ON p."id" = c."positionId"
+  WHERE c."tenantId" = $1 AND (c."id" = $2::uuid OR c."externalId" = $3::text OR c."phone" = $4::text)
+  ORDER BY (c."id" = $2::uuid OR c."externalId" = $3::text) IS TRUE DESC, c."updatedAt" DESC
+  LIMIT 1
+)
+SELECT (SELECT row_to_json(c) FROM c) AS "caller",
+  CASE WHEN $5::boolean THEN (SELECT row_to_json(n) FROM (
+    SELECT i."scheduledAt", i."interviewer", i."durationMinutes" FROM "Interview" i JOIN c ON i."candidateId" = c."id"
+    WHERE i."tenantId" = $1 AND i."status" = 'scheduled' AND i."scheduledAt" >= now() ORDER BY i."scheduledAt" LIMIT 1) n) END AS "next",
+  CASE WHEN $6::boolean THEN (SELECT COALESCE(json_agg(r ORDER BY r."name"), '[]'::json) FROM (${INTERVIEWERS_SQL}) r) END AS "interviewers",
+  (${POSITION_SQL.replace('$2', '$7')}) AS "positionId"`;
+
 interface Slot {
   start: Date;
   interviewer: OpenInterviewer;
@@ -53,6 +99,7 @@ export class LiveTools {
 
   constructor(
     private readonly prisma: PrismaService,
+    private readonly pool: PgPool,
     private readonly booking: InterviewBooking,
     private readonly invocations: ToolInvocations,
     private readonly env: AppEnv,
@@ -78,12 +125,13 @@ export class LiveTools {
     const tenantId = known.id;
     // The tenant's zone (unless the caller already has it cached) and the caller are independent reads: one round trip's wait, not two.
     const preliminary = checkToolArgs(tool, rawArgs, '');
-    const [tenant, caller] = await Promise.all([
+    const [tenant, reads] = await Promise.all([
       known.timeZone !== undefined
         ? { timeZone: known.timeZone }
         : this.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { timeZone: true } }),
-      preliminary.ok ? this.caller(tenantId, call, preliminary.args.candidate_id) : null,
+      preliminary.ok ? this.reads(tenantId, tool, call, preliminary.args) : null,
     ]);
+    const caller = reads?.caller ?? null;
     const tenantZone = tenant.timeZone ?? this.env.DEFAULT_TIME_ZONE;
     const checked = preliminary.ok ? preliminary : checkToolArgs(tool, rawArgs, DateTime.now().setZone(tenantZone).plus({ days: 1 }).toISODate()!);
     if (!checked.ok) return sayable(checked.error);
@@ -91,20 +139,16 @@ export class LiveTools {
     const zone = caller?.timeZone ?? tenantZone;
     switch (tool) {
       case 'get_candidate':
-        return this.getCandidate(tenantId, caller, zone);
+        return this.getCandidate(caller, reads?.next ?? null, zone);
       case 'check_interview_slots':
-        return this.checkSlots(tenantId, caller, zone, args);
+        return this.checkSlots(tenantId, caller, zone, args, reads);
       case 'book_interview':
-        return this.book(tenantId, caller, zone, args, call.callId);
+        return this.book(tenantId, caller, zone, args, call.callId, reads);
     }
   }
 
-  private async getCandidate(tenantId: string, caller: Caller | null, zone: string): Promise<ToolResult> {
+  private getCandidate(caller: Caller | null, next: NextInterview | null, zone: string): ToolResult {
     if (!caller) return { ok: true, found: false, message: 'No candidate matches this caller.' };
-    const next = await this.prisma.interview.findFirst({
-      where: { tenantId, candidateId: caller.id, status: 'scheduled', scheduledAt: { gte: new Date() } },
-      orderBy: { scheduledAt: 'asc' },
-    });
     return {
       ok: true,
       found: true,
@@ -129,14 +173,14 @@ export class LiveTools {
     };
   }
 
-  private async checkSlots(tenantId: string, caller: Caller | null, zone: string, args: Record<string, string>): Promise<ToolResult> {
+  private async checkSlots(tenantId: string, caller: Caller | null, zone: string, args: Record<string, string>, reads: Reads | null): Promise<ToolResult> {
     const first = DateTime.fromISO(args.date_from, { zone });
     const last = args.date_to ? DateTime.fromISO(args.date_to, { zone }) : first;
     if (!first.isValid) return sayable(`I could not read the date ${args.date_from}; please give a date like ${tomorrow(zone)}.`);
     if (!last.isValid || last < first) return sayable('The last day must be on or after the first day.');
     if (last.diff(first, 'days').days > MAX_RANGE_DAYS)
       return sayable(`I can look at most ${MAX_RANGE_DAYS} days ahead at a time; please give a shorter range.`);
-    const chosen = await this.interviewers(tenantId, caller, args);
+    const chosen = await this.interviewers(tenantId, caller, args, reads);
     if (!chosen.ok) return chosen.answer;
     const from = first.startOf('day').toJSDate();
     const to = last.plus({ days: 1 }).startOf('day').toJSDate();
@@ -152,13 +196,20 @@ export class LiveTools {
     };
   }
 
-  private async book(tenantId: string, caller: Caller | null, zone: string, args: Record<string, string>, callId: string | undefined): Promise<ToolResult> {
+  private async book(
+    tenantId: string,
+    caller: Caller | null,
+    zone: string,
+    args: Record<string, string>,
+    callId: string | undefined,
+    reads: Reads | null,
+  ): Promise<ToolResult> {
     if (!caller) return sayable('I could not tell who the interview is for. Please give the candidate id.');
     const wanted = DateTime.fromISO(args.start, { setZone: true });
     if (!wanted.isValid) return sayable('I could not read that time; please use a time from the free slots.');
     const start = wanted.toJSDate();
     if (start.getTime() < Date.now() + NOTICE_MS) return sayable('That time is too soon or already past; please pick a later one.');
-    const chosen = await this.interviewers(tenantId, caller, args);
+    const chosen = await this.interviewers(tenantId, caller, args, reads);
     if (!chosen.ok) return chosen.answer;
     for (const interviewer of chosen.interviewers) {
       if (!withinHours(interviewer, start)) continue;
@@ -218,25 +269,32 @@ export class LiveTools {
     );
   }
 
-  /** The caller: by an id in the arguments, else the call's metadata.candidate_id, else the caller's number. */
-  private async caller(tenantId: string, call: ToolCallContext, argRef: string | undefined): Promise<Caller | null> {
+  /** The caller: by an id in the arguments, else the call's metadata.candidate_id, else the caller's number; and what the tool needs besides. */
+  private async reads(tenantId: string, tool: ToolName, call: ToolCallContext, args: Record<string, string>): Promise<Reads> {
+    const argRef = args.candidate_id;
     const ref = argRef ?? candidateRefOf(call.metadata);
-    const withPosition = { position: { select: { title: true } } } as const;
-    let c = ref
-      ? await this.prisma.candidate.findFirst({ where: { tenantId, OR: [...(isUuid(ref) ? [{ id: ref }] : []), { externalId: ref }] }, include: withPosition })
-      : null;
-    const phone = !c && !argRef ? callerNumberOf(call) : undefined;
-    if (phone) c = await this.prisma.candidate.findFirst({ where: { tenantId, phone }, orderBy: { updatedAt: 'desc' }, include: withPosition });
-    if (!c) return null;
+    const phone = !argRef ? (callerNumberOf(call) ?? null) : null;
+    const slotTool = tool !== 'get_candidate';
+    const { rows } = await this.pool.query<{
+      caller: Caller | null;
+      next: (Omit<NextInterview, 'scheduledAt'> & { scheduledAt: string }) | null;
+      interviewers: InterviewerRow[] | null;
+      positionId: string | null;
+    }>(READS_SQL, [
+      tenantId,
+      ref && isUuid(ref) ? ref : null,
+      ref ?? null,
+      phone,
+      tool === 'get_candidate',
+      slotTool,
+      slotTool && !args.interviewer && args.position ? args.position : null,
+    ]);
+    const row = rows[0];
     return {
-      id: c.id,
-      externalId: c.externalId,
-      firstName: c.firstName,
-      lastName: c.lastName,
-      status: c.status,
-      timeZone: c.timeZone,
-      positionId: c.positionId,
-      positionTitle: c.position?.title ?? c.positionApplied,
+      caller: row.caller,
+      next: row.next ? { ...row.next, scheduledAt: new Date(row.next.scheduledAt) } : null,
+      interviewers: row.interviewers,
+      positionId: row.positionId,
     };
   }
 
@@ -245,17 +303,20 @@ export class LiveTools {
     tenantId: string,
     caller: Caller | null,
     args: Record<string, string>,
+    reads: Reads | null,
   ): Promise<{ ok: true; interviewers: OpenInterviewer[] } | { ok: false; answer: ToolResult }> {
-    const rows = await this.prisma.interviewer.findMany({ where: { tenantId, active: true }, orderBy: { name: 'asc' } });
+    const rows = reads?.interviewers ?? (await this.pool.query<InterviewerRow>(`${INTERVIEWERS_SQL} ORDER BY "name"`, [tenantId])).rows;
     let picked = rows;
     if (args.interviewer) {
       picked = rows.filter((r) => r.name.toLowerCase() === args.interviewer.toLowerCase());
       if (!picked.length) return { ok: false, answer: sayable(`I don't know an interviewer named ${args.interviewer}.`) };
     } else {
       let positionId: string | null = null;
-      const p = args.position
-        ? await this.prisma.position.findFirst({ where: { tenantId, title: { equals: args.position, mode: 'insensitive' } }, select: { id: true } })
-        : null;
+      const p = !args.position
+        ? null
+        : reads?.interviewers
+          ? reads.positionId && { id: reads.positionId }
+          : (await this.pool.query<{ id: string }>(POSITION_SQL, [tenantId, args.position])).rows[0];
       const named = !!p;
       if (p) positionId = p.id;
       else if (!args.position || isCallersPosition(args.position, caller)) positionId = caller?.positionId ?? null;
@@ -277,10 +338,12 @@ export class LiveTools {
 
   private async freeSlots(tenantId: string, interviewers: OpenInterviewer[], from: Date, to: Date, limit: number): Promise<Slot[]> {
     const names = interviewers.map((i) => i.name.toLowerCase());
-    const busyRows = await this.prisma.$queryRaw<Array<{ who: string; start: Date; minutes: number }>>`
-      SELECT lower("interviewer") AS "who", "scheduledAt" AS "start", "durationMinutes" AS "minutes" FROM "Interview"
-      WHERE "tenantId" = ${tenantId}::uuid AND "status" = 'scheduled' AND lower("interviewer") = ANY(${names})
-        AND "scheduledAt" < ${to} AND "scheduledAt" + make_interval(mins => "durationMinutes") > ${from}`;
+    const { rows: busyRows } = await this.pool.query<{ who: string; start: Date; minutes: number }>(
+      `SELECT lower("interviewer") AS "who", "scheduledAt" AS "start", "durationMinutes" AS "minutes" FROM "Interview"
+       WHERE "tenantId" = $1::uuid AND "status" = 'scheduled' AND lower("interviewer") = ANY($2::text[])
+         AND "scheduledAt" < $3::timestamptz AND "scheduledAt" + make_interval(mins => "durationMinutes") > $4::timestamptz`,
+      [tenantId, names, to, from],
+    );
     const busy = new Map<string, BusyInterval[]>();
     for (const b of busyRows) busy.set(b.who, [...(busy.get(b.who) ?? []), { start: b.start, end: new Date(b.start.getTime() + b.minutes * 60_000) }]);
     const notBefore = new Date(Date.now() + NOTICE_MS);

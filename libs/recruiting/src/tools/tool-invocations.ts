@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { isUniqueViolation, Prisma, PrismaService } from '@retell-ops/db';
+import { PrismaService } from '@retell-ops/db';
+import { PgPool } from '@retell-ops/db/pg-pool';
 
 /** The answer to one tool call, as recorded and as sent back: a JSON object. */
 export type ToolResult = { ok: boolean } & Record<string, unknown>;
@@ -45,18 +46,23 @@ export type Claim = { first: true; id: string } | { first: false; result: ToolRe
  */
 @Injectable()
 export class ToolInvocations {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly pool: PgPool,
+  ) {}
 
   async claim(tenantId: string, callId: string | undefined, tool: string, args: unknown): Promise<Claim> {
     const retellCallId = callId ?? `none:${randomUUID()}`;
-    const data = { tenantId, retellCallId, tool, argsHash: argsHashOf(args), args: args as Prisma.InputJsonValue };
-    try {
-      const row = await this.prisma.toolInvocation.create({ data, select: { id: true } });
-      return { first: true, id: row.id };
-    } catch (e) {
-      if (!isUniqueViolation(e)) throw e;
-    }
-    const key = { tenantId_retellCallId_tool_argsHash: { tenantId, retellCallId, tool, argsHash: data.argsHash } };
+    const argsHash = argsHashOf(args);
+    // On the caller's critical path: one round trip through the plain pool, no exception for the repeat.
+    const { rows } = await this.pool.query<{ id: string }>(
+      `INSERT INTO "ToolInvocation" ("id", "tenantId", "retellCallId", "tool", "argsHash", "args")
+       VALUES (gen_random_uuid(), $1, $2, $3, $4, $5::jsonb)
+       ON CONFLICT ("tenantId", "retellCallId", "tool", "argsHash") DO NOTHING RETURNING "id"`,
+      [tenantId, retellCallId, tool, argsHash, JSON.stringify(args ?? null)],
+    );
+    if (rows[0]) return { first: true, id: rows[0].id };
+    const key = { tenantId_retellCallId_tool_argsHash: { tenantId, retellCallId, tool, argsHash } };
     const deadline = Date.now() + WAIT_FOR_FIRST_MS;
     for (;;) {
       const row = await this.prisma.toolInvocation.findUnique({ where: key, select: { id: true, result: true } });
@@ -68,7 +74,12 @@ export class ToolInvocations {
   }
 
   async complete(id: string, result: ToolResult, durationMs: number): Promise<void> {
-    await this.prisma.toolInvocation.update({ where: { id }, data: { result: result as Prisma.InputJsonValue, ok: result.ok, durationMs } });
+    await this.pool.query(`UPDATE "ToolInvocation" SET "result" = $2::jsonb, "ok" = $3, "durationMs" = $4 WHERE "id" = $1`, [
+      id,
+      JSON.stringify(result),
+      result.ok,
+      durationMs,
+    ]);
   }
 
   /** The first request failed without an answer: the claim goes, so a retry runs the tool again. */
