@@ -61,13 +61,21 @@ describe('Redis Cluster and replicas', () => {
     prisma = createPrismaClient({ databaseUrl: env.DATABASE_URL });
     apps.push(await startApp('api', vars, /listening on/, 120000));
     // Two waves, so nine Node processes do not all boot at once on a small machine.
-    const front = await Promise.all([
+    // Every process that did start is kept in `apps` before a failure is thrown, so afterAll stops it.
+    const startAll = async (starts: Array<Promise<AppProcess>>): Promise<AppProcess[]> => {
+      const settled = await Promise.allSettled(starts);
+      const started = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      apps.push(...started);
+      const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      return started;
+    };
+    await startAll([
       startApp('gateway', { ...vars, GATEWAY_PORT: String(gw1) }, /listening on/, 120000),
       startApp('gateway', { ...vars, GATEWAY_PORT: String(gw2) }, /listening on/, 120000),
       startApp('retell-sim', vars, /listening on/, 120000),
     ]);
-    apps.push(...front);
-    const workers = await Promise.all([
+    const workers = await startAll([
       startApp('call-worker', vars, /consuming/, 120000),
       startApp('call-worker', vars, /consuming/, 120000),
       startApp('dialer-worker', vars, /consuming/, 120000),
@@ -75,7 +83,6 @@ describe('Redis Cluster and replicas', () => {
       startApp('candidate-worker', vars, /consuming/, 120000),
       startApp('scheduling-worker', vars, /consuming/, 120000),
     ]);
-    apps.push(...workers);
     callWorkers = workers.slice(0, 2);
   }, 360000);
 
