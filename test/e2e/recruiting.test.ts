@@ -171,7 +171,9 @@ describe('recruiting end to end: the candidate and scheduling workers as process
     await blocker.connect();
     try {
       await blocker.query('BEGIN');
-      await blocker.query('SELECT 1 FROM "Candidate" WHERE "id" = $1 FOR UPDATE', [candidate.id]);
+      // FOR NO KEY UPDATE, as the worker's own update of the row takes: it blocks that update but not
+      // the key-share lock of a foreign key, so the call worker can still record the call and link it.
+      await blocker.query('SELECT 1 FROM "Candidate" WHERE "id" = $1 FOR NO KEY UPDATE', [candidate.id]);
       const blockerPid = (await blocker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
 
       await deliver(call);
