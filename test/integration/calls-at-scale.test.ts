@@ -159,6 +159,8 @@ describe('calls at scale: indexes, searches, exports', () => {
       ['phone with +', { phone: '+1415555' }, undefined, ['Call_phones_trgm_idx']],
       ['transcript words', { q: 'forklift certification' }, undefined, ['Call_transcript_fts_idx']],
       ['transcript phrase, deep', { q: '"pallet jacks"' }, deep, ['Call_transcript_fts_idx', 'Call_tenantId_occurredAt_id_idx']],
+      // Few matches (the service counts them first): taken from the text index, then fetched by id and sorted.
+      ['transcript, a rare word', { q: 'renewed forklift', qMatchesFew: true }, undefined, ['Call_transcript_fts_idx', 'Call_pkey']],
     ];
 
     it.each(CASES)('%s', async (_name, filter, cursor, expected) => {

@@ -13,6 +13,22 @@ export interface CallFilter {
   to?: Date;
   phone?: string;
   q?: string;
+  /**
+   * Set when `q` matches few calls (`FEW_TEXT_MATCHES` or fewer): the matches are then taken from the
+   * text index first and sorted, rather than found by walking every call newest first, which for a
+   * rare word reads the whole tenant (41 s at 1M calls, against under 1 ms).
+   */
+  qMatchesFew?: boolean;
+}
+
+export const FEW_TEXT_MATCHES = 2000;
+
+const textMatch = (alias: string, q: string): Prisma.Sql =>
+  Prisma.sql`${Prisma.raw(alias)}."transcript" IS NOT NULL AND to_tsvector('english', ${Prisma.raw(alias)}."transcript") @@ websearch_to_tsquery('english', ${q})`;
+
+/** Counts the tenant's calls matching `q` through the text index, stopping past FEW_TEXT_MATCHES. */
+export function textMatchesSql(tenantId: string, q: string): Prisma.Sql {
+  return Prisma.sql`SELECT count(*)::int AS "n" FROM (SELECT 1 FROM "Call" m WHERE m."tenantId" = ${tenantId}::uuid AND ${textMatch('m', q)} LIMIT ${FEW_TEXT_MATCHES + 1}) x`;
 }
 
 export function callFilterOf(q: CallFilterQuery): CallFilter {
@@ -47,7 +63,9 @@ export function callWhere(tenantId: string, f: CallFilter, cursor?: DatedCursor)
   if (f.to) parts.push(Prisma.sql`c."occurredAt" < ${f.to}`);
   // The phone is digits with an optional leading +: nothing in it is a LIKE wildcard.
   if (f.phone) parts.push(Prisma.sql`(coalesce(c."toNumber", '') || ' ' || coalesce(c."fromNumber", '')) LIKE ${`%${f.phone}%`}`);
-  if (f.q) parts.push(Prisma.sql`c."transcript" IS NOT NULL AND to_tsvector('english', c."transcript") @@ websearch_to_tsquery('english', ${f.q})`);
+  if (f.q && f.qMatchesFew)
+    parts.push(Prisma.sql`c."id" = ANY(ARRAY(SELECT m."id" FROM "Call" m WHERE m."tenantId" = ${tenantId}::uuid AND ${textMatch('m', f.q)}))`);
+  else if (f.q) parts.push(textMatch('c', f.q));
   // The first bound alone is what the index can seek to; without it each page would scan from the newest row.
   if (cursor) parts.push(Prisma.sql`c."occurredAt" <= ${cursor.at} AND (c."occurredAt" < ${cursor.at} OR c."id" < ${cursor.id}::uuid)`);
   return Prisma.join(parts, ' AND ');

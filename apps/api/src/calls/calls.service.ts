@@ -4,7 +4,7 @@ import { isUuid, NotFoundError } from '@retell-ops/domain';
 import { ToolInvocations } from '@retell-ops/recruiting';
 import { keysetPage, readCursor, rowsToFetch } from '../common/keyset-page';
 import { CALL_CREATED_BY, CallPage, CallResource } from './call.resource';
-import { callFilterOf, callPageIdsSql } from './call-query';
+import { callFilterOf, callPageIdsSql, FEW_TEXT_MATCHES, textMatchesSql } from './call-query';
 import type { ListCallsQuery } from './list-calls.query';
 import { ToolCallList, ToolCallResource } from './tool-call.resource';
 
@@ -18,6 +18,10 @@ export class CallsService {
   async list(tenantId: string, q: ListCallsQuery): Promise<CallPage> {
     const cursor = readCursor(q.cursor);
     const filter = callFilterOf(q);
+    if (filter.q) {
+      const [{ n }] = await this.prisma.$queryRaw<Array<{ n: number }>>(textMatchesSql(tenantId, filter.q));
+      filter.qMatchesFew = n <= FEW_TEXT_MATCHES;
+    }
     // The page's ids from the indexed query, then its rows (with who created them) by primary key.
     const ids = (await this.prisma.$queryRaw<Array<{ id: string }>>(callPageIdsSql(tenantId, filter, cursor, rowsToFetch(q)))).map((r) => r.id);
     const found = ids.length ? await this.prisma.call.findMany({ where: { tenantId, id: { in: ids } }, include: CALL_CREATED_BY }) : [];
