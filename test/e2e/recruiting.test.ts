@@ -166,14 +166,17 @@ describe('recruiting end to end: the candidate and scheduling workers as process
     const call = guideCall('200', at);
     const jobId = screeningJobOf(call.call_id);
 
-    // The candidate's row held locked: the worker's transaction stops at it, its first insert made.
+    // The call's screening row inserted by an open transaction: the worker's transaction, begun, stops at
+    // its own insert of that row until this one ends. (A lock on the candidate's row would also stop the
+    // call worker, which links the call to the candidate through a foreign key before the screening.)
     const blocker = new Client({ connectionString: env.DATABASE_URL });
     await blocker.connect();
     try {
       await blocker.query('BEGIN');
-      // FOR NO KEY UPDATE, as the worker's own update of the row takes: it blocks that update but not
-      // the key-share lock of a foreign key, so the call worker can still record the call and link it.
-      await blocker.query('SELECT 1 FROM "Candidate" WHERE "id" = $1 FOR NO KEY UPDATE', [candidate.id]);
+      await blocker.query(
+        `INSERT INTO "CandidateScreening" ("id", "tenantId", "candidateId", "retellCallId", "analysis") VALUES (gen_random_uuid(), $1, $2, $3, '{}'::jsonb)`,
+        [tenant.tenantId, candidate.id, call.call_id],
+      );
       const blockerPid = (await blocker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
 
       await deliver(call);
@@ -186,7 +189,7 @@ describe('recruiting end to end: the candidate and scheduling workers as process
               blockerPid,
             ])
           ).rows[0]?.pid,
-        { what: "the worker's transaction to wait for the candidate's row", timeoutMs: 30000 },
+        { what: "the worker's transaction to wait for the screening row", timeoutMs: 30000 },
       );
       await candidateWorker.stop('SIGKILL');
       await blocker.query('ROLLBACK');
