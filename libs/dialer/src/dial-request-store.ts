@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, PrismaService, type Batch, type DialRequest } from '@retell-ops/db';
+import { Prisma, PrismaService, type DialRequest } from '@retell-ops/db';
 import { DIAL_REQUEST_GROUPS, dialRequestSourcesOf, type DialRequestStatus } from '@retell-ops/domain';
 
 type Db = Prisma.TransactionClient;
@@ -38,10 +38,6 @@ export class DialRequestStore {
   /** The first attempt's call row, made right after the request. */
   async setFirstCall(db: Db, id: string, callId: string): Promise<void> {
     await db.dialRequest.updateMany({ where: { id, currentCallId: null }, data: { currentCallId: callId } });
-  }
-
-  createBatch(db: Db, data: Prisma.BatchUncheckedCreateInput): Promise<Batch> {
-    return db.batch.create({ data });
   }
 
   /** A campaign's batch row, accepting until all its chunks are in (a taken Idempotency-Key is a unique violation). */

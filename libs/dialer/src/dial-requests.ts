@@ -40,21 +40,6 @@ export interface DialInput {
   createdBy?: Actor;
 }
 
-export interface BatchInput {
-  name?: string;
-  agentId?: string;
-  fromNumber?: string;
-  maxConcurrent: number;
-  window?: { start: number; end: number; timeZone: string };
-  scheduledAt?: Date;
-  priority?: DialPriority;
-  maxAttempts?: number;
-  retryBackoffSec?: number;
-  targets: Array<Omit<DialInput, 'scheduledAt' | 'priority' | 'maxAttempts' | 'retryBackoffSec' | 'createdBy'>>;
-  /** Who asked for it: kept on the batch and each of its requests */
-  createdBy?: Actor;
-}
-
 /** The createdBy columns of a DialRequest or Batch. */
 function createdByColumns(actor: Actor | undefined) {
   return actor ? { createdByType: actor.type, createdById: actor.id, createdByLabel: actor.label } : {};
@@ -87,49 +72,11 @@ export class DialRequests {
   ) {}
 
   async create(tenantId: string, input: DialInput): Promise<{ request: DialRequest; callId: string }> {
-    const created = await this.prisma.$transaction(async (tx) => this.createIn(tx, tenantId, input, undefined));
+    const created = await this.prisma.$transaction(async (tx) => this.createIn(tx, tenantId, input));
     await this.live?.dialRequests(tenantId, [created.request.id]);
     await this.live?.calls(tenantId, [created.callId]);
     await this.dispatch.poke(tenantId);
     return created;
-  }
-
-  async createBatch(tenantId: string, input: BatchInput): Promise<{ batchId: string; requests: number }> {
-    const batchId = await this.prisma.$transaction(
-      async (tx) => {
-        const batch = await this.store.createBatch(tx, {
-          tenantId,
-          name: input.name,
-          maxConcurrent: input.maxConcurrent,
-          windowStart: input.window?.start,
-          windowEnd: input.window?.end,
-          timeZone: input.window?.timeZone,
-          ...createdByColumns(input.createdBy),
-        });
-        for (const t of input.targets) {
-          await this.createIn(
-            tx,
-            tenantId,
-            {
-              agentId: input.agentId,
-              fromNumber: input.fromNumber,
-              ...t,
-              scheduledAt: input.scheduledAt,
-              priority: input.priority,
-              maxAttempts: input.maxAttempts,
-              retryBackoffSec: input.retryBackoffSec,
-              createdBy: input.createdBy,
-            },
-            batch.id,
-          );
-        }
-        return batch.id;
-      },
-      { timeout: 60_000 },
-    );
-    await this.live?.batch(tenantId, batchId);
-    await this.dispatch.poke(tenantId);
-    return { batchId, requests: input.targets.length };
   }
 
   /**
@@ -210,7 +157,7 @@ export class DialRequests {
     throw new ConflictError(`request ${requestId} kept changing while it was cancelled; try again`);
   }
 
-  private async createIn(tx: Tx, tenantId: string, input: DialInput, batchId: string | undefined): Promise<{ request: DialRequest; callId: string }> {
+  private async createIn(tx: Tx, tenantId: string, input: DialInput): Promise<{ request: DialRequest; callId: string }> {
     const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId } });
     if (!tenant.active) throw new ForbiddenError(TENANT_INACTIVE, { code: 'tenant_inactive' });
     const agentId = input.agentId ?? tenant.defaultAgentId;
@@ -248,7 +195,6 @@ export class DialRequests {
     const status = scheduled ? 'scheduled' : 'queued';
     const request = await this.store.create(tx, {
       tenantId,
-      batchId,
       candidateId: candidate?.id,
       toNumber,
       fromNumber,
