@@ -101,7 +101,6 @@ function ensureChromium() {
 }
 
 async function prepareForStart() {
-  const db = require('./db');
   // Under the test run (npm start's own smoke test) the tree is already prepared and built:
   // building again would rewrite dist/ under the suites running beside it.
   if (process.env.ROPS_TEST_PREPARED === '1') {
@@ -109,9 +108,11 @@ async function prepareForStart() {
   } else {
     ensureDependencies();
     await ensureServices();
-    db.generate();
+    require('./db').generate();
     build();
   }
+  // Required only now: tools/db.js needs `pg`, which a fresh clone has only after the install above.
+  const db = require('./db');
   const applied = await db.migrate(process.env.DATABASE_URL || undefined, { log: (m) => say(m) });
   say(`database ready (${applied} migration(s) applied)`);
 }
