@@ -1,5 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
 import { isoWithOffset, localWords } from './zone-format';
+import { instantOfWallTime, zoneOffsetMs } from './zone-offset';
 
 /**
  * Free interview slots of one interviewer: their weekly working hours, read in their own zone
@@ -36,6 +37,8 @@ export interface SlotQuery {
 
 const MAX_DAYS = 62;
 
+const DAY_MS = 86_400_000;
+
 /** Starts of the free slots, earliest first. A local start that does not exist (a spring-forward gap) is skipped. */
 export function findFreeSlots(q: SlotQuery): Date[] {
   const limit = q.limit ?? 50;
@@ -43,16 +46,24 @@ export function findFreeSlots(q: SlotQuery): Date[] {
   const to = q.to.getTime();
   const slotMs = q.slotMinutes * 60_000;
   if (!(q.slotMinutes > 0) || from >= to || limit <= 0) return [];
+  // "UTC"/"GMT" are fixed; a zone Intl does not take has no working day at all.
+  const zone = zoneOffsetMs(q.zone, from) !== null ? q.zone : /^(utc|gmt)$/i.test(q.zone) ? 'UTC' : null;
+  if (!zone) return [];
+  const instantOf = zone === 'UTC' ? (wall: number) => wall : (wall: number) => instantOfWallTime(zone, wall);
   const busy = [...q.busy].map((b) => [b.start.getTime(), b.end.getTime()] as const).sort((a, b) => a[0] - b[0]);
   const slots: Date[] = [];
-  let day = DateTime.fromMillis(from, { zone: q.zone }).startOf('day');
-  for (let d = 0; d < MAX_DAYS && day.toMillis() < to; d++, day = day.plus({ days: 1 }).startOf('day')) {
-    const windows = q.workingHours[WEEKDAYS[day.weekday - 1]] ?? [];
+  // Local calendar days, each as its midnight written as UTC (Date.UTC fields are the local date's).
+  const firstWall = from + (zone === 'UTC' ? 0 : zoneOffsetMs(zone, from)!);
+  const firstDay = Math.floor(firstWall / DAY_MS) * DAY_MS;
+  for (let d = 0; d < MAX_DAYS; d++) {
+    const dayWall = firstDay + d * DAY_MS;
+    // The day's first instant (its midnight, or the first time after a skipped midnight) must come before `to`.
+    if (dayStart(instantOf, dayWall) >= to) break;
+    const windows = q.workingHours[WEEKDAYS[(new Date(dayWall).getUTCDay() + 6) % 7]] ?? [];
     for (const [startMin, endMin] of [...windows].sort((a, b) => a[0] - b[0])) {
-      for (let m = startMin; m + q.slotMinutes <= endMin; m += q.slotMinutes) {
-        const local = DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour: Math.floor(m / 60), minute: m % 60 }, { zone: q.zone });
-        if (m >= 1440 || local.hour !== Math.floor(m / 60) || local.minute !== m % 60) continue; // no such local time
-        const start = local.toMillis();
+      for (let m = startMin; m + q.slotMinutes <= endMin && m < 1440; m += q.slotMinutes) {
+        const start = instantOf(dayWall + m * 60_000);
+        if (start === null) continue; // no such local time
         const end = start + slotMs;
         if (start < from || end > to) continue;
         if (busy.some(([bs, be]) => bs < end && be > start)) continue;
@@ -62,6 +73,15 @@ export function findFreeSlots(q: SlotQuery): Date[] {
     }
   }
   return slots;
+}
+
+/** The first instant of a local day: its midnight, or when the clock skips midnight, the first minute that exists (at most a few hours on). */
+function dayStart(instantOf: (wall: number) => number | null, dayWall: number): number {
+  for (let m = 0; m < 1440; m += 15) {
+    const at = instantOf(dayWall + m * 60_000);
+    if (at !== null) return at;
+  }
+  return dayWall;
 }
 
 /** The free slots nearest to `wanted` (before or after), nearest first. */
@@ -114,17 +134,26 @@ export function spokenInstant(instant: Date, zone: string): string {
 }
 
 const ZONE_NAMES = new Map<string, Intl.DateTimeFormat>();
+const ZONE_WORDS = new Map<string, string>();
 
 /** The zone's generic English name ("Eastern Time"), or its offset ("GMT+03:00") where ICU has none. */
 export function zoneWords(instant: Date, zone: string): string {
   if (/^(Etc\/)?(UTC|UCT|Universal|Zulu)$/.test(zone)) return 'UTC';
+  // The name depends on the zone, its offset and (rarely, when a region changes its time) the year:
+  // remembered per those, so formatting runs once per zone and season rather than per instant.
+  const offset = zoneOffsetMs(zone, instant.getTime());
+  const key = offset === null ? null : `${zone}|${offset}|${instant.getUTCFullYear()}`;
+  const known = key && ZONE_WORDS.get(key);
+  if (known) return known;
   // One formatter per zone: making one costs far more than formatting with it (the inbound answer is on a ringing phone's path).
   let format = ZONE_NAMES.get(zone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longGeneric' });
     if (ZONE_NAMES.size < 1000) ZONE_NAMES.set(zone, format);
   }
-  return format.formatToParts(instant).find((p) => p.type === 'timeZoneName')?.value ?? zone;
+  const words = format.formatToParts(instant).find((p) => p.type === 'timeZoneName')?.value ?? zone;
+  if (key && ZONE_WORDS.size < 10_000) ZONE_WORDS.set(key, words);
+  return words;
 }
 
 /** ISO 8601 with the offset of `zone` at that instant, e.g. 2021-03-02T14:00:00-05:00. */
