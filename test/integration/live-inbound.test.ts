@@ -283,6 +283,63 @@ describe('inbound-call webhook: POST /webhooks/retell/inbound/:tenantSlug', () =
     expect(row.candidateId).toBeNull();
   });
 
+  describe('chat_inbound (a text to the number, its inbound SMS webhook)', () => {
+    const chat = (from: string, extra: Record<string, unknown> = {}, eventTimestamp = Date.now()) =>
+      JSON.stringify({
+        event: 'chat_inbound',
+        event_timestamp: eventTimestamp,
+        chat_inbound: { agent_id: A.agentId, from_number: from, to_number: TO, ...extra },
+      });
+
+    it('a known candidate gets the same variables and metadata under chat_inbound, without the voice agent a rule names', async () => {
+      const res = await post(inboundUrl(A), chat(nums.ana, { chat_id: `chat_${hex()}` }), A.retellApiKey);
+      expect(res.status).toBe(200);
+      expect(res.json()).not.toHaveProperty('call_inbound');
+      const answer = res.json().chat_inbound;
+      expect(answer.dynamic_variables).toMatchObject({ known_caller: 'true', first_name: 'Ana', candidate_status: 'interviewing' });
+      expect(answer.metadata).toEqual({ candidate_id: ids.ana });
+      expect(answer).not.toHaveProperty('override_agent_id');
+      expect(answer).not.toHaveProperty('override_agent_version');
+    });
+
+    it('an unknown number gets the default; a blocked one reject: true', async () => {
+      const unknown = (await post(inboundUrl(A), chat(nums.unknown), A.retellApiKey)).json().chat_inbound;
+      expect(unknown).toEqual({ dynamic_variables: expect.objectContaining({ known_caller: 'false' }), metadata: {} });
+      const blocked = (await post(inboundUrl(A), chat(nums.blocked), A.retellApiKey)).json().chat_inbound;
+      expect(blocked.reject).toBe(true);
+    });
+
+    it('a retry gets the same answer (by chat_id), kept apart from a call with the same id', async () => {
+      const id = `shared_${hex()}`;
+      const first = await post(inboundUrl(A), chat(nums.bob, { chat_id: id }), A.retellApiKey);
+      const again = await post(inboundUrl(A), chat(nums.bob, { chat_id: id }), A.retellApiKey);
+      expect(again.text).toBe(first.text);
+      expect(await redis.exists(inboundKeys.answer(env.QUEUE_PREFIX, A.tenantId, `chat-id:${id}`))).toBe(1);
+      const call = await post(inboundUrl(A), delivery(nums.bob, { call_id: id }), A.retellApiKey);
+      expect(call.json()).toHaveProperty('call_inbound');
+    });
+
+    it('names the chat_inbound field at fault; posted to the webhook URL it gets the same answer', async () => {
+      const bad = await post(
+        inboundUrl(A),
+        JSON.stringify({ event: 'chat_inbound', event_timestamp: Date.now(), chat_inbound: { to_number: TO } }),
+        A.retellApiKey,
+      );
+      expect(bad.status).toBe(400);
+      expect(bad.json().reason).toContain('chat_inbound.from_number');
+      const missing = await post(
+        inboundUrl(A),
+        JSON.stringify({ event: 'chat_inbound', event_timestamp: Date.now(), call_inbound: { from_number: '+1', to_number: TO } }),
+        A.retellApiKey,
+      );
+      expect(missing.status).toBe(400);
+      expect(missing.json().reason).toContain('chat_inbound');
+      const bySlug = await post(`${pipeline.gatewayUrl}/webhooks/retell/${A.slug}`, chat(nums.bob, { chat_id: `chat_${hex()}` }), A.retellApiKey);
+      expect(bySlug.status).toBe(200);
+      expect(bySlug.json().chat_inbound.metadata).toEqual({ candidate_id: ids.bob });
+    });
+  });
+
   it('counts answers by kind on /metrics', async () => {
     const text = (await getJson(`${pipeline.gatewayUrl}/metrics`)).text;
     for (const kind of ['known', 'unknown', 'rejected', 'degraded'])
@@ -309,6 +366,8 @@ describe('inbound-call webhook: POST /webhooks/retell/inbound/:tenantSlug', () =
       expect(res.json.data).toContainEqual(expect.objectContaining({ kind: 'known', fromNumber: nums.ana, candidateId: ids.ana, agentId: 'agent_interviews' }));
       expect(res.json.data).toContainEqual(expect.objectContaining({ kind: 'rejected', fromNumber: nums.blocked, reason: `blocked by ${nums.blocked}` }));
       expect(res.json.data).toContainEqual(expect.objectContaining({ replayed: true }));
+      expect(res.json.data).toContainEqual(expect.objectContaining({ channel: 'chat', fromNumber: nums.ana, candidateId: ids.ana, agentId: null }));
+      expect(res.json.data).toContainEqual(expect.objectContaining({ channel: 'call', fromNumber: nums.ana }));
       const at = res.json.data.map((r: { at: number }) => r.at);
       expect(at).toEqual([...at].sort((x, y) => y - x));
       const other = await bearerApi(apiBase, B.adminApiKey)('GET', '/api/v1/inbound-calls');

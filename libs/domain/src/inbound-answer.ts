@@ -81,9 +81,27 @@ export function defaultInboundAnswer(tenant: InboundTenant | null): InboundAnswe
 }
 
 /**
- * The key of one inbound delivery across Retell's retries: `call_inbound.call_id` when Retell sends
- * one, else from + to + event_timestamp (docs/retell.md#inbound-call-webhook).
+ * The answer to a `chat_inbound` (a text to the number): the same variables, metadata and
+ * rejection under `chat_inbound`, without the agent rules' choice, which names voice agents
+ * (a chat keeps the number's own SMS agent).
  */
-export function inboundDeliveryKey(inbound: { call_id?: string; from_number: string; to_number: string }, eventTimestamp: number): string {
-  return inbound.call_id ? `id:${inbound.call_id}` : `ft:${inbound.from_number}|${inbound.to_number}|${eventTimestamp}`;
+export function chatInboundAnswer(answer: InboundAnswer): {
+  chat_inbound: Omit<InboundAnswer['call_inbound'], 'override_agent_id' | 'override_agent_version'>;
+} {
+  const { override_agent_id: _agent, override_agent_version: _version, ...rest } = answer.call_inbound;
+  return { chat_inbound: rest };
+}
+
+/**
+ * The key of one inbound delivery across Retell's retries: Retell's call (or chat) id when it sends
+ * one, else from + to + event_timestamp (docs/retell.md#inbound-call-webhook); a chat's keys never
+ * meet a call's.
+ */
+export function inboundDeliveryKey(
+  inbound: { id?: string; from_number: string; to_number: string },
+  eventTimestamp: number,
+  event: 'call_inbound' | 'chat_inbound' = 'call_inbound',
+): string {
+  const key = inbound.id ? `id:${inbound.id}` : `ft:${inbound.from_number}|${inbound.to_number}|${eventTimestamp}`;
+  return event === 'chat_inbound' ? `chat-${key}` : key;
 }

@@ -1,4 +1,4 @@
-import { buildInboundAnswer, defaultInboundAnswer, inboundDeliveryKey, type InboundCandidate } from './inbound-answer';
+import { buildInboundAnswer, chatInboundAnswer, defaultInboundAnswer, inboundDeliveryKey, type InboundCandidate } from './inbound-answer';
 import { spokenInstant } from './interview-slots';
 import { decideInbound, parseInboundRules, type InboundCaller, type InboundDecision, type InboundRules } from './inbound-rules';
 
@@ -163,7 +163,7 @@ describe('buildInboundAnswer', () => {
 
 describe('inboundDeliveryKey', () => {
   it.each([
-    ['Retell’s call id when sent', { call_id: 'call_abc', from_number: '+1', to_number: '+2' }, 1, 'id:call_abc'],
+    ['Retell’s call id when sent', { id: 'call_abc', from_number: '+1', to_number: '+2' }, 1, 'id:call_abc'],
     [
       'else from, to and the event time',
       { from_number: '+14155550100', to_number: '+14155550123' },
@@ -171,4 +171,24 @@ describe('inboundDeliveryKey', () => {
       'ft:+14155550100|+14155550123|1614712200000',
     ],
   ])('%s', (_name, inbound, ts, key) => expect(inboundDeliveryKey(inbound, ts)).toBe(key));
+
+  it.each([
+    ['a chat id', { id: 'chat_abc', from_number: '+1', to_number: '+2' }, 'chat-id:chat_abc'],
+    ['a chat without an id', { from_number: '+1', to_number: '+2' }, 'chat-ft:+1|+2|5'],
+  ])('chat_inbound: %s, never a call’s key', (_name, inbound, key) => expect(inboundDeliveryKey(inbound, 5, 'chat_inbound')).toBe(key));
+});
+
+describe('chatInboundAnswer', () => {
+  it('keeps the variables, metadata and rejection under chat_inbound, without the voice agent override', () => {
+    const answer = {
+      call_inbound: {
+        dynamic_variables: { first_name: 'Ada' },
+        metadata: { candidate_id: 'c1' },
+        override_agent_id: 'agent_voice',
+        override_agent_version: 2,
+        reject: true as const,
+      },
+    };
+    expect(chatInboundAnswer(answer)).toEqual({ chat_inbound: { dynamic_variables: { first_name: 'Ada' }, metadata: { candidate_id: 'c1' }, reject: true } });
+  });
 });

@@ -33,8 +33,10 @@ export interface InboundDecisionRow {
   agentId: string | null;
   /** why: the blocked pattern, the rule, or what was slow */
   reason: string | null;
-  /** Retell's call id, when the delivery carried one */
+  /** Retell's call id (or chat id), when the delivery carried one */
   callId: string | null;
+  /** `call` (call_inbound) or `chat` (chat_inbound, a text); rows written before chats were answered read as `call` */
+  channel?: 'call' | 'chat';
 }
 
 const BOUND = 128;
@@ -70,6 +72,8 @@ export function recordInboundDecision(redis: IORedis, prefix: string, tenantId: 
     cut(row.reason),
     'callId',
     cut(row.callId),
+    'channel',
+    row.channel ?? 'call',
   ];
   return redis.xadd(inboundKeys.log(prefix, tenantId), 'MAXLEN', '~', String(INBOUND_LOG_MAX), '*', ...fields).then(
     () => undefined,
@@ -80,6 +84,7 @@ export function recordInboundDecision(redis: IORedis, prefix: string, tenantId: 
 export interface InboundDecisionEntry extends InboundDecisionRow {
   /** the stream entry id: the cursor for the next page */
   id: string;
+  channel: 'call' | 'chat';
 }
 
 function entryOf([id, fields]: [string, string[]]): InboundDecisionEntry {
@@ -96,6 +101,7 @@ function entryOf([id, fields]: [string, string[]]): InboundDecisionEntry {
     agentId: f.agentId || null,
     reason: f.reason || null,
     callId: f.callId || null,
+    channel: f.channel === 'chat' ? 'chat' : 'call',
   };
 }
 

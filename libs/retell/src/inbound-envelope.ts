@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
-  Equals,
+  IsIn,
   IsDefined,
   IsInt,
   IsNotEmpty,
@@ -15,7 +15,10 @@ import {
   type ValidationError,
 } from 'class-validator';
 
-/** `call_inbound` of Retell's inbound-call webhook (docs/retell.md#inbound-call-webhook); only the fields the platform reads. */
+/**
+ * `call_inbound` (a number's inbound-call webhook) or `chat_inbound` (its inbound-SMS webhook) of
+ * Retell (docs/retell.md#inbound-call-webhook): the same fields, only those the platform reads.
+ */
 export class InboundCallDto {
   @IsString()
   @IsNotEmpty()
@@ -44,57 +47,80 @@ export class InboundCallDto {
   @MaxLength(256)
   call_id?: string;
 
+  /** The chat's id on a `chat_inbound`, when sent (as call_id on a call). */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(256)
+  chat_id?: string;
+
   @IsOptional()
   @IsObject()
   custom_sip_headers?: object;
 }
 
+/** The two request/response webhooks of a number, each carrying its object under its own name. */
+export const INBOUND_EVENTS = ['call_inbound', 'chat_inbound'] as const;
+export type InboundEvent = (typeof INBOUND_EVENTS)[number];
+
 export class InboundEnvelopeDto {
-  @Equals('call_inbound', { message: 'event must be call_inbound' })
-  event: string;
+  @IsIn(INBOUND_EVENTS, { message: 'event must be call_inbound or chat_inbound' })
+  event: InboundEvent;
 
   @IsInt()
   @Min(0)
   event_timestamp: number;
 
-  @IsDefined()
-  @IsObject()
+  /** `call_inbound` or `chat_inbound`, whichever `event` names */
+  @IsDefined({ message: 'the object the event names (call_inbound or chat_inbound) is missing' })
+  @IsObject({ message: 'the object the event names (call_inbound or chat_inbound) must be a JSON object' })
   @ValidateNested()
   @Type(() => InboundCallDto)
-  call_inbound: InboundCallDto;
+  inbound: InboundCallDto;
 }
 
-export type InboundEnvelopeCheck =
-  { ok: true; eventTimestamp: number; inbound: Pick<InboundCallDto, 'from_number' | 'to_number' | 'agent_id' | 'call_id'> } | { ok: false; reason: string };
+export interface InboundRequest {
+  from_number: string;
+  to_number: string;
+  agent_id?: string;
+  /** Retell's call id (call_inbound) or chat id (chat_inbound), when sent */
+  id?: string;
+}
+
+export type InboundEnvelopeCheck = { ok: true; event: InboundEvent; eventTimestamp: number; inbound: InboundRequest } | { ok: false; reason: string };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const KEYS = ['from_number', 'to_number', 'agent_id', 'agent_version', 'call_id', 'custom_sip_headers'] as const;
+const KEYS = ['from_number', 'to_number', 'agent_id', 'agent_version', 'call_id', 'chat_id', 'custom_sip_headers'] as const;
 
-function describe(errors: ValidationError[], path = ''): string[] {
+/** Each error with its field's path; the DTO's `inbound` is named as the body names it (`call_inbound` or `chat_inbound`). */
+function describe(errors: ValidationError[], event: InboundEvent, path = ''): string[] {
   return errors.flatMap((e) => {
-    const here = path ? `${path}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((m) => m.replace(e.property, here));
-    return [...own, ...describe(e.children ?? [], here)];
+    const name = !path && e.property === 'inbound' ? event : e.property;
+    const here = path ? `${path}.${name}` : name;
+    const own = Object.values(e.constraints ?? {}).map((m) => (name === e.property ? m.replace(e.property, here) : m));
+    return [...own, ...describe(e.children ?? [], event, here)];
   });
 }
 
-/** Validates a parsed body as a `call_inbound` delivery; the reason is built from fixed messages only. */
+/** Validates a parsed body as a `call_inbound` or `chat_inbound` delivery; the reason is built from fixed messages only. */
 export function checkInboundEnvelope(parsed: unknown): InboundEnvelopeCheck {
   if (!isRecord(parsed)) return { ok: false, reason: 'body must be a JSON object' };
-  const inner = parsed.call_inbound;
+  const event = parsed.event === 'chat_inbound' ? 'chat_inbound' : 'call_inbound';
+  const inner = parsed[event];
   let ref: unknown = inner;
   if (isRecord(inner)) {
     const dto = new InboundCallDto() as unknown as Record<string, unknown>;
     for (const k of KEYS) if (k in inner) dto[k] = inner[k];
     ref = dto;
   }
-  const dto = Object.assign(new InboundEnvelopeDto(), { event: parsed.event, event_timestamp: parsed.event_timestamp, call_inbound: ref });
+  const dto = Object.assign(new InboundEnvelopeDto(), { event: parsed.event, event_timestamp: parsed.event_timestamp, inbound: ref });
   const errors = validateSync(dto);
-  if (errors.length) return { ok: false, reason: describe(errors).slice(0, 4).join('; ') };
-  const c = dto.call_inbound;
+  if (errors.length) return { ok: false, reason: describe(errors, event).slice(0, 4).join('; ') };
+  const c = dto.inbound;
   return {
     ok: true,
+    event: dto.event,
     eventTimestamp: dto.event_timestamp,
-    inbound: { from_number: c.from_number, to_number: c.to_number, agent_id: c.agent_id, call_id: c.call_id },
+    inbound: { from_number: c.from_number, to_number: c.to_number, agent_id: c.agent_id, id: event === 'chat_inbound' ? c.chat_id : c.call_id },
   };
 }

@@ -64,7 +64,8 @@ export class InboundDecisionResource {
   @ApiPropertyOptional({ type: String, nullable: true }) candidateId: string | null;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'override_agent_id answered' }) agentId: string | null;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'the blocked pattern, the agent rule, or what was slow' }) reason: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) callId: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Retell’s call id (or chat id), when the delivery carried one' }) callId: string | null;
+  @ApiProperty({ enum: ['call', 'chat'], description: 'call_inbound (a call) or chat_inbound (a text to the number)' }) channel: 'call' | 'chat';
 }
 
 export class InboundDecisionPage {

@@ -30,6 +30,7 @@ interface InboundDecision {
   candidateId: string | null;
   agentId: string | null;
   reason: string | null;
+  channel?: 'call' | 'chat';
 }
 
 const STATUSES = ['new', 'screening', 'interviewing', 'offered', 'hired', 'rejected', 'withdrawn'];
@@ -80,6 +81,7 @@ export function InboundCallsSection({ canWrite }: { canWrite: boolean }) {
                     <td>{row.fromNumber}</td>
                     <td>
                       <span className={`badge ${KIND_BADGE[row.kind] ?? 'muted'}`}>{row.kind}</span>
+                      {row.channel === 'chat' && <span className="muted"> (text)</span>}
                       {row.replayed && <span className="muted"> (retry)</span>}
                     </td>
                     <td>{row.candidateId ? <Link to={`/candidates/${row.candidateId}`}>open</Link> : '—'}</td>

@@ -3,6 +3,7 @@ import type IORedis from 'ioredis';
 import { AppEnv, createRedis } from '@retell-ops/config';
 import {
   buildInboundAnswer,
+  chatInboundAnswer,
   decideInbound,
   defaultInboundAnswer,
   inboundDeliveryKey,
@@ -63,14 +64,15 @@ export class InboundAnswers implements OnModuleDestroy {
     this.redis.on('error', () => undefined); // each failed command is counted where it fails
   }
 
-  /** The answer to one parsed, signature-verified delivery of `tenant`. */
+  /** The answer to one parsed, signature-verified `call_inbound` or `chat_inbound` delivery of `tenant`. */
   async answer(tenant: Tenant, parsed: unknown): Promise<IngestResult> {
     const started = performance.now();
     const checked = checkInboundEnvelope(parsed);
     if (!checked.ok) {
-      return reply.reject(400, 'bad_request', `invalid call_inbound: ${checked.reason}`, { tenant: tenant.slug, tenantId: tenant.id, event: 'call_inbound' });
+      const event = (parsed as { event?: unknown } | null)?.event === 'chat_inbound' ? 'chat_inbound' : 'call_inbound';
+      return reply.reject(400, 'bad_request', `invalid ${event}: ${checked.reason}`, { tenant: tenant.slug, tenantId: tenant.id, event });
     }
-    const { inbound, eventTimestamp } = checked;
+    const { inbound, eventTimestamp, event } = checked;
     const budget = this.env.INBOUND_ANSWER_BUDGET_MS;
 
     let decided: Decided;
@@ -83,11 +85,11 @@ export class InboundAnswers implements OnModuleDestroy {
       decided = this.fallback(tenant.id, inbound.from_number, reason);
     }
 
-    let body = JSON.stringify(decided.answer);
+    let body = JSON.stringify(event === 'chat_inbound' ? chatInboundAnswer(decided.answer) : decided.answer);
     let kind = decided.kind;
     let replayed = false;
     try {
-      const key = inboundKeys.answer(this.env.QUEUE_PREFIX, tenant.id, inboundDeliveryKey(inbound, eventTimestamp));
+      const key = inboundKeys.answer(this.env.QUEUE_PREFIX, tenant.id, inboundDeliveryKey(inbound, eventTimestamp, event));
       const left = Math.max(MIN_STORE_MS, budget - (performance.now() - started));
       const before = await within(keepFirstInboundAnswer(this.redis, key, stored(kind, body)), left);
       if (before !== null) {
@@ -112,13 +114,14 @@ export class InboundAnswers implements OnModuleDestroy {
         fromNumber: inbound.from_number,
         toNumber: inbound.to_number,
         candidateId: replayed ? null : decided.candidateId,
-        agentId: replayed ? null : (decided.answer.call_inbound.override_agent_id ?? null),
+        agentId: replayed || event === 'chat_inbound' ? null : (decided.answer.call_inbound.override_agent_id ?? null),
         reason: replayed ? 'retry of a delivery already answered' : decided.reason,
-        callId: inbound.call_id ?? null,
+        callId: inbound.id ?? null,
+        channel: event === 'chat_inbound' ? 'chat' : 'call',
       },
       () => undefined,
     );
-    return { status: 200, answer: body, tenant: tenant.slug, tenantId: tenant.id, event: 'call_inbound', callId: inbound.call_id };
+    return { status: 200, answer: body, tenant: tenant.slug, tenantId: tenant.id, event, callId: inbound.id };
   }
 
   private async decide(tenantId: string, fromNumber: string): Promise<Decided> {

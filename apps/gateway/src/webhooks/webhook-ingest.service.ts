@@ -185,7 +185,7 @@ export class WebhookIngestService {
     const event = (parsed.value as { event?: unknown } | null)?.event;
     // A number's inbound webhook pointed here rather than at /webhooks/retell/inbound/<slug>: the
     // same answer, for the tenant the signature verified (docs/live-calls.md#inbound-calls).
-    if (event === 'call_inbound') return this.inbound.answer(tenant, parsed.value);
+    if (event === 'call_inbound' || event === 'chat_inbound') return this.inbound.answer(tenant, parsed.value);
     if (event === 'transcript_updated') return this.liveTranscript(parsed.value, tenant);
     if (typeof event === 'string' && IGNORED_RETELL_EVENTS.has(event)) {
       return reply.ignored(`event '${event}' is not processed by this platform`, undefined, tenant.slug, event);
