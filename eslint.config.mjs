@@ -107,6 +107,32 @@ export default tseslint.config(
     },
   },
   {
+    // The gateway loads no Prisma (test/integration/gateway-module-graph.test.ts checks its run-time module graph):
+    // it and the tool code it runs take the pool and the tools from entries beside the libs' indexes
+    // (`@retell-ops/db/pg-pool`, `@retell-ops/recruiting/live`, …) and only types from indexes that load Prisma.
+    files: [
+      'apps/gateway/**/*.ts',
+      'libs/recruiting/src/live.ts',
+      'libs/recruiting/src/book-slot.ts',
+      'libs/recruiting/src/interview-reminders.ts',
+      'libs/recruiting/src/reminder-scheduler.ts',
+      'libs/recruiting/src/tools/**/*.ts',
+    ],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['@retell-ops/db', '@retell-ops/call-records', '@retell-ops/dialer', '@retell-ops/live-events', '@retell-ops/recruiting'].map((name) => ({
+            name,
+            allowTypeImports: true,
+            message: `${name}'s index loads Prisma, which the gateway never does: import a type, or add an entry beside the index (tsconfig.base.json paths).`,
+          })),
+        },
+      ],
+    },
+  },
+  {
     // Suites and benchmarks drive the apps in process through relative imports of their sources;
     // the layering is for the shipped code, so the boundaries rule stays off here.
     files: ['test/**/*.ts', 'bench/**/*.ts'],

@@ -3,6 +3,10 @@
 const { readFileSync } = require('node:fs');
 const swc = JSON.parse(readFileSync(`${__dirname}/.swcrc`, 'utf8'));
 delete swc.$schema;
+// Every `@retell-ops/*` import resolves as tsconfig.base.json says (the build rewrites them from the same
+// paths), entries beside a lib's index included (`@retell-ops/db/pg-pool`, `@retell-ops/recruiting/live`).
+const { paths } = JSON.parse(readFileSync(`${__dirname}/tsconfig.base.json`, 'utf8')).compilerOptions;
+const libPaths = Object.fromEntries(Object.entries(paths).map(([name, [file]]) => [`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, `<rootDir>/${file}`]));
 
 module.exports = {
   rootDir: __dirname,
@@ -10,8 +14,7 @@ module.exports = {
   testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/test/**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false }] },
   moduleNameMapper: {
-    '^@retell-ops/db/pg-pool$': '<rootDir>/libs/db/src/pg-pool.ts',
-    '^@retell-ops/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
+    ...libPaths,
     '^content-disposition$': '<rootDir>/test/support/content-disposition-stub.js',
   },
   globalSetup: '<rootDir>/test/support/global-setup.ts',

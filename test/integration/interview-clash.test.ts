@@ -4,9 +4,10 @@ import { DateTime } from 'luxon';
 import { Calls } from '@retell-ops/call-records';
 import { createPrismaClient, PgPool, type Interview, type PrismaClient } from '@retell-ops/db';
 import { QueueProducers, QUEUES, type SchedulingJob } from '@retell-ops/queue';
-import { ApplyScreening, InterviewBooking, ReminderScheduler } from '@retell-ops/recruiting';
+import { ApplyScreening, type InterviewBooking } from '@retell-ops/recruiting';
 import { createApi } from '../../apps/api/src/create-api';
 import { bearerApi, postSigned } from '../support/http';
+import { interviewBookingOn } from '../support/interview-booking';
 import { startPipeline, type InProcessPipeline } from '../support/pipeline';
 import { seedCall } from '@retell-ops/domain';
 import { createTestTenant, type TestTenant } from '../support/tenants';
@@ -28,7 +29,7 @@ describe('interviewer clashes and the booking lock', () => {
   const apis: NestFastifyApplication[] = [];
   const apiUrls: string[] = [];
   /** Separate clients (each its own pool of connections), as separate worker processes would be. */
-  const bookers: Array<{ prisma: PrismaClient; booking: InterviewBooking; apply: ApplyScreening }> = [];
+  const bookers: Array<{ prisma: PrismaClient; pool: PgPool; booking: InterviewBooking; apply: ApplyScreening }> = [];
   let pool: PgPool;
   let calls: Calls;
 
@@ -45,9 +46,11 @@ describe('interviewer clashes and the booking lock', () => {
     }
     for (let i = 0; i < 4; i++) {
       const client = createPrismaClient({ databaseUrl: env.DATABASE_URL, poolSize: 3 });
+      const clientPool = new PgPool({ databaseUrl: env.DATABASE_URL, poolSize: 3 });
       bookers.push({
         prisma: client,
-        booking: new InterviewBooking(client as never, new ReminderScheduler(producers, env), env),
+        pool: clientPool,
+        booking: interviewBookingOn(client, clientPool, producers, env),
         apply: new ApplyScreening(client as never),
       });
     }
@@ -63,7 +66,10 @@ describe('interviewer clashes and the booking lock', () => {
       .obliterate({ force: true })
       .catch(() => undefined);
     await producers?.onModuleDestroy();
-    for (const b of bookers) await b.prisma.$disconnect();
+    for (const b of bookers) {
+      await b.prisma.$disconnect();
+      await b.pool.end();
+    }
     await pool?.end();
     if (tenant) await prisma.tenant.delete({ where: { id: tenant.tenantId } });
     await prisma?.$disconnect();

@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DateTime } from 'luxon';
 import Retell from 'retell-sdk';
-import { createPrismaClient, type PrismaClient } from '@retell-ops/db';
+import { createPrismaClient, PgPool, type PrismaClient } from '@retell-ops/db';
 import { seedCall } from '@retell-ops/domain';
+import { argsHashOf } from '@retell-ops/recruiting';
 import { QueueProducers, QUEUES } from '@retell-ops/queue';
-import { InterviewBooking, ReminderScheduler } from '@retell-ops/recruiting';
 import { createApi } from '../../apps/api/src/create-api';
 import { bearerApi, postSigned, type Answer } from '../support/http';
+import { interviewBookingOn } from '../support/interview-booking';
 import { startPipeline, type InProcessPipeline } from '../support/pipeline';
 import { createTestTenant, type TestTenant } from '../support/tenants';
 import { testEnv } from '../support/test-env';
@@ -284,8 +285,10 @@ describe('live tools: /webhooks/retell/tools/:tenantSlug/:toolName', () => {
         what: 'the screening of the call',
       });
       // The scheduling worker runs fromScreening for this call; run it here too, so it has surely run at least once.
-      const booking = new InterviewBooking(prisma as never, new ReminderScheduler(producers, env), env);
+      const pool = new PgPool({ databaseUrl: env.DATABASE_URL, poolSize: 1 });
+      const booking = interviewBookingOn(prisma, pool, producers, env);
       const result = await booking.fromScreening({ kind: 'interview', tenantId: A.tenantId, candidateId: candidate.id, retellCallId: callId });
+      await pool.end();
       expect(result).toMatchObject({ id: booked.json().interview.id });
       const scheduling = producers.queue(QUEUES.interviewScheduling);
       await waitFor(async () => (await scheduling.getJobCountByTypes('waiting', 'active', 'delayed')) === 0, { what: 'the scheduling queue to drain' });
@@ -317,6 +320,29 @@ describe('live tools: /webhooks/retell/tools/:tenantSlug/:toolName', () => {
       expect(off.json()).toEqual({ ok: false, disabled: true, error: expect.any(String) });
       const on = await callTool(C, 'get_candidate', {});
       expect(on.json()).toMatchObject({ ok: true, found: false });
+    });
+  });
+
+  describe('a request whose first answer never came (its gateway died mid-call)', () => {
+    it('takes the claim over once it is older than TOOL_CLAIM_STALE_MS, and answers', async () => {
+      const callId = `call_${hex()}`;
+      const left = await prisma.toolInvocation.create({
+        data: {
+          tenantId: A.tenantId,
+          retellCallId: callId,
+          tool: 'get_candidate',
+          argsHash: argsHashOf({}),
+          args: {},
+          claimedAt: new Date(Date.now() - env.TOOL_CLAIM_STALE_MS - 1_000),
+        },
+      });
+      const res = await callTool(A, 'get_candidate', {}, { call_id: callId, from_number: candidate.phone });
+      expect(res.json()).toMatchObject({ ok: true, found: true, candidate: { id: candidate.id } });
+      const row = await waitFor(() => prisma.toolInvocation.findUniqueOrThrow({ where: { id: left.id } }).then((r) => (r.ok === null ? undefined : r)), {
+        what: 'the answer to be recorded',
+      });
+      expect(row).toMatchObject({ ok: true, result: res.json() });
+      expect(row.claimedAt.getTime()).toBeGreaterThan(left.claimedAt.getTime());
     });
   });
 

@@ -249,12 +249,15 @@ describe('recruiting: analysed calls move candidates and book interviews', () =>
       await waitFor(async () => (await jobsOf(b.id)).length === 2, { what: "the dropped interview's two reminder jobs" });
 
       // Cancel one the way the API does (the use case removes its reminder jobs).
-      const { InterviewBooking, ReminderScheduler } = await import('@retell-ops/recruiting');
       const { QueueProducers } = await import('@retell-ops/queue');
+      const { PgPool } = await import('@retell-ops/db');
+      const { interviewBookingOn } = await import('../support/interview-booking');
       const producers = new QueueProducers(env);
-      const booking = new InterviewBooking(prisma as never, new ReminderScheduler(producers, env), env);
+      const pool = new PgPool({ databaseUrl: env.DATABASE_URL, poolSize: 1 });
+      const booking = interviewBookingOn(prisma, pool, producers, env);
       await booking.cancel(tenant.tenantId, b.id);
       await producers.onModuleDestroy();
+      await pool.end();
       expect(await jobsOf(b.id)).toEqual([]);
     } finally {
       pinnedNow = undefined;

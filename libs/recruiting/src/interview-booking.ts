@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppEnv } from '@retell-ops/config';
-import { isUniqueViolation, Prisma, PrismaService, type CallbackTask, type Interview } from '@retell-ops/db';
+import { Prisma, PrismaService, type CallbackTask, type Interview } from '@retell-ops/db';
 import {
   ConflictError,
   interviewTimeInputOf,
@@ -12,7 +12,8 @@ import {
   type ScreeningAnalysis,
 } from '@retell-ops/domain';
 import type { SchedulingJob } from '@retell-ops/queue';
-import { ReminderScheduler } from './reminder-scheduler';
+import { BookSlot, clashCondition, interviewerLockKey, lockInterviewerSql, type SlotBooking, type SlotBookingInput } from './book-slot';
+import { InterviewReminders } from './interview-reminders';
 
 type Tx = Prisma.TransactionClient;
 
@@ -27,28 +28,6 @@ export interface RescheduleInput {
 }
 
 const DEFAULT_DURATION_MIN = 60;
-
-/** One slot to book: an exact instant with one interviewer (from a live tool call, or the API). */
-export interface SlotBookingInput {
-  tenantId: string;
-  candidateId: string;
-  interviewer: string;
-  start: Date;
-  durationMinutes: number;
-  /** IANA zone the time was offered in */
-  timeZone: string;
-  /** The Retell call that booked it: the post-call path then finds this interview instead of booking again. */
-  sourceCallId?: string | null;
-  /** How the instant was fixed (Interview.resolvedFrom) */
-  resolvedFrom?: string;
-}
-
-export type SlotBooking =
-  | { status: 'booked'; interview: Interview }
-  /** This call booked an interview already (a retry, or a second booking in one call). */
-  | { status: 'exists'; interview: Interview }
-  /** The interviewer has another interview at that time. */
-  | { status: 'taken'; clashId: string };
 
 /** Who runs the interview, as the call's metadata names them (the recruiting guide passes `recruiter`). */
 function interviewerOf(metadata: unknown): string | null {
@@ -68,7 +47,8 @@ export class InterviewBooking {
 
   constructor(
     private readonly prisma: PrismaService,
-    private readonly reminders: ReminderScheduler,
+    private readonly reminders: InterviewReminders,
+    private readonly slots: BookSlot,
     private readonly env: AppEnv,
   ) {}
 
@@ -99,7 +79,7 @@ export class InterviewBooking {
 
     const existing = await this.prisma.interview.findUnique({ where: { tenantId_sourceCallId: { tenantId: job.tenantId, sourceCallId: job.retellCallId } } });
     if (existing) {
-      if (existing.status === 'scheduled') await this.scheduleReminders(existing);
+      if (existing.status === 'scheduled') await this.reminders.schedule(existing);
       return existing;
     }
     const interviewer = interviewerOf(call?.metadata);
@@ -128,57 +108,16 @@ export class InterviewBooking {
         },
       });
     });
-    if (interview.status === 'scheduled') await this.scheduleReminders(interview);
+    if (interview.status === 'scheduled') await this.reminders.schedule(interview);
     this.logger.log(
       `interview ${interview.id} for candidate ${job.candidateId}: ${interview.status} ${interview.scheduledAt?.toISOString() ?? ''} ${interview.timeZone ?? ''}`,
     );
     return interview;
   }
 
-  /**
-   * Books one exact slot under the interviewer's lock: the slot is taken if another scheduled
-   * interview of theirs overlaps it. One interview per source call: a second booking from the
-   * same call answers the first.
-   */
-  async bookSlot(input: SlotBookingInput): Promise<SlotBooking> {
-    const bySource = async () =>
-      input.sourceCallId
-        ? this.prisma.interview.findUnique({ where: { tenantId_sourceCallId: { tenantId: input.tenantId, sourceCallId: input.sourceCallId } } })
-        : null;
-    const earlier = await bySource();
-    if (earlier) return { status: 'exists', interview: earlier };
-    let outcome: SlotBooking;
-    try {
-      outcome = await this.prisma.$transaction(async (tx): Promise<SlotBooking> => {
-        await lockInterviewer(tx, input.tenantId, input.interviewer);
-        const clash = await findClash(tx, input.tenantId, input.interviewer, input.start, input.durationMinutes);
-        if (clash) return { status: 'taken', clashId: clash };
-        const interview = await tx.interview.create({
-          data: {
-            tenantId: input.tenantId,
-            candidateId: input.candidateId,
-            sourceCallId: input.sourceCallId ?? null,
-            status: 'scheduled',
-            scheduledAt: input.start,
-            timeZone: input.timeZone,
-            resolvedFrom: input.resolvedFrom ?? 'manual',
-            durationMinutes: input.durationMinutes,
-            interviewer: input.interviewer,
-            rawIso: input.start.toISOString(),
-          },
-        });
-        return { status: 'booked', interview };
-      });
-    } catch (e) {
-      const raced = isUniqueViolation(e) ? await bySource() : null;
-      if (!raced) throw e;
-      return { status: 'exists', interview: raced };
-    }
-    if (outcome.status === 'booked') {
-      await this.scheduleReminders(outcome.interview);
-      this.logger.log(`interview ${outcome.interview.id} booked for candidate ${input.candidateId}: ${input.start.toISOString()} with ${input.interviewer}`);
-    }
-    return outcome;
+  /** Books one exact slot: the one booking rule, shared with the agent's book_interview tool (BookSlot). */
+  bookSlot(input: SlotBookingInput): Promise<SlotBooking> {
+    return this.slots.execute(input);
   }
 
   private async callbackFrom(job: SchedulingJob, time: InterviewTime, analysis: ScreeningAnalysis): Promise<CallbackTask> {
@@ -248,7 +187,7 @@ export class InterviewBooking {
       return { previous, moved };
     });
     await this.reminders.unschedule({ id: interviewId, scheduledAt: previous.scheduledAt });
-    await this.scheduleReminders(moved);
+    await this.reminders.schedule(moved);
     return moved;
   }
 
@@ -265,17 +204,6 @@ export class InterviewBooking {
     if (previous.status !== 'cancelled') await this.reminders.unschedule({ id: interviewId, scheduledAt: previous.scheduledAt });
     return cancelled;
   }
-
-  /**
-   * Adds an interview's reminders, then takes them back if it was cancelled or moved meanwhile:
-   * that change committed after this booking, but its removal of reminders may have run before
-   * these were added.
-   */
-  private async scheduleReminders(interview: Interview): Promise<void> {
-    await this.reminders.schedule(interview);
-    const now = await this.prisma.interview.findUnique({ where: { id: interview.id }, select: { status: true, scheduledAt: true } });
-    if (now?.status !== 'scheduled' || now.scheduledAt?.getTime() !== interview.scheduledAt?.getTime()) await this.reminders.unschedule(interview);
-  }
 }
 
 /** The interview's row, locked until the transaction ends (a cancel and a reschedule of it take turns). */
@@ -286,18 +214,22 @@ async function lockInterview(tx: Tx, tenantId: string, interviewId: string): Pro
   return row;
 }
 
-/** Serialises bookings of one interviewer, so two at once cannot both pass the clash check. */
+/** Serialises bookings of one interviewer, so two at once cannot both pass the clash check (the same lock BookSlot takes). */
 async function lockInterviewer(tx: Tx, tenantId: string, interviewer: string): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${tenantId}/${interviewer.toLowerCase()}`}, 0))`;
+  await tx.$executeRawUnsafe(lockInterviewerSql('$1'), interviewerLockKey(tenantId, interviewer));
 }
 
+/** Another interview clashing with [start, start + minutes), by the condition BookSlot books under. */
 async function findClash(tx: Tx, tenantId: string, interviewer: string, start: Date, minutes: number, exceptId?: string): Promise<string | undefined> {
   const end = new Date(start.getTime() + minutes * 60_000);
-  const rows = await tx.$queryRaw<Array<{ id: string }>>`
-    SELECT "id" FROM "Interview"
-    WHERE "tenantId" = ${tenantId}::uuid AND lower("interviewer") = lower(${interviewer}) AND "status" = 'scheduled'
-      AND "scheduledAt" < ${end} AND "scheduledAt" + make_interval(mins => "durationMinutes") > ${start}
-      AND "id" <> ${exceptId ?? '00000000-0000-0000-0000-000000000000'}::uuid
-    LIMIT 1`;
+  const rows = await tx.$queryRawUnsafe<Array<{ id: string }>>(
+    `SELECT "id" FROM "Interview" WHERE ${clashCondition({ tenantId: '$1::uuid', interviewer: '$2', start: '$3::timestamptz', end: '$4::timestamptz' })}
+      AND "id" <> $5::uuid LIMIT 1`,
+    tenantId,
+    interviewer,
+    start,
+    end,
+    exceptId ?? '00000000-0000-0000-0000-000000000000',
+  );
   return rows[0]?.id;
 }

@@ -32,29 +32,31 @@ export class ReminderScheduler {
     this.offsets = parseDurationList(env.INTERVIEW_REMINDERS);
   }
 
-  /** Adds the reminders still in the future; already-added ones are kept (same id). */
+  /**
+   * Adds the reminders still in the future; already-added ones are kept (same id). Added side by
+   * side, so the producer connection's auto-pipelining sends them in one round trip.
+   */
   async schedule(interview: RemindableInterview): Promise<number> {
     if (!interview.scheduledAt) return 0;
     const at = interview.scheduledAt.getTime();
     const now = this.clock.now();
-    let added = 0;
-    for (const { label, ms } of this.offsets) {
-      const delay = at - ms - now;
-      if (delay <= 0) continue;
-      const data: ReminderJob = { tenantId: interview.tenantId, interviewId: interview.id, offset: label, scheduledAt: at };
-      await this.producers.add(QUEUES.interviewReminders, data, {
-        jobId: reminderJobId(data),
-        // BullMQ makes a job due at timestamp + delay: from one reading of the clock, that is exactly at − offset.
-        timestamp: now,
-        delay,
-        attempts: 5,
-        backoff: { type: 'exponential', delay: 2000, jitter: 0.5 },
-        removeOnComplete: { age: 7 * 24 * 3600 },
-        removeOnFail: KEEP_FAILED,
+    const adds = this.offsets
+      .filter(({ ms }) => at - ms - now > 0)
+      .map(({ label, ms }) => {
+        const data: ReminderJob = { tenantId: interview.tenantId, interviewId: interview.id, offset: label, scheduledAt: at };
+        return this.producers.add(QUEUES.interviewReminders, data, {
+          jobId: reminderJobId(data),
+          // BullMQ makes a job due at timestamp + delay: from one reading of the clock, that is exactly at − offset.
+          timestamp: now,
+          delay: at - ms - now,
+          attempts: 5,
+          backoff: { type: 'exponential', delay: 2000, jitter: 0.5 },
+          removeOnComplete: { age: 7 * 24 * 3600 },
+          removeOnFail: KEEP_FAILED,
+        });
       });
-      added++;
-    }
-    return added;
+    await Promise.all(adds);
+    return adds.length;
   }
 
   async unschedule(interview: Pick<RemindableInterview, 'id' | 'scheduledAt'>): Promise<void> {

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '@retell-ops/db';
 import { isUuid, NotFoundError } from '@retell-ops/domain';
-import { ToolInvocations } from '@retell-ops/recruiting';
 import { keysetPage, readCursor, rowsToFetch } from '../common/keyset-page';
 import { CALL_CREATED_BY, CallPage, CallResource } from './call.resource';
 import { callFilterOf, callPageIdsSql, FEW_TEXT_MATCHES, textMatchesSql } from './call-query';
@@ -10,10 +9,7 @@ import { ToolCallList, ToolCallResource } from './tool-call.resource';
 
 @Injectable()
 export class CallsService {
-  constructor(
-    private readonly prisma: PrismaService,
-    private readonly toolInvocations: ToolInvocations,
-  ) {}
+  constructor(private readonly prisma: PrismaService) {}
 
   async list(tenantId: string, q: ListCallsQuery): Promise<CallPage> {
     const cursor = readCursor(q.cursor);
@@ -47,7 +43,15 @@ export class CallsService {
       select: { retellCallId: true },
     });
     const retellCallId = call ? call.retellCallId : callId.length <= 128 ? callId : null;
-    const rows = retellCallId ? await this.toolInvocations.forCall(tenantId, retellCallId) : [];
+    // Oldest first, at most 200 (the gateway records them: ToolInvocations in libs/recruiting).
+    const rows = retellCallId
+      ? await this.prisma.toolInvocation.findMany({
+          where: { tenantId, retellCallId },
+          orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+          take: 200,
+          select: { id: true, tool: true, args: true, result: true, ok: true, durationMs: true, createdAt: true },
+        })
+      : [];
     if (!call && !rows.length) throw new NotFoundError(`no call '${callId.slice(0, 128)}'`);
     return { data: rows.map(ToolCallResource.from) };
   }

@@ -1,5 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { ToolInvocationRow } from '@retell-ops/recruiting';
+
+/** A `ToolInvocation` row as the listing reads it. */
+export interface ToolCallRow {
+  id: string;
+  tool: string;
+  args: unknown;
+  result: unknown;
+  ok: boolean | null;
+  durationMs: number | null;
+  createdAt: Date;
+}
 
 /** One tool call the agent made during the call, and what it was answered. */
 export class ToolCallResource {
@@ -12,7 +22,7 @@ export class ToolCallResource {
   @ApiPropertyOptional({ type: Number, nullable: true }) durationMs: number | null;
   @ApiProperty() createdAt: string;
 
-  static from(r: ToolInvocationRow): ToolCallResource {
+  static from(r: ToolCallRow): ToolCallResource {
     return { id: r.id, tool: r.tool, args: r.args, result: r.result, ok: r.ok, durationMs: r.durationMs, createdAt: r.createdAt.toISOString() };
   }
 }

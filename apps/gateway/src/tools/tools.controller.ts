@@ -1,6 +1,6 @@
 import { Controller, Get, Logger, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { LiveTools, readToolRequest, toolOf, TOOL_ALIASES, type ToolResult } from '@retell-ops/recruiting';
+import { LiveTools, readToolRequest, toolOf, TOOL_ALIASES, type ToolResult } from '@retell-ops/recruiting/live';
 import { TenantSignature } from '../tenants/tenant-signature';
 import { answerDelivery } from '../webhooks/answer-delivery';
 import { reply } from '../webhooks/ingest-result';

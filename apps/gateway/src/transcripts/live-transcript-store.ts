@@ -1,18 +1,9 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import type IORedis from 'ioredis';
-import { PLACED_CALL_ID_KEY } from '@retell-ops/call-records';
 import { AppEnv, createRedis } from '@retell-ops/config';
-import { isUuid, liveTranscriptOf, transcriptTail } from '@retell-ops/domain';
-import {
-  LIVE_HISTORY_MAXLEN,
-  LIVE_HISTORY_TTL_MS,
-  LIVE_TRANSCRIPT_TTL_MS,
-  liveChannel,
-  liveStreamKey,
-  liveTranscriptKey,
-  type CallTranscript,
-  type StoredLiveTranscript,
-} from '@retell-ops/live-events';
+import { liveTranscriptOf, placedCallIdOf, transcriptTail } from '@retell-ops/domain';
+import type { CallTranscript, StoredLiveTranscript } from '@retell-ops/live-events';
+import { LIVE_HISTORY_MAXLEN, LIVE_HISTORY_TTL_MS, LIVE_TRANSCRIPT_TTL_MS, liveChannel, liveStreamKey, liveTranscriptKey } from '@retell-ops/live-events/keys';
 
 /**
  * Sets the call's transcript only if this update is newer (more turns, or as many and more
@@ -74,7 +65,14 @@ export class LiveTranscriptStore implements OnModuleDestroy {
     const at = new Date().toISOString();
     const stored: StoredLiveTranscript = { callId, count: transcript.count, utterances: transcript.utterances, updatedAt: at };
     const tail = transcriptTail(transcript);
-    const event: CallTranscript = { id: placedCallId(call.metadata), callId, count: transcript.count, from: tail.from, utterances: tail.utterances, at };
+    const event: CallTranscript = {
+      id: placedCallIdOf(call.metadata) ?? null,
+      callId,
+      count: transcript.count,
+      from: tail.from,
+      utterances: tail.utterances,
+      at,
+    };
     const id = await this.redis.ropkeeptranscript(
       liveTranscriptKey(this.prefix, tenantId, callId),
       liveStreamKey(this.prefix, tenantId),
@@ -93,10 +91,4 @@ export class LiveTranscriptStore implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
-}
-
-/** The platform's call id, which it puts in the metadata of every call it places. */
-function placedCallId(metadata: unknown): string | null {
-  const v = metadata && typeof metadata === 'object' ? (metadata as Record<string, unknown>)[PLACED_CALL_ID_KEY] : undefined;
-  return typeof v === 'string' && isUuid(v) ? v : null;
 }

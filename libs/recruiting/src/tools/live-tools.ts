@@ -1,14 +1,22 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { AppEnv } from '@retell-ops/config';
-import { PrismaService } from '@retell-ops/db';
 import { PgPool } from '@retell-ops/db/pg-pool';
-import { findFreeSlots, isUuid, isoInZone, nearestSlots, parseWorkingHours, spokenInstant, type BusyInterval, type WorkingHours } from '@retell-ops/domain';
-import { candidateRefOf } from '../candidate-link';
-import { InterviewBooking } from '../interview-booking';
+import {
+  candidateRefOf,
+  findFreeSlots,
+  isUuid,
+  isoInZone,
+  nearestSlots,
+  parseWorkingHours,
+  spokenInstant,
+  type BusyInterval,
+  type WorkingHours,
+} from '@retell-ops/domain';
+import { BookSlot } from '../book-slot';
 import { callerNumberOf, type ToolCallContext } from './tool-request';
-import { checkToolArgs, type ToolName } from './tool-schemas';
-import { ToolInvocations, type ToolResult } from './tool-invocations';
+import { checkToolArgs, type ArgsCheck, type ToolName } from './tool-schemas';
+import { ToolInvocations, type ReadAlongside, type ToolResult } from './tool-invocations';
 
 /** Retell cuts a tool's answer at 15,000 characters; ours stay well under (lists are capped). */
 export const MAX_ANSWER_CHARS = 15_000;
@@ -51,12 +59,21 @@ interface NextInterview {
   durationMinutes: number;
 }
 
-/** What a tool reads before it runs, fetched in one round trip (the interviewers and position only for the slot tools). */
+/** A scheduled interview of an active interviewer: lower-cased name, start (epoch ms), minutes. */
+type BusyRow = [who: string, startMs: number, minutes: number];
+
+/**
+ * What a tool reads before it runs, fetched in the claim's round trip: the interviewers and
+ * position only for the slot tools, their interviews only for check_interview_slots, the
+ * tenant's zone only when the caller has none cached.
+ */
 interface Reads {
   caller: Caller | null;
   next: NextInterview | null;
   interviewers: InterviewerRow[] | null;
   positionId: string | null;
+  busy: BusyRow[] | null;
+  tenantZone: string | null;
 }
 
 const INTERVIEWERS_SQL = `SELECT "id", "name", "timeZone", "workingHours", "slotMinutes", "positionIds" FROM "Interviewer" WHERE "tenantId" = $1 AND "active"`;
@@ -64,7 +81,9 @@ const POSITION_SQL = `SELECT "id" FROM "Position" WHERE "tenantId" = $1 AND lowe
 
 /**
  * The caller (by id or external id, else by number, the latest updated first), their next interview,
- * the tenant's active interviewers and the position asked for: one statement, one round trip.
+ * the tenant's active interviewers, the position asked for, the interviews of those interviewers over
+ * a range (whole UTC days around the days asked for, so any zone's days are inside it) and the
+ * tenant's zone: one statement, sent with the claim (ToolInvocations.claim).
  */
 const READS_SQL = `WITH c AS (
   SELECT c."id", c."externalId", c."firstName", c."lastName", c."status"::text AS "status", c."timeZone", c."positionId",
@@ -79,7 +98,15 @@ SELECT (SELECT row_to_json(c) FROM c) AS "caller",
     SELECT i."scheduledAt", i."interviewer", i."durationMinutes" FROM "Interview" i JOIN c ON i."candidateId" = c."id"
     WHERE i."tenantId" = $1 AND i."status" = 'scheduled' AND i."scheduledAt" >= now() ORDER BY i."scheduledAt" LIMIT 1) n) END AS "next",
   CASE WHEN $6::boolean THEN (SELECT COALESCE(json_agg(r ORDER BY r."name"), '[]'::json) FROM (${INTERVIEWERS_SQL}) r) END AS "interviewers",
-  (${POSITION_SQL.replace('$2', '$7')}) AS "positionId"`;
+  (${POSITION_SQL.replace('$2', '$7')}) AS "positionId",
+  CASE WHEN $8::timestamptz IS NOT NULL THEN (
+    SELECT COALESCE(json_agg(json_build_array(lower(i."interviewer"), (extract(epoch FROM i."scheduledAt") * 1000)::bigint, i."durationMinutes")), '[]'::json)
+    FROM "Interview" i
+    WHERE i."tenantId" = $1 AND i."status" = 'scheduled' AND i."scheduledAt" < $9::timestamptz AND i."scheduledAt" + make_interval(mins => i."durationMinutes") > $8::timestamptz
+      AND lower(i."interviewer") IN (SELECT lower("name") FROM "Interviewer" WHERE "tenantId" = $1 AND "active")) END AS "busy",
+  CASE WHEN $10::boolean THEN (SELECT "timeZone" FROM "Tenant" WHERE "id" = $1) END AS "tenantZone"`;
+
+const DAY_MS = 86_400_000;
 
 interface Slot {
   start: Date;
@@ -90,7 +117,7 @@ const sayable = (error: string, extra: Record<string, unknown> = {}): ToolResult
 
 /**
  * The use cases behind the agent's tools, tenant-scoped: who is calling, which interview slots
- * are free, and booking one (through InterviewBooking, the same use case as the post-call path).
+ * are free, and booking one (through BookSlot, the booking rule every path shares).
  * Every answer is a JSON object the agent can read out; a failure is a sentence, never a stack.
  */
 @Injectable()
@@ -98,52 +125,63 @@ export class LiveTools {
   private readonly logger = new Logger('LiveTools');
 
   constructor(
-    private readonly prisma: PrismaService,
     private readonly pool: PgPool,
-    private readonly booking: InterviewBooking,
+    private readonly booking: BookSlot,
     private readonly invocations: ToolInvocations,
     private readonly env: AppEnv,
   ) {}
 
-  /** Runs a tool once per (call, tool, args) and records it; the same request again gets the recorded answer. */
+  /**
+   * Runs a tool once per (call, tool, args) and records it; the same request again gets the recorded answer.
+   * Round trips: the claim with every read the tool needs (one), then only what the tool itself does
+   * (check_interview_slots: none; book_interview: the booking and its reminders). The answer is recorded
+   * after it is returned: a retry meanwhile waits for it as for a first request still running, and an
+   * answer never recorded (the gateway died) leaves a claim that goes stale and is taken over.
+   */
   async invoke(tenant: { id: string; timeZone?: string | null }, tool: ToolName, call: ToolCallContext, rawArgs: unknown): Promise<ToolResult> {
     const started = performance.now();
-    const claim = await this.invocations.claim(tenant.id, call.callId, tool, boundedArgs(rawArgs));
+    const preliminary = checkToolArgs(tool, rawArgs, '');
+    const claim = await this.invocations.claim<RawReads>(
+      tenant.id,
+      call.callId,
+      tool,
+      boundedArgs(rawArgs),
+      this.readsQuery(tenant.id, tool, call, preliminary.ok ? preliminary.args : null, tenant.timeZone === undefined),
+    );
     if (!claim.first) return claim.result ?? sayable('I am still working on that; please give me a moment and ask again.');
     let result: ToolResult;
     try {
-      result = capAnswer(await this.run(tenant, tool, call, rawArgs));
+      result = capAnswer(await this.run(tenant, tool, rawArgs, preliminary, readsOf(claim.read!), call.callId));
     } catch (e) {
-      await this.invocations.release(claim.id).catch(() => undefined);
+      await this.invocations.release(claim).catch(() => undefined);
       throw e;
     }
-    await this.invocations.complete(claim.id, result, Math.round(performance.now() - started));
+    this.invocations.completeInBackground(claim, result, Math.round(performance.now() - started));
     return result;
   }
 
-  private async run(known: { id: string; timeZone?: string | null }, tool: ToolName, call: ToolCallContext, rawArgs: unknown): Promise<ToolResult> {
+  private async run(
+    known: { id: string; timeZone?: string | null },
+    tool: ToolName,
+    rawArgs: unknown,
+    preliminary: ArgsCheck,
+    reads: Reads,
+    callId: string | undefined,
+  ): Promise<ToolResult> {
     const tenantId = known.id;
-    // The tenant's zone (unless the caller already has it cached) and the caller are independent reads: one round trip's wait, not two.
-    const preliminary = checkToolArgs(tool, rawArgs, '');
-    const [tenant, reads] = await Promise.all([
-      known.timeZone !== undefined
-        ? { timeZone: known.timeZone }
-        : this.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { timeZone: true } }),
-      preliminary.ok ? this.reads(tenantId, tool, call, preliminary.args) : null,
-    ]);
-    const caller = reads?.caller ?? null;
-    const tenantZone = tenant.timeZone ?? this.env.DEFAULT_TIME_ZONE;
+    const caller = reads.caller;
+    const tenantZone = (known.timeZone !== undefined ? known.timeZone : reads.tenantZone) ?? this.env.DEFAULT_TIME_ZONE;
     const checked = preliminary.ok ? preliminary : checkToolArgs(tool, rawArgs, DateTime.now().setZone(tenantZone).plus({ days: 1 }).toISODate()!);
     if (!checked.ok) return sayable(checked.error);
     const args = checked.args;
     const zone = caller?.timeZone ?? tenantZone;
     switch (tool) {
       case 'get_candidate':
-        return this.getCandidate(caller, reads?.next ?? null, zone);
+        return this.getCandidate(caller, reads.next, zone);
       case 'check_interview_slots':
         return this.checkSlots(tenantId, caller, zone, args, reads);
       case 'book_interview':
-        return this.book(tenantId, caller, zone, args, call.callId, reads);
+        return this.book(tenantId, caller, zone, args, callId, reads);
     }
   }
 
@@ -173,7 +211,7 @@ export class LiveTools {
     };
   }
 
-  private async checkSlots(tenantId: string, caller: Caller | null, zone: string, args: Record<string, string>, reads: Reads | null): Promise<ToolResult> {
+  private async checkSlots(tenantId: string, caller: Caller | null, zone: string, args: Record<string, string>, reads: Reads): Promise<ToolResult> {
     const first = DateTime.fromISO(args.date_from, { zone });
     const last = args.date_to ? DateTime.fromISO(args.date_to, { zone }) : first;
     if (!first.isValid) return sayable(`I could not read the date ${args.date_from}; please give a date like ${tomorrow(zone)}.`);
@@ -184,7 +222,7 @@ export class LiveTools {
     if (!chosen.ok) return chosen.answer;
     const from = first.startOf('day').toJSDate();
     const to = last.plus({ days: 1 }).startOf('day').toJSDate();
-    const slots = await this.freeSlots(tenantId, chosen.interviewers, from, to, MAX_SLOTS);
+    const slots = await this.freeSlots(tenantId, chosen.interviewers, from, to, MAX_SLOTS, reads.busy);
     const listed = slots.map((s) => slotView(s, zone));
     return {
       ok: true,
@@ -202,7 +240,7 @@ export class LiveTools {
     zone: string,
     args: Record<string, string>,
     callId: string | undefined,
-    reads: Reads | null,
+    reads: Reads,
   ): Promise<ToolResult> {
     if (!caller) return sayable('I could not tell who the interview is for. Please give the candidate id.');
     const wanted = DateTime.fromISO(args.start, { setZone: true });
@@ -213,7 +251,7 @@ export class LiveTools {
     if (!chosen.ok) return chosen.answer;
     for (const interviewer of chosen.interviewers) {
       if (!withinHours(interviewer, start)) continue;
-      const booked = await this.booking.bookSlot({
+      const booked = await this.booking.execute({
         tenantId,
         candidateId: caller.id,
         interviewer: interviewer.name,
@@ -269,32 +307,31 @@ export class LiveTools {
     );
   }
 
-  /** The caller: by an id in the arguments, else the call's metadata.candidate_id, else the caller's number; and what the tool needs besides. */
-  private async reads(tenantId: string, tool: ToolName, call: ToolCallContext, args: Record<string, string>): Promise<Reads> {
-    const argRef = args.candidate_id;
-    const ref = argRef ?? candidateRefOf(call.metadata);
-    const phone = !argRef ? (callerNumberOf(call) ?? null) : null;
-    const slotTool = tool !== 'get_candidate';
-    const { rows } = await this.pool.query<{
-      caller: Caller | null;
-      next: (Omit<NextInterview, 'scheduledAt'> & { scheduledAt: string }) | null;
-      interviewers: InterviewerRow[] | null;
-      positionId: string | null;
-    }>(READS_SQL, [
-      tenantId,
-      ref && isUuid(ref) ? ref : null,
-      ref ?? null,
-      phone,
-      tool === 'get_candidate',
-      slotTool,
-      slotTool && !args.interviewer && args.position ? args.position : null,
-    ]);
-    const row = rows[0];
+  /**
+   * What the tool reads: the caller (by an id in the arguments, else the call's metadata.candidate_id,
+   * else the caller's number) and what the tool needs besides. Arguments that do not check read nothing
+   * but the tenant's zone (if needed), for the example date in the answer.
+   */
+  private readsQuery(tenantId: string, tool: ToolName, call: ToolCallContext, args: Record<string, string> | null, tenantZone: boolean): ReadAlongside {
+    const argRef = args?.candidate_id;
+    const ref = args ? (argRef ?? candidateRefOf(call.metadata)) : undefined;
+    const phone = args && !argRef ? (callerNumberOf(call) ?? null) : null;
+    const slotTool = !!args && tool !== 'get_candidate';
+    const busy = args && tool === 'check_interview_slots' ? busyRange(args) : null;
     return {
-      caller: row.caller,
-      next: row.next ? { ...row.next, scheduledAt: new Date(row.next.scheduledAt) } : null,
-      interviewers: row.interviewers,
-      positionId: row.positionId,
+      sql: READS_SQL,
+      params: [
+        tenantId,
+        ref && isUuid(ref) ? ref : null,
+        ref ?? null,
+        phone,
+        !!args && tool === 'get_candidate',
+        slotTool,
+        slotTool && !args.interviewer && args.position ? args.position : null,
+        busy?.from ?? null,
+        busy?.to ?? null,
+        tenantZone,
+      ],
     };
   }
 
@@ -303,9 +340,9 @@ export class LiveTools {
     tenantId: string,
     caller: Caller | null,
     args: Record<string, string>,
-    reads: Reads | null,
+    reads: Reads,
   ): Promise<{ ok: true; interviewers: OpenInterviewer[] } | { ok: false; answer: ToolResult }> {
-    const rows = reads?.interviewers ?? (await this.pool.query<InterviewerRow>(`${INTERVIEWERS_SQL} ORDER BY "name"`, [tenantId])).rows;
+    const rows = reads.interviewers ?? (await this.pool.query<InterviewerRow>(`${INTERVIEWERS_SQL} ORDER BY "name"`, [tenantId])).rows;
     let picked = rows;
     if (args.interviewer) {
       picked = rows.filter((r) => r.name.toLowerCase() === args.interviewer.toLowerCase());
@@ -314,7 +351,7 @@ export class LiveTools {
       let positionId: string | null = null;
       const p = !args.position
         ? null
-        : reads?.interviewers
+        : reads.interviewers
           ? reads.positionId && { id: reads.positionId }
           : (await this.pool.query<{ id: string }>(POSITION_SQL, [tenantId, args.position])).rows[0];
       const named = !!p;
@@ -336,16 +373,32 @@ export class LiveTools {
     return { ok: true, interviewers: open };
   }
 
-  private async freeSlots(tenantId: string, interviewers: OpenInterviewer[], from: Date, to: Date, limit: number): Promise<Slot[]> {
+  /** Free slots of `interviewers` in [from, to); their interviews from `known` when read already over a range covering it. */
+  private async freeSlots(
+    tenantId: string,
+    interviewers: OpenInterviewer[],
+    from: Date,
+    to: Date,
+    limit: number,
+    known: BusyRow[] | null = null,
+  ): Promise<Slot[]> {
     const names = interviewers.map((i) => i.name.toLowerCase());
-    const { rows: busyRows } = await this.pool.query<{ who: string; start: Date; minutes: number }>(
-      `SELECT lower("interviewer") AS "who", "scheduledAt" AS "start", "durationMinutes" AS "minutes" FROM "Interview"
-       WHERE "tenantId" = $1::uuid AND "status" = 'scheduled' AND lower("interviewer") = ANY($2::text[])
-         AND "scheduledAt" < $3::timestamptz AND "scheduledAt" + make_interval(mins => "durationMinutes") > $4::timestamptz`,
-      [tenantId, names, to, from],
-    );
+    const busyRows =
+      known ??
+      (
+        await this.pool.query<{ busy: BusyRow }>(
+          `SELECT json_build_array(lower("interviewer"), (extract(epoch FROM "scheduledAt") * 1000)::bigint, "durationMinutes") AS "busy" FROM "Interview"
+           WHERE "tenantId" = $1::uuid AND "status" = 'scheduled' AND lower("interviewer") = ANY($2::text[])
+             AND "scheduledAt" < $3::timestamptz AND "scheduledAt" + make_interval(mins => "durationMinutes") > $4::timestamptz`,
+          [tenantId, names, to, from],
+        )
+      ).rows.map((r) => r.busy);
     const busy = new Map<string, BusyInterval[]>();
-    for (const b of busyRows) busy.set(b.who, [...(busy.get(b.who) ?? []), { start: b.start, end: new Date(b.start.getTime() + b.minutes * 60_000) }]);
+    for (const [who, startMs, minutes] of busyRows) {
+      const end = startMs + minutes * 60_000;
+      if (startMs >= to.getTime() || end <= from.getTime()) continue;
+      busy.set(who, [...(busy.get(who) ?? []), { start: new Date(startMs), end: new Date(end) }]);
+    }
     const notBefore = new Date(Date.now() + NOTICE_MS);
     const all: Slot[] = [];
     for (const i of interviewers) {
@@ -389,6 +442,32 @@ function withinHours(i: OpenInterviewer, start: Date): boolean {
   return findFreeSlots({ from: start, to: end, zone: i.timeZone, workingHours: i.hours, slotMinutes: i.slotMinutes, busy: [], limit: 1 }).some(
     (s) => s.getTime() === start.getTime(),
   );
+}
+
+/** The reads as the claim's statement returns them (JSON columns parsed by node-postgres). */
+interface RawReads {
+  caller: Caller | null;
+  next: (Omit<NextInterview, 'scheduledAt'> & { scheduledAt: string }) | null;
+  interviewers: InterviewerRow[] | null;
+  positionId: string | null;
+  busy: BusyRow[] | null;
+  tenantZone: string | null;
+}
+
+function readsOf(row: RawReads): Reads {
+  return { ...row, next: row.next ? { ...row.next, scheduledAt: new Date(row.next.scheduledAt) } : null };
+}
+
+/**
+ * Whole UTC days from the day before `date_from` to two after `date_to`: every zone's days asked
+ * for lie inside (offsets run from −12 to +14 hours). Null when the dates cannot be read (the tool
+ * then answers why) or span more than it looks at.
+ */
+function busyRange(args: Record<string, string>): { from: Date; to: Date } | null {
+  const first = Date.parse(`${args.date_from}T00:00:00Z`);
+  const last = Date.parse(`${args.date_to ?? args.date_from}T00:00:00Z`);
+  if (!Number.isFinite(first) || !Number.isFinite(last) || last < first || last - first > MAX_RANGE_DAYS * DAY_MS) return null;
+  return { from: new Date(first - DAY_MS), to: new Date(last + 2 * DAY_MS) };
 }
 
 function tomorrow(zone: string): string {
