@@ -50,6 +50,24 @@ describe('tool call claims', () => {
     await prisma?.$disconnect();
   });
 
+  it('the claim and its answer commit without waiting for the WAL flush, and leave the connection durable for what comes next', async () => {
+    const one = new PgPool({ databaseUrl: env.DATABASE_URL, poolSize: 1 });
+    try {
+      const g = new ToolInvocations(one, env);
+      const callId = `call_${hex()}`;
+      const claim = first(
+        await g.claim(tenant.tenantId, callId, 'check_interview_slots', args, { sql: `SELECT current_setting('synchronous_commit') AS "during"`, params: [] }),
+      );
+      expect(claim.read).toEqual({ during: 'off' });
+      expect((await one.query(`SHOW synchronous_commit`)).rows[0].synchronous_commit).toBe('on');
+      await g.complete(claim, { ok: true }, 5);
+      expect((await one.query(`SHOW synchronous_commit`)).rows[0].synchronous_commit).toBe('on');
+      expect(await rowOf(callId)).toMatchObject({ ok: true, durationMs: 5 });
+    } finally {
+      await one.end();
+    }
+  });
+
   it('a repeat of a fresh claim waits for its answer and does not take it over', async () => {
     const callId = `call_${hex()}`;
     const a = first(await claimOf(gateways[0], callId));

@@ -80,7 +80,8 @@ const INTERVIEWERS_SQL = `SELECT "id", "name", "timeZone", "workingHours", "slot
 const POSITION_SQL = `SELECT "id" FROM "Position" WHERE "tenantId" = $1 AND lower("title") = lower($2::text) LIMIT 1`;
 
 /**
- * The caller (by id or external id, else by number, the latest updated first), their next interview,
+ * The caller (by id or external id, else by number, the latest updated first: one arm per key, so each
+ * reads its own index, in a plan prepared once per connection), their next interview,
  * the tenant's active interviewers, the position asked for, the interviews of those interviewers over
  * a range (whole UTC days around the days asked for, so any zone's days are inside it) and the
  * tenant's zone: one statement, sent with the claim (ToolInvocations.claim).
@@ -88,9 +89,13 @@ const POSITION_SQL = `SELECT "id" FROM "Position" WHERE "tenantId" = $1 AND lowe
 const READS_SQL = `WITH c AS (
   SELECT c."id", c."externalId", c."firstName", c."lastName", c."status"::text AS "status", c."timeZone", c."positionId",
          COALESCE(p."title", c."positionApplied") AS "positionTitle"
-  FROM "Candidate" c LEFT JOIN "Position" p ON p."id" = c."positionId"
-  WHERE c."tenantId" = $1 AND (c."id" = $2::uuid OR c."externalId" = $3::text OR c."phone" = $4::text)
-  ORDER BY (c."id" = $2::uuid OR c."externalId" = $3::text) IS TRUE DESC, c."updatedAt" DESC
+  FROM (
+    SELECT k."id", 0 AS "rank" FROM "Candidate" k WHERE k."tenantId" = $1 AND k."id" = $2::uuid
+    UNION ALL SELECT k."id", 0 FROM "Candidate" k WHERE k."tenantId" = $1 AND k."externalId" = $3::text
+    UNION ALL SELECT k."id", 1 FROM "Candidate" k WHERE k."tenantId" = $1 AND k."phone" = $4::text
+  ) m
+  JOIN "Candidate" c ON c."id" = m."id" LEFT JOIN "Position" p ON p."id" = c."positionId"
+  ORDER BY m."rank", c."updatedAt" DESC
   LIMIT 1
 )
 SELECT (SELECT row_to_json(c) FROM c) AS "caller",

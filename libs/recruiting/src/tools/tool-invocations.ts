@@ -21,6 +21,19 @@ export function canonicalJson(value: unknown): string {
 
 export const argsHashOf = (args: unknown) => createHash('sha256').update(canonicalJson(args)).digest('hex');
 
+/**
+ * Makes the statement's own (implicit) transaction commit without waiting for its WAL to reach
+ * disk: PostgreSQL reads synchronous_commit when it commits, and `is_local` resets it when that
+ * transaction ends, so the pooled connection's next transaction (a booking) is durable as ever.
+ * Used for the invocation record only, on the caller's critical path: a database crash in the
+ * ~0.6 s before its flush can lose a claim or an answer, and then a retry runs the tool again,
+ * which a booking survives (the interview itself commits durably and is found by its call id).
+ */
+const ASYNC_COMMIT = `(SELECT set_config('synchronous_commit', 'off', true)) AS async_commit`;
+
+/** A named (prepared) statement per distinct SQL text: parsed and planned once per connection, not per call. */
+const statementName = (sql: string) => `tool_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+
 /** How long a repeat waits for the first request's answer before answering "still working". */
 const WAIT_FOR_FIRST_MS = 8_000;
 const POLL_MS = 50;
@@ -33,6 +46,11 @@ export interface ReadAlongside {
 
 /** Whose turn it is: this request runs the tool (`first`, with the read sent alongside), or the recorded answer (null: still running). */
 export type Claim<R = Record<string, unknown>> = { first: true; id: string; claimedAt: Date; read: R | null } | { first: false; result: ToolResult | null };
+
+/** Records the answer if the claim is still this request's; asynchronous commit, as the claim (ASYNC_COMMIT). */
+const COMPLETE_SQL = `UPDATE "ToolInvocation" SET "result" = $3::jsonb, "ok" = $4, "durationMs" = $5
+FROM ${ASYNC_COMMIT}
+WHERE "id" = $1 AND "claimedAt" = $2 AND "result" IS NULL`;
 
 interface ClaimRow {
   claimId: string | null;
@@ -116,9 +134,14 @@ export class ToolInvocations {
   WHERE "tenantId" = ${tenant}::uuid AND "retellCallId" = ${call} AND "tool" = ${tool} AND "argsHash" = ${hash} AND NOT EXISTS (SELECT 1 FROM claimed)
 )
 SELECT (SELECT "id" FROM claimed) AS "claimId", (SELECT "claimedAt" FROM claimed) AS "claimedAt", (SELECT "result" FROM earlier) AS "earlierResult"${alongside ? ', alongside.*' : ''}
-FROM (SELECT 1) AS one${alongside ? ` LEFT JOIN (${alongside.sql}) AS alongside ON true` : ''}`;
-    const { rows } = await this.pool.query<ClaimRow & Record<string, unknown>>(sql, params);
-    return rows[0];
+FROM ${ASYNC_COMMIT}${alongside ? ` LEFT JOIN (${alongside.sql}) AS alongside ON true` : ''}`;
+    const { rows } = await this.pool.query<ClaimRow & { async_commit?: string } & Record<string, unknown>>({
+      name: statementName(sql),
+      text: sql,
+      values: params,
+    });
+    const { async_commit: _, ...row } = rows[0];
+    return row as ClaimRow & Record<string, unknown>;
   }
 
   /**
@@ -126,10 +149,11 @@ FROM (SELECT 1) AS one${alongside ? ` LEFT JOIN (${alongside.sql}) AS alongside 
    * claim owns the row from then on). Sent after the answer: a retry meanwhile waits for it.
    */
   async complete(claim: { id: string; claimedAt: Date }, result: ToolResult, durationMs: number): Promise<void> {
-    await this.pool.query(
-      `UPDATE "ToolInvocation" SET "result" = $3::jsonb, "ok" = $4, "durationMs" = $5 WHERE "id" = $1 AND "claimedAt" = $2 AND "result" IS NULL`,
-      [claim.id, claim.claimedAt, JSON.stringify(result), result.ok, durationMs],
-    );
+    await this.pool.query({
+      name: statementName(COMPLETE_SQL),
+      text: COMPLETE_SQL,
+      values: [claim.id, claim.claimedAt, JSON.stringify(result), result.ok, durationMs],
+    });
   }
 
   /** `complete` without waiting for it; a failure is logged (the claim then goes stale and a retry runs the tool again). */

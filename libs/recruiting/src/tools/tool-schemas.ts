@@ -84,6 +84,9 @@ const SAYABLE: Record<string, (example: string) => string> = {
   start: (d) => `I need the time to book exactly as the free slots gave it, like ${d}T14:00:00-05:00.`,
 };
 
+const PATTERNS = new Map<string, RegExp>();
+const patternOf = (source: string) => PATTERNS.get(source) ?? PATTERNS.set(source, new RegExp(source)).get(source)!;
+
 export type ArgsCheck = { ok: true; args: Record<string, string> } | { ok: false; error: string };
 
 /**
@@ -104,7 +107,7 @@ export function checkToolArgs(tool: ToolName, args: unknown, today: string): Arg
     const sayable = SAYABLE[name]?.(today) ?? `I could not read the ${name.replace(/_/g, ' ')}.`;
     if (typeof value !== 'string') return { ok: false, error: sayable };
     const text = value.trim();
-    if (text.length > prop.maxLength || (prop.pattern && !new RegExp(prop.pattern).test(text))) return { ok: false, error: sayable };
+    if (text.length > prop.maxLength || (prop.pattern && !patternOf(prop.pattern).test(text))) return { ok: false, error: sayable };
     if (text) out[name] = text;
   }
   for (const name of schema.required) {
