@@ -68,6 +68,16 @@ describe('tool call claims', () => {
     }
   });
 
+  it('the gateway’s pool runs prepared statements on generic plans; a plain pool does not', async () => {
+    const generic = new PgPool({ databaseUrl: env.DATABASE_URL, poolSize: 1, genericPlans: true });
+    try {
+      expect((await generic.query(`SHOW plan_cache_mode`)).rows[0].plan_cache_mode).toBe('force_generic_plan');
+      expect((await pool.query(`SHOW plan_cache_mode`)).rows[0].plan_cache_mode).toBe('auto');
+    } finally {
+      await generic.end();
+    }
+  });
+
   it('a repeat of a fresh claim waits for its answer and does not take it over', async () => {
     const callId = `call_${hex()}`;
     const a = first(await claimOf(gateways[0], callId));

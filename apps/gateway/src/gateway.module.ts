@@ -27,7 +27,8 @@ export class GatewayModule {
       providers: [
         { provide: AppEnv, useValue: env },
         // The tenant lookups and the tool routes' queries (before, those had 4 connections of their own on Prisma's pool).
-        { provide: PgPool, useFactory: () => new PgPool({ databaseUrl: env.DATABASE_URL, poolSize: 8 }) },
+        // Generic plans: the tool calls' claim (prepared) is a key lookup PostgreSQL would otherwise plan again on every call.
+        { provide: PgPool, useFactory: () => new PgPool({ databaseUrl: env.DATABASE_URL, poolSize: 8, genericPlans: true }) },
         TenantDirectory,
         TenantSignature,
         EventQueues,

@@ -7,8 +7,18 @@ import { Pool } from 'pg';
  */
 @Injectable()
 export class PgPool extends Pool implements OnModuleDestroy {
-  constructor(options: { databaseUrl: string; poolSize?: number }) {
-    super({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+  /**
+   * `genericPlans`: the pool's prepared (named) statements run one plan made for any parameters
+   * (plan_cache_mode = force_generic_plan) instead of PostgreSQL planning them again per call
+   * while it decides; for key lookups whose best plan does not depend on the values (the gateway's
+   * tool calls). Unnamed statements are planned per call either way.
+   */
+  constructor(options: { databaseUrl: string; poolSize?: number; genericPlans?: boolean }) {
+    super({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      ...(options.genericPlans ? { options: '-c plan_cache_mode=force_generic_plan' } : {}),
+    });
     this.on('error', () => undefined); // an idle client's error surfaces on its next use
   }
 
