@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import { Calls } from '@retell-ops/call-records';
 import { createPrismaClient, PgPool, type Interview, type PrismaClient } from '@retell-ops/db';
 import { QueueProducers, QUEUES, type SchedulingJob } from '@retell-ops/queue';
-import { ApplyScreening, type InterviewBooking } from '@retell-ops/recruiting';
+import { ApplyScreening, clashCondition, type InterviewBooking } from '@retell-ops/recruiting';
 import { createApi } from '../../apps/api/src/create-api';
 import { bearerApi, postSigned } from '../support/http';
 import { interviewBookingOn } from '../support/interview-booking';
@@ -315,5 +315,44 @@ describe('interviewer clashes and the booking lock', () => {
         expect(await remindersOf(row.id)).toEqual([]);
       }
     });
+  });
+
+  it('the clash check reads only interviews near the slot: 3,000 older ones still marked scheduled are not scanned', async () => {
+    const c = await newCandidate();
+    const who = `Historian ${hex()}`;
+    await pool.query(
+      `INSERT INTO "Interview" ("id", "tenantId", "candidateId", "status", "scheduledAt", "durationMinutes", "interviewer", "updatedAt")
+       SELECT gen_random_uuid(), $1::uuid, $2::uuid, 'scheduled', now() - make_interval(days => g), 60, $3, now() FROM generate_series(2, 3001) g`,
+      [tenant.tenantId, c.id, who],
+    );
+    await pool.query(`ANALYZE "Interview"`);
+    const at = slot(3);
+    const lit = (v: string) => `'${v.replace(/'/g, "''")}'`;
+    const sql = `SELECT "id" FROM "Interview" WHERE ${clashCondition({
+      tenantId: `${lit(tenant.tenantId)}::uuid`,
+      interviewer: lit(who),
+      start: `${lit(at.toISOString())}::timestamptz`,
+      end: `${lit(plus(at, 60).toISOString())}::timestamptz`,
+    })} LIMIT 1`;
+    const plan = (await pool.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`)).rows[0]['QUERY PLAN'][0].Plan;
+    /** Rows every scan node read: those it returned and those its filter removed. */
+    const read = (node: Record<string, unknown>): number =>
+      ((node['Node Type'] as string).includes('Scan') ? Number(node['Actual Rows'] ?? 0) + Number(node['Rows Removed by Filter'] ?? 0) : 0) +
+      ((node.Plans as Array<Record<string, unknown>> | undefined) ?? []).reduce((n, p) => n + read(p), 0);
+    expect(read(plan)).toBeLessThan(100);
+    // and an interview that does overlap, from up to a day before, is still found
+    await pool.query(
+      `INSERT INTO "Interview" ("id", "tenantId", "candidateId", "status", "scheduledAt", "durationMinutes", "interviewer", "updatedAt")
+       VALUES (gen_random_uuid(), $1::uuid, $2::uuid, 'scheduled', $3::timestamptz - interval '23 hours', 1440, $4, now())`,
+      [tenant.tenantId, c.id, at, who.toUpperCase()],
+    );
+    expect((await pool.query(sql)).rows).toHaveLength(1);
+    await expect(
+      pool.query(
+        `INSERT INTO "Interview" ("id", "tenantId", "candidateId", "status", "scheduledAt", "durationMinutes", "interviewer", "updatedAt")
+         VALUES (gen_random_uuid(), $1::uuid, $2::uuid, 'scheduled', now(), 1441, $3, now())`,
+        [tenant.tenantId, c.id, who],
+      ),
+    ).rejects.toThrow(/Interview_durationMinutes_bound/);
   });
 });

@@ -38,13 +38,28 @@ export function interviewerLockKey(tenantId: string, interviewer: string): strin
 /** The SQL that takes an interviewer's lock until the transaction ends; `key` is an SQL expression (a parameter or a literal). */
 export const lockInterviewerSql = (key: string) => `SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
 
+/** An interview lasts at most this long (a CHECK constraint on "Interview"; the API allows 480). */
+export const MAX_INTERVIEW_MINUTES = 1440;
+
+/**
+ * Scheduled interviews that overlap [start, end): `scheduledAt` within a range the
+ * (tenantId, status, scheduledAt) index reads, since none starts more than MAX_INTERVIEW_MINUTES
+ * before an interview it overlaps. Without the lower bound a tenant's whole history of
+ * interviews still marked scheduled is read. Each argument is an SQL expression; `alias` prefixes the columns.
+ */
+export function overlapCondition(a: { tenantId: string; start: string; end: string }, alias = ''): string {
+  const c = (column: string) => `${alias}"${column}"`;
+  return `${c('tenantId')} = ${a.tenantId} AND ${c('status')} = 'scheduled'
+    AND ${c('scheduledAt')} < ${a.end} AND ${c('scheduledAt')} > ${a.start} - interval '${MAX_INTERVIEW_MINUTES} minutes'
+    AND ${c('scheduledAt')} + make_interval(mins => ${c('durationMinutes')}) > ${a.start}`;
+}
+
 /**
  * The condition on "Interview" rows that clash with [start, end) for an interviewer: a scheduled
  * interview of theirs (any case) that overlaps it. Each argument is an SQL expression.
  */
 export function clashCondition(a: { tenantId: string; interviewer: string; start: string; end: string }): string {
-  return `"tenantId" = ${a.tenantId} AND lower("interviewer") = lower(${a.interviewer}) AND "status" = 'scheduled'
-    AND "scheduledAt" < ${a.end} AND "scheduledAt" + make_interval(mins => "durationMinutes") > ${a.start}`;
+  return `${overlapCondition(a)} AND lower("interviewer") = lower(${a.interviewer})`;
 }
 
 type Outcome = Interview & { outcome: 'booked' | 'exists' | 'taken'; clashId: string | null };

@@ -13,7 +13,7 @@ import {
   type BusyInterval,
   type WorkingHours,
 } from '@retell-ops/domain';
-import { BookSlot } from '../book-slot';
+import { BookSlot, overlapCondition } from '../book-slot';
 import { callerNumberOf, type ToolCallContext } from './tool-request';
 import { checkToolArgs, type ArgsCheck, type ToolName } from './tool-schemas';
 import { ToolInvocations, type ReadAlongside, type ToolResult } from './tool-invocations';
@@ -107,7 +107,7 @@ SELECT (SELECT row_to_json(c) FROM c) AS "caller",
   CASE WHEN $8::timestamptz IS NOT NULL THEN (
     SELECT COALESCE(json_agg(json_build_array(lower(i."interviewer"), (extract(epoch FROM i."scheduledAt") * 1000)::bigint, i."durationMinutes")), '[]'::json)
     FROM "Interview" i
-    WHERE i."tenantId" = $1 AND i."status" = 'scheduled' AND i."scheduledAt" < $9::timestamptz AND i."scheduledAt" + make_interval(mins => i."durationMinutes") > $8::timestamptz
+    WHERE ${overlapCondition({ tenantId: '$1', start: '$8::timestamptz', end: '$9::timestamptz' }, 'i.')}
       AND lower(i."interviewer") IN (SELECT lower("name") FROM "Interviewer" WHERE "tenantId" = $1 AND "active")) END AS "busy",
   CASE WHEN $10::boolean THEN (SELECT "timeZone" FROM "Tenant" WHERE "id" = $1) END AS "tenantZone"`;
 
@@ -393,8 +393,7 @@ export class LiveTools {
       (
         await this.pool.query<{ busy: BusyRow }>(
           `SELECT json_build_array(lower("interviewer"), (extract(epoch FROM "scheduledAt") * 1000)::bigint, "durationMinutes") AS "busy" FROM "Interview"
-           WHERE "tenantId" = $1::uuid AND "status" = 'scheduled' AND lower("interviewer") = ANY($2::text[])
-             AND "scheduledAt" < $3::timestamptz AND "scheduledAt" + make_interval(mins => "durationMinutes") > $4::timestamptz`,
+           WHERE ${overlapCondition({ tenantId: '$1::uuid', start: '$4::timestamptz', end: '$3::timestamptz' })} AND lower("interviewer") = ANY($2::text[])`,
           [tenantId, names, to, from],
         )
       ).rows.map((r) => r.busy);
