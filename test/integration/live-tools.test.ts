@@ -249,6 +249,19 @@ describe('live tools: /webhooks/retell/tools/:tenantSlug/:toolName', () => {
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({ status: 'scheduled', scheduledAt: at(11).toJSDate(), interviewer, candidateId: candidate.id });
       expect(await prisma.toolInvocation.count({ where: { tenantId: A.tenantId, retellCallId: callId } })).toBe(1);
+      // The booking moved the caller from screening to interviewing, in the same transaction.
+      expect(await prisma.candidate.findUniqueOrThrow({ where: { id: candidate.id } })).toMatchObject({
+        status: 'interviewing',
+        statusChangedAt: expect.any(Date),
+      });
+    });
+
+    it('moves the candidate only forward, as far as interviewing: an offered candidate stays offered', async () => {
+      const phone = `+1415${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+      const offered = await prisma.candidate.create({ data: { tenantId: A.tenantId, firstName: 'Olu', phone, timeZone: ZONE, status: 'offered' } });
+      const answer = await callTool(A, 'book_interview', { start: isoAt(15, day.plus({ days: 7 })), interviewer }, { from_number: phone });
+      expect(answer.json()).toMatchObject({ ok: true, booked: true });
+      expect(await prisma.candidate.findUniqueOrThrow({ where: { id: offered.id } })).toMatchObject({ status: 'offered', statusChangedAt: null });
     });
 
     it('two calls racing for one slot: one books it, the other hears the nearest free times', async () => {

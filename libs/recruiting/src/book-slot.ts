@@ -3,6 +3,7 @@ import type { QueryResult } from 'pg';
 import type { Interview } from '@retell-ops/db';
 import { PgPool } from '@retell-ops/db/pg-pool';
 import { sqlLiteral } from '@retell-ops/db/sql-literal';
+import { CANDIDATE_STATUSES, canMoveCandidate } from '@retell-ops/domain';
 import { InterviewReminders } from './interview-reminders';
 
 /** One slot to book: an exact instant with one interviewer (from a live tool call, or the API). */
@@ -18,7 +19,17 @@ export interface SlotBookingInput {
   sourceCallId?: string | null;
   /** How the instant was fixed (Interview.resolvedFrom) */
   resolvedFrom?: string;
+  /**
+   * Also move the candidate to `interviewing` in the same transaction when the slot is booked, as
+   * far as an automatic mover may (canMoveCandidate … 'analysis': from new or screening only). The
+   * agent's tool call sets it, so the board shows the booking during the call; the post-call
+   * analysis that follows makes the same move or none.
+   */
+  advanceCandidate?: boolean;
 }
+
+/** The statuses an automatic mover may take to `interviewing` (the pipeline's own rule). */
+const ADVANCE_FROM = CANDIDATE_STATUSES.filter((s) => canMoveCandidate(s, 'interviewing', 'analysis'));
 
 export type SlotBooking =
   | { status: 'booked'; interview: Interview }
@@ -115,7 +126,15 @@ export class BookSlot {
   WHERE NOT EXISTS (SELECT 1 FROM earlier) AND NOT EXISTS (SELECT 1 FROM clash)
   ON CONFLICT ("tenantId", "sourceCallId") DO NOTHING
   RETURNING *
-)
+)${
+      input.advanceCandidate
+        ? `, advanced AS (
+  UPDATE "Candidate" SET "status" = 'interviewing', "statusChangedAt" = now(), "updatedAt" = now()
+  WHERE "id" = ${sqlLiteral(input.candidateId)}::uuid AND "tenantId" = ${tenant} AND EXISTS (SELECT 1 FROM booked)
+    AND "status" = ANY(ARRAY[${ADVANCE_FROM.map((st) => sqlLiteral(st)).join(', ')}]::"CandidateStatus"[])
+)`
+        : ''
+    }
 SELECT 'booked' AS "outcome", NULL::uuid AS "clashId", b.* FROM booked b
 UNION ALL SELECT 'exists', NULL, e.* FROM earlier e
 UNION ALL SELECT 'taken', c."id", (NULL::"Interview").* FROM clash c`;

@@ -265,6 +265,7 @@ export class LiveTools {
         timeZone: zone,
         sourceCallId: callId ?? null,
         resolvedFrom: 'tool_call',
+        advanceCandidate: true,
       });
       if (booked.status === 'taken') continue;
       const i = booked.interview;
