@@ -33,13 +33,19 @@ describe('end to end: dialling through the simulator', () => {
     expect(created.status).toBe(201);
     const batchId = created.json.id;
 
+    let last: unknown;
     const done = await waitFor(
       async () => {
         const b = (await api('GET', `/api/v1/batches/${batchId}`)).json;
+        last = b.progress;
         return b.progress.completed + b.progress.failed === 50 ? b : undefined;
       },
       { what: 'all 50 to end', timeoutMs: 150000, intervalMs: 500 },
-    );
+    ).catch(async (e) => {
+      const rows = await prisma.dialRequest.findMany({ where: { batchId, status: { notIn: ['completed', 'failed'] } }, include: { calls: true } });
+      const logs = ['dialer-worker', 'call-worker', 'gateway', 'retell-sim'].map((n) => `${n}:\n${stack.logTail(n, 3000)}`).join('\n');
+      throw new Error(`${String(e)}\nlast progress ${JSON.stringify(last)}\nunfinished ${JSON.stringify(rows, null, 1).slice(0, 6000)}\n${logs}`);
+    });
     expect(done.progress).toMatchObject({ total: 50, queued: 0, live: 0, completed: 40, failed: 10 });
     expect((await simStats()).maxConcurrentObserved).toBeLessThanOrEqual(5);
 

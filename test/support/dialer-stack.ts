@@ -24,6 +24,8 @@ export interface DialerStack {
   stopDialer: () => Promise<void>;
   startDialer: () => Promise<void>;
   stop: () => Promise<void>;
+  /** the last `chars` characters one process logged, for a failing test's message */
+  logTail: (name: string, chars: number) => string;
 }
 
 /**
@@ -96,6 +98,10 @@ export async function startDialerStack(
     },
     startDialer: async () => {
       dialer = await startApp('dialer-worker', dialerVars, /consuming/);
+    },
+    logTail: (name, chars) => {
+      const app = name === 'dialer-worker' ? dialer : apps.find((a) => a.name === name);
+      return app ? app.output().slice(-chars) : `(${name} is not running)`;
     },
     stop: async () => {
       await Promise.all([...apps, ...(dialer ? [dialer] : [])].map((a) => a.stop()));

@@ -35,7 +35,7 @@ describe('simConfigFromEnv: the Retell API settings', () => {
       concurrencyFaultShare: 0,
       dropFinalWebhookShare: 0,
       dropEvents: ['call_ended', 'call_analyzed'],
-      webhookRetries: 0,
+      webhookRetries: 3,
       webhookTimeoutMs: 10000,
       webhookRetryDelayMs: 1000,
       serverErrorShare: 0,

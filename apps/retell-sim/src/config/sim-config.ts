@@ -41,7 +41,7 @@ export interface RetellApiConfig {
   dropFinalWebhookShare: number;
   /** the events dropFinalWebhookShare applies to (default call_ended and call_analyzed) */
   dropEvents: Array<'call_started' | 'call_ended' | 'call_analyzed'>;
-  /** Retell-style retries of a webhook that got no 2xx or no answer within webhookTimeoutMs (Retell: 3; default 0) */
+  /** Retell-style retries of a webhook that got no 2xx or no answer within webhookTimeoutMs (default 3, as Retell) */
   webhookRetries: number;
   /** per-try webhook timeout (default 10000 ms, Retell's) */
   webhookTimeoutMs: number;
@@ -80,7 +80,7 @@ export const RETELL_API_DEFAULTS: RetellApiConfig = {
   concurrencyFaultShare: 0,
   dropFinalWebhookShare: 0,
   dropEvents: ['call_ended', 'call_analyzed'],
-  webhookRetries: 0,
+  webhookRetries: 3,
   webhookTimeoutMs: 10_000,
   webhookRetryDelayMs: 1000,
   serverErrorShare: 0,

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import type { SimConfig } from '../config/sim-config';
 import { CallEngine } from './call-engine.service';
@@ -50,13 +52,47 @@ describe('CallEngine', () => {
   });
 
   it('plays a call to the end even when the gateway cannot be reached (failures are logged)', async () => {
-    const engine = new CallEngine({ ...base, retellApi: { ringMs: 0, talkMs: 0, analysisMs: 0 } });
+    const engine = new CallEngine({ ...base, retellApi: { ringMs: 0, talkMs: 0, analysisMs: 0, webhookRetries: 0 } });
     const { call_id } = engine.createPhoneCall(req('+14155550100'));
     for (let i = 0; i < 200 && !engine.getCall(call_id)?.call_analysis; i++) await new Promise((r) => setTimeout(r, 10));
     expect(engine.getCall(call_id)).toMatchObject({ call_status: 'ended', call_analysis: { call_successful: true } });
     for (let i = 0; i < 200 && warnings.filter((w) => w.includes(call_id)).length < 3; i++) await new Promise((r) => setTimeout(r, 10));
     expect(warnings.filter((w) => w.includes(call_id)).map((w) => w.split(' ')[0])).toEqual(['call_started', 'call_ended', 'call_analyzed']);
     engine.onApplicationShutdown();
+  });
+});
+
+describe('CallEngine webhook retries', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(['error', 'warn']));
+
+  it('by default retries a refused webhook as Retell does (3 more tries), so one 503 loses nothing', async () => {
+    const tries: string[] = [];
+    const server = createServer((request, res) => {
+      let body = '';
+      request.on('data', (c) => (body += c));
+      request.on('end', () => {
+        const event = (JSON.parse(body) as { event: string }).event;
+        tries.push(event);
+        // the receiver refuses each event's first try (a gateway that could not keep it yet)
+        res.statusCode = tries.filter((e) => e === event).length === 1 ? 503 : 204;
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const engine = new CallEngine({
+      ...base,
+      gatewayUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      retellApi: { ringMs: 0, talkMs: 0, analysisMs: 0, webhookRetryDelayMs: 0 },
+    });
+    try {
+      engine.createPhoneCall(req('+14155550100'));
+      for (let i = 0; i < 300 && tries.length < 6; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(tries).toEqual(['call_started', 'call_started', 'call_ended', 'call_ended', 'call_analyzed', 'call_analyzed']);
+    } finally {
+      engine.onApplicationShutdown();
+      server.close();
+    }
   });
 });
 
@@ -116,7 +152,7 @@ describe('CallEngine faults', () => {
   });
 
   it('dropped final webhooks are counted and never sent; call_started still is', async () => {
-    const engine = new CallEngine({ ...base, retellApi: { dropFinalWebhookShare: 1, ringMs: 0, talkMs: 0, analysisMs: 0 } });
+    const engine = new CallEngine({ ...base, retellApi: { dropFinalWebhookShare: 1, ringMs: 0, talkMs: 0, analysisMs: 0, webhookRetries: 0 } });
     const { call_id } = engine.createPhoneCall(req('+14155550100'));
     for (let i = 0; i < 200 && !engine.getCall(call_id)?.call_analysis; i++) await new Promise((r) => setTimeout(r, 10));
     for (let i = 0; i < 100 && !warnings.some((w) => w.includes(call_id)); i++) await new Promise((r) => setTimeout(r, 10));
