@@ -260,6 +260,10 @@ describeBrowser('dashboard in the browser', () => {
     await page.goto(`${base}/calls/${playedCallId}`);
     await page.getByRole('list', { name: 'Transcript' }).waitFor();
     await shownLive(async () => (await page.getByText('Loading…').count()) === 0, 'the call page loaded');
+    // At phone width the links are one row that scrolls sideways, and the page itself never does.
+    const linkTops = await page.locator('header.top nav a').evaluateAll((links) => links.map((a) => (a as unknown as { offsetTop: number }).offsetTop));
+    const widths = await page.locator('html').evaluate((html: { scrollWidth: number; clientWidth: number }) => [html.scrollWidth, html.clientWidth]);
+    expect({ linkRows: new Set(linkTops).size, pageWider: widths[0] > widths[1] }).toEqual({ linkRows: 1, pageWider: false });
     await shot('call-detail-phone');
     await page.setViewportSize({ width: 1280, height: 860 });
   }, 60000);

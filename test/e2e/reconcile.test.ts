@@ -66,6 +66,17 @@ describe('end to end: reconciliation repairs dropped webhooks', () => {
     // every webhook the simulator did send has been recorded (connected calls send three, the others two)
     const sent = held.reduce((n, c) => n + (c.call_status === 'ended' ? 3 : 2), 0) - stats.droppedWebhooks;
     await waitFor(async () => (await prisma.callEvent.count({ where: { tenantId } })) === sent, { what: `${sent} webhook events recorded`, timeoutMs: 60000 });
+    // The call worker frees a request's slot after it records its call's end: wait for that step too, so the
+    // requests still holding a slot are exactly those whose end the platform never heard of.
+    await waitFor(
+      async () => {
+        const [{ n }] = await prisma.$queryRaw<Array<{ n: number }>>`
+          SELECT count(*)::int AS "n" FROM "DialRequest" d JOIN "Call" c ON c."id" = d."currentCallId"
+          WHERE d."tenantId" = ${tenantId}::uuid AND d."status"::text IN ('live', 'dialing') AND c."status"::text IN ('completed', 'failed', 'cancelled')`;
+        return n === 0;
+      },
+      { what: 'every slot of a call seen ending to be freed', timeoutMs: 60000 },
+    );
     // so some calls are incomplete and some requests still hold their slot
     const liveBefore = await prisma.dialRequest.count({ where: { tenantId, status: { in: ['live', 'dialing'] } } });
     expect(liveBefore).toBeGreaterThan(0);

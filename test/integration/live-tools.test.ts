@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import IORedis from 'ioredis';
 import { DateTime } from 'luxon';
 import Retell from 'retell-sdk';
 import { createPrismaClient, PgPool, type PrismaClient } from '@retell-ops/db';
 import { seedCall } from '@retell-ops/domain';
+import { liveStreamKey } from '@retell-ops/live-events';
 import { argsHashOf } from '@retell-ops/recruiting';
 import { QueueProducers, QUEUES } from '@retell-ops/queue';
 import { createApi } from '../../apps/api/src/create-api';
@@ -54,6 +56,11 @@ describe('live tools: /webhooks/retell/tools/:tenantSlug/:toolName', () => {
 
   const adminApi = (t: TestTenant) => bearerApi(() => apiUrl, t.adminApiKey);
 
+  let redis: IORedis;
+  /** The tenant's live events (the dashboard's history) as [type, data]. */
+  const liveEvents = async (t: TestTenant) =>
+    (await redis.xrange(liveStreamKey(env.QUEUE_PREFIX, t.tenantId), '-', '+')).map(([, fields]) => [fields[1], JSON.parse(fields[3])] as const);
+
   beforeAll(async () => {
     prisma = createPrismaClient({ databaseUrl: env.DATABASE_URL });
     A = await createTestTenant(prisma, env, 'tools-a');
@@ -65,6 +72,7 @@ describe('live tools: /webhooks/retell/tools/:tenantSlug/:toolName', () => {
     await api.listen(0, '127.0.0.1');
     apiUrl = (await api.getUrl()).replace('[::1]', '127.0.0.1');
     producers = new QueueProducers(env);
+    redis = new IORedis(env.REDIS_URL);
 
     day = DateTime.now().setZone(ZONE).startOf('day').plus({ days: 2 });
     while (day.weekday > 5) day = day.plus({ days: 1 });
@@ -112,6 +120,8 @@ describe('live tools: /webhooks/retell/tools/:tenantSlug/:toolName', () => {
       .obliterate({ force: true })
       .catch(() => undefined);
     await producers?.onModuleDestroy();
+    if (A && B && C) await redis?.del(...[A, B, C].map((t) => liveStreamKey(env.QUEUE_PREFIX, t.tenantId)));
+    await redis?.quit();
     for (const t of [A, B, C]) if (t) await prisma.tenant.delete({ where: { id: t.tenantId } });
     await prisma?.$disconnect();
   });
@@ -254,6 +264,18 @@ describe('live tools: /webhooks/retell/tools/:tenantSlug/:toolName', () => {
         status: 'interviewing',
         statusChangedAt: expect.any(Date),
       });
+      // The dashboard hears of both during the call (once: the repeated request booked nothing). The interview's event is published last.
+      const events = await waitFor(async () => {
+        const all = (await liveEvents(A)).filter(([, d]) => d.candidateId === candidate.id);
+        return all.some(([type]) => type === 'interview.updated') ? all : undefined;
+      });
+      expect(events).toEqual([
+        ['candidate.updated', { candidateId: candidate.id, status: 'interviewing', at: expect.any(String) }],
+        [
+          'interview.updated',
+          { interviewId: rows[0].id, candidateId: candidate.id, status: 'scheduled', startsAt: at(11).toJSDate().toISOString(), at: expect.any(String) },
+        ],
+      ]);
     });
 
     it('moves the candidate only forward, as far as interviewing: an offered candidate stays offered', async () => {
@@ -262,6 +284,12 @@ describe('live tools: /webhooks/retell/tools/:tenantSlug/:toolName', () => {
       const answer = await callTool(A, 'book_interview', { start: isoAt(15, day.plus({ days: 7 })), interviewer }, { from_number: phone });
       expect(answer.json()).toMatchObject({ ok: true, booked: true });
       expect(await prisma.candidate.findUniqueOrThrow({ where: { id: offered.id } })).toMatchObject({ status: 'offered', statusChangedAt: null });
+      const events = await waitFor(async () => {
+        const all = (await liveEvents(A)).filter(([, d]) => d.candidateId === offered.id);
+        return all.length ? all : undefined;
+      });
+      // Its interview's event is published last: no candidate.updated came before it.
+      expect(events.map(([type]) => type)).toEqual(['interview.updated']);
     });
 
     it('two calls racing for one slot: one books it, the other hears the nearest free times', async () => {

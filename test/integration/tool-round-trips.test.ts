@@ -17,7 +17,7 @@ const REDIS = 6379;
  * PostgreSQL and Redis round trips of one tool call, counted on the gateway's sockets (in this
  * process): each is socket writes, a reply to wait for and parse, and on the caller's clock. A
  * tool call's reads go with its claim (one), the answer is recorded after it is sent (one), and a
- * booking is one more plus its reminders (one Redis, one re-read). The code before counted
+ * booking is one more plus its reminders (one Redis, one re-read) and its live events (one Redis). The code before counted
  * 3, 4, 10 + 2 Redis, 2 and 9 for the five calls below.
  */
 describe('round trips per tool call', () => {
@@ -84,7 +84,7 @@ describe('round trips per tool call', () => {
     await prisma?.$disconnect();
   });
 
-  it('get_candidate 2, check_interview_slots 2, book_interview 4 and 1 Redis (a repeat 1, a taken slot 4)', async () => {
+  it('get_candidate 2, check_interview_slots 2, book_interview 4 and 2 Redis (a repeat 1, a taken slot 4)', async () => {
     const counted = async (fn: () => Promise<{ ok: boolean; booked?: boolean }>) => {
       const { result, trips } = await counter.measure(fn);
       return { pg: trips[PG], redis: trips[REDIS], ok: result.ok, booked: result.booked };
@@ -103,8 +103,9 @@ describe('round trips per tool call', () => {
       get_candidate: { pg: 2, redis: 0, ok: true, booked: undefined },
       // the same: the interviewers' interviews come with the reads
       check_interview_slots: { pg: 2, redis: 0, ok: true, booked: undefined },
-      // + the booking (lock, clash check, insert, commit: one round trip); its two reminders (one); the re-read that guards them
-      book_interview: { pg: 4, redis: 1, ok: true, booked: true },
+      // + the booking (lock, clash check, insert, commit: one round trip); its two reminders (one); the re-read that guards them;
+      // its live events (one, sent as the answer goes: the agent does not wait on them)
+      book_interview: { pg: 4, redis: 2, ok: true, booked: true },
       // the recorded answer, in the claim's round trip
       'book_interview again': { pg: 1, redis: 0, ok: true, booked: true },
       // + the booking, found taken; the interviews around it for the alternatives

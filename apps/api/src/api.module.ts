@@ -7,7 +7,7 @@ import { QueueFiguresReader, QueueProducers } from '@retell-ops/queue';
 import { DbModule, TenantSettings } from '@retell-ops/db';
 import { BatchIntake, DialRequests, DialRequestStore, DialStats, DispatchTrigger, ReconcileRuns, RetellClients, RetellKeyCheck } from '@retell-ops/dialer';
 import { LiveEventHub, LiveEventPublisher, LiveUpdates } from '@retell-ops/live-events';
-import { ApplyScreening, BookSlot, InterviewBooking, InterviewReminders, ReminderScheduler } from '@retell-ops/recruiting';
+import { ApplyScreening, InterviewBooking, InterviewReminders, ReminderScheduler } from '@retell-ops/recruiting';
 import { AgentsController } from './agents/agents.controller';
 import { AgentsService } from './agents/agents.service';
 import { PhoneNumbersController } from './agents/phone-numbers.controller';
@@ -140,7 +140,6 @@ export class ApiModule {
         ApplyScreening,
         ReminderScheduler,
         InterviewReminders,
-        BookSlot,
         InterviewBooking,
         CandidatesService,
         CandidateCounter,

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppEnv } from '@retell-ops/config';
 import { PgPool } from '@retell-ops/db/pg-pool';
+import { LiveEventPublisher } from '@retell-ops/live-events/publisher';
 import { QueueProducers } from '@retell-ops/queue';
 import { BookSlot, InterviewReminders, LiveTools, ReminderScheduler, ToolInvocations } from '@retell-ops/recruiting/live';
 import { HealthController } from './health/health.controller';
@@ -44,6 +45,7 @@ export class GatewayModule {
         InterviewReminders,
         BookSlot,
         ToolInvocations,
+        LiveEventPublisher,
         LiveTools,
         ToolSettings,
       ],

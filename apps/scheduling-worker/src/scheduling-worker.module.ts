@@ -2,16 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppEnv } from '@retell-ops/config';
 import { QueueProducers } from '@retell-ops/queue';
 import { DbModule } from '@retell-ops/db';
-import {
-  BookSlot,
-  FireReminder,
-  InterviewBooking,
-  InterviewReminders,
-  REMINDER_CLOCK,
-  ReminderScheduler,
-  systemClock,
-  type ReminderClock,
-} from '@retell-ops/recruiting';
+import { FireReminder, InterviewBooking, InterviewReminders, REMINDER_CLOCK, ReminderScheduler, systemClock, type ReminderClock } from '@retell-ops/recruiting';
 import { LiveEventPublisher, LiveUpdates } from '@retell-ops/live-events';
 import { SchedulingWorkers } from './scheduling-workers';
 
@@ -30,7 +21,6 @@ export class SchedulingWorkerModule {
         LiveUpdates,
         ReminderScheduler,
         InterviewReminders,
-        BookSlot,
         InterviewBooking,
         FireReminder,
         SchedulingWorkers,

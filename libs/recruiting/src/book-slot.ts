@@ -32,7 +32,8 @@ export interface SlotBookingInput {
 const ADVANCE_FROM = CANDIDATE_STATUSES.filter((s) => canMoveCandidate(s, 'interviewing', 'analysis'));
 
 export type SlotBooking =
-  | { status: 'booked'; interview: Interview }
+  /** `candidateAdvanced`: advanceCandidate moved the candidate to `interviewing` in the same transaction. */
+  | { status: 'booked'; interview: Interview; candidateAdvanced: boolean }
   /** This call booked an interview already (a retry, or a second booking in one call). */
   | { status: 'exists'; interview: Interview }
   /** The interviewer has another interview at that time. */
@@ -73,7 +74,7 @@ export function clashCondition(a: { tenantId: string; interviewer: string; start
   return `${overlapCondition(a)} AND lower("interviewer") = lower(${a.interviewer})`;
 }
 
-type Outcome = Interview & { outcome: 'booked' | 'exists' | 'taken'; clashId: string | null };
+type Outcome = Interview & { outcome: 'booked' | 'exists' | 'taken'; clashId: string | null; advanced: boolean | null };
 
 /**
  * Books one exact slot under the interviewer's lock: the slot is taken if another scheduled
@@ -101,11 +102,11 @@ export class BookSlot {
   async execute(input: SlotBookingInput): Promise<SlotBooking> {
     const outcome = (await this.book(input)) ?? (await this.bookedBySource(input));
     if (outcome.outcome === 'taken') return { status: 'taken', clashId: outcome.clashId! };
-    const { outcome: status, clashId: _, ...interview } = outcome;
+    const { outcome: status, clashId: _, advanced, ...interview } = outcome;
     if (status === 'exists') return { status, interview };
     await this.reminders.schedule(interview);
     this.logger.log(`interview ${interview.id} booked for candidate ${input.candidateId}: ${input.start.toISOString()} with ${input.interviewer}`);
-    return { status, interview };
+    return { status, interview, candidateAdvanced: advanced === true };
   }
 
   /** Null when the source call's interview was booked by another transaction meanwhile (it waited on the unique key, then did nothing). */
@@ -132,12 +133,13 @@ export class BookSlot {
   UPDATE "Candidate" SET "status" = 'interviewing', "statusChangedAt" = now(), "updatedAt" = now()
   WHERE "id" = ${sqlLiteral(input.candidateId)}::uuid AND "tenantId" = ${tenant} AND EXISTS (SELECT 1 FROM booked)
     AND "status" = ANY(ARRAY[${ADVANCE_FROM.map((st) => sqlLiteral(st)).join(', ')}]::"CandidateStatus"[])
+  RETURNING "id"
 )`
         : ''
     }
-SELECT 'booked' AS "outcome", NULL::uuid AS "clashId", b.* FROM booked b
-UNION ALL SELECT 'exists', NULL, e.* FROM earlier e
-UNION ALL SELECT 'taken', c."id", (NULL::"Interview").* FROM clash c`;
+SELECT 'booked' AS "outcome", NULL::uuid AS "clashId", ${input.advanceCandidate ? 'EXISTS (SELECT 1 FROM advanced)' : 'false'} AS "advanced", b.* FROM booked b
+UNION ALL SELECT 'exists', NULL, NULL, e.* FROM earlier e
+UNION ALL SELECT 'taken', c."id", NULL, (NULL::"Interview").* FROM clash c`;
     const db = await this.pool.connect();
     try {
       const lock = lockInterviewerSql(sqlLiteral(interviewerLockKey(input.tenantId, input.interviewer)));
@@ -157,6 +159,6 @@ UNION ALL SELECT 'taken', c."id", (NULL::"Interview").* FROM clash c`;
       input.sourceCallId,
     ]);
     if (!rows[0]) throw new Error(`booking for call ${input.sourceCallId} neither booked nor found`);
-    return { ...rows[0], outcome: 'exists', clashId: null };
+    return { ...rows[0], outcome: 'exists', clashId: null, advanced: null };
   }
 }

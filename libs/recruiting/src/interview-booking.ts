@@ -12,7 +12,7 @@ import {
   type ScreeningAnalysis,
 } from '@retell-ops/domain';
 import type { SchedulingJob } from '@retell-ops/queue';
-import { BookSlot, clashCondition, interviewerLockKey, lockInterviewerSql, type SlotBooking, type SlotBookingInput } from './book-slot';
+import { clashCondition, interviewerLockKey, lockInterviewerSql } from './book-slot';
 import { InterviewReminders } from './interview-reminders';
 
 type Tx = Prisma.TransactionClient;
@@ -48,7 +48,6 @@ export class InterviewBooking {
   constructor(
     private readonly prisma: PrismaService,
     private readonly reminders: InterviewReminders,
-    private readonly slots: BookSlot,
     private readonly env: AppEnv,
   ) {}
 
@@ -113,11 +112,6 @@ export class InterviewBooking {
       `interview ${interview.id} for candidate ${job.candidateId}: ${interview.status} ${interview.scheduledAt?.toISOString() ?? ''} ${interview.timeZone ?? ''}`,
     );
     return interview;
-  }
-
-  /** Books one exact slot: the one booking rule, shared with the agent's book_interview tool (BookSlot). */
-  bookSlot(input: SlotBookingInput): Promise<SlotBooking> {
-    return this.slots.execute(input);
   }
 
   private async callbackFrom(job: SchedulingJob, time: InterviewTime, analysis: ScreeningAnalysis): Promise<CallbackTask> {

@@ -1,7 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { AppEnv } from '@retell-ops/config';
+import type { Interview } from '@retell-ops/db';
 import { PgPool } from '@retell-ops/db/pg-pool';
+import { LiveEventPublisher } from '@retell-ops/live-events/publisher';
 import {
   candidateRefOf,
   findFreeSlots,
@@ -134,6 +136,8 @@ export class LiveTools {
     private readonly booking: BookSlot,
     private readonly invocations: ToolInvocations,
     private readonly env: AppEnv,
+    // Optional so a test can build this without live events; the gateway always provides it.
+    @Optional() private readonly live?: LiveEventPublisher,
   ) {}
 
   /**
@@ -269,6 +273,8 @@ export class LiveTools {
       });
       if (booked.status === 'taken') continue;
       const i = booked.interview;
+      // The board and the candidate's page refetch now, during the call (not awaited: the answer does not wait on a hint).
+      if (booked.status === 'booked') void this.publishBooking(tenantId, i, booked.candidateAdvanced);
       const at = i.scheduledAt!;
       return {
         ok: true,
@@ -311,6 +317,19 @@ export class LiveTools {
         : 'That time is not available, and there are no free times near it.',
       { booked: false, alternatives },
     );
+  }
+
+  /**
+   * The live events of a booking the tool made (after its commit): the candidate if it moved, then
+   * the interview. Sent together, in order, as one Redis round trip (the connection pipelines them).
+   */
+  private async publishBooking(tenantId: string, interview: Interview, candidateAdvanced: boolean): Promise<void> {
+    if (!this.live) return;
+    const { id: interviewId, candidateId, status, scheduledAt } = interview;
+    await Promise.all([
+      ...(candidateAdvanced ? [this.live.publish(tenantId, { type: 'candidate.updated', data: { candidateId, status: 'interviewing' } })] : []),
+      this.live.publish(tenantId, { type: 'interview.updated', data: { interviewId, candidateId, status, startsAt: scheduledAt?.toISOString() ?? null } }),
+    ]);
   }
 
   /**
