@@ -209,7 +209,7 @@ async function lockInterview(tx: Tx, tenantId: string, interviewId: string): Pro
 }
 
 /** Serialises bookings of one interviewer, so two at once cannot both pass the clash check (the same lock BookSlot takes). */
-async function lockInterviewer(tx: Tx, tenantId: string, interviewer: string): Promise<void> {
+export async function lockInterviewer(tx: Tx, tenantId: string, interviewer: string): Promise<void> {
   await tx.$executeRawUnsafe(lockInterviewerSql('$1'), interviewerLockKey(tenantId, interviewer));
 }
 

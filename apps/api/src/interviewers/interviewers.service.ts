@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { isUniqueViolation, Prisma, PrismaService } from '@retell-ops/db';
 import { ConflictError, InvalidInputError, isUuid, NotFoundError, parseWorkingHours } from '@retell-ops/domain';
+import { lockInterviewer } from '@retell-ops/recruiting';
 import type { CreateInterviewerBody, InterviewerList, InterviewerResource, UpdateInterviewerBody } from './interviewer.dto';
 
 type Row = Prisma.InterviewerGetPayload<object>;
@@ -23,6 +24,8 @@ function toResource(i: Row): InterviewerResource {
 /** Interviewers and their working hours: what the agent's slot and booking tools read. */
 @Injectable()
 export class InterviewersService {
+  private readonly logger = new Logger('Interviewers');
+
   constructor(private readonly prisma: PrismaService) {}
 
   async list(tenantId: string): Promise<InterviewerList> {
@@ -54,12 +57,21 @@ export class InterviewersService {
     }
   }
 
+  /**
+   * A new name is carried to their upcoming interviews (scheduled or needing review), which name the
+   * interviewer as text: every booking path finds a clash by that name, so an interview left under
+   * the old one would no longer keep its slot. Both names' booking locks are held meanwhile.
+   * Cancelled and completed interviews keep the name they happened under.
+   */
   async update(tenantId: string, id: string, body: UpdateInterviewerBody): Promise<InterviewerResource> {
-    await this.find(tenantId, id);
+    const before = await this.find(tenantId, id);
     await this.checkPositions(tenantId, body.positionIds);
+    const newName = body.name !== undefined && body.name !== before.name ? body.name : undefined;
     try {
-      return toResource(
-        await this.prisma.interviewer.update({
+      const { row, carried } = await this.prisma.$transaction(async (tx) => {
+        // in one order, so two renames between the same names cannot deadlock
+        if (newName) for (const name of [before.name, newName].sort()) await lockInterviewer(tx, tenantId, name);
+        const row = await tx.interviewer.update({
           where: { id },
           data: {
             name: body.name,
@@ -70,8 +82,16 @@ export class InterviewersService {
             positionIds: body.positionIds,
             active: body.active,
           },
-        }),
-      );
+        });
+        const carried = newName
+          ? await tx.$executeRaw`
+              UPDATE "Interview" SET "interviewer" = ${newName}, "updatedAt" = now()
+              WHERE "tenantId" = ${tenantId}::uuid AND lower("interviewer") = lower(${before.name}) AND "status"::text IN ('scheduled', 'needs_review')`
+          : 0;
+        return { row, carried };
+      });
+      if (carried) this.logger.log(`interviewer ${id} renamed: ${carried} upcoming interview(s) now name them as the interviewer`);
+      return toResource(row);
     } catch (e) {
       if (isUniqueViolation(e)) throw new ConflictError(`an interviewer named '${body.name}' already exists`);
       throw e;
