@@ -184,6 +184,41 @@ describe('live transcript and transfer events', () => {
     await waitFor(async () => (await callRow(l.callId))?.status === 'completed', { what: 'the call to end' });
   });
 
+  it('keeps each transfer of a call that transfers twice (one per event and destination, retries once)', async () => {
+    const l = lifecycle(A.agentId);
+    await started(l);
+    const call = { ...l.call_started.call };
+    const desk = { number: '+14155550111' };
+    const manager = { number: '+14155550122', extension: '5' };
+    // The first try is not answered; the agent then transfers to someone else. Each delivery is sent twice.
+    for (const body of [
+      { event: 'transfer_started', call, transfer_destination: desk },
+      { event: 'transfer_cancelled', call, transfer_destination: desk },
+      { event: 'transfer_started', call, transfer_destination: manager },
+      { event: 'transfer_bridged', call, transfer_destination: manager },
+    ]) {
+      expect((await send(body)).status).toBe(204);
+      expect((await send(body)).status).toBe(204);
+    }
+    await waitFor(async () => (await eventTypes(l.callId)).length === 5, { what: 'the five events to be kept' });
+    expect(await eventTypes(l.callId)).toEqual(['call_started', 'transfer_bridged', 'transfer_cancelled', 'transfer_started', 'transfer_started']);
+
+    const timeline = await asA()('GET', `/api/v1/calls/${l.callId}/deliveries`);
+    expect(timeline.json.map((d: { event: string; transferDestination?: string }) => [d.event, d.transferDestination ?? null])).toEqual([
+      ['call_started', null],
+      ['transfer_started', '+14155550111'],
+      ['transfer_cancelled', '+14155550111'],
+      ['transfer_started', '+14155550122 ext. 5'],
+      ['transfer_bridged', '+14155550122 ext. 5'],
+    ]);
+    const log = await asA()('GET', `/api/v1/deliveries?callId=${l.callId}&event=transfer_started`);
+    const jobIds = log.json.data.map((d: { jobId: string; state: string }) => [d.state, d.jobId]);
+    expect(jobIds).toHaveLength(2);
+    expect(new Set(jobIds.map(([, id]: string[]) => id)).size).toBe(2);
+    expect(jobIds.every(([state]: string[]) => state === 'processed')).toBe(true);
+    expect(await callRow(l.callId)).toMatchObject({ status: 'in_progress', outcome: null });
+  });
+
   it('handles hostile transcript deliveries: capped when large, refused when too large or malformed, nothing else touched', async () => {
     const l = lifecycle(A.agentId);
     const key = liveTranscriptKey(env.QUEUE_PREFIX, A.tenantId, l.callId);

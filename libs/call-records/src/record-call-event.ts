@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import type { QueryResult } from 'pg';
 import { jsonbLiteral, jsonbTextLiteral, PgPool, sqlLiteral } from '@retell-ops/db';
-import { candidateRefOf, isUuid, placedCallIdOf, type CallStatus } from '@retell-ops/domain';
+import { callEventKey, candidateRefOf, isUuid, placedCallIdOf, type CallStatus } from '@retell-ops/domain';
 import type { CallEventJob } from '@retell-ops/queue';
 import {
   CALL_EVENT_FIELDS,
@@ -177,9 +177,9 @@ function prepare(job: CallEventJob): Prepared {
     // delivery is new, none if it is a duplicate.
     `WITH c AS (SELECT "id" FROM "Call" WHERE "tenantId" = ${tenant} AND "retellCallId" = ${callId}),
      kept AS (
-       INSERT INTO "CallEvent" ("id", "tenantId", "callId", "type", "receivedAt", "processedAt", "payload", "source")
-       SELECT gen_random_uuid(), ${tenant}, c."id", ${sqlLiteral(job.event)}, ${sqlLiteral(new Date(job.receivedAt))}, now(), ${jsonbTextLiteral(job.body)}, ${sqlLiteral(job.source ?? 'webhook')} FROM c
-       ON CONFLICT ("tenantId", "callId", "type") DO NOTHING
+       INSERT INTO "CallEvent" ("id", "tenantId", "callId", "type", "receivedAt", "processedAt", "payload", "source", "dedupeKey")
+       SELECT gen_random_uuid(), ${tenant}, c."id", ${sqlLiteral(job.event)}, ${sqlLiteral(new Date(job.receivedAt))}, now(), ${jsonbTextLiteral(job.body)}, ${sqlLiteral(job.source ?? 'webhook')}, ${sqlLiteral(callEventKey(job.event, envelope))} FROM c
+       ON CONFLICT ("tenantId", "callId", "type", "dedupeKey") DO NOTHING
        RETURNING "type")
      SELECT "type", "payload"->'call' AS "call" FROM "CallEvent" WHERE "callId" = (SELECT "id" FROM c)
      UNION ALL SELECT "type", NULL FROM kept`,

@@ -1,4 +1,4 @@
-import { transferDestinationText } from './transfer-destination';
+import { callEventKey, transferDestinationText } from './transfer-destination';
 
 describe('transferDestinationText', () => {
   it.each<[string, unknown, string | null]>([
@@ -14,5 +14,24 @@ describe('transferDestinationText', () => {
     ['long', 'x'.repeat(500), 'x'.repeat(200)],
   ])('%s', (_, value, expected) => {
     expect(transferDestinationText(value)).toBe(expected);
+  });
+});
+
+describe('callEventKey', () => {
+  const call = { call_id: 'call_1', transfer_destination: '+14155550199' };
+  it.each<[string, string, unknown, string]>([
+    ['a lifecycle event: one per call', 'call_ended', { event: 'call_ended', call }, ''],
+    [
+      'transfer_started: the event’s destination',
+      'transfer_started',
+      { call, transfer_destination: { number: '+14155550100', extension: '7' } },
+      '+14155550100 ext. 7',
+    ],
+    ['transfer_ended: the call object’s destination', 'transfer_ended', { call }, '+14155550199'],
+    ['a transfer without a destination', 'transfer_cancelled', { call: { call_id: 'call_1' } }, ''],
+    ['a transfer with a null call', 'transfer_bridged', { call: null }, ''],
+    ['not an object', 'transfer_started', 'x', ''],
+  ])('%s', (_, event, body, expected) => {
+    expect(callEventKey(event, body)).toBe(expected);
   });
 });

@@ -1,5 +1,5 @@
 import { callEventJobId } from './jobs';
-import { callIdOfEventJobId, isQueueName, jobIdsNameTenant, replayJobId, tenantOfJobId } from './job-tenant';
+import { callOfEventJobId, isQueueName, jobIdsNameTenant, replayJobId, tenantOfJobId } from './job-tenant';
 import { QUEUES } from './queues';
 import { screeningJobId, schedulingJobId, reminderJobId } from './recruiting-jobs';
 import { placeJobId } from './dialer-jobs';
@@ -26,13 +26,20 @@ describe('tenantOfJobId', () => {
   });
 });
 
-describe('callIdOfEventJobId', () => {
-  it('decodes the call id, dots and colons included', () => {
-    expect(callIdOfEventJobId(callEventJobId(T, 'call_a.b:c', 'call_ended'))).toBe('call_a.b:c');
+describe('callOfEventJobId', () => {
+  it.each<[string, string, string]>([
+    ['a lifecycle event: no key', 'call_a.b:c', ''],
+    ['a transfer: its destination after the @', 'call_a.b:c@x', '+14155550199 ext. 12'],
+    ['a destination with dots, colons and @', 'call_1', 'sip:agent@pbx.example.com:5060'],
+  ])('%s', (_, callId, key) => {
+    const jobId = callEventJobId(T, callId, key ? 'transfer_started' : 'call_ended', key);
+    expect(jobId).not.toContain(':');
+    expect(jobId.split('@')).toHaveLength(key ? 2 : 1);
+    expect(callOfEventJobId(jobId)).toEqual({ callId, key });
   });
   it('is undefined for other ids', () => {
-    expect(callIdOfEventJobId(replayJobId(T, T))).toBeUndefined();
-    expect(callIdOfEventJobId('dispatch.x')).toBeUndefined();
+    expect(callOfEventJobId(replayJobId(T, T))).toBeUndefined();
+    expect(callOfEventJobId('dispatch.x')).toBeUndefined();
   });
 });
 

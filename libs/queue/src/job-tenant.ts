@@ -33,12 +33,13 @@ export function jobIdsNameTenant(queue: QueueName): boolean {
   return TENANT_IN_ID.has(queue);
 }
 
-/** The call id of a lifecycle job id (`<event>.<tenant>.<callId>`), decoded; undefined for any other id. */
-export function callIdOfEventJobId(jobId: string): string | undefined {
+/** The call id and key of a call event's job id (`<event>.<tenant>.<callId>[@<key>]`, callEventJobId), decoded; undefined for any other id. */
+export function callOfEventJobId(jobId: string): { callId: string; key: string } | undefined {
   const parts = jobId.split('.');
   if (parts[0] === 'replay' || parts.length < 3 || !UUID.test(parts[1])) return undefined;
+  const [callId, key = ''] = parts.slice(2).join('.').split('@');
   try {
-    return decodeURIComponent(parts.slice(2).join('.'));
+    return { callId: decodeURIComponent(callId), key: decodeURIComponent(key) };
   } catch {
     return undefined;
   }

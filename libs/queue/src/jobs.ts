@@ -22,9 +22,13 @@ export interface CallEventJob {
 export type CallEventSource = 'webhook' | 'reconcile';
 
 /**
- * One id per (tenant, call, event): BullMQ itself drops a duplicate delivery while the first is
- * still kept, and the database's unique key catches the rest. BullMQ forbids ':' in custom ids.
+ * One id per (tenant, call, event, key): BullMQ itself drops a duplicate delivery while the first
+ * is still kept, and the database's unique key catches the rest. `key` is callEventKey (libs/domain):
+ * '' for the lifecycle events, a transfer's destination for a transfer event, after an '@' that an
+ * encoded call id never holds. BullMQ forbids ':' in custom ids.
  */
-export function callEventJobId(tenantId: string, callId: string, event: QueuedCallEvent): string {
-  return `${event}.${tenantId}.${encodeURIComponent(callId).replace(/:/g, '%3A')}`;
+export function callEventJobId(tenantId: string, callId: string, event: QueuedCallEvent, key = ''): string {
+  return `${event}.${tenantId}.${idPart(callId)}${key ? `@${idPart(key)}` : ''}`;
 }
+
+const idPart = (s: string) => encodeURIComponent(s).replace(/:/g, '%3A');

@@ -4,7 +4,7 @@ import { Prisma, PrismaService } from '@retell-ops/db';
 import { ConflictError, isUuid, NotFoundError } from '@retell-ops/domain';
 import { AppEnv } from '@retell-ops/config';
 import {
-  callIdOfEventJobId,
+  callOfEventJobId,
   CALL_EVENT_JOB,
   callEventJobId,
   isQueuedCallEvent,
@@ -76,6 +76,8 @@ interface Pending {
   event: QueuedCallEvent;
   /** Set for a delivery's own job */
   callId?: string;
+  /** With callId: the job id's key (callEventKey: '' but for a transfer event) */
+  key?: string;
   /** Set for a replay's job */
   deliveryId?: string;
 }
@@ -87,6 +89,7 @@ interface KeptRow {
   processedAt: Date | null;
   callRowId: string;
   retellCallId: string;
+  dedupeKey: string;
 }
 
 const STATE_OF: Record<string, DeliveryState> = { failed: 'failed', active: 'active', waiting: 'waiting', delayed: 'waiting' };
@@ -97,7 +100,10 @@ export function jobDeliveryId(queue: string, jobId: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-const keyOf = (event: string, callId: string) => `${event}|${callId}`;
+/** One delivery of a call: its event, key (callEventKey) and Retell call id, as one map key. */
+const keyOf = (event: string, key: string, callId: string) => JSON.stringify([event, key, callId]);
+const pendingKey = (p: Pending) => keyOf(p.event, p.key ?? '', p.callId!);
+const keptKey = (k: KeptRow) => keyOf(k.type, k.dedupeKey, k.retellCallId);
 const newerFirst = (a: { at: number; id: string }, b: { at: number; id: string }) => b.at - a.at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
 /**
@@ -120,9 +126,10 @@ export class Deliveries {
     const cursor = readCursor(q.cursor);
     const take = rowsToFetch(q);
     const pending = await this.pending(tenantId, q.event);
-    const pendingByKey = new Map(pending.filter((p) => p.callId).map((p) => [keyOf(p.event, p.callId!), p]));
+    const own = pending.filter((p) => p.callId);
+    const pendingByKey = new Map(own.map((p) => [pendingKey(p), p]));
     const replays = new Map(pending.filter((p) => p.deliveryId).map((p) => [p.deliveryId!, p]));
-    const kept = await this.keptFor(tenantId, [...pendingByKey.keys()]);
+    const kept = await this.keptFor(tenantId, own);
 
     // Deliveries known only from Redis: their job waits, runs or failed before a CallEvent was kept.
     const from = q.from ? Date.parse(q.from) : undefined;
@@ -133,10 +140,10 @@ export class Deliveries {
 
     let rows: DeliveryRow[] = [];
     if (!q.state || q.state === 'processed') {
-      const excluded = q.state === 'processed' ? [...pendingByKey.keys()] : [];
+      const excluded = q.state === 'processed' ? own : [];
       const excludedIds = q.state === 'processed' ? [...replays.keys()] : [];
       const found = await this.prisma.$queryRaw<KeptRow[]>`
-        SELECT e."id", e."type", e."receivedAt", e."processedAt", c."id" AS "callRowId", c."retellCallId"
+        SELECT e."id", e."type", e."receivedAt", e."processedAt", c."id" AS "callRowId", c."retellCallId", e."dedupeKey"
         FROM "CallEvent" e JOIN "Call" c ON c."id" = e."callId"
         WHERE e."tenantId" = ${tenantId}::uuid
           ${q.event ? Prisma.sql`AND e."type" = ${q.event}` : Prisma.empty}
@@ -144,19 +151,24 @@ export class Deliveries {
           ${q.from ? Prisma.sql`AND e."receivedAt" >= ${new Date(q.from)}` : Prisma.empty}
           ${q.to ? Prisma.sql`AND e."receivedAt" < ${new Date(q.to)}` : Prisma.empty}
           ${cursor ? Prisma.sql`AND (e."receivedAt", e."id") < (${cursor.at}, ${cursor.id}::uuid)` : Prisma.empty}
-          ${excluded.length ? Prisma.sql`AND NOT ((e."type" || '|' || c."retellCallId") = ANY(${excluded}::text[]))` : Prisma.empty}
+          ${
+            excluded.length
+              ? Prisma.sql`AND NOT EXISTS (SELECT 1 FROM unnest(${excluded.map((p) => p.event)}::text[], ${excluded.map((p) => p.key ?? '')}::text[], ${excluded.map((p) => p.callId!)}::text[]) AS x("type", "key", "callId")
+                  WHERE x."type" = e."type" AND x."key" = e."dedupeKey" AND x."callId" = c."retellCallId")`
+              : Prisma.empty
+          }
           ${excludedIds.length ? Prisma.sql`AND NOT (e."id" = ANY(${excludedIds}::uuid[]))` : Prisma.empty}
         ORDER BY e."receivedAt" DESC, e."id" DESC
         LIMIT ${take}`;
-      rows = found.map((k) => this.keptRow(tenantId, k, pendingByKey.get(keyOf(k.type, k.retellCallId)) ?? replays.get(k.id)));
+      rows = found.map((k) => this.keptRow(tenantId, k, pendingByKey.get(keptKey(k)) ?? replays.get(k.id)));
     }
     if (q.state !== 'processed') {
       const keptIds = new Set(rows.map((r) => r.id));
       // Kept deliveries whose job is not done are listed by that job's state.
       const keptPending = [...kept.values()]
-        .map((k) => this.keptRow(tenantId, k, pendingByKey.get(keyOf(k.type, k.retellCallId))))
+        .map((k) => this.keptRow(tenantId, k, pendingByKey.get(keptKey(k))))
         .concat(await this.replayedRows(tenantId, replays));
-      const jobOnly = pending.filter((p) => p.callId && !kept.has(keyOf(p.event, p.callId))).map((p) => this.jobRow(p));
+      const jobOnly = own.filter((p) => !kept.has(pendingKey(p))).map((p) => this.jobRow(p));
       const extra = [...keptPending, ...jobOnly].filter(
         (r) =>
           !keptIds.has(r.id) &&
@@ -183,14 +195,14 @@ export class Deliveries {
   async get(tenantId: string, id: string): Promise<DeliveryDetail> {
     if (!isUuid(id)) throw new NotFoundError(`no delivery '${id.slice(0, 80)}'`);
     const [kept] = await this.prisma.$queryRaw<Array<KeptRow & { payload: unknown }>>`
-      SELECT e."id", e."type", e."receivedAt", e."processedAt", c."id" AS "callRowId", c."retellCallId", e."payload"
+      SELECT e."id", e."type", e."receivedAt", e."processedAt", c."id" AS "callRowId", c."retellCallId", e."dedupeKey", e."payload"
       FROM "CallEvent" e JOIN "Call" c ON c."id" = e."callId"
       WHERE e."tenantId" = ${tenantId}::uuid AND e."id" = ${id}::uuid`;
     let row: DeliveryRow;
     let payload: unknown;
     if (kept) {
       const pending = (await this.pending(tenantId, kept.type)).find(
-        (p) => (p.callId === kept.retellCallId && p.event === kept.type) || p.deliveryId === kept.id,
+        (p) => (p.callId === kept.retellCallId && p.event === kept.type && (p.key ?? '') === kept.dedupeKey) || p.deliveryId === kept.id,
       );
       row = this.keptRow(tenantId, kept, pending);
       payload = kept.payload;
@@ -266,31 +278,30 @@ export class Deliveries {
           const ev = isQueuedCallEvent(named) ? named : events.find((e) => QUEUE_FOR_EVENT[e] === queue)!;
           if (!events.includes(ev)) return [];
           if (job.jobId.startsWith('replay.')) return [{ job, state, event: ev, deliveryId: job.jobId.split('.')[2] }];
-          return [{ job, state, event: ev, callId: callIdOfEventJobId(job.jobId) }];
+          const call = callOfEventJobId(job.jobId);
+          return [{ job, state, event: ev, callId: call?.callId, key: call?.key }];
         }),
       ),
     );
     return lists.flat();
   }
 
-  /** The kept CallEvents of these (event, call) keys: one lookup per key on the unique keys of Call and CallEvent. */
-  private async keptFor(tenantId: string, keys: string[]): Promise<Map<string, KeptRow>> {
-    if (!keys.length) return new Map();
-    const types = keys.map((k) => k.slice(0, k.indexOf('|')));
-    const callIds = keys.map((k) => k.slice(k.indexOf('|') + 1));
+  /** The kept CallEvents of these jobs' (event, key, call): one lookup per job on the unique keys of Call and CallEvent. */
+  private async keptFor(tenantId: string, jobs: Pending[]): Promise<Map<string, KeptRow>> {
+    if (!jobs.length) return new Map();
     const rows = await this.prisma.$queryRaw<KeptRow[]>`
-      SELECT e."id", e."type", e."receivedAt", e."processedAt", c."id" AS "callRowId", c."retellCallId"
-      FROM unnest(${types}::text[], ${callIds}::text[]) AS k("type", "callId")
+      SELECT e."id", e."type", e."receivedAt", e."processedAt", c."id" AS "callRowId", c."retellCallId", e."dedupeKey"
+      FROM unnest(${jobs.map((p) => p.event)}::text[], ${jobs.map((p) => p.key ?? '')}::text[], ${jobs.map((p) => p.callId!)}::text[]) AS k("type", "key", "callId")
       JOIN "Call" c ON c."tenantId" = ${tenantId}::uuid AND c."retellCallId" = k."callId"
-      JOIN "CallEvent" e ON e."tenantId" = ${tenantId}::uuid AND e."callId" = c."id" AND e."type" = k."type"`;
-    return new Map(rows.map((r) => [keyOf(r.type, r.retellCallId), r]));
+      JOIN "CallEvent" e ON e."tenantId" = ${tenantId}::uuid AND e."callId" = c."id" AND e."type" = k."type" AND e."dedupeKey" = k."key"`;
+    return new Map(rows.map((r) => [keptKey(r), r]));
   }
 
   private async replayedRows(tenantId: string, replays: Map<string, Pending>): Promise<DeliveryRow[]> {
     const ids = [...replays.keys()].filter(isUuid);
     if (!ids.length) return [];
     const rows = await this.prisma.$queryRaw<KeptRow[]>`
-      SELECT e."id", e."type", e."receivedAt", e."processedAt", c."id" AS "callRowId", c."retellCallId"
+      SELECT e."id", e."type", e."receivedAt", e."processedAt", c."id" AS "callRowId", c."retellCallId", e."dedupeKey"
       FROM "CallEvent" e JOIN "Call" c ON c."id" = e."callId"
       WHERE e."tenantId" = ${tenantId}::uuid AND e."id" = ANY(${ids}::uuid[])`;
     return rows.map((r) => this.keptRow(tenantId, r, replays.get(r.id)));
@@ -317,7 +328,7 @@ export class Deliveries {
       processedAt: k.processedAt?.toISOString() ?? null,
       state: pending?.state ?? 'processed',
       queue,
-      jobId: pending?.job.jobId ?? callEventJobId(tenantId, k.retellCallId, event),
+      jobId: pending?.job.jobId ?? callEventJobId(tenantId, k.retellCallId, event, k.dedupeKey),
       attempts: pending ? pending.job.attemptsMade : null,
       lastError: pending?.job.failedReason ?? null,
       kept: true,

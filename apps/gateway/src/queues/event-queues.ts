@@ -28,6 +28,8 @@ export class QueueUnavailableError extends Error {}
 
 interface Pending {
   job: CallEventJob;
+  /** callEventKey of the delivery: '' but for a transfer event (its destination) */
+  key: string;
   resolve: () => void;
   reject: (error: Error) => void;
 }
@@ -79,15 +81,18 @@ export class EventQueues implements OnModuleDestroy {
     this.failedKeys = Object.fromEntries(QUEUED_CALL_EVENTS.map((e) => [e, this.queues[e].toKey('failed')])) as Record<QueuedCallEvent, string>;
   }
 
-  /** Resolves once Redis holds a live job for the delivery (new, a duplicate, or a failed one revived); rejects otherwise. */
-  async enqueue(job: CallEventJob): Promise<void> {
+  /**
+   * Resolves once Redis holds a live job for the delivery (new, a duplicate, or a failed one revived); rejects otherwise.
+   * `key`: callEventKey of the delivery, part of its job id ('' but for a transfer event).
+   */
+  async enqueue(job: CallEventJob, key = ''): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new QueueUnavailableError('Redis did not confirm the job in time')), ENQUEUE_TIMEOUT_MS);
     });
     const started = performance.now();
     try {
-      await Promise.race([this.grouped(job), timeout]);
+      await Promise.race([this.grouped(job, key), timeout]);
       enqueueOk.observe((performance.now() - started) / 1000);
     } catch (e) {
       enqueueError.observe((performance.now() - started) / 1000);
@@ -98,9 +103,9 @@ export class EventQueues implements OnModuleDestroy {
   }
 
   /** Joins the group sent at the end of this turn of the event loop. */
-  private grouped(job: CallEventJob): Promise<void> {
+  private grouped(job: CallEventJob, key: string): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ job, resolve, reject });
+      this.pending.push({ job, key, resolve, reject });
       if (this.pending.length === 1) setImmediate(() => void this.flush());
     });
   }
@@ -114,7 +119,7 @@ export class EventQueues implements OnModuleDestroy {
       // ioredis's pipeline under BullMQ's wrapper (which adds the script calls Job.addJob makes).
       const pipeline = (await this.client()).pipeline() as unknown as ChainableCommander;
       for (const p of group) {
-        const jobId = callEventJobId(p.job.tenantId, p.job.callId, p.job.event);
+        const jobId = callEventJobId(p.job.tenantId, p.job.callId, p.job.event, p.key);
         const queued = pipeline.length;
         try {
           const job = new Job(this.queues[p.job.event], CALL_EVENT_JOB, p.job, { ...this.jobOptions, jobId }, jobId);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { isUtf8 } from 'node:buffer';
+import { callEventKey } from '@retell-ops/domain';
 import { checkEnvelope, signatureHeaderProblem } from '@retell-ops/retell';
 import { isQueuedCallEvent } from '@retell-ops/queue';
 import { EventQueues } from '../queues/event-queues';
@@ -206,7 +207,10 @@ export class WebhookIngestService {
       return reply.reject(400, 'bad_request', REASONS.nul, { tenant: tenant.slug, tenantId: tenant.id, callId: envelope.callId, event: envelope.event });
 
     try {
-      await this.queues.enqueue({ tenantId: tenant.id, event: envelope.event, callId: envelope.callId, receivedAt: Date.now(), body: text });
+      await this.queues.enqueue(
+        { tenantId: tenant.id, event: envelope.event, callId: envelope.callId, receivedAt: Date.now(), body: text },
+        callEventKey(envelope.event, parsed.value),
+      );
     } catch (e) {
       return reply.reject(503, 'unavailable', `event not stored, retry later: ${(e as Error).message}`, {
         tenant: tenant.slug,
