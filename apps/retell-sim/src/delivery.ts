@@ -89,6 +89,8 @@ export async function signedRequest(delivery: SimDelivery, apiKey: string, times
 export interface DeliverOptions {
   gatewayUrl: string;
   tenantSlug?: string;
+  /** the whole URL to post to (an agent's own webhook_url), instead of the gateway's webhook route */
+  url?: string;
   /** the key the signatures are made with */
   apiKey: string;
   /** pause between deliveries */
@@ -126,7 +128,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * as Retell does; each try is signed afresh (Retell's signature carries the time it was sent).
  */
 export async function deliver(plan: readonly PlannedDelivery[], opts: DeliverOptions): Promise<DeliveryResult[]> {
-  const url = webhookUrl(opts.gatewayUrl, opts.tenantSlug);
+  const url = opts.url ?? webhookUrl(opts.gatewayUrl, opts.tenantSlug);
   const results: DeliveryResult[] = [];
   const retries = Math.max(0, Math.floor(opts.retries ?? 0));
   for (const [index, delivery] of plan.entries()) {

@@ -192,6 +192,12 @@ export class AgentDirectory {
   }
 
   /** The agent's webhook_events (Retell's default: the three lifecycle events). */
+  /** The agent's own webhook URL (`webhook_url`), which Retell sends its calls' webhooks to instead of the account's; undefined when it has none. */
+  webhookUrl(agentId: string): string | undefined {
+    const url = this.agents.get(agentId)?.webhook_url;
+    return typeof url === 'string' && url.trim() ? url.trim() : undefined;
+  }
+
   webhookEvents(agentId: string): string[] {
     const events = this.agents.get(agentId)?.webhook_events;
     return Array.isArray(events) ? events.filter((e): e is string => typeof e === 'string') : [];

@@ -50,6 +50,8 @@ interface CallRecord {
   deliveries: Promise<void>;
   /** the workspace key its webhooks are signed with (default: the configured apiKey) */
   signingKey?: string;
+  /** where its webhooks go: the agent's own webhook_url; absent, the account's (the gateway's webhook route) */
+  webhookUrl?: string;
   /** sends transcript_updated (setting, metadata.sim_live_transcript, or the agent's webhook_events) */
   liveTranscript: boolean;
   /** the request's dynamic variables (tool headers and arguments) */
@@ -453,6 +455,7 @@ export class CallEngine implements OnApplicationShutdown {
       live: false,
       deliveries: Promise.resolve(),
       signingKey: req.signingKey,
+      webhookUrl: this.agents.webhookUrl(agentId),
       liveTranscript,
       dynamicVariables: req.dynamicVariables,
       liveTimers: [],
@@ -689,6 +692,7 @@ export class CallEngine implements OnApplicationShutdown {
         delivery.body = { event, event_timestamp: Date.now(), call, ...extra };
         const [result] = await deliver([delivery], {
           gatewayUrl: this.config.gatewayUrl,
+          url: rec.webhookUrl,
           apiKey: rec.signingKey ?? this.config.apiKey,
           timeoutMs: this.settings.webhookTimeoutMs,
           retries: this.settings.webhookRetries,
@@ -696,7 +700,7 @@ export class CallEngine implements OnApplicationShutdown {
         });
         if (!isSuccess(result)) {
           this.logger.warn(
-            `${event} ${rec.callId} → ${webhookUrl(this.config.gatewayUrl)}: ${result.status || result.error} ${result.body.slice(0, 200)}`.trim(),
+            `${event} ${rec.callId} → ${rec.webhookUrl ?? webhookUrl(this.config.gatewayUrl)}: ${result.status || result.error} ${result.body.slice(0, 200)}`.trim(),
           );
         }
       })

@@ -96,6 +96,44 @@ describe('CallEngine webhook retries', () => {
   });
 });
 
+describe('CallEngine webhook destination', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(['error', 'warn']));
+
+  it("sends a call's webhooks to its agent's own webhook_url when it has one, else to the account's (the gateway)", async () => {
+    const seen: Array<[string, string]> = [];
+    const server = createServer((request, res) => {
+      let body = '';
+      request.on('data', (c) => (body += c));
+      request.on('end', () => {
+        seen.push([request.url!, (JSON.parse(body) as { call: { agent_id: string } }).call.agent_id]);
+        res.statusCode = 204;
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const engine = new CallEngine({ ...base, gatewayUrl: origin, retellApi: { ringMs: 0, talkMs: 0, analysisMs: 0, webhookRetries: 0 } });
+    try {
+      const { llm_id } = engine.agents.createLlm({}) as { llm_id: string };
+      const own = engine.agents.createAgent({
+        response_engine: { type: 'retell-llm', llm_id },
+        voice_id: 'v',
+        webhook_url: `${origin}/agent-hook`,
+      }) as { agent_id: string };
+      const plain = engine.agents.createAgent({ response_engine: { type: 'retell-llm', llm_id }, voice_id: 'v' }) as { agent_id: string };
+      engine.createPhoneCall(req('+14155550100', { overrideAgentId: own.agent_id }));
+      engine.createPhoneCall(req('+14155550100', { overrideAgentId: plain.agent_id }));
+      for (let i = 0; i < 300 && seen.length < 6; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(seen.filter(([, agent]) => agent === own.agent_id).map(([url]) => url)).toEqual(Array(3).fill('/agent-hook'));
+      expect(seen.filter(([, agent]) => agent === plain.agent_id).map(([url]) => url)).toEqual(Array(3).fill('/webhooks/retell'));
+    } finally {
+      engine.onApplicationShutdown();
+      server.close();
+    }
+  });
+});
+
 describe('CallEngine faults', () => {
   let warnings: string[];
   beforeAll(() => {
