@@ -191,13 +191,13 @@ export class AgentDirectory {
     return isObject(engine) && engine.type === 'retell-llm' && typeof engine.llm_id === 'string' ? customToolsOf(this.llms.get(engine.llm_id)) : [];
   }
 
-  /** The agent's webhook_events (Retell's default: the three lifecycle events). */
   /** The agent's own webhook URL (`webhook_url`), which Retell sends its calls' webhooks to instead of the account's; undefined when it has none. */
   webhookUrl(agentId: string): string | undefined {
     const url = this.agents.get(agentId)?.webhook_url;
     return typeof url === 'string' && url.trim() ? url.trim() : undefined;
   }
 
+  /** The agent's webhook_events (Retell's default: the three lifecycle events). */
   webhookEvents(agentId: string): string[] {
     const events = this.agents.get(agentId)?.webhook_events;
     return Array.isArray(events) ? events.filter((e): e is string => typeof e === 'string') : [];
