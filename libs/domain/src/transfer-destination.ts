@@ -14,9 +14,7 @@ export function transferDestinationText(value: unknown): string | null {
   return (ext ? `${to} ext. ${ext}` : to).slice(0, MAX_CHARS);
 }
 
-/** Retell's transfer events: rare, kept on the call's timeline, never moving its status. */
-export const TRANSFER_EVENTS = ['transfer_started', 'transfer_bridged', 'transfer_cancelled', 'transfer_ended'] as const;
-export type TransferEvent = (typeof TRANSFER_EVENTS)[number];
+const TRANSFER_EVENTS: ReadonlySet<string> = new Set(['transfer_started', 'transfer_bridged', 'transfer_cancelled', 'transfer_ended']);
 
 /**
  * What tells apart two deliveries of one event type for one call, beside the type: '' for the
@@ -25,7 +23,7 @@ export type TransferEvent = (typeof TRANSFER_EVENTS)[number];
  * The event's top-level `transfer_destination` first, else the call object's.
  */
 export function callEventKey(event: string, body: unknown): string {
-  if (!(TRANSFER_EVENTS as readonly string[]).includes(event) || !body || typeof body !== 'object') return '';
+  if (!TRANSFER_EVENTS.has(event) || !body || typeof body !== 'object') return '';
   const { transfer_destination: top, call } = body as { transfer_destination?: unknown; call?: { transfer_destination?: unknown } | null };
   return transferDestinationText(top) ?? transferDestinationText(call && typeof call === 'object' ? call.transfer_destination : undefined) ?? '';
 }

@@ -1,5 +1,3 @@
-import { TRANSFER_EVENTS, type TransferEvent } from '@retell-ops/domain';
-
 /**
  * Every BullMQ queue of the platform. A name must never change while jobs may still sit under
  * it: add a new versioned queue and drain the old one instead.
@@ -23,8 +21,9 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 export const LIFECYCLE_EVENTS = ['call_started', 'call_ended', 'call_analyzed'] as const;
 export type LifecycleEvent = (typeof LIFECYCLE_EVENTS)[number];
 
-// Retell's transfer events (libs/domain owns the list: callEventKey keys them by destination).
-export { TRANSFER_EVENTS, type TransferEvent };
+/** Retell's transfer events: rare, kept on the call's timeline, never moving its status. */
+export const TRANSFER_EVENTS = ['transfer_started', 'transfer_bridged', 'transfer_cancelled', 'transfer_ended'] as const;
+export type TransferEvent = (typeof TRANSFER_EVENTS)[number];
 
 /** Every Retell event the gateway queues for the call worker to keep as a CallEvent. */
 export const QUEUED_CALL_EVENTS = [...LIFECYCLE_EVENTS, ...TRANSFER_EVENTS] as const;
