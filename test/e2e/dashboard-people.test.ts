@@ -141,6 +141,10 @@ describeBrowser('dashboard: people in the browser', () => {
     await owner.reload();
     await owner.getByLabel(`Role of ${recruiterEmail}`).waitFor();
     expect(await owner.getByLabel(`Role of ${recruiterEmail}`).inputValue()).toBe('recruiter');
+    // A long "signed in as" (name, email, tenant) is cut short, with the whole of it on hover: the links keep their room.
+    const linkTops = await owner.locator('header.top nav a').evaluateAll((links) => links.map((a) => (a as unknown as { offsetTop: number }).offsetTop));
+    expect(new Set(linkTops).size).toBeLessThanOrEqual(2);
+    expect(await owner.getByLabel('Signed in as').getAttribute('title')).toContain(ownerEmail);
     await shot(owner, 'people-users');
   }, 90000);
 });

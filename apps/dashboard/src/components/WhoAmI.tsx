@@ -10,7 +10,7 @@ export function WhoAmI() {
       ? `API key ${me.data.apiKey.name}${me.data.apiKey.prefix ? ` (${me.data.apiKey.prefix}…)` : ''}`
       : 'API key';
   return (
-    <span className="who" aria-label="Signed in as">
+    <span className="who" aria-label="Signed in as" title={`${who} · ${session.tenant.name} · ${session.role}`}>
       <span>{who}</span> · <span>{session.tenant.name}</span> · <span className="role">{session.role}</span>
     </span>
   );
