@@ -132,6 +132,8 @@ describeBrowser('dashboard: audit log and created by', () => {
 
   it('a viewer has no Audit log link and the page says so', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
+    // the sign-out request must finish before the next page load, or the session outlives it
+    await page.getByLabel('API key').waitFor();
     await signIn(viewerKey);
     expect(await page.getByRole('link', { name: 'Audit log' }).count()).toBe(0);
     await page.goto(`${base}/audit`);

@@ -183,6 +183,8 @@ describeBrowser('Deliveries and Operations pages in the browser', () => {
 
   it('a viewer sees deliveries without retry or replay, and no operations', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
+    // the sign-out request must finish before the next page load, or the session outlives it
+    await page.getByLabel('API key').waitFor();
     await signIn(viewerKey);
     await page.getByRole('link', { name: 'Deliveries' }).click();
     const accepted = page.getByRole('table', { name: 'Accepted deliveries' });
